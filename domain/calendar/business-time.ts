@@ -1,0 +1,168 @@
+/**
+ * Business-time arithmetic over explicit UTC windows. Pure, deterministic, no time zones:
+ * safe inside workflow code. Build a `BusinessClock` once per calendar and priority with
+ * `businessClock`, then call `addBusiness`, `businessElapsed`, `nextOpen`.
+ *
+ * Semantics: a clock is a set of disjoint half-open intervals `[start, end)`. The business time
+ * between `a` and `b` is the measure of the open set inside `[a, b)`. Pauses (e.g. awaiting the
+ * customer) are removed from the open set. Results that would need knowledge beyond the horizon
+ * are `undefined`: expand a longer horizon and retry.
+ */
+import type { Priority } from '../policy/schema';
+import type { CalendarWindows } from './expand';
+
+/** Open intervals for one priority: sorted, disjoint and non-touching, within `[from, to]`. */
+export interface BusinessClock {
+  /** Horizon start, epoch ms. */
+  readonly from: number;
+  /** Horizon end, epoch ms. */
+  readonly to: number;
+  /** Interval starts (inclusive), ascending. */
+  readonly starts: readonly number[];
+  /** Interval ends (exclusive), ascending; `ends[i] < starts[i + 1]`. */
+  readonly ends: readonly number[];
+}
+
+/** A period during which the clock is stopped, `[start, end)` in epoch ms. */
+export interface Pause {
+  /** Pause start, epoch ms. */
+  readonly start: number;
+  /** Pause end (exclusive), epoch ms. */
+  readonly end: number;
+}
+
+function fromIntervals(from: number, to: number, intervals: { start: number; end: number }[]): BusinessClock {
+  intervals.sort((a, b) => a.start - b.start);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const { start, end } of intervals) {
+    if (!(start < end)) continue;
+    const last = ends.length - 1;
+    if (last >= 0 && start <= ends[last]!) {
+      ends[last] = Math.max(ends[last]!, end);
+    } else {
+      starts.push(start);
+      ends.push(end);
+    }
+  }
+  return { from, to, starts, ends };
+}
+
+/** The clock of a calendar for one priority: windows open to that priority, merged. */
+export function businessClock(calendar: CalendarWindows, priority: Priority): BusinessClock {
+  const open = calendar.windows.filter((w) => w.priorities === undefined || w.priorities.includes(priority));
+  return fromIntervals(
+    calendar.from,
+    calendar.to,
+    open.map((w) => ({ start: w.start, end: w.end })),
+  );
+}
+
+/** A clock that is always open over `[from, to)`: calendar (wall) time. */
+export function calendarClock(from: number, to: number): BusinessClock {
+  return fromIntervals(from, to, [{ start: from, end: to }]);
+}
+
+/** The clock with the pauses removed from its open intervals. */
+export function withoutPauses(clock: BusinessClock, pauses: readonly Pause[]): BusinessClock {
+  if (pauses.length === 0) return clock;
+  const cuts = fromIntervals(
+    clock.from,
+    clock.to,
+    pauses.map((p) => ({ start: p.start, end: p.end })),
+  );
+  const out: { start: number; end: number }[] = [];
+  let j = 0;
+  for (let i = 0; i < clock.starts.length; i++) {
+    let start = clock.starts[i]!;
+    const end = clock.ends[i]!;
+    while (j < cuts.ends.length && cuts.ends[j]! <= start) j++;
+    let k = j;
+    while (k < cuts.starts.length && cuts.starts[k]! < end) {
+      if (cuts.starts[k]! > start) out.push({ start, end: cuts.starts[k]! });
+      start = Math.max(start, cuts.ends[k]!);
+      k++;
+    }
+    if (start < end) out.push({ start, end });
+  }
+  return { from: clock.from, to: clock.to, starts: out.map((x) => x.start), ends: out.map((x) => x.end) };
+}
+
+/** Index of the first interval whose end is after `at` (binary search); `length` if none. */
+function firstEndingAfter(clock: BusinessClock, at: number): number {
+  let lo = 0;
+  let hi = clock.ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (clock.ends[mid]! > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function inHorizon(clock: BusinessClock, at: number): boolean {
+  return at >= clock.from && at <= clock.to;
+}
+
+/**
+ * The earliest instant `x >= start` such that the business time in `[start, x)` equals
+ * `durationMs`. A positive duration therefore ends inside an open interval or exactly at its end.
+ * `durationMs = 0` returns `start`. `undefined` when `start` is outside the horizon or the
+ * horizon ends before the duration is used up.
+ */
+export function addBusiness(
+  clock: BusinessClock,
+  start: number,
+  durationMs: number,
+  pauses: readonly Pause[] = [],
+): number | undefined {
+  if (!(durationMs >= 0)) throw new RangeError(`duration must be >= 0, got ${durationMs}`);
+  if (!inHorizon(clock, start)) return undefined;
+  if (durationMs === 0) return start;
+  const c = withoutPauses(clock, pauses);
+  let remaining = durationMs;
+  for (let i = firstEndingAfter(c, start); i < c.starts.length; i++) {
+    const from = Math.max(c.starts[i]!, start);
+    const available = c.ends[i]! - from;
+    if (remaining <= available) return from + remaining;
+    remaining -= available;
+  }
+  return undefined;
+}
+
+/**
+ * Business time in `[from, to)`, in ms (0 when `to <= from`). `undefined` when either end is
+ * outside the clock's horizon.
+ */
+export function businessElapsed(
+  clock: BusinessClock,
+  from: number,
+  to: number,
+  pauses: readonly Pause[] = [],
+): number | undefined {
+  if (!inHorizon(clock, from) || !inHorizon(clock, to)) return undefined;
+  if (to <= from) return 0;
+  const c = withoutPauses(clock, pauses);
+  let total = 0;
+  for (let i = firstEndingAfter(c, from); i < c.starts.length && c.starts[i]! < to; i++) {
+    total += Math.min(c.ends[i]!, to) - Math.max(c.starts[i]!, from);
+  }
+  return total;
+}
+
+/** The first open instant at or after `at`; `undefined` if none before the horizon ends. */
+export function nextOpen(
+  clock: BusinessClock,
+  at: number,
+  pauses: readonly Pause[] = [],
+): number | undefined {
+  if (!inHorizon(clock, at)) return undefined;
+  const c = withoutPauses(clock, pauses);
+  const i = firstEndingAfter(c, at);
+  return i < c.starts.length ? Math.max(c.starts[i]!, at) : undefined;
+}
+
+/** True when `at` is inside an open interval (and not paused). */
+export function isOpen(clock: BusinessClock, at: number, pauses: readonly Pause[] = []): boolean {
+  return nextOpen(clock, at, pauses) === at && at < clock.to;
+}

@@ -1,0 +1,42 @@
+import { CalendarSchema, type Calendar } from '../../domain/policy/schema';
+import { type CalendarWindows, expandCalendar } from '../../domain/calendar/expand';
+import { businessClock, type BusinessClock } from '../../domain/calendar/business-time';
+import type { Priority } from '../../domain/policy/schema';
+
+/** One hour in ms. */
+export const H = 3_600_000;
+/** One day in ms. */
+export const D = 86_400_000;
+
+/** Epoch ms of an ISO instant with offset, e.g. `2026-11-16T10:00-05:00`. */
+export function at(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new Error(`bad instant ${iso}`);
+  return ms;
+}
+
+/** ISO UTC rendering for readable assertions. */
+export function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+/** Parses a calendar literal with the schema (defaults applied). */
+export function calendar(input: unknown): Calendar {
+  return CalendarSchema.parse(input);
+}
+
+/** Expands `cal` over `[from, from + days)` and builds the clock for `priority`. */
+export function clockOf(
+  cal: Calendar,
+  from: number,
+  days: number,
+  priority: Priority = 'medium',
+): { windows: CalendarWindows; clock: BusinessClock } {
+  const windows = expandCalendar(cal, from, from + days * D);
+  return { windows, clock: businessClock(windows, priority) };
+}
+
+/** Mon-Fri. */
+export const WEEKDAYS5 = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+/** Every day. */
+export const ALL_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
