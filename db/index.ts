@@ -1,0 +1,3 @@
+export { connectDatabase, type ConnectOptions } from './connect';
+export { migrateToLatestOrThrow, MigrationError } from './migrate';
+export type * from './schema';

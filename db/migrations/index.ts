@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './20261122_0001_initial';
+
+/**
+ * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
+ * Add new ones at the end; never edit one that has landed.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261122_0001_initial': initial,
+};

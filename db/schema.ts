@@ -1,0 +1,113 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+
+/** A customer of the help desk (a company that buys support). */
+export interface CustomersTable {
+  id: string;
+  name: string;
+  country: string | null;
+  locale: Generated<string>;
+  created_at: Generated<CreatedAt>;
+}
+
+/** A support contract: the plan and policy version a customer is served under, for a period. */
+export interface ContractsTable {
+  id: string;
+  customer_id: string;
+  policy_id: string;
+  policy_version: number;
+  plan: string;
+  period: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  options: Generated<Json<Record<string, unknown>>>;
+  created_at: Generated<CreatedAt>;
+}
+
+/** The queryable projection of one ticket workflow. The workflow is the source of truth. */
+export interface TicketsTable {
+  number: Generated<number>;
+  workflow_id: string;
+  customer_id: string;
+  contract_id: string | null;
+  policy_id: string;
+  policy_version: number;
+  channel: string;
+  type: string;
+  category: string | null;
+  priority: string;
+  status: string;
+  level: Generated<number>;
+  assignee: string | null;
+  requester_email: string;
+  requester_name: string | null;
+  subject: string;
+  description: string;
+  first_response_due_at: Timestamp | null;
+  next_update_due_at: Timestamp | null;
+  resolution_due_at: Timestamp | null;
+  next_due_at: Timestamp | null;
+  breached: Generated<boolean>;
+  breached_metrics: Generated<string[]>;
+  counters: Generated<Json<Record<string, number>>>;
+  projection_version: Generated<number>;
+  idempotency_key: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+}
+
+/** The append-only timeline of a ticket; (ticket_number, seq) makes every write idempotent. */
+export interface TicketEventsTable {
+  id: Generated<string>;
+  ticket_number: number;
+  seq: number;
+  type: string;
+  at: Timestamp;
+  actor: string | null;
+  data: Generated<Json<Record<string, unknown>>>;
+  recorded_at: Generated<CreatedAt>;
+}
+
+/** Notifications waiting for delivery, written in the same transaction as the projection that caused them. */
+export interface OutboxTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  ticket_number: number | null;
+  channel: string;
+  template: string;
+  locale: string;
+  recipient: string;
+  payload: Generated<Json<Record<string, unknown>>>;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Timestamp>;
+  last_error: string | null;
+  created_at: Generated<CreatedAt>;
+  delivered_at: Timestamp | null;
+}
+
+/** Every table Kysely knows about. */
+export interface Database {
+  customers: CustomersTable;
+  contracts: ContractsTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  outbox: OutboxTable;
+}
+
+export type Customer = Selectable<CustomersTable>;
+export type NewCustomer = Insertable<CustomersTable>;
+export type Contract = Selectable<ContractsTable>;
+export type NewContract = Insertable<ContractsTable>;
+export type Ticket = Selectable<TicketsTable>;
+export type NewTicket = Insertable<TicketsTable>;
+export type TicketUpdate = Updateable<TicketsTable>;
+export type TicketEvent = Selectable<TicketEventsTable>;
+export type NewTicketEvent = Insertable<TicketEventsTable>;
+export type OutboxMessage = Selectable<OutboxTable>;
+export type NewOutboxMessage = Insertable<OutboxTable>;

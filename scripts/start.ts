@@ -1,0 +1,157 @@
+/**
+ * `npm start`: the whole system in one process tree. Postgres (embedded unless DATABASE_URL is set),
+ * Temporal (TEMPORAL_ADDRESS, else the dev server, else the in-process emulator), the worker and the API.
+ * ORQUESTA_ROLE=api or worker runs one part only (docker compose runs them as separate containers).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from '../config/env';
+import { createLogger, type Logger } from '../config/logger';
+import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { createApp } from '../api/app';
+import { postgresCheck } from '../api/health';
+import { createActivities } from '../activities/index';
+import { createWorker } from '../worker/worker';
+import { resolveTemporal, TemporalUnavailableError } from '../worker/temporal-server';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+
+type Stop = () => Promise<void>;
+
+async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void> {
+  let databaseUrl = config.DATABASE_URL;
+  if (databaseUrl === undefined) {
+    const dataDir = path.join(config.ORQUESTA_DATA_DIR, 'postgres');
+    logger.info(
+      { dataDir, port: config.ORQUESTA_PG_PORT },
+      'DATABASE_URL is unset: starting embedded Postgres',
+    );
+    const pgServer = await startEmbeddedPostgres({
+      dataDir,
+      port: config.ORQUESTA_PG_PORT,
+      database: 'orquesta',
+    });
+    stops.push(() => pgServer.stop());
+    databaseUrl = pgServer.url;
+  }
+  const db = connectDatabase(databaseUrl);
+  stops.push(() => db.destroy());
+  const applied = await migrateToLatestOrThrow(db);
+  logger.info({ applied }, 'database schema is up to date');
+
+  const temporal = await resolveTemporal(config, logger);
+  stops.push(() => temporal.stop());
+  const connection = await connectToTemporal(temporal.address, logger);
+  stops.push(() => connection.close());
+  const registered = await ensureSearchAttributes(connection, temporal.namespace);
+  if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
+
+  if (config.ORQUESTA_ROLE !== 'api') {
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    stops.push(() => nativeConnection.close());
+    const worker: Worker = await createWorker({
+      connection: nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({ db }),
+    });
+    const running = worker.run();
+    // Stopped first (stops run in reverse): drain the worker before closing its connection and the database.
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+  }
+
+  if (config.ORQUESTA_ROLE !== 'worker') {
+    const client = new Client({ connection, namespace: temporal.namespace });
+    const app = createApp({
+      logger,
+      readiness: {
+        postgres: postgresCheck(db),
+        temporal: async () => {
+          await client.workflowService.getSystemInfo({});
+        },
+      },
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
+  }
+}
+
+/** Connects to Temporal, retrying for a minute: in docker compose the server may still be starting. */
+async function connectToTemporal(address: string, logger: Logger): Promise<Connection> {
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Connection.connect({ address, connectTimeout: 5_000 });
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new TemporalUnavailableError(
+          `cannot reach Temporal at ${address}: ${(error as Error).message}. Check TEMPORAL_ADDRESS, or unset it to run Temporal locally`,
+        );
+      }
+      logger.warn({ address, attempt }, 'Temporal is not reachable yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 500 * attempt)));
+    }
+  }
+}
+
+async function shutdown(stops: Stop[], logger: Logger): Promise<void> {
+  for (const stop of stops.reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      logger.warn({ err: error }, 'error while shutting down');
+    }
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`orquesta: ${message}\n`);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : String(error));
+}
+const logger = createLogger(config.LOG_LEVEL);
+const stops: Stop[] = [];
+let stopping = false;
+const stopAll = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info('shutting down');
+  await shutdown(stops, logger);
+  process.exit(code);
+};
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  await main(config, logger, stops);
+} catch (error) {
+  await shutdown(stops, logger);
+  if (error instanceof TemporalUnavailableError) fail(error.message);
+  fail(
+    error instanceof Error
+      ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
+      : String(error),
+  );
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config/env';
+
+describe('loadConfig', () => {
+  it('applies the defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'orquesta-tickets',
+      ORQUESTA_ROLE: 'all',
+      ORQUESTA_TEMPORAL_MODE: 'auto',
+      ORQUESTA_DEMO: true,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+  });
+
+  it('reads good values, trims them and treats empty strings as unset', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db.example:5432/orquesta',
+      TEMPORAL_ADDRESS: ' temporal:7233 ',
+      PORT: '8081',
+      ORQUESTA_DEMO: 'false',
+      TEMPORAL_NAMESPACE: '',
+    });
+    expect(config.DATABASE_URL).toBe('postgres://u:p@db.example:5432/orquesta');
+    expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(config.PORT).toBe(8081);
+    expect(config.ORQUESTA_DEMO).toBe(false);
+    expect(config.TEMPORAL_NAMESPACE).toBe('default');
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT: expected an integer between 1 and 65535 \(got "abc"\)/],
+    ['PORT', '70000', /PORT: expected an integer between 1 and 65535/],
+    ['PORT', '3000.5', /PORT: expected an integer/],
+    ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL: expected a postgres:\/\/ URL/],
+    ['TEMPORAL_ADDRESS', 'localhost', /TEMPORAL_ADDRESS: expected host:port/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: /],
+    ['ORQUESTA_DEMO', 'maybe', /ORQUESTA_DEMO: expected true or false/],
+    ['ORQUESTA_TEMPORAL_MODE', 'cloud', /ORQUESTA_TEMPORAL_MODE: /],
+  ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('refuses an unknown ORQUESTA_ variable, so a typo never falls back to a default silently', () => {
+    expect(() => loadConfig({ ORQUESTA_PORT: '1' })).toThrow(/unknown variable ORQUESTA_PORT/);
+  });
+
+  it('reports every bad variable on one line', () => {
+    try {
+      loadConfig({ PORT: 'x', LOG_LEVEL: 'y' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT: .*; LOG_LEVEL: /);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { freePort } from './support/free-port';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** URL of the test cluster's maintenance database; each test file creates its own database from it. */
+    postgresAdminUrl: string;
+  }
+}
+
+/** One real Postgres cluster for the whole test run, thrown away at the end. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const parent = await mkdtemp(path.join(tmpdir(), 'orquesta-test-pg-'));
+  // Postgres runs as the `postgres` user when we are root; it must be able to reach its data folder.
+  await chmod(parent, 0o755);
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(parent, 'data'),
+    port: await freePort(),
+    database: 'postgres',
+    persistent: false,
+  });
+  project.provide('postgresAdminUrl', pg.adminUrl);
+  return async () => {
+    await pg.stop();
+    await rm(parent, { recursive: true, force: true });
+  };
+}
