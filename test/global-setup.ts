@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -15,8 +15,6 @@ declare module 'vitest' {
 /** One real Postgres cluster for the whole test run, thrown away at the end. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const parent = await mkdtemp(path.join(tmpdir(), 'orquesta-test-pg-'));
-  // Postgres runs as the `postgres` user when we are root; it must be able to reach its data folder.
-  await chmod(parent, 0o755);
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(parent, 'data'),
     port: await freePort(),
