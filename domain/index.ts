@@ -19,3 +19,6 @@ export {
 } from './calendar/zone';
 export * from './calendar/expand';
 export * from './calendar/business-time';
+export * from './calendar/describe';
+export * from './sla';
+export * from './intake';

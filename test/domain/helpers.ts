@@ -40,3 +40,34 @@ export function clockOf(
 export const WEEKDAYS5 = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
 /** Every day. */
 export const ALL_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+import {
+  ContractSnapshotSchema,
+  TicketDraftSchema,
+  type ContractSnapshot,
+  type ContractSnapshotInput,
+  type TicketDraft,
+  type TicketDraftInput,
+} from '../../domain/contract';
+import type { Policy } from '../../domain/policy/schema';
+
+/** A contract snapshot under `policy` for November 2026 (Bogota-ish month bounds), with overrides. */
+export function contractFor(
+  policy: Policy,
+  overrides: Partial<ContractSnapshotInput> = {},
+): ContractSnapshot {
+  return ContractSnapshotSchema.parse({
+    customerId: 'c-1',
+    policyId: policy.id,
+    policyVersion: policy.version,
+    planId: policy.plans[0]?.id ?? null,
+    periodStart: at('2026-11-01T00:00Z'),
+    periodEnd: at('2026-12-01T00:00Z'),
+    ...overrides,
+  });
+}
+
+/** A ticket draft with overrides. */
+export function draft(input: TicketDraftInput): TicketDraft {
+  return TicketDraftSchema.parse(input);
+}
