@@ -1,11 +1,11 @@
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { ticketSearchAttributes } from '../workflows/search-attributes';
 
-const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
+const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 
-const indexedType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+const indexedType: Record<SearchAttributeType, proto.temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.TEXT]: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
   [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SearchAttributeType.INT]: IndexedValueType.INDEXED_VALUE_TYPE_INT,
