@@ -97,15 +97,33 @@ export interface DueInstant {
   readonly policyVersion: number;
 }
 
-function clockFor(input: DueInput, clock: 'business' | 'calendar'): BusinessClock {
-  return clock === 'business'
-    ? businessClock(input.windows, input.priority)
-    : calendarClock(input.windows.from, input.windows.to);
+const clocks = new WeakMap<CalendarWindows, Map<string, BusinessClock>>();
+
+/** The clock of `windows` for a priority (or wall-clock time), memoized per windows object. */
+function clockFor(
+  windows: CalendarWindows,
+  priority: Priority,
+  clock: 'business' | 'calendar',
+): BusinessClock {
+  let byKey = clocks.get(windows);
+  if (byKey === undefined) {
+    byKey = new Map();
+    clocks.set(windows, byKey);
+  }
+  const key = clock === 'business' ? priority : 'calendar';
+  let result = byKey.get(key);
+  if (result === undefined) {
+    result =
+      clock === 'business' ? businessClock(windows, priority) : calendarClock(windows.from, windows.to);
+    byKey.set(key, result);
+  }
+  return result;
 }
 
+/** Number of intervals of `clock` that overlap `[from, to)`. */
 function countWindows(clock: BusinessClock, from: number, to: number): number {
   let n = 0;
-  for (let i = 0; i < clock.starts.length; i++) if (clock.starts[i]! < to && clock.ends[i]! > from) n++;
+  for (let i = 0; i < clock.starts.length && clock.starts[i]! < to; i++) if (clock.ends[i]! > from) n++;
   return n;
 }
 
@@ -120,13 +138,13 @@ export function dueInstant(input: DueInput): DueInstant {
   const resolved = resolveDuration(input.target, calendar);
   const accruedMs = input.accruedMs ?? 0;
   const remaining = Math.max(0, resolved.ms - accruedMs);
-  const clock = clockFor(input, resolved.clock);
-  const pauses = input.pauses ?? [];
-  const at = addBusiness(clock, input.start, remaining, pauses);
+  const clock = clockFor(input.windows, input.priority, resolved.clock);
+  const effective = withoutPauses(clock, input.pauses ?? []);
+  const at = addBusiness(effective, input.start, remaining);
   let windowsCounted = 0;
   let pausedMs = 0;
   if (at !== undefined && at > input.start) {
-    windowsCounted = countWindows(withoutPauses(clock, pauses), input.start, at);
+    windowsCounted = countWindows(effective, input.start, at);
     pausedMs = (businessElapsed(clock, input.start, at) ?? remaining) - remaining;
   }
   return {

@@ -4,7 +4,7 @@
  * epoch-millisecond arithmetic (domain/calendar/business-time.ts).
  */
 import { PRIORITIES, WEEKDAYS, minuteOfDay, type Calendar, type Priority } from '../policy/schema';
-import { localDayOf, localToUtc } from './zone';
+import { localDayOf, localToUtc, zoneOffsetMs } from './zone';
 
 const DAY_MS = 86_400_000;
 
@@ -107,9 +107,17 @@ export function expandCalendar(calendar: Calendar, from: number, to: number): Ca
   const lastDay = localDayOf(zone, to) + 1;
   for (let day = firstDay; day <= lastDay; day++) {
     if (holidays.has(day)) continue;
-    for (const interval of byWeekday[weekdayOfDay(day)] ?? []) {
-      const start = Math.max(from, localToUtc(zone, day, interval.from));
-      const end = Math.min(to, localToUtc(zone, day, interval.to));
+    const intervals = byWeekday[weekdayOfDay(day)] ?? [];
+    if (intervals.length === 0) continue;
+    // Fast path: the same offset from a day before to a day after this local date means no
+    // transition can touch it, so local times map with that one offset.
+    const before = zoneOffsetMs(zone, (day - 1) * DAY_MS);
+    const steady = before === zoneOffsetMs(zone, (day + 2) * DAY_MS);
+    const toUtc = (minute: number): number =>
+      steady ? day * DAY_MS + minute * 60_000 - before : localToUtc(zone, day, minute);
+    for (const interval of intervals) {
+      const start = Math.max(from, toUtc(interval.from));
+      const end = Math.min(to, toUtc(interval.to));
       if (start < end) {
         raw.push(
           interval.priorities === undefined

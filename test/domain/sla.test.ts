@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { businessClock, businessElapsed } from '../../domain/calendar/business-time';
+import { expandCalendar } from '../../domain/calendar/expand';
+import { calendarFor } from '../../domain/policy/rules';
+import { dueInstant, explainDue, slaDueInstants, slaTargets } from '../../domain/sla';
+import { loadPreset } from '../../policies';
+import { D, H, at, contractFor } from './helpers';
+
+const arcoiris = loadPreset('arcoiris');
+const contract = contractFor(arcoiris, { planId: 'basic' });
+const { id: calendarId, calendar } = calendarFor(arcoiris, contract);
+const windows = expandCalendar(calendar, at('2026-11-20T00:00-05:00'), at('2027-01-20T00:00-05:00'));
+const monday = at('2026-11-23T10:00-05:00');
+
+describe('SLA targets', () => {
+  it('takes the per-type override, else the plan target, and none without a plan', () => {
+    expect(slaTargets(arcoiris, 'basic', 'high', 'problem_report')).toEqual({
+      firstResponse: { hours: 48 },
+      nextUpdate: { hours: 7 },
+    });
+    expect(slaTargets(arcoiris, 'premium', 'high', 'problem_report')).toEqual({
+      firstResponse: { hours: 24 },
+    });
+    expect(slaTargets(arcoiris, null, 'high')).toEqual({});
+  });
+
+  it('gives every metric with a target, in order', () => {
+    const w32 = loadPreset('w32');
+    const c = contractFor(w32);
+    const w = expandCalendar(calendarFor(w32, c).calendar, monday - D, monday + 60 * D);
+    const dues = slaDueInstants({ policy: w32, contract: c, priority: 'high', start: monday, windows: w });
+    expect(dues.map((d) => [d.metric, d.at])).toEqual([
+      ['firstResponse', monday + 2 * H],
+      ['nextUpdate', monday + 4 * H],
+      ['resolution', at('2026-11-25T10:00-05:00')],
+    ]);
+  });
+});
+
+describe('due instants', () => {
+  const base = {
+    policy: arcoiris,
+    calendarId,
+    windows,
+    priority: 'medium',
+    metric: 'firstResponse',
+  } as const;
+
+  it('explains a due instant in Spanish and English', () => {
+    const due = dueInstant({ ...base, target: { hours: 48 }, start: monday });
+    expect(due).toMatchObject({
+      at: at('2026-12-02T09:00-05:00'),
+      windowsCounted: 15,
+      pausedMs: 0,
+      targetMs: 48 * H,
+    });
+    const text = explainDue(due, arcoiris);
+    expect(text.en).toBe(
+      'First response due 2026-12-02 09:00 (America/Bogota): 48 business hours from 2026-11-23 10:00 on calendar "business" ' +
+        '(Mon-Fri 08:00-12:00, 14:00-17:00; 18 holidays), priority medium; 15 open windows counted; 0 h paused; policy arcoiris v1.',
+    );
+    expect(text.es).toBe(
+      'Primera respuesta vence el 2026-12-02 09:00 (America/Bogota): 48 horas hábiles desde 2026-11-23 10:00 en el calendario ' +
+        '"business" (lun-vie 08:00-12:00, 14:00-17:00; 18 feriados), prioridad medium; 15 ventanas abiertas contadas; 0 h en pausa; ' +
+        'política arcoiris v1.',
+    );
+  });
+
+  it('subtracts pauses and reports the business time they removed', () => {
+    // Awaiting the customer from Tuesday 11:00 to Wednesday 15:00: 1 + 3 (Tue) + 4 + 1 (Wed) = 9 business hours.
+    const pauses = [{ start: at('2026-11-24T11:00-05:00'), end: at('2026-11-25T15:00-05:00') }];
+    const due = dueInstant({ ...base, target: { hours: 48 }, start: monday, pauses });
+    expect(due.pausedMs).toBe(9 * H);
+    expect(due.at).toBe(at('2026-12-03T11:00-05:00'));
+    expect(explainDue(due, arcoiris).en).toContain('9 h paused');
+  });
+
+  it('keeps the accrued clock when the priority changes (GLPI #6902)', () => {
+    const change = at('2026-11-24T10:00-05:00');
+    const accruedMs = businessElapsed(businessClock(windows, 'medium'), monday, change)!;
+    expect(accruedMs).toBe(7 * H);
+    const due = dueInstant({ ...base, priority: 'critical', target: { hours: 8 }, start: change, accruedMs });
+    expect(due.at).toBe(at('2026-11-24T11:00-05:00'));
+    expect(explainDue(due, arcoiris).en).toContain('7 h already accrued');
+    // Accrued beyond the new target: due at once.
+    expect(dueInstant({ ...base, target: { hours: 4 }, start: change, accruedMs }).at).toBe(change);
+  });
+
+  it('counts calendar-time targets on the wall clock, pauses included', () => {
+    const friday = at('2026-11-27T16:00-05:00');
+    expect(dueInstant({ ...base, metric: 'resolution', target: { days: 8 }, start: friday }).at).toBe(
+      friday + 8 * D,
+    );
+    const pauses = [{ start: friday + 2 * H, end: friday + 5 * H }];
+    const due = dueInstant({
+      ...base,
+      metric: 'resolution',
+      target: { hours: 10, clock: 'calendar' },
+      start: friday,
+      pauses,
+    });
+    expect(due.at).toBe(friday + 13 * H);
+    expect(due.pausedMs).toBe(3 * H);
+    expect(due.clock).toBe('calendar');
+  });
+
+  it('answers undefined beyond the horizon and says so', () => {
+    const due = dueInstant({ ...base, target: { businessDays: 100 }, start: monday });
+    expect(due.at).toBeUndefined();
+    expect(explainDue(due, arcoiris).en).toContain('is due after the computed horizon');
+  });
+});
