@@ -42,6 +42,13 @@ export const envSchema = z.object({
   ORQUESTA_TEMPORAL_MODE: z.enum(['auto', 'dev-server', 'emulator']).default('auto'),
   ORQUESTA_EMULATOR_PORT: port(7233),
   ORQUESTA_DEMO: bool.default(true),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v) && URL.canParse(v), 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Orquesta <soporte@orquesta.local>'),
+  WEBHOOK_URL: z.url('expected an http(s) URL').optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
 });
 
 /** The validated configuration. */

@@ -24,6 +24,14 @@ export interface ContractsTable {
   starts_at: Timestamp;
   ends_at: Timestamp;
   options: Generated<Json<Record<string, unknown>>>;
+  /** Authorized requesters: `{ name, email?, role?, portalUser }[]`. */
+  requesters: Generated<Json<unknown[]>>;
+  /** Licenses: `{ id?, trial, holder?, validUntil?, updatesUntil? }[]` (instants in epoch ms). */
+  licenses: Generated<Json<unknown[]>>;
+  /** Trained users: `{ name?, email?, modules }[]`. */
+  trained_users: Generated<Json<unknown[]>>;
+  /** Product the contract covers (for the supported-versions rule). */
+  product: string | null;
   created_at: Generated<CreatedAt>;
 }
 
@@ -59,6 +67,17 @@ export interface TicketsTable {
   updated_at: Generated<Timestamp>;
   resolved_at: Timestamp | null;
   closed_at: Timestamp | null;
+  locale: Generated<string>;
+  product_version: string | null;
+  module: string | null;
+  contact_phone: string | null;
+  attachments: Generated<Json<unknown[]>>;
+  /** Who registered the ticket (an agent for phone intake, else the requester). */
+  created_by: string | null;
+  first_responded_at: Timestamp | null;
+  billable: Generated<boolean>;
+  /** The intake decision (category, calendar, quota used). */
+  intake: Generated<Json<Record<string, unknown>>>;
 }
 
 /** The append-only timeline of a ticket; (ticket_number, seq) makes every write idempotent. */
@@ -91,6 +110,43 @@ export interface OutboxTable {
   delivered_at: Timestamp | null;
 }
 
+/** A versioned policy document; at most one version of a policy is active. */
+export interface PoliciesTable {
+  id: string;
+  version: number;
+  name: string;
+  document: Json<Record<string, unknown>>;
+  active: Generated<boolean>;
+  created_at: Generated<CreatedAt>;
+}
+
+/** Released versions of a product, for the supported-versions rule. */
+export interface ProductVersionsTable {
+  product: string;
+  version: string;
+  released_at: Timestamp;
+}
+
+/** An add-on ticket pack bought on a contract. */
+export interface AddonPurchasesTable {
+  id: string;
+  contract_id: string;
+  pack_id: string;
+  tickets: number;
+  purchased_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** One ticket's consumption of quota (plan period or add-on pack); one row per ticket at most. */
+export interface QuotaConsumptionsTable {
+  ticket_number: number;
+  contract_id: string;
+  source: 'plan' | 'pack';
+  purchase_id: string | null;
+  period_start: Timestamp;
+  consumed_at: Generated<CreatedAt>;
+}
+
 /** Every table Kysely knows about. */
 export interface Database {
   customers: CustomersTable;
@@ -98,6 +154,10 @@ export interface Database {
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   outbox: OutboxTable;
+  policies: PoliciesTable;
+  product_versions: ProductVersionsTable;
+  addon_purchases: AddonPurchasesTable;
+  quota_consumptions: QuotaConsumptionsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

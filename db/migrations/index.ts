@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './20261122_0001_initial';
+import * as lifecycle from './20261122_0002_lifecycle';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -7,4 +8,5 @@ import * as initial from './20261122_0001_initial';
  */
 export const migrations: Record<string, Migration> = {
   '20261122_0001_initial': initial,
+  '20261122_0002_lifecycle': lifecycle,
 };
