@@ -1,0 +1,247 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const acts = proxyActivities<Activities>({ startToCloseTimeout: '10s' });
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10s' });
+
+export const addSignal = defineSignal<[number]>('add');
+export const finishSignal = defineSignal('finish');
+export const countQuery = defineQuery<number>('count');
+export const addUpdate = defineUpdate<number, [number]>('addAndGet');
+export const failUpdate = defineUpdate<number, [string]>('failWith');
+
+/** Calls one activity. */
+export async function greet(name: string): Promise<string> {
+  return await acts.greet(name);
+}
+
+/** A counter driven by signals and updates, queryable; completes on `finish`. */
+export async function counter(start = 0): Promise<number> {
+  let count = start;
+  let finished = false;
+  setHandler(addSignal, (n) => {
+    count += n;
+  });
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  setHandler(countQuery, () => count);
+  setHandler(
+    addUpdate,
+    (n) => {
+      count += n;
+      return count;
+    },
+    {
+      validator: (n) => {
+        if (n < 0) throw new Error('negative amounts are rejected');
+      },
+    },
+  );
+  setHandler(failUpdate, (message) => {
+    throw ApplicationFailure.nonRetryable(message, 'UpdateFailed');
+  });
+  await condition(() => finished);
+  return count;
+}
+
+/** Collects `add` signals until `finish`; returns them all (the signal-during-completion race). */
+export async function collector(): Promise<number[]> {
+  const items: number[] = [];
+  let finished = false;
+  setHandler(addSignal, (n) => {
+    items.push(n);
+  });
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  await condition(() => finished);
+  return items;
+}
+
+/** Sleeps, then returns how long it slept according to workflow time. */
+export async function sleeper(ms: number): Promise<number> {
+  const start = Date.now();
+  await sleep(ms);
+  return Date.now() - start;
+}
+
+/** Waits for `finish` up to a deadline: 'signalled' or 'timed out' (timer started and canceled, or fired). */
+export async function deadline(ms: number): Promise<string> {
+  let finished = false;
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  return (await condition(() => finished, ms)) ? 'signalled' : 'timed out';
+}
+
+/** Waits forever (for cancel, terminate and timeout tests). */
+export async function forever(): Promise<void> {
+  await condition(() => false);
+}
+
+/** Runs an activity that fails `failures` times before succeeding; returns the attempt that succeeded. */
+export async function retried(key: string, failures: number): Promise<number> {
+  const p = proxyActivities<Activities>({
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: '50ms', backoffCoefficient: 2 },
+  });
+  return await p.flaky(key, failures);
+}
+
+/** Runs an activity that throws a non-retryable failure; returns the failure's type and attempt count. */
+export async function nonRetryable(key: string): Promise<string> {
+  try {
+    await acts.failNonRetryable(key);
+    return 'unexpected success';
+  } catch (error) {
+    const cause = (error as { cause?: ApplicationFailure }).cause;
+    return `${cause?.type ?? 'none'}`;
+  }
+}
+
+/** An activity that stops heartbeating times out on its heartbeat timeout; returns the timeout type. */
+export async function heartbeatTimeout(): Promise<string> {
+  const p = proxyActivities<Activities>({
+    startToCloseTimeout: '30s',
+    heartbeatTimeout: '1s',
+    retry: { maximumAttempts: 1 },
+  });
+  try {
+    await p.stall(3000);
+    return 'unexpected success';
+  } catch (error) {
+    const cause = (error as { cause?: { name?: string; timeoutType?: number } }).cause;
+    return `${cause?.name}:${cause?.timeoutType}`;
+  }
+}
+
+/** An activity exceeding its start-to-close timeout with no retries left fails the call with a TimeoutFailure. */
+export async function startToCloseTimeout(): Promise<string> {
+  const p = proxyActivities<Activities>({ startToCloseTimeout: '1s', retry: { maximumAttempts: 1 } });
+  try {
+    await p.stall(3000);
+    return 'unexpected success';
+  } catch (error) {
+    const cause = (error as { cause?: { name?: string; timeoutType?: number } }).cause;
+    return `${cause?.name}:${cause?.timeoutType}`;
+  }
+}
+
+/** Schedule-to-close bounds all attempts of a failing activity: retries stop with retry state TIMEOUT. */
+export async function scheduleToCloseTimeout(key: string): Promise<string> {
+  const p = proxyActivities<Activities>({
+    scheduleToCloseTimeout: '2s',
+    retry: { initialInterval: '200ms', backoffCoefficient: 1 },
+  });
+  try {
+    await p.flaky(key, 1000);
+    return 'unexpected success';
+  } catch (error) {
+    return `retryState=${(error as { retryState?: string }).retryState}`;
+  }
+}
+
+/** Starts a heartbeating activity and cancels it on `finish`; returns what the activity call threw. */
+export async function cancelActivity(): Promise<string> {
+  const p = proxyActivities<Activities>({
+    startToCloseTimeout: '60s',
+    heartbeatTimeout: '1s',
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+  });
+  let finished = false;
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  const scope = new CancellationScope();
+  const call = scope.run(() => p.heartbeatUntilCancelled());
+  await condition(() => finished);
+  scope.cancel();
+  try {
+    await call;
+    return 'not cancelled';
+  } catch (error) {
+    return isCancellation(error) ? 'cancelled' : `other: ${String(error)}`;
+  }
+}
+
+/** Continues as new `times` times, carrying a total; returns the total and the run count. */
+export async function chain(times: number, total = 0): Promise<string> {
+  if (times > 0) await continueAsNew<typeof chain>(times - 1, total + times);
+  return `total=${total} run=${workflowInfo().continuedFromExecutionRunId ? 'continued' : 'first'}`;
+}
+
+/** Runs a child workflow and returns its result; `fail` makes the child fail. */
+export async function parent(fail: boolean): Promise<string> {
+  try {
+    const result = await executeChild(child, {
+      args: [fail],
+      workflowId: `${workflowInfo().workflowId}-child`,
+    });
+    return `child said ${result}`;
+  } catch (error) {
+    return `child failed: ${(error as { cause?: Error }).cause?.message ?? String(error)}`;
+  }
+}
+
+/** A child workflow. */
+export async function child(fail: boolean): Promise<string> {
+  if (fail) throw ApplicationFailure.nonRetryable('child refused', 'ChildError');
+  return await acts.greet('child');
+}
+
+/** Uses local activities (recorded as markers). */
+export async function localActivities(name: string): Promise<string> {
+  const a = await local.greet(name);
+  const b = await local.greet(a);
+  return b;
+}
+
+/** Upserts search attributes, then waits for `finish`. */
+export async function tagged(status: string): Promise<void> {
+  upsertSearchAttributes({ TicketStatus: [status], TicketPriority: [3] });
+  let finished = false;
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  await condition(() => finished);
+}
+
+/** Throws (failing the workflow task, not the workflow) once `add(-1)` arrived, until `finish` arrives. */
+export async function brittle(): Promise<string> {
+  let broken = false;
+  let fixed = false;
+  setHandler(addSignal, (n) => {
+    if (n < 0) broken = true;
+  });
+  setHandler(finishSignal, () => {
+    fixed = true;
+  });
+  await condition(() => broken);
+  if (!fixed) throw new Error('workflow task failure on purpose');
+  return 'recovered';
+}
+
+/** Fails the workflow with an application failure. */
+export async function failing(message: string): Promise<void> {
+  await sleep(1);
+  throw ApplicationFailure.nonRetryable(message, 'Deliberate');
+}
