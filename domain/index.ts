@@ -19,6 +19,9 @@ export {
 } from './calendar/zone';
 export * from './calendar/expand';
 export * from './calendar/business-time';
+export * from './calendar/deadlines';
 export * from './calendar/describe';
 export * from './sla';
 export * from './intake';
+export * from './i18n';
+export * from './lifecycle/index';

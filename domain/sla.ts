@@ -5,16 +5,16 @@
 import type { ContractSnapshot } from './contract';
 import {
   addBusiness,
-  businessClock,
   businessElapsed,
-  calendarClock,
   withoutPauses,
   type BusinessClock,
   type Pause,
 } from './calendar/business-time';
+import { clockOf } from './calendar/deadlines';
 import { describeCalendar } from './calendar/describe';
 import type { CalendarWindows } from './calendar/expand';
 import { formatLocal } from './calendar/zone';
+import { METRIC_NAMES, PRIORITY_NAMES } from './i18n';
 import { describeDuration, resolveDuration } from './policy/duration';
 import { calendarFor, planById } from './policy/rules';
 import { METRICS, type Duration, type Metric, type Policy, type Priority, type Text } from './policy/schema';
@@ -97,29 +97,6 @@ export interface DueInstant {
   readonly policyVersion: number;
 }
 
-const clocks = new WeakMap<CalendarWindows, Map<string, BusinessClock>>();
-
-/** The clock of `windows` for a priority (or wall-clock time), memoized per windows object. */
-function clockFor(
-  windows: CalendarWindows,
-  priority: Priority,
-  clock: 'business' | 'calendar',
-): BusinessClock {
-  let byKey = clocks.get(windows);
-  if (byKey === undefined) {
-    byKey = new Map();
-    clocks.set(windows, byKey);
-  }
-  const key = clock === 'business' ? priority : 'calendar';
-  let result = byKey.get(key);
-  if (result === undefined) {
-    result =
-      clock === 'business' ? businessClock(windows, priority) : calendarClock(windows.from, windows.to);
-    byKey.set(key, result);
-  }
-  return result;
-}
-
 /** Number of intervals of `clock` that overlap `[from, to)`. */
 function countWindows(clock: BusinessClock, from: number, to: number): number {
   let n = 0;
@@ -138,7 +115,7 @@ export function dueInstant(input: DueInput): DueInstant {
   const resolved = resolveDuration(input.target, calendar);
   const accruedMs = input.accruedMs ?? 0;
   const remaining = Math.max(0, resolved.ms - accruedMs);
-  const clock = clockFor(input.windows, input.priority, resolved.clock);
+  const clock = clockOf(input.windows, input.priority, resolved.clock);
   const effective = withoutPauses(clock, input.pauses ?? []);
   const at = addBusiness(effective, input.start, remaining);
   let windowsCounted = 0;
@@ -163,6 +140,42 @@ export function dueInstant(input: DueInput): DueInstant {
     policyId: input.policy.id,
     policyVersion: input.policy.version,
   };
+}
+
+/** An instant at which a warning is due: `fraction` of the target has elapsed. */
+export interface WarningInstant {
+  /** Fraction of the target, e.g. 0.75. */
+  readonly fraction: number;
+  /** When that fraction is reached (epoch ms); undefined beyond the horizon. */
+  readonly at: number | undefined;
+}
+
+/**
+ * Warning instants before a due instant, one per fraction (default: the policy's
+ * `notifications.warnAt`), counted on the same clock, pauses and accrued time as `dueInstant`.
+ * A fraction already reached by the accrued time warns at `start`.
+ */
+export function warningInstants(
+  input: DueInput,
+  fractions: readonly number[] = input.policy.notifications.warnAt,
+): WarningInstant[] {
+  const calendar = input.policy.calendars[input.calendarId];
+  if (calendar === undefined)
+    throw new Error(`policy ${input.policy.id} has no calendar "${input.calendarId}"`);
+  const resolved = resolveDuration(input.target, calendar);
+  const clock = clockOf(input.windows, input.priority, resolved.clock);
+  const accrued = input.accruedMs ?? 0;
+  return [...fractions]
+    .sort((a, b) => a - b)
+    .map((fraction) => ({
+      fraction,
+      at: addBusiness(
+        clock,
+        input.start,
+        Math.max(0, Math.round(fraction * resolved.ms) - accrued),
+        input.pauses,
+      ),
+    }));
 }
 
 /** Everything `slaDueInstants` needs about one ticket. */
@@ -205,12 +218,6 @@ export function slaDueInstants(input: TicketSlaInput): DueInstant[] {
   });
 }
 
-const METRIC_NAMES: Record<Metric, Text> = {
-  firstResponse: { es: 'Primera respuesta', en: 'First response' },
-  nextUpdate: { es: 'Siguiente actualización', en: 'Next update' },
-  resolution: { es: 'Resolución', en: 'Resolution' },
-};
-
 function hours(ms: number): string {
   return String(Math.round((ms / 3_600_000) * 100) / 100);
 }
@@ -236,7 +243,7 @@ export function explainDue(due: DueInstant, policy: Policy): Text {
     const on =
       due.clock === 'business'
         ? es
-          ? `en el calendario "${due.calendarId}"${hoursText}, prioridad ${due.priority}`
+          ? `en el calendario "${due.calendarId}"${hoursText}, prioridad ${PRIORITY_NAMES[due.priority].es}`
           : `on calendar "${due.calendarId}"${hoursText}, priority ${due.priority}`
         : es
           ? 'en tiempo natural'

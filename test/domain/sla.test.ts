@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { businessClock, businessElapsed } from '../../domain/calendar/business-time';
 import { expandCalendar } from '../../domain/calendar/expand';
 import { calendarFor } from '../../domain/policy/rules';
-import { dueInstant, explainDue, slaDueInstants, slaTargets } from '../../domain/sla';
+import { addDuration, coversHorizon, elapsedOn } from '../../domain/calendar/deadlines';
+import { validationRule } from '../../domain/policy/rules';
+import { dueInstant, explainDue, slaDueInstants, slaTargets, warningInstants } from '../../domain/sla';
 import { loadPreset } from '../../policies';
 import { D, H, at, contractFor } from './helpers';
 
@@ -61,7 +63,7 @@ describe('due instants', () => {
     );
     expect(text.es).toBe(
       'Primera respuesta vence el 2026-12-02 09:00 (America/Bogota): 48 horas hábiles desde 2026-11-23 10:00 en el calendario ' +
-        '"business" (lun-vie 08:00-12:00, 14:00-17:00; 18 feriados), prioridad medium; 15 ventanas abiertas contadas; 0 h en pausa; ' +
+        '"business" (lun-vie 08:00-12:00, 14:00-17:00; 18 feriados), prioridad media; 15 ventanas abiertas contadas; 0 h en pausa; ' +
         'política arcoiris v1.',
     );
   });
@@ -108,5 +110,44 @@ describe('due instants', () => {
     const due = dueInstant({ ...base, target: { businessDays: 100 }, start: monday });
     expect(due.at).toBeUndefined();
     expect(explainDue(due, arcoiris).en).toContain('is due after the computed horizon');
+  });
+});
+
+describe('warnings and lifecycle deadlines', () => {
+  const base = {
+    policy: arcoiris,
+    calendarId,
+    windows,
+    priority: 'medium',
+    metric: 'firstResponse',
+  } as const;
+
+  it('warns at 75% and 90% of the target in business time', () => {
+    expect(warningInstants({ ...base, target: { hours: 48 }, start: monday })).toEqual([
+      { fraction: 0.75, at: at('2026-11-30T11:00-05:00') },
+      { fraction: 0.9, at: at('2026-12-01T11:12-05:00') },
+    ]);
+    // With 40 h already accrued, 75% (36 h) is reached at once and 90% after 3.2 more hours.
+    expect(
+      warningInstants({ ...base, target: { hours: 48 }, start: monday, accruedMs: 40 * H }, [0.9, 0.75]),
+    ).toEqual([
+      { fraction: 0.75, at: monday },
+      { fraction: 0.9, at: at('2026-11-23T15:12-05:00') },
+    ]);
+  });
+
+  it('computes calendar-time deadlines without a horizon limit', () => {
+    const rule = validationRule(arcoiris, calendar)!;
+    const resolvedAt = at('2027-01-19T16:00-05:00');
+    expect(addDuration(windows, 'medium', resolvedAt, rule.window)).toBe(resolvedAt + 8 * D);
+    expect(addDuration(windows, 'medium', resolvedAt, { ms: 8 * H, clock: 'business' })).toBeUndefined();
+    expect(coversHorizon(windows, resolvedAt, resolvedAt + 8 * D)).toBe(false);
+    expect(coversHorizon(windows, monday, monday + D)).toBe(true);
+  });
+
+  it('measures business and calendar time between two instants', () => {
+    const friday = at('2026-11-27T16:00-05:00');
+    expect(elapsedOn(windows, 'low', 'business', friday, friday + 3 * D)).toBe(H + 4 * H + 2 * H);
+    expect(elapsedOn(windows, 'low', 'calendar', friday, friday + 3 * D)).toBe(3 * D);
   });
 });
