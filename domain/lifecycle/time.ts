@@ -66,16 +66,3 @@ export function elapsedTime(
   const c = priorityClock(ctx.windows, priority);
   return businessElapsed(c, Math.max(from, c.from), Math.min(to, c.to)) ?? 0;
 }
-
-/** `start` plus a policy duration on the ticket's calendar. */
-export function addDuration(
-  ctx: LifecycleContext,
-  calendarId: string,
-  priority: Priority,
-  start: number,
-  duration: Duration,
-  times = 1,
-): number | undefined {
-  const r = resolve(ctx, calendarId, duration);
-  return addTime(ctx, priority, r.clock, start, r.ms * times);
-}
