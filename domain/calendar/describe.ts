@@ -1,4 +1,5 @@
 /** Human-readable summaries of calendars, for explanations. */
+import { PRIORITY_NAMES } from '../i18n';
 import { WEEKDAYS, type Calendar, type Weekday } from '../policy/schema';
 
 const DAY_NAMES: Record<'es' | 'en', Record<Weekday, string>> = {
@@ -19,7 +20,8 @@ export function describeCalendar(calendar: Calendar, lang: 'es' | 'en'): string 
   const groups = new Map<string, string[]>();
   for (const w of calendar.weekly) {
     const key = describeDays(w.days, lang);
-    const hours = `${w.from}-${w.to}${w.priorities ? ` (${w.priorities.join(', ')})` : ''}`;
+    const only = w.priorities?.map((p) => PRIORITY_NAMES[p][lang]).join(', ');
+    const hours = `${w.from}-${w.to}${only === undefined ? '' : ` (${only})`}`;
     groups.set(key, [...(groups.get(key) ?? []), hours]);
   }
   const weekly = [...groups].map(([days, hours]) => `${days} ${hours.join(', ')}`).join('; ');

@@ -383,6 +383,23 @@ function checkReferences(p: z.infer<typeof PolicyObjectSchema>, ctx: z.Refinemen
       });
     }
   }
+  if (p.level1 !== undefined && !p.escalation.levels.some((l) => l.level === p.level1?.transferTo)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['level1', 'transferTo'],
+      message: `level ${p.level1.transferTo} is not among escalation.levels`,
+    });
+  }
+  if (p.onCallCalendar !== undefined && p.onCallCalendar === p.defaultCalendar) {
+    ctx.addIssue({ code: 'custom', path: ['onCallCalendar'], message: 'must differ from defaultCalendar' });
+  }
+  if (!p.categories.some((c) => c.routedTo === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['categories'],
+      message: 'at least one category must be served by support',
+    });
+  }
   const unique = (ids: string[], path: string): void => {
     ids.forEach((value, i) => {
       if (ids.indexOf(value) !== i)

@@ -145,6 +145,20 @@ describe('policy loading', () => {
       'email',
     ],
     [
+      'a level-1 transfer to a missing level',
+      ['level1'],
+      { budget: { minutes: 30 }, transferTo: 2 },
+      'level1.transferTo',
+      'not among escalation.levels',
+    ],
+    [
+      'only routed-away categories',
+      ['categories', 0, 'routedTo'],
+      { team: 'sales', answer: { es: 'a', en: 'b' } },
+      'categories',
+      'at least one category',
+    ],
+    [
       'an info-wait close without expiry',
       ['infoWait'],
       { onExpiry: 'close' },
