@@ -3,8 +3,10 @@
  * duration (business or calendar time) and the business-time arithmetic. Pure epoch-ms code,
  * safe in workflows. Clocks are memoized per windows object and priority.
  */
+import type { ContractSnapshot } from '../contract';
 import type { ResolvedDuration } from '../policy/duration';
-import type { Priority } from '../policy/schema';
+import { calendarFor } from '../policy/rules';
+import type { Policy, Priority } from '../policy/schema';
 import {
   addBusiness,
   businessClock,
@@ -13,7 +15,7 @@ import {
   type BusinessClock,
   type Pause,
 } from './business-time';
-import type { CalendarWindows } from './expand';
+import { expandCalendar, type CalendarWindows } from './expand';
 
 /** Wall-clock time: always open over the whole range of JavaScript dates, so no horizon limits it. */
 const WALL_CLOCK = calendarClock(-8.64e15, 8.64e15);
@@ -73,4 +75,18 @@ export function elapsedOn(
 /** True when the windows' horizon covers `[from, to]`; refresh the windows otherwise. */
 export function coversHorizon(windows: CalendarWindows, from: number, to: number): boolean {
   return windows.from <= from && to <= windows.to;
+}
+
+/**
+ * Expands the calendar a contract is served on (see `calendarFor`) over `[from, to)`. Zone
+ * dependent: call it from an activity and hand the plain-data result to the workflow.
+ */
+export function contractWindows(
+  policy: Policy,
+  contract: Pick<ContractSnapshot, 'planId' | 'options'>,
+  from: number,
+  to: number,
+): { readonly calendarId: string; readonly windows: CalendarWindows } {
+  const { id, calendar } = calendarFor(policy, contract);
+  return { calendarId: id, windows: expandCalendar(calendar, from, to) };
 }

@@ -220,3 +220,25 @@ describe('pauses and the horizon', () => {
     expect(() => expandCalendar(cal, 10, 5)).toThrow(RangeError);
   });
 });
+
+describe('windows as workflow data', () => {
+  it('give the same answers after a JSON round trip (as recorded in workflow history)', () => {
+    const cal = calendar({
+      zone: 'America/New_York',
+      businessDayHours: 8,
+      weekly: [
+        { days: WEEKDAYS5, from: '09:00', to: '17:00' },
+        { days: ['sat'], from: '10:00', to: '12:00', priorities: ['critical'] },
+      ],
+    });
+    const windows = expandCalendar(cal, at('2026-03-01T00:00Z'), at('2026-04-01T00:00Z'));
+    const copy = JSON.parse(JSON.stringify(windows)) as typeof windows;
+    expect(copy).toEqual(windows);
+    for (const priority of ['low', 'critical'] as const) {
+      const start = at('2026-03-06T16:00-05:00');
+      expect(addBusiness(businessClock(copy, priority), start, 5 * H)).toBe(
+        addBusiness(businessClock(windows, priority), start, 5 * H),
+      );
+    }
+  });
+});

@@ -215,6 +215,16 @@ describe('w32', () => {
     });
   });
 
+  it('takes Saturday phone calls (guardia) for critical incidents only', () => {
+    const phone = draft({ ...email, channel: 'phone', requesterEmail: undefined, attachments: 0 });
+    const saturday = at('2026-11-28T10:00-06:00');
+    expect(decideIntake(policy, contract, { ...phone, priority: 'critical' }, saturday).accepted).toBe(true);
+    expect(decideIntake(policy, contract, { ...phone, priority: 'high' }, saturday)).toMatchObject({
+      accepted: false,
+      reasons: [{ code: 'channel_closed' }],
+    });
+  });
+
   it('has an escalation matrix of three managers', () => {
     expect(policy.escalation.matrix.map((m) => m.email)).toEqual([
       'ovalenzuela@w32.mx',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { businessClock, businessElapsed } from '../../domain/calendar/business-time';
 import { expandCalendar } from '../../domain/calendar/expand';
 import { calendarFor } from '../../domain/policy/rules';
-import { addDuration, coversHorizon, elapsedOn } from '../../domain/calendar/deadlines';
+import { addDuration, contractWindows, coversHorizon, elapsedOn } from '../../domain/calendar/deadlines';
 import { validationRule } from '../../domain/policy/rules';
 import { dueInstant, explainDue, slaDueInstants, slaTargets, warningInstants } from '../../domain/sla';
 import { loadPreset } from '../../policies';
@@ -143,6 +143,14 @@ describe('warnings and lifecycle deadlines', () => {
     expect(addDuration(windows, 'medium', resolvedAt, { ms: 8 * H, clock: 'business' })).toBeUndefined();
     expect(coversHorizon(windows, resolvedAt, resolvedAt + 8 * D)).toBe(false);
     expect(coversHorizon(windows, monday, monday + D)).toBe(true);
+  });
+
+  it('expands the calendar the contract is served on', () => {
+    const paygroup = loadPreset('paygroup');
+    const onCall = contractFor(paygroup, { options: { onCall24x7: true } });
+    const { calendarId: id, windows: w } = contractWindows(paygroup, onCall, monday, monday + 7 * D);
+    expect(id).toBe('oncall');
+    expect(w.windows).toEqual([{ start: monday, end: monday + 7 * D }]);
   });
 
   it('measures business and calendar time between two instants', () => {
