@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ZodError } from 'zod';
+import { requestLanguage, type Bilingual } from './i18n';
 
-/** One field that failed validation: its path in the request and the reason. */
+/** One field that failed validation: its path in the request (`body.priority`, `query.limit`) and the reason. */
 export interface InvalidParam {
   name: string;
   reason: string;
@@ -17,12 +19,66 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+/** Base URI of the problem types this API defines (`${PROBLEM_BASE}validation`, ...). */
+export const PROBLEM_BASE = 'https://orquesta.dev/problems/';
+
 /** An error that knows the problem document to answer with. */
 export class ProblemError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title);
+  /**
+   * @param problem the document; `detail` may be given in both languages via `localized`, picked
+   *   by the request's `Accept-Language` when the error is answered.
+   * @param localized the detail in Spanish and English.
+   * @param headers extra response headers (e.g. `Retry-After`).
+   */
+  constructor(
+    readonly problem: Problem,
+    readonly localized?: Bilingual,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(problem.detail ?? localized?.en ?? problem.title);
     this.name = 'ProblemError';
   }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * Builds a `ProblemError` with a problem type under `PROBLEM_BASE`, the detail in both languages
+ * and optional extension members.
+ */
+export function problem(
+  status: number,
+  type: string,
+  detail: Bilingual,
+  extra: Omit<Partial<Problem>, 'status' | 'type'> & { headers?: Record<string, string> } = {},
+): ProblemError {
+  const { headers, ...members } = extra;
+  return new ProblemError(
+    { type: `${PROBLEM_BASE}${type}`, title: TITLES[status] ?? 'Error', status, ...members },
+    detail,
+    headers,
+  );
+}
+
+/** `invalid-params` entries for a zod error, each path prefixed by where the value came from. */
+export function invalidParamsOf(error: ZodError, location: string): InvalidParam[] {
+  return error.issues.map((issue) => {
+    let name = location;
+    for (const key of issue.path) name += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+    return { name, reason: issue.message };
+  });
 }
 
 /** Writes a problem+json response. */
@@ -41,17 +97,87 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   });
 };
 
+const PARSER_ERRORS: Record<string, { type: string; detail: Bilingual }> = {
+  'entity.too.large': {
+    type: 'body-too-large',
+    detail: { es: 'El cuerpo de la solicitud es demasiado grande.', en: 'The request body is too large.' },
+  },
+  'entity.parse.failed': {
+    type: 'malformed-body',
+    detail: { es: 'El cuerpo de la solicitud no es JSON válido.', en: 'The request body is not valid JSON.' },
+  },
+  'encoding.unsupported': {
+    type: 'unsupported-encoding',
+    detail: { es: 'Codificación no soportada.', en: 'Unsupported content encoding.' },
+  },
+  'charset.unsupported': {
+    type: 'unsupported-encoding',
+    detail: { es: 'Juego de caracteres no soportado.', en: 'Unsupported charset.' },
+  },
+};
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+/** Whether an error means a dependency (Postgres, Temporal) is down rather than a bug. */
+export function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  const message = (error as { message?: unknown }).message;
+  return (
+    typeof message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message)
+  );
+}
+
 /** Turns thrown errors into problem+json; unknown errors become a 500 without internals. */
 export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-  if (error instanceof ProblemError) return sendProblem(res, { instance: req.originalUrl, ...error.problem });
+  const lang = requestLanguage(req);
+  if (error instanceof ProblemError) {
+    for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+    if (error.localized) res.setHeader('Content-Language', lang);
+    return sendProblem(res, {
+      instance: req.originalUrl,
+      ...error.problem,
+      ...(error.localized && { detail: error.localized[lang] }),
+    });
+  }
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Errors raised by express' own parsers (malformed JSON, body too large, ...).
+    const kind = (error as { type?: string }).type ?? '';
+    const known = PARSER_ERRORS[kind];
+    if (known) res.setHeader('Content-Language', lang);
     return sendProblem(res, {
-      type: 'about:blank',
-      title: (error as { type?: string }).type ?? 'Bad Request',
+      type: known ? `${PROBLEM_BASE}${known.type}` : 'about:blank',
+      title: TITLES[status] ?? 'Bad Request',
       status,
-      detail: (error as Error).message,
+      detail: known ? known.detail[lang] : (error as Error).message,
+      instance: req.originalUrl,
+    });
+  }
+  if (isUnavailable(error)) {
+    req.log?.warn({ err: error }, 'dependency unavailable');
+    res.setHeader('Retry-After', '5');
+    res.setHeader('Content-Language', lang);
+    return sendProblem(res, {
+      type: `${PROBLEM_BASE}unavailable`,
+      title: 'Service Unavailable',
+      status: 503,
+      detail:
+        lang === 'es'
+          ? 'Un servicio del que dependemos no responde; reintente en unos segundos.'
+          : 'A service we depend on is not answering; retry in a few seconds.',
       instance: req.originalUrl,
     });
   }

@@ -147,6 +147,51 @@ export interface QuotaConsumptionsTable {
   consumed_at: Generated<CreatedAt>;
 }
 
+/** An API key: only its sha256 hash is stored; `customer_ids` scopes it to those customers' objects. */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: 'admin' | 'agent' | 'integration' | 'read-only';
+  /** Null: every customer. */
+  customer_ids: string[] | null;
+  key_hash: string;
+  /** First characters of the key, to recognise it in listings. */
+  key_prefix: string;
+  /** HMAC secret integration events signed with this key are verified against. */
+  signing_secret: string | null;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+}
+
+/** The first response to a POST with an `Idempotency-Key`, replayed for retries of the same request. */
+export interface IdempotencyKeysTable {
+  api_key_id: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  state: Generated<'in_progress' | 'done'>;
+  response_status: number | null;
+  response_headers: Json<Record<string, string>> | null;
+  response_body: Json | null;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+/** An event received from an external system, unique per source and event id. */
+export interface IntegrationEventsTable {
+  id: Generated<number>;
+  api_key_id: string;
+  source: string;
+  event_id: string;
+  type: string;
+  customer_id: string | null;
+  ticket_number: number | null;
+  occurred_at: Timestamp | null;
+  payload: Json<Record<string, unknown>>;
+  received_at: CreatedAt;
+}
+
 /** Every table Kysely knows about. */
 export interface Database {
   customers: CustomersTable;
@@ -158,6 +203,9 @@ export interface Database {
   product_versions: ProductVersionsTable;
   addon_purchases: AddonPurchasesTable;
   quota_consumptions: QuotaConsumptionsTable;
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
+  integration_events: IntegrationEventsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -1,0 +1,170 @@
+/**
+ * API keys: `Authorization: Bearer <key>` or `X-Api-Key: <key>`. Only the sha256 of a key is
+ * stored; the plaintext is returned once, when the key is created. A key has one role and may be
+ * scoped to some customers, in which case it sees and acts on their objects only.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { problem } from './problem';
+
+/** Roles of API keys. */
+export const ROLES = ['admin', 'agent', 'integration', 'read-only'] as const;
+/** A role. */
+export type Role = (typeof ROLES)[number];
+
+/** Every role. */
+export const ANY_ROLE: readonly Role[] = ROLES;
+/** Roles that read help-desk data (staff and auditors). */
+export const READERS: readonly Role[] = ['admin', 'agent', 'read-only'];
+/** Roles that change customers and contracts. */
+export const STAFF: readonly Role[] = ['admin', 'agent'];
+/** Administrators only. */
+export const ADMIN: readonly Role[] = ['admin'];
+
+/** The caller of a request, from its API key. */
+export interface Principal {
+  keyId: string;
+  name: string;
+  role: Role;
+  /** Customers the key is limited to; null when it sees every customer. */
+  customerIds: string[] | null;
+  /** HMAC secret for integration events signed with this key. */
+  signingSecret: string | null;
+}
+
+/** sha256 (hex) of a key, as stored. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** What to create a key with. */
+export interface NewApiKey {
+  name: string;
+  role: Role;
+  customerIds?: string[] | null;
+  /** Integration keys get a generated signing secret unless one is given. */
+  signingSecret?: string | null;
+}
+
+/** A created key: the plaintext `key` (and signing secret) are only known now. */
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  customerIds: string[] | null;
+  key: string;
+  keyPrefix: string;
+  signingSecret: string | null;
+  createdAt: Date;
+}
+
+/** Creates an API key and returns its plaintext once (for scripts, tests and `POST /v1/api-keys`). */
+export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Promise<CreatedApiKey> {
+  const id = `key_${randomBytes(8).toString('hex')}`;
+  const key = `oq_${randomBytes(32).toString('base64url')}`;
+  const keyPrefix = key.slice(0, 10);
+  const signingSecret =
+    input.signingSecret !== undefined
+      ? input.signingSecret
+      : input.role === 'integration'
+        ? randomBytes(32).toString('base64url')
+        : null;
+  const customerIds = input.customerIds ?? null;
+  const row = await db
+    .insertInto('api_keys')
+    .values({
+      id,
+      name: input.name,
+      role: input.role,
+      customer_ids: customerIds,
+      key_hash: hashKey(key),
+      key_prefix: keyPrefix,
+      signing_secret: signingSecret,
+    })
+    .returning(['created_at'])
+    .executeTakeFirstOrThrow();
+  return {
+    id,
+    name: input.name,
+    role: input.role,
+    customerIds,
+    key,
+    keyPrefix,
+    signingSecret,
+    createdAt: row.created_at,
+  };
+}
+
+/** The key in a request's `Authorization: Bearer` or `X-Api-Key` header. */
+function presentedKey(authorization: string | undefined, apiKey: string | undefined): string | undefined {
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return match?.[1];
+  }
+  return apiKey?.trim() || undefined;
+}
+
+/** Looks up the caller's key; 401 problem when it is missing, unknown or revoked. */
+export function authenticate(db: Kysely<Database>): RequestHandler {
+  return async (req, res, next) => {
+    const key = presentedKey(req.get('authorization'), req.get('x-api-key'));
+    const unauthorized = (detail: { es: string; en: string }) =>
+      problem(401, 'unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="orquesta"' } });
+    if (key === undefined || key.length > 200) {
+      throw unauthorized({
+        es: 'Falta la clave de API (Authorization: Bearer <clave> o X-Api-Key).',
+        en: 'Missing API key (Authorization: Bearer <key> or X-Api-Key).',
+      });
+    }
+    const row = await db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'role', 'customer_ids', 'signing_secret'])
+      .where('key_hash', '=', hashKey(key))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (row === undefined) {
+      throw unauthorized({ es: 'Clave de API desconocida o revocada.', en: 'Unknown or revoked API key.' });
+    }
+    const principal: Principal = {
+      keyId: row.id,
+      name: row.name,
+      role: row.role,
+      customerIds: row.customer_ids,
+      signingSecret: row.signing_secret,
+    };
+    res.locals.auth = principal;
+    req.log?.setBindings?.({ apiKey: row.id });
+    next();
+  };
+}
+
+/** Whether the caller may see objects of `customerId`. */
+export function canSeeCustomer(auth: Principal, customerId: string): boolean {
+  return auth.customerIds === null || auth.customerIds.includes(customerId);
+}
+
+/** 404 (not 403: existence is not disclosed) unless the caller may see objects of `customerId`. */
+export function assertCustomerVisible(
+  auth: Principal,
+  customerId: string,
+  what: { es: string; en: string },
+): void {
+  if (!canSeeCustomer(auth, customerId)) throw notFound(what);
+}
+
+/** A 404 problem naming what was not found. */
+export function notFound(what: { es: string; en: string }) {
+  return problem(404, 'not-found', { es: `No existe ${what.es}.`, en: `${what.en} not found.` });
+}
+
+/** 403 for a customer-scoped key doing something only unscoped keys may do. */
+export function assertUnscoped(auth: Principal): void {
+  if (auth.customerIds !== null) {
+    throw problem(403, 'forbidden', {
+      es: 'Una clave limitada a clientes no puede hacer esto.',
+      en: 'A key scoped to customers may not do this.',
+    });
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * `Idempotency-Key` for POST: the first response to a key is stored with a hash of the request
+ * (method, path and body) and replayed for retries; the same key with another request is 422, and
+ * a retry while the first is still running is 409. The row is inserted before the handler runs, so
+ * two concurrent requests with one key never both execute.
+ */
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Principal } from './auth';
+import type { Lang } from './i18n';
+import { problem, ProblemError, PROBLEM_BASE } from './problem';
+import type { Reply } from './route';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** sha256 of the raw body (or its JSON form when the raw body is not available). */
+function bodyHash(req: Request): string {
+  const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+  const hash = createHash('sha256');
+  if (raw !== undefined) hash.update(raw);
+  else hash.update(JSON.stringify(req.body ?? null));
+  return hash.digest('hex');
+}
+
+/** Runs `run` at most once per (API key, Idempotency-Key), replaying its stored reply afterwards. */
+export async function withIdempotency(
+  db: Kysely<Database>,
+  input: { req: Request; auth: Principal; key: string; lang: Lang },
+  run: () => Promise<Reply>,
+): Promise<Reply> {
+  const { req, auth, key } = input;
+  if (!KEY_PATTERN.test(key)) {
+    throw problem(
+      400,
+      'validation',
+      {
+        es: 'Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles.',
+        en: 'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+      },
+      {
+        'invalid-params': [
+          { name: 'header.Idempotency-Key', reason: 'must be 1 to 255 visible ASCII characters' },
+        ],
+      },
+    );
+  }
+  const method = req.method;
+  const path = req.baseUrl + req.path;
+  const requestHash = bodyHash(req);
+  const inserted = await db
+    .insertInto('idempotency_keys')
+    .values({ api_key_id: auth.keyId, key, method, path, request_hash: requestHash })
+    .onConflict((oc) => oc.doNothing())
+    .returning('key')
+    .executeTakeFirst();
+
+  if (inserted === undefined) {
+    const existing = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('api_key_id', '=', auth.keyId)
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    if (existing.method !== method || existing.path !== path || existing.request_hash !== requestHash) {
+      throw problem(422, 'idempotency-key-reused', {
+        es: 'Esta Idempotency-Key ya se usó con otra solicitud.',
+        en: 'This Idempotency-Key was already used with a different request.',
+      });
+    }
+    if (existing.state !== 'done' || existing.response_status === null) {
+      throw problem(
+        409,
+        'idempotency-in-progress',
+        {
+          es: 'Una solicitud con esta Idempotency-Key todavía está en curso.',
+          en: 'A request with this Idempotency-Key is still in progress.',
+        },
+        { headers: { 'Retry-After': '1' } },
+      );
+    }
+    return {
+      status: existing.response_status,
+      body: existing.response_body ?? undefined,
+      headers: { ...(existing.response_headers ?? {}), 'Idempotent-Replayed': 'true' },
+    };
+  }
+
+  const store = async (reply: Reply): Promise<void> => {
+    await db
+      .updateTable('idempotency_keys')
+      .set({
+        state: 'done',
+        response_status: reply.status,
+        response_headers: JSON.stringify(reply.headers ?? {}),
+        response_body: reply.body === undefined ? null : JSON.stringify(reply.body),
+        completed_at: new Date(),
+      })
+      .where('api_key_id', '=', auth.keyId)
+      .where('key', '=', key)
+      .execute();
+  };
+  let reply: Reply;
+  try {
+    reply = await run();
+  } catch (error) {
+    if (error instanceof ProblemError && error.problem.status < 500) {
+      // A refusal is the answer to this request: a retry gets the same refusal.
+      const body = {
+        instance: req.originalUrl,
+        ...error.problem,
+        ...(error.localized && { detail: error.localized[input.lang] }),
+      };
+      await store({
+        status: error.problem.status,
+        body,
+        headers: { 'Content-Type': 'application/problem+json', ...(error.headers ?? {}) },
+      });
+      throw error;
+    }
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('api_key_id', '=', auth.keyId)
+      .where('key', '=', key)
+      .execute()
+      .catch(() => undefined);
+    throw error;
+  }
+  await store(reply);
+  return reply;
+}
+
+/** Problem type URIs of idempotency failures (for clients and tests). */
+export const IDEMPOTENCY_PROBLEMS = {
+  reused: `${PROBLEM_BASE}idempotency-key-reused`,
+  inProgress: `${PROBLEM_BASE}idempotency-in-progress`,
+} as const;

@@ -1,0 +1,211 @@
+/**
+ * Route definitions: one declaration per operation gives the Express handler, the roles allowed,
+ * the request schemas (params, query, body; validated once, the parsed values handed to the
+ * handler) and the OpenAPI operation (api/openapi.ts).
+ */
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Database } from '../db/schema';
+import type { Principal, Role } from './auth';
+import { requestLanguage, type Lang } from './i18n';
+import { withIdempotency } from './idempotency';
+import { invalidParamsOf, problem, type InvalidParam } from './problem';
+
+/** Integration event as stored, handed to `onIntegrationEvent`. */
+export interface IntegrationEvent {
+  /** Row id in `integration_events`. */
+  id: number;
+  source: string;
+  eventId: string;
+  type: string;
+  customerId: string | null;
+  ticketNumber: number | null;
+  occurredAt: string | null;
+  data: Record<string, unknown>;
+  /** Id of the API key that delivered it. */
+  apiKeyId: string;
+}
+
+/** What handlers may use besides the request. */
+export interface Services {
+  db: Kysely<Database>;
+  logger: Logger;
+  /** Current time (tests pin it). */
+  now: () => Date;
+  /** Shared HMAC secret for integration keys that have no secret of their own. */
+  integrationSecret: string | undefined;
+  /** Called once per new (non-duplicate) integration event, after it is stored. */
+  onIntegrationEvent: (event: IntegrationEvent) => Promise<void> | void;
+  /** Temporal client, for the ticket routes that talk to workflows. Absent in read-only deployments and tests. */
+  temporal: unknown;
+}
+
+/** What a handler answers: the framework writes it (and stores it for `Idempotency-Key` replays). */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One documented response of an operation. */
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Media type of `schema`; `application/json` by default. */
+  contentType?: string;
+}
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** Everything a handler gets: parsed inputs, the caller, the language and the services. */
+export interface RouteContext<P, Q, B> {
+  req: Request;
+  res: Response;
+  params: P;
+  query: Q;
+  body: B;
+  auth: Principal;
+  lang: Lang;
+  services: Services;
+}
+
+/** HTTP methods routes use. */
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** The declaration of one operation. */
+export interface RouteSpec<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: Method;
+  /** OpenAPI path template, e.g. `/v1/customers/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Roles allowed to call it; every other role gets 403. */
+  roles: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Media types the body is accepted in; `application/json` by default. */
+  bodyTypes?: string[];
+  /** Success (and route-specific failure) responses; the common problem responses are added for every route. */
+  responses: Record<number, ResponseSpec>;
+  handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<Reply>;
+}
+
+/** A route of any shape (the list `createApp` mounts). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any>;
+
+/** Declares a route; the identity function, for type inference of the handler's inputs. */
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): RouteSpec<P, Q, B> {
+  return spec;
+}
+
+/** Express path of an OpenAPI template: `/v1/customers/{id}` -> `/v1/customers/:id`. */
+export function expressPath(template: string): string {
+  return template.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+/** The principal set by the authentication middleware. */
+export function principalOf(res: Response): Principal {
+  const auth = res.locals.auth as Principal | undefined;
+  if (auth === undefined) throw new Error('route mounted without authentication');
+  return auth;
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+function writeReply(res: Response, reply: Reply): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.status(reply.status);
+  if (reply.body === undefined) {
+    res.end();
+    return;
+  }
+  if (typeof reply.body === 'string' && res.getHeader('content-type') !== undefined) {
+    res.send(reply.body);
+    return;
+  }
+  res.json(reply.body);
+}
+
+/** Mounts routes on a router (already behind authentication): role check, validation, idempotency, handler. */
+export function mountRoutes(router: Router, routes: readonly AnyRoute[], services: Services): void {
+  for (const spec of routes) {
+    const allowed = new Set<Role>(spec.roles);
+    const bodyTypes = spec.bodyTypes ?? ['application/json'];
+    const schemas = spec as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+    const handle: RequestHandler = async (req, res) => {
+      res.locals.route = spec.path;
+      const auth = principalOf(res);
+      const lang = requestLanguage(req);
+      if (!allowed.has(auth.role)) {
+        throw problem(
+          403,
+          'forbidden',
+          {
+            es: `El rol ${auth.role} no puede usar ${spec.method.toUpperCase()} ${spec.path}.`,
+            en: `Role ${auth.role} may not call ${spec.method.toUpperCase()} ${spec.path}.`,
+          },
+          { roles: [...spec.roles] },
+        );
+      }
+      if (spec.body !== undefined && hasBody(req) && !req.is(bodyTypes)) {
+        throw problem(415, 'unsupported-media-type', {
+          es: `Tipo de contenido no soportado; se acepta ${bodyTypes.join(', ')}.`,
+          en: `Unsupported content type; accepted: ${bodyTypes.join(', ')}.`,
+        });
+      }
+      const invalid: InvalidParam[] = [];
+      const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
+        if (schema === undefined) return undefined;
+        const result = schema.safeParse(value);
+        if (result.success) return result.data;
+        invalid.push(...invalidParamsOf(result.error, location));
+        return undefined;
+      };
+      const params = parse(schemas.params, req.params, 'params');
+      const query = parse(schemas.query, req.query, 'query');
+      const body = parse(schemas.body, req.body, 'body');
+      if (invalid.length > 0) {
+        throw problem(
+          400,
+          'validation',
+          { es: 'La solicitud tiene campos inválidos.', en: 'The request has invalid fields.' },
+          { 'invalid-params': invalid },
+        );
+      }
+      const ctx: RouteContext<unknown, unknown, unknown> = {
+        req,
+        res,
+        params,
+        query,
+        body,
+        auth,
+        lang,
+        services,
+      };
+      const run = () => spec.handler(ctx as never);
+      const idempotencyKey = req.get('idempotency-key');
+      const reply =
+        spec.method === 'post' && idempotencyKey !== undefined
+          ? await withIdempotency(services.db, { req, auth, key: idempotencyKey, lang }, run)
+          : await run();
+      writeReply(res, reply);
+    };
+    router[spec.method](expressPath(spec.path), handle);
+  }
+}

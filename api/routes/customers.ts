@@ -1,0 +1,205 @@
+/** `/v1/customers`: create, list, read, update and delete customers. */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { assertCustomerVisible, assertUnscoped, notFound, READERS, STAFF, ADMIN } from '../auth';
+import { problem } from '../problem';
+import { defineRoute } from '../route';
+import { customerInUse, customerView, findCustomer, listCustomers } from '../repositories/customers';
+import {
+  CursorSchema,
+  decodeCursor,
+  encodeCursor,
+  IdSchema,
+  InstantSchema,
+  LimitSchema,
+  pageOf,
+} from '../schemas';
+
+/** A customer. */
+export const CustomerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    country: z.string().nullable(),
+    locale: z.string(),
+    createdAt: InstantSchema,
+  })
+  .meta({ id: 'Customer' });
+
+const Locale = z.enum(['es', 'en']);
+const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code');
+
+const NewCustomerSchema = z
+  .strictObject({
+    id: IdSchema.optional().meta({ description: 'Chosen id; generated when absent.' }),
+    name: z.string().trim().min(1).max(200),
+    country: Country.nullable().optional(),
+    locale: Locale.optional(),
+  })
+  .meta({ id: 'NewCustomer' });
+
+const CustomerPatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    country: Country.nullable().optional(),
+    locale: Locale.optional(),
+  })
+  .meta({ id: 'CustomerPatch' });
+
+const CustomerParams = z.object({ id: IdSchema });
+const what = { es: 'el cliente', en: 'Customer' };
+
+/** Customer routes. */
+export const customerRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/customers',
+    operationId: 'createCustomer',
+    summary: 'Create a customer',
+    tags: ['customers'],
+    roles: STAFF,
+    body: NewCustomerSchema,
+    responses: { 201: { description: 'Created', schema: CustomerSchema }, 409: { description: 'Id taken' } },
+    async handler({ body, services, auth }) {
+      assertUnscoped(auth);
+      const id = body.id ?? `cus_${randomBytes(6).toString('hex')}`;
+      const row = await services.db
+        .insertInto('customers')
+        .values({
+          id,
+          name: body.name,
+          country: body.country ?? null,
+          ...(body.locale && { locale: body.locale }),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) {
+        throw problem(409, 'conflict', {
+          es: `El cliente ${id} ya existe.`,
+          en: `Customer ${id} already exists.`,
+        });
+      }
+      return { status: 201, body: customerView(row), headers: { Location: `/v1/customers/${id}` } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/customers',
+    operationId: 'listCustomers',
+    summary: 'List customers by id (keyset pagination)',
+    tags: ['customers'],
+    roles: [...READERS, 'integration'],
+    query: z.object({
+      cursor: CursorSchema.optional(),
+      limit: LimitSchema,
+      q: z.string().min(1).max(200).optional(),
+    }),
+    responses: { 200: { description: 'A page', schema: pageOf(CustomerSchema) } },
+    async handler({ query, services, auth }) {
+      const after =
+        query.cursor === undefined ? undefined : decodeCursor(query.cursor, z.object({ id: z.string() }));
+      if (query.cursor !== undefined && after === undefined) throw badCursor();
+      const rows = await listCustomers(services.db, {
+        limit: query.limit + 1,
+        only: auth.customerIds,
+        ...(after && { after: after.id }),
+        ...(query.q !== undefined && { q: query.q }),
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        status: 200,
+        body: {
+          items: page.map(customerView),
+          nextCursor: rows.length > query.limit && last ? encodeCursor({ id: last.id }) : null,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/customers/{id}',
+    operationId: 'getCustomer',
+    summary: 'Read a customer',
+    tags: ['customers'],
+    roles: [...READERS, 'integration'],
+    params: CustomerParams,
+    responses: {
+      200: { description: 'The customer', schema: CustomerSchema },
+      404: { description: 'Not found' },
+    },
+    async handler({ params, services, auth }) {
+      assertCustomerVisible(auth, params.id, what);
+      const row = await findCustomer(services.db, params.id);
+      if (row === undefined) throw notFound(what);
+      return { status: 200, body: customerView(row) };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/v1/customers/{id}',
+    operationId: 'updateCustomer',
+    summary: 'Change a customer',
+    tags: ['customers'],
+    roles: STAFF,
+    params: CustomerParams,
+    body: CustomerPatchSchema,
+    responses: { 200: { description: 'Updated', schema: CustomerSchema }, 404: { description: 'Not found' } },
+    async handler({ params, body, services, auth }) {
+      assertCustomerVisible(auth, params.id, what);
+      const changes = {
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.country !== undefined && { country: body.country }),
+        ...(body.locale !== undefined && { locale: body.locale }),
+      };
+      const row =
+        Object.keys(changes).length === 0
+          ? await findCustomer(services.db, params.id)
+          : await services.db
+              .updateTable('customers')
+              .set(changes)
+              .where('id', '=', params.id)
+              .returningAll()
+              .executeTakeFirst();
+      if (row === undefined) throw notFound(what);
+      return { status: 200, body: customerView(row) };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/customers/{id}',
+    operationId: 'deleteCustomer',
+    summary: 'Delete a customer that has no contracts or tickets',
+    tags: ['customers'],
+    roles: ADMIN,
+    params: CustomerParams,
+    responses: {
+      204: { description: 'Deleted' },
+      404: { description: 'Not found' },
+      409: { description: 'Contracts or tickets refer to it' },
+    },
+    async handler({ params, services, auth }) {
+      assertCustomerVisible(auth, params.id, what);
+      if (await customerInUse(services.db, params.id)) {
+        throw problem(409, 'customer-in-use', {
+          es: 'El cliente tiene contratos o tickets; no se puede borrar.',
+          en: 'The customer has contracts or tickets and cannot be deleted.',
+        });
+      }
+      const result = await services.db.deleteFrom('customers').where('id', '=', params.id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw notFound(what);
+      return { status: 204 };
+    },
+  }),
+];
+
+/** 400 for a cursor this API did not produce. */
+export function badCursor() {
+  return problem(
+    400,
+    'validation',
+    { es: 'Cursor inválido.', en: 'Invalid cursor.' },
+    { 'invalid-params': [{ name: 'query.cursor', reason: 'not a cursor returned by this API' }] },
+  );
+}

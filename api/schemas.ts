@@ -1,0 +1,73 @@
+/** Schemas shared by every resource: problem documents, identifiers, instants and pagination. */
+import { z } from 'zod';
+
+/** RFC 9457 problem document. */
+export const ProblemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    'invalid-params': z
+      .array(z.object({ name: z.string(), reason: z.string() }))
+      .optional()
+      .meta({ description: 'Every field that failed, by its path in the request (`body.priority`).' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+/** A lower-case identifier, as used for customers, contracts, policies and plans. */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case identifier ([a-z0-9_-], at most 64)');
+
+/** An instant as an RFC 3339 date-time with offset. */
+export const InstantSchema = z.iso.datetime({ offset: true });
+
+/** Page size: 1 to 200, 50 by default. */
+export const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
+
+/** An opaque keyset cursor returned as `nextCursor` by the previous page. */
+export const CursorSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .meta({ description: 'Opaque cursor from `nextCursor`.' });
+
+/** A page of items with the cursor of the next page (null on the last page). */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Encodes a keyset position as an opaque cursor. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** Decodes a cursor with a schema; undefined when it is not one this API produced. */
+export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ISO string of a database timestamp (or null). */
+export function iso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return isoRequired(value);
+}
+
+/**
+ * ISO string of a non-null database timestamp. Takes `unknown` because some columns are typed as
+ * nested Kysely column types (`Generated<ColumnType<...>>`) whose select type is not `Date`.
+ */
+export function isoRequired(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value).toISOString();
+  throw new TypeError('not a timestamp');
+}

@@ -1,0 +1,144 @@
+/**
+ * Test support for the HTTP API: an app over a fresh database, keys per role, and a recorder that
+ * checks every response a test produced against the published /openapi.json.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import { pino } from 'pino';
+import request from 'supertest';
+import { expect } from 'vitest';
+import { createApp, type AppDependencies } from '../../api/app';
+import { createApiKey, type Role } from '../../api/auth';
+import type { Database } from '../../db/schema';
+import { createTestDatabase } from '../support/database';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+
+/** One response seen by a test. */
+export interface Recorded {
+  method: string;
+  path: string;
+  status: number;
+  contentType: string | undefined;
+  body: unknown;
+  text: string;
+}
+
+/** An API under test with its database and an admin key. */
+export interface TestApi {
+  app: Express;
+  db: Kysely<Database>;
+  adminKey: string;
+  /** Responses seen through `call`, for the conformance check. */
+  recorded: Recorded[];
+  /** A new key with this role (and optional customer scope). */
+  keyFor(role: Role, customerIds?: string[]): Promise<string>;
+  /** A request with a key (admin by default) whose response is recorded. */
+  call(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, key?: string | null): request.Test;
+  destroy(): Promise<void>;
+}
+
+/** Builds an app over a fresh, migrated database. */
+export async function createTestApi(
+  extra: Omit<Partial<AppDependencies>, 'db' | 'logger' | 'readiness'> = {},
+): Promise<TestApi> {
+  const handle = await createTestDatabase();
+  const db = handle.db;
+  const app = createApp({ logger: pino({ level: 'silent' }), readiness: {}, db, ...extra });
+  const admin = await createApiKey(db, { name: 'test admin', role: 'admin' });
+  const recorded: Recorded[] = [];
+  return {
+    app,
+    db,
+    adminKey: admin.key,
+    recorded,
+    async keyFor(role, customerIds) {
+      const k = await createApiKey(db, { name: `test ${role}`, role, customerIds: customerIds ?? null });
+      return k.key;
+    },
+    call(method, path, key) {
+      const test = request(app)[method](path);
+      const chosen = key === undefined ? admin.key : key;
+      if (chosen !== null) void test.set('Authorization', `Bearer ${chosen}`);
+      test.on('response', (res: request.Response) => {
+        recorded.push({
+          method,
+          path: path.split('?')[0] ?? path,
+          status: res.status,
+          contentType: res.headers['content-type'],
+          body: res.body,
+          text: res.text,
+        });
+      });
+      return test;
+    },
+    destroy: () => handle.destroy(),
+  };
+}
+
+type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+
+/** Finds the operation of a concrete path in the document (templates like `/v1/customers/{id}`). */
+function findOperation(
+  doc: { paths: Record<string, Record<string, Operation>> },
+  method: string,
+  path: string,
+) {
+  for (const [template, item] of Object.entries(doc.paths)) {
+    const pattern = new RegExp(
+      `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`,
+    );
+    if (pattern.test(path) && item[method] !== undefined) return { template, op: item[method] };
+  }
+  return undefined;
+}
+
+/**
+ * Validates every recorded response against /openapi.json: the operation exists, the status is
+ * documented, and a JSON body matches the schema of its media type. Returns how many were checked.
+ */
+export async function expectConformance(api: TestApi): Promise<number> {
+  const doc = (await request(api.app).get('/openapi.json')).body as {
+    paths: Record<string, Record<string, Operation>>;
+  };
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...doc, $id: 'openapi.json' });
+  const failures: string[] = [];
+  let checked = 0;
+  for (const r of api.recorded) {
+    const found = findOperation(doc, r.method, r.path);
+    if (found === undefined) {
+      if (r.status !== 404) failures.push(`${r.method} ${r.path}: no operation in the document`);
+      continue;
+    }
+    const response = found.op.responses?.[String(r.status)];
+    if (response === undefined) {
+      failures.push(`${r.method} ${found.template} -> ${r.status}: status not documented`);
+      continue;
+    }
+    checked++;
+    const mediaType = (r.contentType ?? '').split(';')[0]!.trim();
+    if (response.content === undefined) {
+      if (r.text !== '' && r.text !== undefined)
+        failures.push(`${r.method} ${found.template} -> ${r.status}: undocumented body`);
+      continue;
+    }
+    if (response.content[mediaType] === undefined) {
+      failures.push(`${r.method} ${found.template} -> ${r.status}: media type ${mediaType} not documented`);
+      continue;
+    }
+    if (!mediaType.endsWith('json')) continue;
+    const pointer = `openapi.json#/paths/${found.template.replace(/~/g, '~0').replace(/\//g, '~1')}/${r.method}/responses/${r.status}/content/${mediaType.replace(/\//g, '~1')}/schema`;
+    const validate = ajv.getSchema(pointer) ?? ajv.compile({ $ref: pointer });
+    if (!validate(r.body)) {
+      failures.push(
+        `${r.method} ${found.template} -> ${r.status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(r.body).slice(0, 300)}`,
+      );
+    }
+  }
+  expect(failures).toEqual([]);
+  return checked;
+}
