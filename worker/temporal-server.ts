@@ -2,6 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import { ticketSearchAttributes } from '../workflows/search-attributes';
+import { startEmulator } from '../emulator/index';
 
 /** Where the Temporal frontend that this process uses lives, and how to stop it if we started it. */
 export interface TemporalServer {
@@ -61,11 +62,29 @@ export async function resolveTemporal(config: Config, logger: Logger): Promise<T
   return startEmulatorServer(config, logger, devServerError);
 }
 
-function startEmulatorServer(_config: Config, _logger: Logger, cause: unknown): Promise<TemporalServer> {
-  return Promise.reject(
-    new TemporalUnavailableError(
-      'no Temporal server: set TEMPORAL_ADDRESS=host:port to point at one (for example `temporal server start-dev` on localhost:7233, or `docker compose up temporal`)',
-      { cause },
-    ),
-  );
+async function startEmulatorServer(config: Config, logger: Logger, cause: unknown): Promise<TemporalServer> {
+  try {
+    const emulator = await startEmulator({
+      port: config.ORQUESTA_EMULATOR_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      log: logger.child({ component: 'temporal-emulator' }),
+    });
+    logger.warn(
+      { address: emulator.address },
+      'Temporal runs on the in-process EMULATOR: workflow state is IN MEMORY and is lost when this process exits. ' +
+        'Set TEMPORAL_ADDRESS to use a real Temporal server.',
+    );
+    return {
+      kind: 'emulator',
+      address: emulator.address,
+      namespace: config.TEMPORAL_NAMESPACE,
+      stop: () => emulator.shutdown(),
+    };
+  } catch (error) {
+    throw new TemporalUnavailableError(
+      `no Temporal server: the emulator could not listen on port ${config.ORQUESTA_EMULATOR_PORT} (${(error as Error).message}); ` +
+        'set ORQUESTA_EMULATOR_PORT to a free port, or TEMPORAL_ADDRESS=host:port to use a Temporal server',
+      { cause: cause ?? error },
+    );
+  }
 }

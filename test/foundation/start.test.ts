@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/free-port';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,4 +32,49 @@ describe('npm start with bad configuration', () => {
     expect(lines[0]).toContain(line);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('npm start on embedded defaults', () => {
+  it('serves /readyz 200 with embedded Postgres and the emulator, and stops cleanly on SIGINT', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-start-'));
+    const [port, pgPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        PORT: String(port),
+        ORQUESTA_DATA_DIR: dataDir,
+        ORQUESTA_PG_PORT: String(pgPort),
+        ORQUESTA_EMULATOR_PORT: String(emulatorPort),
+        ORQUESTA_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let ready: { status: number; body: unknown } | undefined;
+      for (let i = 0; i < 120 && ready?.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`)
+          .then(async (res) => ({ status: res.status, body: await res.json() }))
+          .catch(() => undefined);
+      }
+      expect(ready, output).toEqual({
+        status: 200,
+        body: { status: 'ready', checks: { postgres: { ok: true }, temporal: { ok: true } } },
+      });
+      expect(output).toMatch(/IN MEMORY/);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    const leftover = spawnSync('pgrep', ['-f', `postgres -D ${dataDir}`], { encoding: 'utf8' });
+    expect(leftover.stdout.trim(), 'postgres still running').toBe('');
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 120_000);
 });
