@@ -192,6 +192,26 @@ describe('business-time invariants (fast-check)', () => {
     );
   });
 
+  it('expands consistently across horizons (a refreshed horizon never changes known windows)', () => {
+    fc.assert(
+      fc.property(
+        setup,
+        fc.integer({ min: 1, max: 20 * D }),
+        fc.integer({ min: 1, max: 20 * D }),
+        ({ cal, priority }, cut, extra) => {
+          const a = HORIZON_FROM;
+          const whole = businessClock(expandCalendar(cal, a, a + cut + extra), priority);
+          const part = businessClock(expandCalendar(cal, a, a + cut), priority);
+          const clipped = whole.starts
+            .map((s, i) => [Math.max(s, a), Math.min(whole.ends[i]!, a + cut)] as const)
+            .filter(([s, e]) => s < e);
+          expect(part.starts.map((s, i) => [s, part.ends[i]])).toEqual(clipped.map(([s, e]) => [s, e]));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('agrees with the local wall clock away from DST transitions', () => {
     fc.assert(
       fc.property(
