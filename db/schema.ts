@@ -3,6 +3,10 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+/** A JSON column with a database default: optional on insert. */
+type JsonDefault<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+/** A timestamp column with a database default: optional on insert, updatable. */
+type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
 
 /** A customer of the help desk (a company that buys support). */
 export interface CustomersTable {
@@ -23,13 +27,13 @@ export interface ContractsTable {
   period: string;
   starts_at: Timestamp;
   ends_at: Timestamp;
-  options: Generated<Json<Record<string, unknown>>>;
+  options: JsonDefault<Record<string, unknown>>;
   /** Authorized requesters: `{ name, email?, role?, portalUser }[]`. */
-  requesters: Generated<Json<unknown[]>>;
+  requesters: JsonDefault<unknown[]>;
   /** Licenses: `{ id?, trial, holder?, validUntil?, updatesUntil? }[]` (instants in epoch ms). */
-  licenses: Generated<Json<unknown[]>>;
+  licenses: JsonDefault<unknown[]>;
   /** Trained users: `{ name?, email?, modules }[]`. */
-  trained_users: Generated<Json<unknown[]>>;
+  trained_users: JsonDefault<unknown[]>;
   /** Product the contract covers (for the supported-versions rule). */
   product: string | null;
   created_at: Generated<CreatedAt>;
@@ -60,24 +64,24 @@ export interface TicketsTable {
   next_due_at: Timestamp | null;
   breached: Generated<boolean>;
   breached_metrics: Generated<string[]>;
-  counters: Generated<Json<Record<string, number>>>;
+  counters: JsonDefault<Record<string, number>>;
   projection_version: Generated<number>;
   idempotency_key: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: TimestampDefault;
+  updated_at: TimestampDefault;
   resolved_at: Timestamp | null;
   closed_at: Timestamp | null;
   locale: Generated<string>;
   product_version: string | null;
   module: string | null;
   contact_phone: string | null;
-  attachments: Generated<Json<unknown[]>>;
+  attachments: JsonDefault<unknown[]>;
   /** Who registered the ticket (an agent for phone intake, else the requester). */
   created_by: string | null;
   first_responded_at: Timestamp | null;
   billable: Generated<boolean>;
   /** The intake decision (category, calendar, quota used). */
-  intake: Generated<Json<Record<string, unknown>>>;
+  intake: JsonDefault<Record<string, unknown>>;
 }
 
 /** The append-only timeline of a ticket; (ticket_number, seq) makes every write idempotent. */
@@ -88,7 +92,7 @@ export interface TicketEventsTable {
   type: string;
   at: Timestamp;
   actor: string | null;
-  data: Generated<Json<Record<string, unknown>>>;
+  data: JsonDefault<Record<string, unknown>>;
   recorded_at: Generated<CreatedAt>;
 }
 
@@ -101,10 +105,10 @@ export interface OutboxTable {
   template: string;
   locale: string;
   recipient: string;
-  payload: Generated<Json<Record<string, unknown>>>;
+  payload: JsonDefault<Record<string, unknown>>;
   status: Generated<string>;
   attempts: Generated<number>;
-  next_attempt_at: Generated<Timestamp>;
+  next_attempt_at: TimestampDefault;
   last_error: string | null;
   created_at: Generated<CreatedAt>;
   delivered_at: Timestamp | null;
