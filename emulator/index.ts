@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { Engine, type Logger } from './engine';
-import { createServer } from './service';
+import type { Engine, Logger } from './engine';
+import type { BootstrapMethod } from './service';
 
 export type { Logger } from './engine';
 
@@ -16,7 +16,7 @@ export interface EmulatorOptions {
   timeSkipping?: boolean;
   /** Custom search attributes to register: name to type (Keyword, Text, Int, Double, Bool, Datetime, KeywordList). */
   searchAttributes?: Record<string, string>;
-  /** Structured logger (pino-compatible); default: warnings to stderr. */
+  /** Structured logger (pino-compatible subset); default: warnings to stderr. */
   log?: Logger;
   /** Long-poll duration for task polls and history waits, in ms. Default 20 000. */
   longPollMs?: number;
@@ -29,7 +29,7 @@ export interface Emulator {
   port: number;
   /** Always true: all state lives in this process's memory and is lost on shutdown. */
   inMemory: true;
-  /** The engine, for in-process inspection (stats). */
+  /** The engine, for in-process inspection (e.g. `engine.stats`). */
   engine: Engine;
   /** Stops serving and drops all state. */
   shutdown(): Promise<void>;
@@ -44,21 +44,58 @@ const defaultLog: Logger = {
 /**
  * Starts the in-memory Temporal emulator in this process: the WorkflowService, OperatorService and TestService
  * gRPC APIs the SDK uses, for tests and offline development. Not for production: state is in memory only.
+ *
+ * The port is bound first, answering only GetSystemInfo (held until ready), then the API descriptor and the
+ * engine load: the SDK launchers' 5-second readiness probe sees an open port as early as possible.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
-  const namespaces = [
-    'default',
-    ...(options.namespace && options.namespace !== 'default' ? [options.namespace] : []),
-  ];
-  const engine = new Engine({
-    timeSkipping: options.timeSkipping ?? false,
-    namespaces,
-    searchAttributes: options.searchAttributes ?? {},
-    log: options.log ?? defaultLog,
-    longPollMs: options.longPollMs ?? 20_000,
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    'grpc.max_send_message_length': 128 * 1024 * 1024,
   });
-  const server = createServer(engine);
+  let bootstrap: BootstrapMethod | undefined;
+  const loading = (async () => {
+    const [{ Engine }, { registerServices }] = await Promise.all([import('./engine'), import('./service')]);
+    const namespaces = [
+      'default',
+      ...(options.namespace && options.namespace !== 'default' ? [options.namespace] : []),
+    ];
+    const engine = new Engine({
+      timeSkipping: options.timeSkipping ?? false,
+      namespaces,
+      searchAttributes: options.searchAttributes ?? {},
+      log: options.log ?? defaultLog,
+      longPollMs: options.longPollMs ?? 20_000,
+    });
+    bootstrap = registerServices(server, engine);
+    return { engine, bootstrap };
+  })();
+  server.addService(
+    {
+      GetSystemInfo: {
+        path: '/temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: () => Buffer.alloc(0),
+        requestDeserialize: () => ({}),
+        responseSerialize: (value: Record<string, unknown>) => bootstrap!.serialize(value),
+        responseDeserialize: () => ({}),
+        originalName: 'getSystemInfo',
+      },
+    },
+    {
+      GetSystemInfo: (
+        call: grpc.ServerUnaryCall<Record<string, unknown>, Record<string, unknown>>,
+        callback: grpc.sendUnaryData<Record<string, unknown>>,
+      ) => {
+        loading.then(
+          (loaded) => loaded.bootstrap.handler(call, callback),
+          (error: unknown) => callback({ code: grpc.status.UNAVAILABLE, details: String(error) }),
+        );
+      },
+    },
+  );
   const bindHost = host.includes(':') ? `[${host}]` : host;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
@@ -70,12 +107,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
     );
   });
+  const { engine } = await loading;
+  const address = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   engine.log.info(
-    { address: `${host}:${port}`, namespaces, timeSkipping: engine.options.timeSkipping },
+    { address, namespaces: [...engine.namespaces.keys()], timeSkipping: engine.options.timeSkipping },
     'Temporal emulator listening; all state is IN MEMORY and lost on exit',
   );
   return {
-    address: `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    address,
     port,
     inMemory: true,
     engine,

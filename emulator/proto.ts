@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import * as protoLoader from '@grpc/proto-loader';
+import type { MethodDefinition } from '@grpc/grpc-js';
 
 /** The protobufjs reflection API we use on the SDK's bundled root. */
 interface ReflectedType {
@@ -8,27 +8,60 @@ interface ReflectedType {
   decode(bytes: Uint8Array): unknown;
   toObject(
     message: unknown,
-    options: { longs: NumberConstructor; enums: StringConstructor; defaults: boolean },
+    options: { longs: NumberConstructor; enums: StringConstructor; defaults: boolean; oneofs?: boolean },
   ): Msg;
 }
 
-interface ReflectedRoot {
-  toJSON(): Parameters<typeof protoLoader.fromJSON>[0];
-  lookupType(name: string): ReflectedType;
+interface ReflectedMethod {
+  resolve(): void;
+  resolvedRequestType: ReflectedType;
+  resolvedResponseType: ReflectedType;
+  requestStream?: boolean;
+  responseStream?: boolean;
 }
 
-/** Temporal's API descriptor as shipped by `@temporalio/proto` (a protobufjs root). */
+interface ReflectedRoot {
+  lookupType(name: string): ReflectedType;
+  lookupService(name: string): { methods: Record<string, ReflectedMethod> };
+}
+
+/** Temporal's API descriptor as shipped by `@temporalio/proto` (a protobufjs root, already loaded by the SDK). */
 const require = createRequire(import.meta.url);
 const root = require('@temporalio/proto/protos/json-module.js') as ReflectedRoot;
-const descriptorJson = root.toJSON();
 
-/** gRPC service definitions (WorkflowService, OperatorService, TestService) built from the SDK's descriptor. */
-export const packageDefinition = protoLoader.fromJSON(descriptorJson, {
-  longs: Number,
-  enums: String,
-  oneofs: true,
-  defaults: false,
-});
+const decodeOptions = { longs: Number, enums: String, defaults: false, oneofs: true };
+
+function serializer(type: ReflectedType): (value: Msg) => Buffer {
+  return (value) => Buffer.from(type.encode(type.fromObject(value)).finish());
+}
+
+function deserializer(type: ReflectedType): (bytes: Buffer) => Msg {
+  return (bytes) => type.toObject(type.decode(bytes), decodeOptions);
+}
+
+/**
+ * A grpc-js service definition for a service of the SDK's descriptor (faster to build than loading the whole
+ * descriptor again through proto-loader). Messages are plain objects: camelCase fields, enums as names,
+ * 64-bit integers as numbers, unset fields absent.
+ */
+export function serviceDefinition(fullName: string): Record<string, MethodDefinition<Msg, Msg>> {
+  const service = root.lookupService(fullName);
+  const definition: Record<string, MethodDefinition<Msg, Msg>> = {};
+  for (const [name, method] of Object.entries(service.methods)) {
+    method.resolve();
+    definition[name] = {
+      path: `/${fullName}/${name}`,
+      requestStream: Boolean(method.requestStream),
+      responseStream: Boolean(method.responseStream),
+      requestSerialize: serializer(method.resolvedRequestType),
+      requestDeserialize: deserializer(method.resolvedRequestType),
+      responseSerialize: serializer(method.resolvedResponseType),
+      responseDeserialize: deserializer(method.resolvedResponseType),
+      originalName: name.charAt(0).toLowerCase() + name.slice(1),
+    };
+  }
+  return definition;
+}
 
 /** A decoded protobuf message: plain object, camelCase fields, enums as names, 64-bit integers as numbers. */
 export type Msg = Record<string, unknown>;

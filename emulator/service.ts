@@ -5,8 +5,7 @@ import { indexedValueType } from './engine';
 import { failedPrecondition, invalidArgument, notFound, ServiceError } from './errors';
 import { closeRun, requestCancelRun, signalRun, startParams, startWorkflow } from './executions';
 import { closeEventTypes } from './history';
-import { msToSeconds, packAny, secondsToMs, type Msg, type Seconds, str } from './proto';
-import { packageDefinition } from './proto';
+import { msToSeconds, packAny, secondsToMs, serviceDefinition, type Msg, type Seconds, str } from './proto';
 import { queryWorkflow, respondQueryTaskCompleted } from './queries';
 import { isRunning, type Namespace, type Run } from './state';
 import { pollUpdate, updateWorkflow } from './updates';
@@ -38,10 +37,6 @@ function unary(engine: Engine, name: string, handler: Handler): grpc.handleUnary
         },
       );
   };
-}
-
-function serviceDefinition(name: string): grpc.ServiceDefinition {
-  return packageDefinition[name] as grpc.ServiceDefinition;
 }
 
 /** Everything `describe` and `list` report about a run. */
@@ -561,18 +556,37 @@ function implementation(
   return impl;
 }
 
-/** A grpc-js server serving WorkflowService, OperatorService and TestService over the engine. */
-export function createServer(engine: Engine): grpc.Server {
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': 128 * 1024 * 1024,
-    'grpc.max_send_message_length': 128 * 1024 * 1024,
-  });
+const workflowServiceName = 'temporal.api.workflowservice.v1.WorkflowService';
+
+/** What {@link registerServices} leaves for the caller to serve: GetSystemInfo, registered before loading. */
+export interface BootstrapMethod {
+  handler: grpc.handleUnaryCall<Msg, Msg>;
+  serialize(value: Msg): Buffer;
+}
+
+/**
+ * Adds WorkflowService, OperatorService and TestService to a grpc-js server, except GetSystemInfo, which the
+ * caller registered already (so the port answers the launchers' readiness probe while this module loads).
+ */
+export function registerServices(server: grpc.Server, engine: Engine): BootstrapMethod {
   const services: Array<[string, Record<string, Handler>]> = [
-    ['temporal.api.workflowservice.v1.WorkflowService', workflowService(engine)],
+    [workflowServiceName, workflowService(engine)],
     ['temporal.api.operatorservice.v1.OperatorService', operatorService(engine)],
     ['temporal.api.testservice.v1.TestService', testService(engine)],
   ];
-  for (const [name, handlers] of services)
-    server.addService(serviceDefinition(name), implementation(engine, name, handlers));
-  return server;
+  let bootstrap: BootstrapMethod | undefined;
+  for (const [name, handlers] of services) {
+    const definition = serviceDefinition(name);
+    const impl = implementation(engine, name, handlers);
+    if (name === workflowServiceName) {
+      bootstrap = {
+        handler: impl.GetSystemInfo as grpc.handleUnaryCall<Msg, Msg>,
+        serialize: definition.GetSystemInfo!.responseSerialize,
+      };
+      delete definition.GetSystemInfo;
+      delete impl.GetSystemInfo;
+    }
+    server.addService(definition, impl);
+  }
+  return bootstrap!;
 }

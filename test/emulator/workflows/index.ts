@@ -1,3 +1,4 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
 import {
   ApplicationFailure,
   CancellationScope,
@@ -215,9 +216,16 @@ export async function localActivities(name: string): Promise<string> {
   return b;
 }
 
+/** Search attribute keys the visibility tests register. */
+export const ticketStatusKey = defineSearchAttributeKey('TicketStatus', 'KEYWORD');
+export const ticketPriorityKey = defineSearchAttributeKey('TicketPriority', 'INT');
+
 /** Upserts search attributes, then waits for `finish`. */
-export async function tagged(status: string): Promise<void> {
-  upsertSearchAttributes({ TicketStatus: [status], TicketPriority: [3] });
+export async function tagged(status: string, priority: number): Promise<void> {
+  upsertSearchAttributes([
+    { key: ticketStatusKey, value: status },
+    { key: ticketPriorityKey, value: priority },
+  ]);
   let finished = false;
   setHandler(finishSignal, () => {
     finished = true;

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, describe, expect, test } from 'vitest';
+import { startEmulator } from '../../emulator';
+import { emulatorExecutable, workflowBundle } from '../support/temporal-env';
+import { createActivities } from './activities';
+import { uniqueId, workflowsPath } from './helpers';
+import * as wf from './workflows';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function connectWithRetry(address: string): Promise<Connection> {
+  for (let i = 0; ; i++) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 500 });
+      await connection.workflowService.getSystemInfo({});
+      return connection;
+    } catch (error) {
+      if (i > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
+describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))('running the emulator', () => {
+  test('startEmulator() serves the SDK in-process and reports in-memory state', async () => {
+    const emulator = await startEmulator({ port: 0, namespace: 'orquesta' });
+    try {
+      expect(emulator.address).toBe(`127.0.0.1:${emulator.port}`);
+      expect(emulator.inMemory).toBe(true);
+      const connection = await Connection.connect({ address: emulator.address });
+      const nativeConnection = await NativeConnection.connect({ address: emulator.address });
+      const client = new Client({ connection, namespace: 'orquesta' });
+      const taskQueue = uniqueId('inproc');
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        namespace: 'orquesta',
+        taskQueue,
+        workflowBundle: await workflowBundle(workflowsPath),
+        activities: createActivities(),
+      });
+      const result = await worker.runUntil(
+        client.workflow.execute(wf.greet, {
+          taskQueue,
+          workflowId: uniqueId('inproc'),
+          args: ['in-process'],
+        }),
+      );
+      expect(result).toBe('hello in-process');
+      await connection.close();
+      await nativeConnection.close();
+    } finally {
+      await emulator.shutdown();
+    }
+  });
+
+  test('the executable serves another process in the dev-server form, ignoring unknown flags', async () => {
+    const port = await freePort();
+    const child = spawn(
+      emulatorExecutable,
+      [
+        'server',
+        'start-dev',
+        '--port',
+        String(port),
+        '--namespace',
+        'standalone',
+        '--ip',
+        '127.0.0.1',
+        '--db-filename',
+        '/tmp/x.db',
+        '--ui-port',
+        '1',
+        '--log-level',
+        'warn',
+        '--dynamic-config-value',
+        'a=b',
+        '--headless',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    children.push(child);
+    const connection = await connectWithRetry(`127.0.0.1:${port}`);
+    const { namespaceInfo } = await connection.workflowService.describeNamespace({ namespace: 'standalone' });
+    expect(namespaceInfo?.name).toBe('standalone');
+    const client = new Client({ connection, namespace: 'standalone' });
+    const handle = await client.workflow.start(wf.counter, {
+      taskQueue: 'nobody-polls',
+      workflowId: uniqueId('remote'),
+      args: [0],
+    });
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await connection.close();
+  });
+});

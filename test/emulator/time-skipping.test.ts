@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { createActivities } from './activities';
+import { uniqueId, workflowsPath } from './helpers';
+import * as wf from './workflows';
+
+const day = 24 * 3600 * 1000;
+let env: TestEnv;
+const taskQueue = uniqueId('skipping');
+let stopWorker: () => Promise<void>;
+
+beforeAll(async () => {
+  env = await createTestEnv({ timeSkipping: true });
+  const worker = await env.startWorker({ taskQueue, workflowsPath, activities: createActivities() });
+  stopWorker = () => worker.stop();
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await env?.teardown();
+});
+
+describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))(
+  'time skipping (TestService over a virtual clock)',
+  () => {
+    test('env.sleep() advances the server clock by the duration', async () => {
+      const before = await env.env.currentTimeMs();
+      await env.env.sleep(day);
+      const after = await env.env.currentTimeMs();
+      expect(after - before).toBeGreaterThanOrEqual(day);
+    });
+
+    test('awaiting result() skips to the next timer: a 30-day sleep completes', async () => {
+      const before = await env.env.currentTimeMs();
+      const slept = await env.client.workflow.execute(wf.sleeper, {
+        taskQueue,
+        workflowId: uniqueId('month'),
+        args: [30 * day],
+      });
+      expect(slept).toBeGreaterThanOrEqual(30 * day);
+      expect((await env.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(30 * day);
+    });
+
+    test('time does not skip while locked: a signal sent before result() beats a one-hour timer', async () => {
+      const handle = await env.client.workflow.start(wf.deadline, {
+        taskQueue,
+        workflowId: uniqueId('locked'),
+        args: [3_600_000],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await handle.signal(wf.finishSignal);
+      expect(await handle.result()).toBe('signalled');
+    });
+
+    test('env.sleep() fires the workflow timers it passes', async () => {
+      const handle = await env.client.workflow.start(wf.deadline, {
+        taskQueue,
+        workflowId: uniqueId('slept'),
+        args: [3_600_000],
+      });
+      await env.env.sleep(2 * 3_600_000);
+      expect((await handle.describe()).status.name).toBe('COMPLETED');
+      expect(await handle.result()).toBe('timed out');
+    });
+
+    test('a workflow run timeout is reached by skipping', async () => {
+      const handle = await env.client.workflow.start(wf.forever, {
+        taskQueue,
+        workflowId: uniqueId('expire'),
+        workflowRunTimeout: '7 days',
+      });
+      await expect(handle.result()).rejects.toThrow();
+      expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+    });
+  },
+);
