@@ -94,6 +94,11 @@ export interface RouteSpec<
   body?: B;
   /** Media types the body is accepted in; `application/json` by default. */
   bodyTypes?: string[];
+  /**
+   * Runs after the role and content-type checks and before the inputs are validated, e.g. to verify
+   * a signature over the raw body before looking at its content.
+   */
+  before?: (ctx: { req: Request; auth: Principal; services: Services }) => Promise<void> | void;
   /** Success (and route-specific failure) responses; the common problem responses are added for every route. */
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<Reply>;
@@ -169,6 +174,7 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
           en: `Unsupported content type; accepted: ${bodyTypes.join(', ')}.`,
         });
       }
+      if (spec.before !== undefined) await spec.before({ req, auth, services });
       const invalid: InvalidParam[] = [];
       const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
         if (schema === undefined) return undefined;

@@ -71,3 +71,11 @@ export function isoRequired(value: unknown): string {
   if (typeof value === 'string' || typeof value === 'number') return new Date(value).toISOString();
   throw new TypeError('not a timestamp');
 }
+
+/**
+ * A JSON value for a jsonb column. Typed `never` because columns declared as
+ * `Generated<Json<...>>` do not accept plain values in Kysely's insert and update types.
+ */
+export function jsonb(value: unknown): never {
+  return JSON.stringify(value) as never;
+}

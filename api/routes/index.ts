@@ -4,7 +4,22 @@
  */
 import type { AnyRoute } from '../route';
 import { apiKeyRoutes } from './api-keys';
+import { contractRoutes } from './contracts';
 import { customerRoutes } from './customers';
+import { integrationRoutes } from './integrations';
+import { policyRoutes } from './policies';
+import { productRoutes } from './products';
+import { reportRoutes } from './reports';
+import { ticketRoutes } from './tickets';
 
 /** The routes `createApp` mounts under authentication. */
-export const apiRoutes: readonly AnyRoute[] = [...apiKeyRoutes, ...customerRoutes];
+export const apiRoutes: readonly AnyRoute[] = [
+  ...apiKeyRoutes,
+  ...customerRoutes,
+  ...contractRoutes,
+  ...productRoutes,
+  ...policyRoutes,
+  ...ticketRoutes,
+  ...reportRoutes,
+  ...integrationRoutes,
+];

@@ -100,7 +100,17 @@ function findOperation(
  * documented, and a JSON body matches the schema of its media type. Returns how many were checked.
  */
 export async function expectConformance(api: TestApi): Promise<number> {
-  const doc = (await request(api.app).get('/openapi.json')).body as {
+  const { checked, failures } = await conformance(api.app, api.recorded);
+  expect(failures).toEqual([]);
+  return checked;
+}
+
+/** Checks recorded responses against the app's /openapi.json; lists every mismatch. */
+export async function conformance(
+  app: Express,
+  recorded: readonly Recorded[],
+): Promise<{ checked: number; failures: string[] }> {
+  const doc = (await request(app).get('/openapi.json')).body as {
     paths: Record<string, Record<string, Operation>>;
   };
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -108,7 +118,7 @@ export async function expectConformance(api: TestApi): Promise<number> {
   ajv.addSchema({ ...doc, $id: 'openapi.json' });
   const failures: string[] = [];
   let checked = 0;
-  for (const r of api.recorded) {
+  for (const r of recorded) {
     const found = findOperation(doc, r.method, r.path);
     if (found === undefined) {
       if (r.status !== 404) failures.push(`${r.method} ${r.path}: no operation in the document`);
@@ -139,6 +149,35 @@ export async function expectConformance(api: TestApi): Promise<number> {
       );
     }
   }
-  expect(failures).toEqual([]);
-  return checked;
+  return { checked, failures };
+}
+
+let ticketCounter = 0;
+
+/** Inserts a ticket row into the projection (as the workflow's activities would), returning its number. */
+export async function seedTicket(
+  db: Kysely<Database>,
+  values: Partial<Parameters<ReturnType<Kysely<Database>['insertInto']>['values']>[0]> & {
+    customer_id: string;
+  },
+): Promise<number> {
+  ticketCounter++;
+  const row = await db
+    .insertInto('tickets')
+    .values({
+      workflow_id: `ticket-test-${process.pid}-${Date.now()}-${ticketCounter}`,
+      policy_id: 'paygroup',
+      policy_version: 1,
+      channel: 'portal',
+      type: 'incident',
+      priority: 'medium',
+      status: 'open',
+      requester_email: 'ana@example.com',
+      subject: `Ticket ${ticketCounter}`,
+      description: 'Something fails',
+      ...values,
+    } as never)
+    .returning('number')
+    .executeTakeFirstOrThrow();
+  return row.number;
 }

@@ -1,0 +1,162 @@
+/** Report queries over the ticket projection, the quota ledger and add-on purchases. */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { isoRequired } from '../schemas';
+import { loadStoredPolicy } from './policies';
+
+/** How SLA compliance is grouped. */
+export type ComplianceGroup = 'priority' | 'plan' | 'customer' | 'month';
+
+/** One group of the SLA compliance report. */
+export interface ComplianceRow {
+  key: string;
+  tickets: number;
+  breached: number;
+  compliance: number | null;
+  breachedByMetric: { firstResponse: number; nextUpdate: number; resolution: number };
+}
+
+/**
+ * SLA compliance of tickets created in `[from, to)`, grouped: tickets, breached tickets, the share
+ * never breached, and breaches per metric (from `breached` and `breached_metrics`).
+ */
+export async function slaCompliance(
+  db: Kysely<Database>,
+  options: { groupBy: ComplianceGroup; from?: Date; to?: Date; customerId?: string; only: string[] | null },
+): Promise<ComplianceRow[]> {
+  const keyExpr = {
+    priority: sql<string>`t.priority`,
+    plan: sql<string>`coalesce(c.plan, '(none)')`,
+    customer: sql<string>`t.customer_id`,
+    month: sql<string>`to_char(date_trunc('month', t.created_at at time zone 'UTC'), 'YYYY-MM')`,
+  }[options.groupBy];
+  let query = db
+    .selectFrom('tickets as t')
+    .leftJoin('contracts as c', 'c.id', 't.contract_id')
+    .select([
+      keyExpr.as('key'),
+      sql<string>`count(*)`.as('tickets'),
+      sql<string>`count(*) filter (where t.breached)`.as('breached'),
+      sql<string>`count(*) filter (where 'firstResponse' = any(t.breached_metrics))`.as('first_response'),
+      sql<string>`count(*) filter (where 'nextUpdate' = any(t.breached_metrics))`.as('next_update'),
+      sql<string>`count(*) filter (where 'resolution' = any(t.breached_metrics))`.as('resolution'),
+    ])
+    .groupBy(sql`1`)
+    .orderBy(sql`1`);
+  if (options.from !== undefined) query = query.where('t.created_at', '>=', options.from);
+  if (options.to !== undefined) query = query.where('t.created_at', '<', options.to);
+  if (options.customerId !== undefined) query = query.where('t.customer_id', '=', options.customerId);
+  if (options.only !== null)
+    query = query.where('t.customer_id', 'in', options.only.length > 0 ? options.only : ['']);
+  const rows = await query.execute();
+  return rows.map((r) => {
+    const tickets = Number(r.tickets);
+    const breached = Number(r.breached);
+    return {
+      key: r.key,
+      tickets,
+      breached,
+      compliance: tickets === 0 ? null : (tickets - breached) / tickets,
+      breachedByMetric: {
+        firstResponse: Number(r.first_response),
+        nextUpdate: Number(r.next_update),
+        resolution: Number(r.resolution),
+      },
+    };
+  });
+}
+
+/**
+ * The plan period of a contract containing `at`: periods run from `startsAt` in steps of one
+ * month (monthly) or one year (yearly), in UTC, clipped to the contract's end. Undefined when
+ * `at` is outside the contract.
+ */
+export function currentPeriod(
+  startsAt: Date,
+  endsAt: Date,
+  period: string,
+  at: Date,
+): { start: Date; end: Date } | undefined {
+  if (at < startsAt || at >= endsAt) return undefined;
+  const months = period === 'yearly' ? 12 : 1;
+  const shift = (n: number): Date => {
+    const d = new Date(startsAt);
+    const day = d.getUTCDate();
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() + n * months);
+    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    d.setUTCDate(Math.min(day, last));
+    return d;
+  };
+  const elapsedMonths =
+    (at.getUTCFullYear() - startsAt.getUTCFullYear()) * 12 + (at.getUTCMonth() - startsAt.getUTCMonth());
+  let n = Math.max(0, Math.floor(elapsedMonths / months) - 1);
+  while (shift(n + 1) <= at) n++;
+  const end = shift(n + 1);
+  return { start: shift(n), end: end < endsAt ? end : endsAt };
+}
+
+/** Quota usage of every contract (of one customer, or visible to the caller) at an instant. */
+export async function quotaUsage(
+  db: Kysely<Database>,
+  options: { at: Date; customerId?: string; only: string[] | null },
+) {
+  let query = db.selectFrom('contracts').selectAll().orderBy('customer_id').orderBy('id');
+  if (options.customerId !== undefined) query = query.where('customer_id', '=', options.customerId);
+  if (options.only !== null)
+    query = query.where('customer_id', 'in', options.only.length > 0 ? options.only : ['']);
+  const contracts = await query.execute();
+  const out = [];
+  for (const c of contracts) {
+    const policy = await loadStoredPolicy(db, c.policy_id, c.policy_version);
+    const plan = policy?.plans.find((p) => p.id === c.plan);
+    const period = currentPeriod(new Date(c.starts_at), new Date(c.ends_at), c.period, options.at);
+    let used = 0;
+    if (period !== undefined) {
+      const row = await db
+        .selectFrom('quota_consumptions')
+        .select(sql<string>`count(*)`.as('n'))
+        .where('contract_id', '=', c.id)
+        .where('source', '=', 'plan')
+        .where('period_start', '>=', period.start)
+        .where('period_start', '<', period.end)
+        .executeTakeFirstOrThrow();
+      used = Number(row.n);
+    }
+    const packs = await db
+      .selectFrom('addon_purchases as p')
+      .leftJoin('quota_consumptions as q', 'q.purchase_id', 'p.id')
+      .select(['p.id', 'p.pack_id', 'p.tickets', 'p.purchased_at', 'p.expires_at'])
+      .select(sql<string>`count(q.ticket_number)`.as('used'))
+      .where('p.contract_id', '=', c.id)
+      .groupBy(['p.id', 'p.pack_id', 'p.tickets', 'p.purchased_at', 'p.expires_at'])
+      .orderBy('p.purchased_at')
+      .execute();
+    const quota = plan === undefined ? null : plan.quota;
+    out.push({
+      customerId: c.customer_id,
+      contractId: c.id,
+      plan: c.plan,
+      period:
+        period === undefined ? null : { start: period.start.toISOString(), end: period.end.toISOString() },
+      quota,
+      used,
+      remaining: quota === null || period === undefined ? null : Math.max(0, quota - used),
+      packs: packs.map((p) => {
+        const packUsed = Number(p.used);
+        const expiresAt = new Date(p.expires_at);
+        return {
+          id: p.id,
+          packId: p.pack_id,
+          tickets: p.tickets,
+          used: packUsed,
+          remaining: Math.max(0, p.tickets - packUsed),
+          purchasedAt: isoRequired(p.purchased_at),
+          expiresAt: expiresAt.toISOString(),
+          expired: expiresAt <= options.at,
+        };
+      }),
+    });
+  }
+  return out;
+}

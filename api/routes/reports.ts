@@ -1,0 +1,192 @@
+/** `/v1/reports`: SLA compliance, quota usage, breaches. */
+import { z } from 'zod';
+import { PRIORITIES } from '../../domain';
+import { READERS } from '../auth';
+import { problem } from '../problem';
+import { quotaUsage, slaCompliance } from '../repositories/reports';
+import { listTickets, ticketSummaryView, type TicketPosition } from '../repositories/tickets';
+import { defineRoute } from '../route';
+import {
+  CursorSchema,
+  decodeCursor,
+  encodeCursor,
+  IdSchema,
+  InstantSchema,
+  LimitSchema,
+  pageOf,
+} from '../schemas';
+import { badCursor } from './customers';
+import { TicketSummarySchema } from './tickets';
+
+const Range = {
+  from: InstantSchema.optional().meta({ description: 'Tickets created at or after this instant.' }),
+  to: InstantSchema.optional().meta({ description: 'Tickets created before this instant.' }),
+  customerId: IdSchema.optional(),
+};
+
+const ComplianceSchema = z
+  .object({
+    groupBy: z.enum(['priority', 'plan', 'customer', 'month']),
+    from: InstantSchema.nullable(),
+    to: InstantSchema.nullable(),
+    rows: z.array(
+      z.object({
+        key: z.string(),
+        tickets: z.number().int(),
+        breached: z.number().int(),
+        compliance: z
+          .number()
+          .min(0)
+          .max(1)
+          .nullable()
+          .meta({ description: 'Share of tickets never breached.' }),
+        breachedByMetric: z.object({
+          firstResponse: z.number().int(),
+          nextUpdate: z.number().int(),
+          resolution: z.number().int(),
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'SlaComplianceReport' });
+
+const QuotaSchema = z
+  .object({
+    at: InstantSchema,
+    items: z.array(
+      z.object({
+        customerId: z.string(),
+        contractId: z.string(),
+        plan: z.string(),
+        period: z.object({ start: InstantSchema, end: InstantSchema }).nullable(),
+        quota: z.number().int().nullable().meta({ description: 'Tickets per period; null means unlimited.' }),
+        used: z.number().int(),
+        remaining: z.number().int().nullable(),
+        packs: z.array(
+          z.object({
+            id: z.string(),
+            packId: z.string(),
+            tickets: z.number().int(),
+            used: z.number().int(),
+            remaining: z.number().int(),
+            purchasedAt: InstantSchema,
+            expiresAt: InstantSchema,
+            expired: z.boolean(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'QuotaUsageReport' });
+
+function checkRange(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && !(Date.parse(to) > Date.parse(from))) {
+    throw problem(
+      400,
+      'validation',
+      { es: 'El rango de fechas está invertido.', en: 'The date range is inverted.' },
+      { 'invalid-params': [{ name: 'query.to', reason: 'must be after from' }] },
+    );
+  }
+}
+
+const PositionSchema = z.object({ sort: z.literal('-number'), number: z.number().int() });
+
+/** Report routes. */
+export const reportRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/sla-compliance',
+    operationId: 'slaComplianceReport',
+    summary: 'SLA compliance by priority, plan, customer or month',
+    tags: ['reports'],
+    roles: READERS,
+    query: z.object({
+      groupBy: z.enum(['priority', 'plan', 'customer', 'month']).default('priority'),
+      ...Range,
+    }),
+    responses: { 200: { description: 'The report', schema: ComplianceSchema } },
+    async handler({ query, services, auth }) {
+      checkRange(query.from, query.to);
+      const rows = await slaCompliance(services.db, {
+        groupBy: query.groupBy,
+        only: auth.customerIds,
+        ...(query.from !== undefined && { from: new Date(query.from) }),
+        ...(query.to !== undefined && { to: new Date(query.to) }),
+        ...(query.customerId !== undefined && { customerId: query.customerId }),
+      });
+      return {
+        status: 200,
+        body: {
+          groupBy: query.groupBy,
+          from: query.from === undefined ? null : new Date(query.from).toISOString(),
+          to: query.to === undefined ? null : new Date(query.to).toISOString(),
+          rows,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/quota-usage',
+    operationId: 'quotaUsageReport',
+    summary: 'Quota used and left per contract in the current period, and add-on packs',
+    tags: ['reports'],
+    roles: READERS,
+    query: z.object({
+      at: InstantSchema.optional().meta({ description: 'Instant the period is taken at; now by default.' }),
+      customerId: IdSchema.optional(),
+    }),
+    responses: { 200: { description: 'The report', schema: QuotaSchema } },
+    async handler({ query, services, auth }) {
+      const at = query.at === undefined ? services.now() : new Date(query.at);
+      const items = await quotaUsage(services.db, {
+        at,
+        only: auth.customerIds,
+        ...(query.customerId !== undefined && { customerId: query.customerId }),
+      });
+      return { status: 200, body: { at: at.toISOString(), items } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/breaches',
+    operationId: 'breachesReport',
+    summary: 'Tickets that breached an SLA target, newest first (keyset pagination)',
+    tags: ['reports'],
+    roles: READERS,
+    query: z.object({
+      customerId: IdSchema.optional(),
+      priority: z.enum(PRIORITIES).optional(),
+      cursor: CursorSchema.optional(),
+      limit: LimitSchema,
+    }),
+    responses: { 200: { description: 'A page', schema: pageOf(TicketSummarySchema) } },
+    async handler({ query, services, auth }) {
+      let after: TicketPosition | undefined;
+      if (query.cursor !== undefined) {
+        after = decodeCursor(query.cursor, PositionSchema);
+        if (after === undefined) throw badCursor();
+      }
+      const { rows, next } = await listTickets(
+        services.db,
+        {
+          only: auth.customerIds,
+          breached: true,
+          ...(query.customerId !== undefined && { customerId: query.customerId }),
+          ...(query.priority !== undefined && { priority: [query.priority] }),
+        },
+        '-number',
+        after,
+        query.limit,
+      );
+      return {
+        status: 200,
+        body: {
+          items: rows.map(ticketSummaryView),
+          nextCursor: next === undefined ? null : encodeCursor(next),
+        },
+      };
+    },
+  }),
+];

@@ -1,0 +1,247 @@
+/**
+ * Ticket reads from the Postgres projection: filtered list with keyset pagination, detail by
+ * number, timeline. Ticket creation and lifecycle actions talk to the workflows and live elsewhere.
+ */
+import { z } from 'zod';
+import { CHANNELS, PRIORITIES } from '../../domain';
+import { canSeeCustomer, notFound, READERS, type Role } from '../auth';
+import { defineRoute } from '../route';
+import {
+  CursorSchema,
+  decodeCursor,
+  encodeCursor,
+  IdSchema,
+  InstantSchema,
+  LimitSchema,
+  pageOf,
+} from '../schemas';
+import {
+  eventView,
+  findTicket,
+  listTicketEvents,
+  listTickets,
+  ticketSummaryView,
+  ticketView,
+  type TicketPosition,
+} from '../repositories/tickets';
+import { badCursor } from './customers';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { Principal } from '../auth';
+
+/** Roles that read tickets. */
+export const TICKET_READERS: readonly Role[] = [...READERS, 'integration'];
+
+const Due = z.object({
+  firstResponse: InstantSchema.nullable(),
+  nextUpdate: InstantSchema.nullable(),
+  resolution: InstantSchema.nullable(),
+  next: InstantSchema.nullable(),
+});
+
+/** A ticket in lists. */
+export const TicketSummarySchema = z
+  .object({
+    number: z.number().int(),
+    customerId: z.string(),
+    contractId: z.string().nullable(),
+    channel: z.string(),
+    type: z.string(),
+    category: z.string().nullable(),
+    priority: z.string(),
+    status: z.string(),
+    level: z.number().int(),
+    assignee: z.string().nullable(),
+    requesterEmail: z.string(),
+    requesterName: z.string().nullable(),
+    subject: z.string(),
+    due: Due,
+    breached: z.boolean(),
+    breachedMetrics: z.array(z.string()),
+    createdAt: InstantSchema,
+    updatedAt: InstantSchema,
+  })
+  .meta({ id: 'TicketSummary' });
+
+/** A ticket with every projected field. */
+export const TicketSchema = TicketSummarySchema.extend({
+  workflowId: z.string(),
+  policyId: z.string(),
+  policyVersion: z.number().int(),
+  description: z.string(),
+  counters: z.record(z.string(), z.number()),
+  locale: z.string(),
+  productVersion: z.string().nullable(),
+  module: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+  attachments: z.array(z.unknown()),
+  createdBy: z.string().nullable(),
+  firstRespondedAt: InstantSchema.nullable(),
+  resolvedAt: InstantSchema.nullable(),
+  closedAt: InstantSchema.nullable(),
+  billable: z.boolean(),
+  intake: z.record(z.string(), z.unknown()),
+}).meta({ id: 'Ticket' });
+
+const TicketEventSchema = z
+  .object({
+    seq: z.number().int(),
+    type: z.string(),
+    at: InstantSchema,
+    actor: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'TicketEvent' });
+
+const csvOf = (values: readonly string[], what: string) =>
+  z
+    .string()
+    .max(200)
+    .refine(
+      (s) => s.split(',').every((v) => values.includes(v)),
+      `must be a comma-separated list of ${what}: ${values.join(', ')}`,
+    )
+    .meta({ description: `Comma-separated ${what}.` });
+
+const Status = z
+  .string()
+  .max(300)
+  .regex(/^[a-z_]+(,[a-z_]+)*$/, 'must be a comma-separated list of statuses')
+  .meta({ description: 'Comma-separated statuses.' });
+
+const ListQuery = z.object({
+  status: Status.optional(),
+  priority: csvOf(PRIORITIES, 'priorities').optional(),
+  level: z.coerce.number().int().min(1).max(9).optional(),
+  customerId: IdSchema.optional(),
+  assignee: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Assignee, or `none` for unassigned tickets.' }),
+  type: z.string().min(1).max(64).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  breached: z.enum(['true', 'false']).optional(),
+  dueBefore: InstantSchema.optional().meta({ description: 'Next due instant before this.' }),
+  dueAfter: InstantSchema.optional().meta({ description: 'Next due instant at or after this.' }),
+  q: z.string().min(1).max(200).optional().meta({ description: 'Text searched in subject and description.' }),
+  sort: z.enum(['due', '-number']).default('due').meta({
+    description: '`due`: next due instant first (none last), then number; `-number`: newest first.',
+  }),
+  cursor: CursorSchema.optional(),
+  limit: LimitSchema,
+});
+
+const PositionSchema = z.union([
+  z.object({ sort: z.literal('due'), due: z.string().max(64).nullable(), number: z.number().int() }),
+  z.object({ sort: z.literal('-number'), number: z.number().int() }),
+]);
+
+const NumberParams = z.object({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const what = { es: 'el ticket', en: 'Ticket' };
+
+/** A ticket the caller may see, or 404 (existence is not disclosed to scoped keys). */
+export async function visibleTicket(db: Kysely<Database>, auth: Principal, number: number) {
+  const ticket = await findTicket(db, number);
+  if (ticket === undefined || !canSeeCustomer(auth, ticket.customer_id)) throw notFound(what);
+  return ticket;
+}
+
+/** Ticket read routes. */
+export const ticketRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/tickets',
+    operationId: 'listTickets',
+    summary: 'List tickets with filters (keyset pagination)',
+    tags: ['tickets'],
+    roles: TICKET_READERS,
+    query: ListQuery,
+    responses: { 200: { description: 'A page', schema: pageOf(TicketSummarySchema) } },
+    async handler({ query, services, auth }) {
+      let after: TicketPosition | undefined;
+      if (query.cursor !== undefined) {
+        after = decodeCursor(query.cursor, PositionSchema);
+        if (after === undefined || after.sort !== query.sort) throw badCursor();
+      }
+      const { rows, next } = await listTickets(
+        services.db,
+        {
+          only: auth.customerIds,
+          ...(query.status !== undefined && { status: query.status.split(',') }),
+          ...(query.priority !== undefined && { priority: query.priority.split(',') }),
+          ...(query.level !== undefined && { level: query.level }),
+          ...(query.customerId !== undefined && { customerId: query.customerId }),
+          ...(query.assignee !== undefined && {
+            assignee: query.assignee === 'none' ? null : query.assignee,
+          }),
+          ...(query.type !== undefined && { type: query.type }),
+          ...(query.channel !== undefined && { channel: query.channel }),
+          ...(query.breached !== undefined && { breached: query.breached === 'true' }),
+          ...(query.dueBefore !== undefined && { dueBefore: query.dueBefore }),
+          ...(query.dueAfter !== undefined && { dueAfter: query.dueAfter }),
+          ...(query.q !== undefined && { q: query.q }),
+        },
+        query.sort,
+        after,
+        query.limit,
+      );
+      return {
+        status: 200,
+        body: {
+          items: rows.map(ticketSummaryView),
+          nextCursor: next === undefined ? null : encodeCursor(next),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/tickets/{number}',
+    operationId: 'getTicket',
+    summary: 'Read a ticket by number',
+    tags: ['tickets'],
+    roles: TICKET_READERS,
+    params: NumberParams,
+    responses: {
+      200: { description: 'The ticket', schema: TicketSchema },
+      404: { description: 'Not found' },
+    },
+    async handler({ params, services, auth }) {
+      return { status: 200, body: ticketView(await visibleTicket(services.db, auth, params.number)) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/tickets/{number}/events',
+    operationId: 'listTicketEvents',
+    summary: "A ticket's timeline, oldest first (keyset pagination)",
+    tags: ['tickets'],
+    roles: TICKET_READERS,
+    params: NumberParams,
+    query: z.object({ cursor: CursorSchema.optional(), limit: LimitSchema }),
+    responses: {
+      200: { description: 'A page', schema: pageOf(TicketEventSchema) },
+      404: { description: 'Not found' },
+    },
+    async handler({ params, query, services, auth }) {
+      await visibleTicket(services.db, auth, params.number);
+      let afterSeq: number | undefined;
+      if (query.cursor !== undefined) {
+        afterSeq = decodeCursor(query.cursor, z.object({ seq: z.number().int() }))?.seq;
+        if (afterSeq === undefined) throw badCursor();
+      }
+      const rows = await listTicketEvents(services.db, params.number, afterSeq, query.limit + 1);
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        status: 200,
+        body: {
+          items: page.map(eventView),
+          nextCursor: rows.length > query.limit && last ? encodeCursor({ seq: last.seq }) : null,
+        },
+      };
+    },
+  }),
+];
