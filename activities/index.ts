@@ -1,17 +1,30 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { expandCalendarWindows } from './calendar';
+import { projectTicket, type ProjectionInput } from './projection';
 
 /** What activities need from the outside world. */
 export interface ActivityDependencies {
   db: Kysely<Database>;
+  /** Where ticket events are posted as signed webhooks (through the outbox), when set. */
+  webhookUrl?: string;
 }
 
 /**
  * Builds the activities the worker registers. Workflows import only the type of the result
- * (`proxyActivities<Activities>`), never this module's code.
+ * (`proxyActivities<Activities>`), never this module's code. Every activity is idempotent.
  */
-export function createActivities(_deps: ActivityDependencies) {
-  return {};
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    expandCalendarWindows,
+    projectTicket: async (input: ProjectionInput): Promise<void> => {
+      await projectTicket(
+        deps.db,
+        input,
+        deps.webhookUrl === undefined ? {} : { webhookUrl: deps.webhookUrl },
+      );
+    },
+  };
 }
 
 /** The activity interface workflows proxy. */

@@ -1,1 +1,2 @@
 export { pingWorkflow } from './ping';
+export { ticketWorkflow } from './ticket/workflow';

@@ -1,0 +1,449 @@
+import { createHash, createHmac } from 'node:crypto';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Logger } from '../../config/logger';
+import type { Database } from '../../db/schema';
+import { InvalidPayloadError, renderNotification, UnknownTemplateError } from './templates';
+
+/** One email as the dispatcher hands it to the {@link Mailer}; a subset of nodemailer's message options. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per outbox row, so a retried delivery carries the same id and receivers can drop duplicates. */
+  messageId: string;
+  /** The ticket's thread root, so every mail about one ticket threads together. */
+  inReplyTo?: string;
+  references?: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Sends mail. A nodemailer transporter fits (`createSmtpMailer` builds one from `SMTP_URL`); tests may pass
+ * anything with this shape. A rejection whose `responseCode` is 5xx is a permanent failure; any other
+ * rejection is retried.
+ */
+export interface Mailer {
+  sendMail(mail: OutgoingMail): Promise<unknown>;
+}
+
+/** Retry schedule: `initialMs * factor^(attempt-1)`, capped at `maxMs`, minus up to `jitter` of itself. */
+export interface BackoffOptions {
+  initialMs?: number;
+  maxMs?: number;
+  factor?: number;
+  /** Fraction (0..1) of each delay that is randomised away, so failing rows do not retry in lockstep. */
+  jitter?: number;
+  /** Source of randomness in [0, 1); `Math.random` unless a test needs determinism. */
+  random?: () => number;
+}
+
+/** Options of {@link createOutboxDispatcher}. */
+export interface OutboxDispatcherOptions {
+  db: Kysely<Database>;
+  mailer: Mailer;
+  webhook?: {
+    /** `WEBHOOK_SECRET`: signs every webhook body; without it webhooks go unsigned (a warning is logged once). */
+    secret?: string;
+    /** Milliseconds before a webhook request is abandoned (a retryable failure). Default 10 s. */
+    timeoutMs?: number;
+    /** The fetch to use; the global one by default. */
+    fetch?: typeof fetch;
+  };
+  logger: Logger;
+  /** Rows claimed per round. Default 20. */
+  batchSize?: number;
+  /** Deliveries of one round that run at the same time. Default 5. */
+  concurrency?: number;
+  /** Attempts before a row is marked `failed`. Default 8. */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  /** How long a claimed row stays invisible to other dispatchers while it is delivered. Default 5 min. */
+  leaseMs?: number;
+  /** Polling period of {@link OutboxDispatcher.start}. Default 500 ms. */
+  pollIntervalMs?: number;
+  /** Domain of the generated `Message-ID`s, e.g. the domain of `MAIL_FROM`. Default `orquesta.local`. */
+  messageIdDomain?: string;
+}
+
+/** What one {@link OutboxDispatcher.runOnce} round did. */
+export interface DispatchReport {
+  claimed: number;
+  delivered: number;
+  /** Failed this time, scheduled again. */
+  retried: number;
+  /** Marked `failed` for good (permanent error or `maxAttempts` reached). */
+  failed: number;
+}
+
+/** Delivers the rows of the `outbox` table: email through the {@link Mailer}, webhooks over HTTP. */
+export interface OutboxDispatcher {
+  /**
+   * Claims the due pending rows (at most `batchSize`), delivers them and records the outcome. `now` replaces
+   * the database clock for what is due and when retries are scheduled (tests use it to skip backoff).
+   */
+  runOnce(now?: Date): Promise<DispatchReport>;
+  /** Starts polling every `pollIntervalMs`; a full batch is followed at once by the next. Idempotent. */
+  start(): void;
+  /** Wakes the polling loop now (call after writing outbox rows). No effect when stopped. */
+  poke(): void;
+  /** Stops polling and waits for the in-flight round to finish. */
+  stop(): Promise<void>;
+}
+
+/** A delivery failure. `permanent` ones are not retried. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    /** A server-requested delay (HTTP `Retry-After`), in ms. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** Header names of signed webhooks. */
+export const WEBHOOK_HEADERS = {
+  timestamp: 'X-Orquesta-Timestamp',
+  signature: 'X-Orquesta-Signature',
+  delivery: 'X-Orquesta-Delivery',
+  event: 'X-Orquesta-Event',
+} as const;
+
+/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, the value of `X-Orquesta-Signature`. */
+export function signWebhook(secret: string, timestamp: string, rawBody: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
+}
+
+/** The JSON body of every webhook. */
+export interface WebhookBody {
+  /** The outbox row's dedupe key: the same on every retry, so receivers can drop duplicates. */
+  id: string;
+  event: string;
+  ticketNumber: number | null;
+  locale: string;
+  createdAt: string;
+  /** The payload the workflow wrote, as is. */
+  data: Record<string, unknown>;
+  /** The rendered text, for templates other than `ticket_event`. */
+  message?: { subject: string; text: string };
+}
+
+const DEFAULT_MAX_BACKOFF_MS = 15 * 60_000;
+
+/** The columns of an `outbox` row the dispatcher reads. */
+export interface OutboxRow {
+  id: string | number;
+  dedupe_key: string;
+  ticket_number: number | null;
+  channel: string;
+  template: string;
+  locale: string;
+  recipient: string;
+  payload: Record<string, unknown>;
+  /** Attempts including the one in progress. */
+  attempts: number;
+  created_at: Date;
+}
+
+/** Delay before retry number `attempt` (1-based) under `options`. */
+export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
+  const initial = options.initialMs ?? 5_000;
+  const max = options.maxMs ?? DEFAULT_MAX_BACKOFF_MS;
+  const factor = options.factor ?? 2;
+  const jitter = Math.min(Math.max(options.jitter ?? 0.2, 0), 1);
+  const random = options.random ?? Math.random;
+  const raw = Math.min(max, initial * factor ** Math.max(0, attempt - 1));
+  return Math.max(0, Math.round(raw * (1 - jitter * random())));
+}
+
+const MAX_ERROR_LENGTH = 1_000;
+
+/** Builds a dispatcher over the `outbox` table. Several may run against one database (rows are leased). */
+export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
+  const { db, mailer, logger } = options;
+  const batchSize = options.batchSize ?? 20;
+  const concurrency = Math.max(1, options.concurrency ?? 5);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const domain = options.messageIdDomain ?? 'orquesta.local';
+  const webhookTimeoutMs = options.webhook?.timeoutMs ?? 10_000;
+  const doFetch = options.webhook?.fetch ?? fetch;
+  const secret = options.webhook?.secret;
+  let warnedUnsigned = false;
+
+  /** The database clock, or the caller's `now`, plus `plusMs`. */
+  const clock = (now: Date | undefined, plusMs = 0) =>
+    now === undefined
+      ? sql`now() + ${plusMs} * interval '1 millisecond'`
+      : sql`${new Date(now.getTime() + plusMs).toISOString()}::timestamptz`;
+
+  /**
+   * Leases due rows in one statement (its own short transaction): `FOR UPDATE SKIP LOCKED` keeps concurrent
+   * dispatchers off each other's rows, and moving `next_attempt_at` past the lease keeps the rows invisible
+   * after the commit while they are delivered. `attempts` is bumped here and fences the outcome update.
+   */
+  async function claim(now: Date | undefined): Promise<OutboxRow[]> {
+    const result = await sql<OutboxRow>`
+      with due as (
+        select id from outbox
+        where status = 'pending' and next_attempt_at <= ${clock(now)}
+        order by next_attempt_at, id
+        limit ${batchSize}
+        for update skip locked
+      )
+      update outbox o
+      set attempts = o.attempts + 1, next_attempt_at = ${clock(now, leaseMs)}
+      from due
+      where o.id = due.id
+      returning o.id, o.dedupe_key, o.ticket_number, o.channel, o.template, o.locale, o.recipient,
+        o.payload, o.attempts, o.created_at`.execute(db);
+    return result.rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Records an outcome unless the row changed hands (its lease ran out and another dispatcher took it). */
+  async function record(row: OutboxRow, changes: RawBuilder<unknown>): Promise<void> {
+    const result = await sql`
+      update outbox set ${changes}
+      where id = ${row.id} and status = 'pending' and attempts = ${row.attempts}`.execute(db);
+    if (result.numAffectedRows === 0n) {
+      logger.warn(
+        { outboxId: row.id, dedupeKey: row.dedupe_key },
+        'outbox row changed hands during delivery; outcome not recorded',
+      );
+    }
+  }
+
+  async function deliver(row: OutboxRow): Promise<void> {
+    if (row.channel === 'email') return deliverEmail(row);
+    if (row.channel === 'webhook') return deliverWebhook(row);
+    throw new DeliveryError(`unknown channel "${row.channel}"`, true);
+  }
+
+  function render(row: OutboxRow) {
+    const payload = { ...row.payload };
+    payload.ticketNumber ??= row.ticket_number ?? undefined;
+    try {
+      return renderNotification(row.template, row.locale, payload);
+    } catch (error) {
+      if (error instanceof UnknownTemplateError || error instanceof InvalidPayloadError) {
+        throw new DeliveryError(error.message, true);
+      }
+      throw error;
+    }
+  }
+
+  async function deliverEmail(row: OutboxRow): Promise<void> {
+    if (row.template === 'ticket_event') {
+      throw new DeliveryError('template "ticket_event" is for webhooks only', true);
+    }
+    const rendered = render(row);
+    const ticket = row.ticket_number ?? Number(row.payload.ticketNumber);
+    const root = `<ticket-${ticket}@${domain}>`;
+    const own = `<ticket-${ticket}.${createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20)}@${domain}>`;
+    const first = row.template === 'ticket_created';
+    const mail: OutgoingMail = {
+      to: row.recipient,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId: first ? root : own,
+      ...(first ? {} : { inReplyTo: root, references: root }),
+      headers: {
+        'Auto-Submitted': 'auto-generated',
+        'Content-Language': row.locale,
+        'X-Orquesta-Ticket': String(ticket),
+        'X-Orquesta-Template': row.template,
+      },
+    };
+    try {
+      await mailer.sendMail(mail);
+    } catch (error) {
+      const code = (error as { responseCode?: unknown }).responseCode;
+      const permanent = typeof code === 'number' && code >= 500 && code < 600;
+      throw new DeliveryError(`smtp: ${errorText(error)}`, permanent);
+    }
+  }
+
+  async function deliverWebhook(row: OutboxRow): Promise<void> {
+    if (!/^https?:\/\//i.test(row.recipient) || !URL.canParse(row.recipient)) {
+      throw new DeliveryError(`webhook recipient is not an http(s) URL: ${row.recipient}`, true);
+    }
+    const body: WebhookBody = {
+      id: row.dedupe_key,
+      event: row.template,
+      ticketNumber: row.ticket_number,
+      locale: row.locale,
+      createdAt: new Date(row.created_at).toISOString(),
+      data: row.payload,
+    };
+    if (row.template !== 'ticket_event') {
+      const { subject, text } = render(row);
+      body.message = { subject, text };
+    }
+    const raw = JSON.stringify(body);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Orquesta-Webhook/1',
+      [WEBHOOK_HEADERS.timestamp]: timestamp,
+      [WEBHOOK_HEADERS.delivery]: row.dedupe_key,
+      [WEBHOOK_HEADERS.event]: row.template,
+    };
+    if (secret) {
+      headers[WEBHOOK_HEADERS.signature] = signWebhook(secret, timestamp, raw);
+    } else if (!warnedUnsigned) {
+      warnedUnsigned = true;
+      logger.warn('WEBHOOK_SECRET is not set: webhooks are sent unsigned');
+    }
+    let response: Response;
+    try {
+      response = await doFetch(row.recipient, {
+        method: 'POST',
+        headers,
+        body: raw,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(webhookTimeoutMs),
+      });
+    } catch (error) {
+      throw new DeliveryError(`webhook: ${errorText(error)}`, false);
+    }
+    if (response.status >= 200 && response.status < 300) {
+      await response.body?.cancel();
+      return;
+    }
+    const excerpt = (await response.text().catch(() => '')).slice(0, 200);
+    const status = response.status;
+    const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+    throw new DeliveryError(
+      `webhook: HTTP ${status}${excerpt ? ` ${excerpt}` : ''}`,
+      permanent,
+      retryAfter(response.headers.get('retry-after')),
+    );
+  }
+
+  async function settle(row: OutboxRow, now: Date | undefined, report: DispatchReport) {
+    try {
+      await deliver(row);
+    } catch (caught) {
+      const error = caught instanceof DeliveryError ? caught : new DeliveryError(errorText(caught), false);
+      const final = error.permanent || row.attempts >= maxAttempts;
+      const delay = Math.min(
+        Math.max(backoffDelay(row.attempts, options.backoff), error.retryAfterMs ?? 0),
+        options.backoff?.maxMs ?? DEFAULT_MAX_BACKOFF_MS,
+      );
+      const lastError = error.message.slice(0, MAX_ERROR_LENGTH);
+      await record(
+        row,
+        final
+          ? sql`status = 'failed', last_error = ${lastError}`
+          : sql`next_attempt_at = ${clock(now, delay)}, last_error = ${lastError}`,
+      );
+      const context = {
+        outboxId: row.id,
+        dedupeKey: row.dedupe_key,
+        channel: row.channel,
+        template: row.template,
+        attempts: row.attempts,
+        error: lastError,
+      };
+      if (final) {
+        report.failed += 1;
+        logger.error(context, 'notification failed for good');
+      } else {
+        report.retried += 1;
+        logger.warn({ ...context, retryInMs: delay }, 'notification failed; will retry');
+      }
+      return;
+    }
+    await record(row, sql`status = 'delivered', delivered_at = ${clock(now)}, last_error = null`);
+    report.delivered += 1;
+    logger.info(
+      { outboxId: row.id, channel: row.channel, template: row.template, ticketNumber: row.ticket_number },
+      'notification delivered',
+    );
+  }
+
+  async function runOnce(now?: Date): Promise<DispatchReport> {
+    const rows = await claim(now);
+    const report: DispatchReport = { claimed: rows.length, delivered: 0, retried: 0, failed: 0 };
+    let next = 0;
+    const lane = async () => {
+      while (next < rows.length) {
+        const row = rows[next++];
+        if (row) await settle(row, now, report);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+    return report;
+  }
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let poked = false;
+
+  async function poll(): Promise<void> {
+    while (running) {
+      let full = false;
+      try {
+        full = (await runOnce()).claimed >= batchSize;
+      } catch (error) {
+        logger.error({ err: error }, 'outbox dispatch round failed');
+      }
+      if (!running) break;
+      if (full || poked) {
+        poked = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollIntervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+      poked = false;
+    }
+  }
+
+  return {
+    runOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loop = poll();
+    },
+    poke() {
+      if (!running) return;
+      poked = true;
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = undefined;
+    },
+  };
+}
+
+function retryAfter(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

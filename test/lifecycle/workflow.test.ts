@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { createActivities } from '../../activities/index';
+import { createTicket } from '../../activities/intake';
+import { workflowsPath } from '../../worker/worker';
+import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import {
+  commandUpdates,
+  customerReplySignal,
+  ticketStateQuery,
+  ticketWorkflowId,
+} from '../../workflows/ticket/messages';
+import { createTestDatabase } from '../support/database';
+import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { eventually, seedCustomer } from './fixtures';
+
+const DAY = 86_400_000;
+const w32Draft = {
+  channel: 'portal' as const,
+  type: 'incident',
+  category: 'dms',
+  priority: 'medium' as const,
+  company: 'ACME',
+  requesterName: 'Ana Ruiz',
+  requesterEmail: 'ana@acme.mx',
+  contactPhone: '+52 55 5555 5555',
+  subject: 'No timbra',
+  description: 'Error 301 al timbrar',
+  attachments: 1,
+};
+
+describe.each([
+  ['worker cache on', undefined],
+  ['worker cache off', 0],
+])('ticket workflow on Temporal with Postgres (%s)', (_name, maxCachedWorkflows) => {
+  let env: TestEnv;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stopWorker: () => Promise<void>;
+  const taskQueue = `tickets-${maxCachedWorkflows ?? 'cached'}`;
+
+  beforeAll(async () => {
+    env = await createTestEnv({
+      timeSkipping: true,
+      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    });
+    database = await createTestDatabase();
+    await seedCustomer(database.db, 'w32', 'acme', await env.env.currentTimeMs(), {
+      requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
+    });
+    const worker = await env.startWorker({
+      taskQueue,
+      workflowsPath,
+      activities: createActivities({ db: database.db }),
+      ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
+    });
+    stopWorker = () => worker.stop();
+  });
+  afterAll(async () => {
+    await stopWorker?.();
+    await env?.teardown();
+    await database?.destroy();
+  });
+
+  const deps = () => ({ db: database.db, client: env.client, taskQueue });
+  const row = (number: number) =>
+    database.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+
+  it('opens a ticket, projects it, and auto-closes it when the information never arrives, then reopens on reply', async () => {
+    const now = await env.env.currentTimeMs();
+    const created = await createTicket(deps(), {
+      customerId: 'acme',
+      draft: w32Draft,
+      idempotencyKey: `k-${taskQueue}`,
+      now,
+    });
+    expect(created.outcome).toBe('created');
+    if (created.outcome !== 'created') return;
+    const again = await createTicket(deps(), {
+      customerId: 'acme',
+      draft: w32Draft,
+      idempotencyKey: `k-${taskQueue}`,
+      now,
+    });
+    expect(again).toMatchObject({ outcome: 'existing', number: created.number });
+
+    const opened = await eventually(
+      () => row(created.number),
+      (r) => r.status === 'open',
+    );
+    expect(opened).toMatchObject({ status: 'open', priority: 'medium', level: 1 });
+    expect(opened.first_response_due_at).not.toBeNull();
+
+    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.number));
+    const result = await handle.executeUpdate(commandUpdates.request_info, {
+      args: [{ agent: 'luis', body: 'Envíe la captura' }],
+    });
+    expect(result).toMatchObject({ status: 'awaiting_customer' });
+
+    await env.env.sleep(5 * DAY);
+    const closed = await eventually(
+      () => row(created.number),
+      (r) => r.status === 'closed',
+    );
+    expect(closed.status).toBe('closed');
+
+    await handle.signal(customerReplySignal, { messageId: 'm-1', body: 'Adjunto la captura' });
+    const reopened = await eventually(
+      () => row(created.number),
+      (r) => r.status === 'open',
+    );
+    expect(reopened.status).toBe('open');
+
+    const events = await database.db
+      .selectFrom('ticket_events')
+      .select(['seq', 'type'])
+      .where('ticket_number', '=', created.number)
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['created', 'info_requested', 'auto_closed', 'reopened', 'customer_reply']),
+    );
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    const outbox = await database.db
+      .selectFrom('outbox')
+      .select(['template', 'recipient'])
+      .where('ticket_number', '=', created.number)
+      .orderBy('id')
+      .execute();
+    expect(outbox.map((o) => o.template)).toEqual(
+      expect.arrayContaining(['ticket_created', 'info_requested', 'auto_closed', 'ticket_reopened']),
+    );
+    expect(new Set(outbox.map((o) => o.recipient))).toEqual(new Set(['ana@acme.mx']));
+
+    const snapshot = await handle.query(ticketStateQuery);
+    expect(snapshot.state.status).toBe('open');
+    expect(snapshot.clocks.map((c) => c.metric)).toContain('resolution');
+    expect(snapshot.clocks.find((c) => c.metric === 'resolution')?.explanation.es).toMatch(/política w32/);
+  });
+
+  it('answers a refused command at once with the rule and the reason, leaving the ticket unchanged', async () => {
+    const created = await createTicket(deps(), {
+      customerId: 'acme',
+      draft: w32Draft,
+      now: await env.env.currentTimeMs(),
+    });
+    if (created.outcome !== 'created') throw new Error(created.outcome);
+    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.number));
+    const refused = await handle
+      .executeUpdate(commandUpdates.confirm, { args: [{ by: 'ana' }] })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (refused as WorkflowUpdateFailedError).cause as { type?: string; details?: unknown[] };
+    expect(cause.type).toBe('LifecycleRefusal');
+    expect(cause.details?.[0]).toMatchObject({ rule: 'validation', code: 'not_resolved' });
+    const { state } = await handle.query(ticketStateQuery);
+    expect(state.status).toBe('open');
+    await handle.executeUpdate(commandUpdates.close, { args: [{ by: 'luis', reason: 'test' }] });
+  });
+});

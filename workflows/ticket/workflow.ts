@@ -1,0 +1,205 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Activities } from '../../activities/index';
+import {
+  decide,
+  explainClocks,
+  nextDeadline,
+  openTicket,
+  ticketView,
+  type Decision,
+  type LifecycleContext,
+  type LifecycleRefusal,
+  type Notification,
+  type TicketEvent,
+  type TicketState,
+  type TimelineEntry,
+} from '../../domain/lifecycle/index';
+import {
+  AssigneeKey,
+  NextDueAtKey,
+  TicketLevelKey,
+  TicketPriorityKey,
+  TicketStatusKey,
+} from '../search-attributes';
+import {
+  commandSignals,
+  commandUpdates,
+  REFUSAL_FAILURE_TYPE,
+  ticketStateQuery,
+  type CommandResult,
+  type TicketOutcome,
+  type TicketWorkflowInput,
+} from './messages';
+import { WINDOW_HORIZON_MS } from './constants';
+
+const DAY_MS = 86_400_000;
+const WINDOW_REFRESH_MARGIN_MS = 30 * DAY_MS;
+/** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
+const MAX_HISTORY_EVENTS = 5_000;
+
+const { projectTicket, expandCalendarWindows } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+function refusalFailure(refusal: LifecycleRefusal): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: REFUSAL_FAILURE_TYPE,
+    message: refusal.message.en,
+    details: [refusal],
+    nonRetryable: true,
+  });
+}
+
+/**
+ * One durable workflow per ticket: a thin loop around the pure `decide`. Messages and timers become
+ * decisions; their timeline entries and notifications are projected to Postgres (and the outbox) by an
+ * idempotent activity; the loop sleeps until the next deadline or message.
+ */
+export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
+  const { policy } = input;
+  let windows = input.windows;
+  const ctx = (): LifecycleContext => ({ policy, windows });
+
+  let state: TicketState;
+  let timeline: TimelineEntry[] = [];
+  let notifications: Notification[] = [];
+  let done = false;
+  if (input.state !== undefined) {
+    state = input.state;
+  } else if (input.open !== undefined) {
+    const opened = openTicket(input.open, ctx());
+    state = opened.state;
+    timeline = opened.timeline;
+    notifications = opened.notifications;
+  } else {
+    throw ApplicationFailure.nonRetryable('ticketWorkflow needs `open` or `state`', 'BadInput');
+  }
+
+  const apply = (event: TicketEvent): Decision => {
+    const decision = decide(state, event, Date.now(), ctx());
+    if (decision.accepted) {
+      state = decision.state;
+      timeline.push(...decision.timeline);
+      notifications.push(...decision.notifications);
+      done ||= decision.done;
+    }
+    return decision;
+  };
+  const result = (): CommandResult => ({
+    number: state.number,
+    seq: state.seq,
+    status: state.status,
+    priority: state.priority,
+    level: state.level,
+    assignee: state.assignee,
+  });
+
+  for (const [type, update] of Object.entries(commandUpdates)) {
+    setHandler(
+      update,
+      (args: object) => {
+        const decision = apply({ type, ...args } as TicketEvent);
+        if (!decision.accepted) throw refusalFailure(decision.refusal);
+        return result();
+      },
+      {
+        validator: (args: object) => {
+          const decision = decide(state, { type, ...args } as TicketEvent, Date.now(), ctx());
+          if (!decision.accepted) throw refusalFailure(decision.refusal);
+        },
+      },
+    );
+  }
+  for (const [type, signal] of Object.entries(commandSignals)) {
+    setHandler(signal, (args: object) => {
+      apply({ type, ...args } as TicketEvent);
+    });
+  }
+  setHandler(ticketStateQuery, () => ({
+    state,
+    view: ticketView(state, ctx()),
+    clocks: explainClocks(state, ctx(), Date.now()),
+    now: Date.now(),
+  }));
+
+  const indexed = new Map<string, unknown>();
+  const upsertIndex = (): void => {
+    const view = ticketView(state, ctx());
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: TicketStatusKey, value: state.status },
+      { key: TicketPriorityKey, value: state.priority },
+      { key: TicketLevelKey, value: state.level },
+      { key: AssigneeKey, value: state.assignee },
+      { key: NextDueAtKey, value: view.nextDeadlineAt === null ? null : new Date(view.nextDeadlineAt) },
+    ];
+    // Only what changed; a null removes an attribute, so it is sent only when one was set before.
+    const changed = pairs.filter((pair) => {
+      const value = pair.value instanceof Date ? pair.value.getTime() : pair.value;
+      const before = indexed.get(pair.key.name);
+      if (value === before || (value === null && before === undefined)) return false;
+      indexed.set(pair.key.name, value ?? undefined);
+      return true;
+    });
+    if (changed.length > 0) upsertSearchAttributes(changed);
+  };
+
+  for (;;) {
+    if (timeline.length > 0) {
+      const batch = { timeline, notifications };
+      timeline = [];
+      notifications = [];
+      upsertIndex();
+      await projectTicket({
+        number: state.number,
+        version: state.seq,
+        view: ticketView(state, ctx()),
+        timeline: batch.timeline,
+        notifications: batch.notifications,
+      });
+      continue;
+    }
+    if (done) break;
+    if (Date.now() >= windows.to - WINDOW_REFRESH_MARGIN_MS) {
+      windows = await expandCalendarWindows({
+        calendar: policy.calendars[state.calendarId]!,
+        from: Math.min(state.createdAt, windows.from),
+        to: Date.now() + WINDOW_HORIZON_MS,
+      });
+      continue;
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+      await condition(allHandlersFinished);
+      if (timeline.length > 0) continue;
+      return continueAsNew<typeof ticketWorkflow>({ policy, windows, state });
+    }
+    const wakeAt = Math.min(
+      nextDeadline(state, ctx())?.at ?? Infinity,
+      windows.to - WINDOW_REFRESH_MARGIN_MS,
+    );
+    const messageArrived = await condition(
+      () => timeline.length > 0 || done,
+      Math.max(1, wakeAt - Date.now()),
+    );
+    if (!messageArrived) apply({ type: 'tick' });
+  }
+  await condition(allHandlersFinished);
+  return {
+    number: state.number,
+    status: state.status,
+    ...(state.closeReason !== undefined && { closeReason: state.closeReason }),
+    final: state.final,
+    billable: state.billable,
+  };
+}
