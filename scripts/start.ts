@@ -70,6 +70,8 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     const client = new Client({ connection, namespace: temporal.namespace });
     const app = createApp({
       logger,
+      db,
+      temporal: client,
       readiness: {
         postgres: postgresCheck(db),
         temporal: async () => {
