@@ -76,7 +76,9 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const verbose = process.env.TEMPORAL_EMULATOR_LOG === 'debug';
   const write = (level: string) => (obj: object, msg?: string) =>
-    process.stderr.write(`[temporal-emulator] ${level} ${msg ?? ''} ${JSON.stringify(obj)}\n`);
+    process.stderr.write(
+      `${new Date().toISOString()} [temporal-emulator] ${level} ${msg ?? ''} ${JSON.stringify(obj)}\n`,
+    );
   const emulator = await startEmulator({
     ...options,
     log: { info: write('info'), warn: write('warn'), debug: verbose ? write('debug') : () => undefined },

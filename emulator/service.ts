@@ -10,7 +10,12 @@ import { queryWorkflow, respondQueryTaskCompleted } from './queries';
 import { isRunning, type Namespace, type Run } from './state';
 import { pollUpdate, updateWorkflow } from './updates';
 import { parseVisibilityQuery } from './visibility';
-import { respondWorkflowTaskCompleted, respondWorkflowTaskFailed } from './workflow-tasks';
+import {
+  clearStickyQueue,
+  respondWorkflowTaskCompleted,
+  respondWorkflowTaskFailed,
+  stickyQueueKey,
+} from './workflow-tasks';
 
 type Call = grpc.ServerUnaryCall<Msg, Msg>;
 type Handler = (req: Msg, call: Call) => Msg | Promise<Msg>;
@@ -318,13 +323,13 @@ function workflowService(engine: Engine): Record<string, Handler> {
       if (!taskQueue.name) throw invalidArgument('TaskQueue is not set on request.');
       const identity = str(req.identity ?? '');
       if (taskQueue.kind === 'TASK_QUEUE_KIND_STICKY') {
-        // Sticky queues are not used: every task goes to the normal queue with full history.
-        await engine.workflowQueues.poll(namespace.name, `sticky:${str(taskQueue.name)}`, {
+        // Sticky queues get the runs this worker ran last, still with full history.
+        const task = await engine.workflowQueues.poll(namespace.name, stickyQueueKey(str(taskQueue.name)), {
           identity,
           timeoutMs: engine.options.longPollMs,
           onCancel: onCancel(call),
         });
-        return {};
+        return task ?? {};
       }
       const task = await engine.workflowQueues.poll(namespace.name, str(taskQueue.name), {
         identity,
@@ -449,11 +454,17 @@ function workflowService(engine: Engine): Record<string, Handler> {
       return { count: [...namespace.runs.values()].filter((r) => query.matches(r)).length };
     },
     ShutdownWorker: (req) => {
-      engine.workflowQueues.release(str(req.identity ?? ''), `sticky:${str(req.stickyTaskQueue ?? '')}`);
+      const sticky = str(req.stickyTaskQueue);
+      if (sticky) clearStickyQueue(engine, sticky);
+      engine.workflowQueues.release(str(req.identity), stickyQueueKey(sticky));
       return {};
     },
     RecordWorkerHeartbeat: () => ({}),
-    ResetStickyTaskQueue: () => ({}),
+    ResetStickyTaskQueue: (req) => {
+      const run = engine.run(ns(req), req.execution as Msg);
+      if (run.sticky) clearStickyQueue(engine, run.sticky.queue);
+      return {};
+    },
     DescribeTaskQueue: () => ({ pollers: [] }),
   };
 }

@@ -139,6 +139,8 @@ export interface Run {
   runTimer?: Scheduled;
   nextRunId: string;
   cancelRequested: boolean;
+  /** The sticky queue of the worker that completed the last task, with its schedule-to-start timeout. */
+  sticky?: { queue: string; scheduleToStartMs: number };
 }
 
 /** A namespace with its registered search attributes and executions. */

@@ -3,7 +3,7 @@ import { handleCommand, type CompletionContext } from './commands';
 import type { Engine } from './engine';
 import { notFound } from './errors';
 import { appendEvent, buildEvent, historySizeBytes } from './history';
-import { msToSeconds, type Msg, str } from './proto';
+import { msToSeconds, secondsToMs, type Msg, type Seconds, str } from './proto';
 import { dispatchQueries } from './queries';
 import { isRunning, type Run, type WorkflowTask } from './state';
 import { handleMessage, pendingUpdateMessages, rejectUnanswered } from './updates';
@@ -51,10 +51,48 @@ export function scheduleWorkflowTask(
   };
   run.wft = wft;
   if (attempt === 1 && !speculative) persistScheduled(engine, run, wft);
-  engine.workflowQueues.offer(run.ns.name, run.taskQueue, (identity) =>
-    dispatchWorkflowTask(engine, run, wft, identity),
-  );
+  offerWorkflowTask(engine, run, wft);
   engine.clock.poke();
+}
+
+/** The name a sticky queue is matched under (kept apart from normal queues of the same name). */
+export function stickyQueueKey(name: string): string {
+  return `sticky:${name}`;
+}
+
+/**
+ * Queues a scheduled task: on the sticky queue of the worker that ran the previous task when there is one
+ * (still with full history, so a worker that evicted the run just replays), falling back to the normal queue
+ * after the sticky schedule-to-start timeout, as the server does.
+ */
+function offerWorkflowTask(engine: Engine, run: Run, wft: WorkflowTask): void {
+  const thunk = (identity: string) => dispatchWorkflowTask(engine, run, wft, identity);
+  const sticky = wft.attempt === 1 ? run.sticky : undefined;
+  if (!sticky) {
+    engine.workflowQueues.offer(run.ns.name, run.taskQueue, thunk);
+    return;
+  }
+  engine.workflowQueues.offer(run.ns.name, stickyQueueKey(sticky.queue), (identity) =>
+    dispatchWorkflowTask(engine, run, wft, identity, true),
+  );
+  setTimeout(() => {
+    if (run.wft !== wft || wft.started || !isRunning(run)) return;
+    if (run.sticky === sticky) run.sticky = undefined;
+    engine.workflowQueues.offer(run.ns.name, run.taskQueue, thunk);
+  }, sticky.scheduleToStartMs).unref();
+}
+
+/** The worker owning a sticky queue is going away: its runs' tasks go to the normal queue again. */
+export function clearStickyQueue(engine: Engine, queue: string): void {
+  for (const run of engine.openRuns) {
+    if (run.sticky?.queue !== queue) continue;
+    run.sticky = undefined;
+    const wft = run.wft;
+    if (wft && !wft.started)
+      engine.workflowQueues.offer(run.ns.name, run.taskQueue, (identity) =>
+        dispatchWorkflowTask(engine, run, wft, identity),
+      );
+  }
 }
 
 function persistScheduled(engine: Engine, run: Run, wft: WorkflowTask): void {
@@ -94,6 +132,7 @@ function dispatchWorkflowTask(
   run: Run,
   wft: WorkflowTask,
   identity: string,
+  sticky = false,
 ): Msg | undefined {
   if (run.wft !== wft || wft.started || !isRunning(run)) return undefined;
   const now = engine.now();
@@ -108,7 +147,9 @@ function dispatchWorkflowTask(
       'EVENT_TYPE_WORKFLOW_TASK_STARTED',
       startedAttributes(run, wft),
     ).eventId;
-    events = run.history.slice();
+    // A sticky task carries only the events after the last task the worker completed, as on the server;
+    // a worker that no longer caches the run fetches the rest with GetWorkflowExecutionHistory.
+    events = run.history.slice(sticky ? run.previousStartedEventId : 0);
   } else {
     wft.scheduledEventId = run.history.length + 1;
     wft.startedEventId = run.history.length + 2;
@@ -190,6 +231,7 @@ function afterTask(engine: Engine, run: Run): void {
 /** Fails the task in history (when it is recorded there) and schedules the next attempt. */
 function failTask(engine: Engine, run: Run, wft: WorkflowTask, attrs: Msg, nextAttempt: number): void {
   clearTimeout(wft.timeout);
+  run.sticky = undefined;
   if (wft.persisted || nextAttempt === 1 || wft.attempt === 1) {
     persistStarted(engine, run, wft);
     appendEvent(run, engine.now(), 'EVENT_TYPE_WORKFLOW_TASK_FAILED', {
@@ -219,6 +261,7 @@ function timeoutWorkflowTask(engine: Engine, run: Run, wft: WorkflowTask): void 
     });
   }
   run.wft = undefined;
+  run.sticky = undefined;
   flushBuffered(run);
   scheduleWorkflowTask(engine, run, { attempt: wft.attempt + 1 });
   afterTask(engine, run);
@@ -296,6 +339,12 @@ export function respondWorkflowTaskCompleted(engine: Engine, req: Msg): Msg {
   });
   run.previousStartedEventId = wft.startedEventId;
   run.wft = undefined;
+  const stickyAttributes = req.stickyAttributes as
+    { workerTaskQueue?: { name?: string }; scheduleToStartTimeout?: Seconds } | undefined;
+  const stickyQueue = stickyAttributes?.workerTaskQueue?.name;
+  run.sticky = stickyQueue
+    ? { queue: stickyQueue, scheduleToStartMs: secondsToMs(stickyAttributes.scheduleToStartTimeout) || 5000 }
+    : undefined;
   const ctx: CompletionContext = {
     engine,
     run,
