@@ -1,0 +1,188 @@
+/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- response bodies are untyped JSON */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../api/auth';
+import { PROBLEM_BASE } from '../../api/problem';
+import { apiRoutes } from '../../api/routes/index';
+import { createTestApi, expectConformance, seedTicket, type TestApi } from './helpers';
+import { testPolicy } from './fixtures';
+
+let api: TestApi;
+const keys = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  api = await createTestApi();
+  for (const role of ROLES) keys[role] = await api.keyFor(role);
+});
+afterAll(() => api.destroy());
+
+/** A concrete path for a route template (objects need not exist: the role check comes first). */
+function concrete(path: string): string {
+  return path
+    .replace('{number}', '999999')
+    .replace('{version}', '1')
+    .replace('{product}', 'erp')
+    .replace('{id}', 'nobody');
+}
+
+describe('role matrix', () => {
+  const cases = apiRoutes.flatMap((route) =>
+    ROLES.map((role) => ({ route, role, allowed: route.roles.includes(role) })),
+  );
+
+  it.each(cases.map((c) => [`${c.route.method.toUpperCase()} ${c.route.path} as ${c.role}`, c] as const))(
+    '%s',
+    async (_name, { route, role, allowed }) => {
+      const res = await api
+        .call(route.method, concrete(route.path), keys[role])
+        .send(route.method === 'get' ? undefined : {});
+      if (allowed) {
+        // Allowed: whatever the answer (400, 404, a signature check...), it is not the key or role refusal.
+        expect([`${PROBLEM_BASE}unauthorized`, `${PROBLEM_BASE}forbidden`]).not.toContain(res.body?.type);
+        expect(res.status).toBeLessThan(500);
+      } else {
+        expect(res.status).toBe(403);
+        expect(res.body.type).toBe(`${PROBLEM_BASE}forbidden`);
+        expect(res.body.roles).toEqual([...route.roles]);
+      }
+    },
+  );
+
+  it('covers every declared route and role', () => {
+    expect(cases.length).toBe(apiRoutes.length * ROLES.length);
+    expect(cases.some((c) => c.allowed)).toBe(true);
+    expect(cases.some((c) => !c.allowed)).toBe(true);
+  });
+
+  it.each(ROLES.map((r) => [r]))('/metrics as %s', async (role) => {
+    const res = await api.call('get', '/metrics', keys[role]);
+    expect(res.status).toBe(role === 'admin' || role === 'read-only' ? 200 : 403);
+  });
+});
+
+describe('authentication', () => {
+  it.each(apiRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s needs a key',
+    async (_name, route) => {
+      const res = await api.call(route.method, concrete(route.path), null);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    },
+  );
+
+  it('refuses unknown keys and malformed headers, accepts X-Api-Key', async () => {
+    expect((await api.call('get', '/v1/customers', 'oq_not-a-key')).status).toBe(401);
+    expect(
+      (await request(api.app).get('/v1/customers').set('Authorization', `Basic ${api.adminKey}`)).status,
+    ).toBe(401);
+    expect((await request(api.app).get('/v1/customers').set('X-Api-Key', api.adminKey)).status).toBe(200);
+    expect((await api.call('get', '/metrics', null)).status).toBe(401);
+  });
+
+  it('serves health, readiness and the docs without a key', async () => {
+    for (const path of ['/healthz', '/readyz', '/openapi.json', '/docs']) {
+      expect((await api.call('get', path, null)).status).toBe(200);
+    }
+  });
+
+  it('answers refusals in Spanish or English by Accept-Language', async () => {
+    const es = await api.call('get', '/v1/customers', null).set('Accept-Language', 'es-AR,es;q=0.9');
+    expect(es.body.detail).toMatch(/^Falta la clave/);
+    expect(es.headers['content-language']).toBe('es');
+    const en = await api.call('get', '/v1/customers', null).set('Accept-Language', 'fr, en;q=0.5, es;q=0.4');
+    expect(en.body.detail).toMatch(/^Missing API key/);
+  });
+});
+
+describe('customer scope (object-level checks)', () => {
+  let scoped: string;
+  let scopedIntegration: string;
+  const tickets: Record<string, number> = {};
+
+  beforeAll(async () => {
+    await api.call('post', '/v1/policies').send(testPolicy());
+    for (const id of ['acme', 'zeta']) {
+      await api.call('post', '/v1/customers').send({ id, name: id.toUpperCase() });
+      await api.call('post', '/v1/contracts').send({
+        id: `${id}-c`,
+        customerId: id,
+        policyId: 'acme-support',
+        policyVersion: 1,
+        plan: 'gold',
+        period: 'monthly',
+        startsAt: '2026-01-01T00:00:00Z',
+        endsAt: '2027-01-01T00:00:00Z',
+      });
+      tickets[id] = await seedTicket(api.db, { customer_id: id, contract_id: `${id}-c`, breached: true });
+    }
+    scoped = await api.keyFor('agent', ['acme']);
+    scopedIntegration = await api.keyFor('integration', ['acme']);
+  });
+
+  const ids = (res: request.Response, field: string) =>
+    res.body.items.map((x: Record<string, unknown>) => x[field]);
+
+  it('lists only the scoped customers and their objects', async () => {
+    expect(ids(await api.call('get', '/v1/customers', scoped), 'id')).toEqual(['acme']);
+    expect(ids(await api.call('get', '/v1/contracts', scoped), 'id')).toEqual(['acme-c']);
+    expect(ids(await api.call('get', '/v1/tickets', scoped), 'number')).toEqual([tickets.acme]);
+    expect(ids(await api.call('get', '/v1/tickets?customerId=zeta', scoped), 'number')).toEqual([]);
+    expect(ids(await api.call('get', '/v1/reports/breaches', scoped), 'number')).toEqual([tickets.acme]);
+    const quota = await api.call('get', '/v1/reports/quota-usage', scoped);
+    expect(quota.body.items.map((i: { customerId: string }) => i.customerId)).toEqual(['acme']);
+    const compliance = await api.call('get', '/v1/reports/sla-compliance?groupBy=customer', scoped);
+    expect(compliance.body.rows.map((r: { key: string }) => r.key)).toEqual(['acme']);
+    // The unscoped admin sees both.
+    expect(ids(await api.call('get', '/v1/tickets'), 'number')).toHaveLength(2);
+  });
+
+  it("answers 404 for another customer's objects, never their content", async () => {
+    for (const path of [
+      '/v1/customers/zeta',
+      '/v1/contracts/zeta-c',
+      '/v1/contracts/zeta-c/addon-purchases',
+      `/v1/tickets/${tickets.zeta}`,
+      `/v1/tickets/${tickets.zeta}/events`,
+    ]) {
+      const res = await api.call('get', path, scoped);
+      expect(res.status, path).toBe(404);
+      expect(JSON.stringify(res.body)).not.toContain('ZETA');
+    }
+    expect((await api.call('get', '/v1/customers/acme', scoped)).status).toBe(200);
+    expect((await api.call('get', `/v1/tickets/${tickets.acme}`, scoped)).status).toBe(200);
+  });
+
+  it("refuses writes on another customer's objects", async () => {
+    expect((await api.call('patch', '/v1/customers/zeta', scoped).send({ name: 'Mine' })).status).toBe(404);
+    expect((await api.call('patch', '/v1/contracts/zeta-c', scoped).send({ plan: 'free' })).status).toBe(404);
+    expect(
+      (await api.call('post', '/v1/contracts/zeta-c/addon-purchases', scoped).send({ packId: 'pack10' }))
+        .status,
+    ).toBe(404);
+    const contract = await api.call('post', '/v1/contracts', scoped).send({
+      customerId: 'zeta',
+      policyId: 'acme-support',
+      policyVersion: 1,
+      plan: 'gold',
+      period: 'monthly',
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '2027-01-01T00:00:00Z',
+    });
+    expect(contract.status).toBe(422);
+    expect((await api.call('post', '/v1/customers', scoped).send({ name: 'New' })).status).toBe(403);
+    expect((await api.call('get', '/v1/customers/zeta')).body.name).toBe('ZETA');
+    expect((await api.call('patch', '/v1/customers/acme', scoped).send({ name: 'Acme' })).status).toBe(200);
+  });
+
+  it('keeps scoped integration keys to their customers', async () => {
+    const res = await api.call('get', '/v1/tickets', scopedIntegration);
+    expect(ids(res, 'number')).toEqual([tickets.acme]);
+  });
+});
+
+describe('OpenAPI conformance', () => {
+  it('every response above matches the published document', async () => {
+    expect(await expectConformance(api)).toBeGreaterThan(100);
+  });
+});
