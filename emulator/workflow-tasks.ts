@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommand, type CompletionContext } from './commands';
 import type { Engine } from './engine';
-import { notFound } from './errors';
+import { invalidArgument, notFound } from './errors';
 import { appendEvent, buildEvent, historySizeBytes } from './history';
-import { msToSeconds, secondsToMs, type Msg, type Seconds, str } from './proto';
+import { msToSeconds, secondsToMs, type Msg, type Payload, type Seconds, str } from './proto';
+import { validateSearchAttributes } from './search-attributes';
 import { dispatchQueries } from './queries';
 import { isRunning, type Run, type WorkflowTask } from './state';
 import { handleMessage, pendingUpdateMessages, rejectUnanswered } from './updates';
@@ -284,6 +285,34 @@ export function respondWorkflowTaskFailed(engine: Engine, req: Msg): Msg {
   return {};
 }
 
+/** Checks the commands a completion carries before any is applied, as the server validates them. */
+function invalidCommand(run: Run, commands: Msg[]): { cause: string; message: string } | undefined {
+  for (const command of commands) {
+    const searchAttributes = (
+      (command.upsertWorkflowSearchAttributesCommandAttributes ??
+        command.continueAsNewWorkflowExecutionCommandAttributes ??
+        command.startChildWorkflowExecutionCommandAttributes) as Msg | undefined
+    )?.searchAttributes as { indexedFields?: Record<string, Payload> } | undefined;
+    try {
+      validateSearchAttributes(run.ns, searchAttributes?.indexedFields);
+    } catch (error) {
+      return { cause: 'WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES', message: (error as Error).message };
+    }
+    const activity = command.scheduleActivityTaskCommandAttributes as Msg | undefined;
+    if (
+      activity &&
+      !secondsToMs(activity.startToCloseTimeout as Seconds) &&
+      !secondsToMs(activity.scheduleToCloseTimeout as Seconds)
+    ) {
+      return {
+        cause: 'WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES',
+        message: 'A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.',
+      };
+    }
+  }
+  return undefined;
+}
+
 interface ProtocolMessage extends Msg {
   id: string;
 }
@@ -291,6 +320,24 @@ interface ProtocolMessage extends Msg {
 /** RespondWorkflowTaskCompleted: the heart of the server. */
 export function respondWorkflowTaskCompleted(engine: Engine, req: Msg): Msg {
   const { run, wft } = startedTask(engine, req.taskToken);
+  const invalid = invalidCommand(run, (req.commands ?? []) as Msg[]);
+  if (invalid) {
+    // The server fails the task (the workflow code must change); nothing of the completion is applied. A retry
+    // that fails the same way is refused and left to time out, so a broken workflow does not spin.
+    engine.log.warn(
+      { workflowId: run.workflowId, attempt: wft.attempt, ...invalid },
+      'workflow task completion refused',
+    );
+    if (wft.attempt > 1) throw invalidArgument(invalid.message);
+    failTask(
+      engine,
+      run,
+      wft,
+      { cause: invalid.cause, failure: { message: invalid.message }, identity: req.identity },
+      wft.attempt + 1,
+    );
+    return {};
+  }
   clearTimeout(wft.timeout);
   engine.stats.workflowTasksCompleted++;
   const commands = (req.commands ?? []) as Msg[];

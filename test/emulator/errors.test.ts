@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { createActivities } from './activities';
-import { uniqueId, workflowsPath } from './helpers';
+import { eventTypes, eventually, uniqueId, workflowsPath } from './helpers';
 import * as wf from './workflows';
 
 let env: TestEnv;
@@ -255,6 +255,17 @@ describe('bad requests get the status the server returns, with a message', () =>
     const cause = (error as ServiceError).cause;
     expect(isGrpcServiceError(cause) && cause.code).toBe(status.INVALID_ARGUMENT);
     expect((cause as Error).message).toMatch(/LIKE|invalid|unsupported/i);
+  });
+
+  test('upserting an unregistered search attribute fails the workflow task, not the workflow', async () => {
+    const handle = await env.client.workflow.start(wf.badUpsert, {
+      taskQueue,
+      workflowId: uniqueId('bad-upsert'),
+    });
+    await eventually(async () => (await eventTypes(handle)).includes('WORKFLOW_TASK_FAILED'));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect(await eventTypes(handle)).not.toContain('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES');
+    await handle.terminate();
   });
 
   test('a garbage task token is refused, not crashing the server', async () => {

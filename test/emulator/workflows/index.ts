@@ -253,3 +253,9 @@ export async function failing(message: string): Promise<void> {
   await sleep(1);
   throw ApplicationFailure.nonRetryable(message, 'Deliberate');
 }
+
+/** Upserts a search attribute nobody registered: the server fails the workflow task. */
+export async function badUpsert(): Promise<void> {
+  upsertSearchAttributes([{ key: defineSearchAttributeKey('NeverRegistered', 'KEYWORD'), value: 'x' }]);
+  await condition(() => false);
+}
