@@ -137,6 +137,7 @@ const METRICS: Record<string, Record<NotificationLocale, string>> = {
   firstResponse: { es: 'primera respuesta', en: 'first response' },
   nextUpdate: { es: 'siguiente actualización', en: 'next update' },
   resolution: { es: 'resolución', en: 'resolution' },
+  level1: { es: 'análisis de nivel 1', en: 'level-1 analysis' },
 };
 
 const STATUSES: Record<string, Record<NotificationLocale, string>> = {

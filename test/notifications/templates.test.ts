@@ -130,6 +130,9 @@ describe('notification templates', () => {
     expect(renderNotification('priority_lowered', 'en', full).subject).toBe(
       '[#1042] Priority lowered: high → medium',
     );
+    expect(
+      renderNotification('sla_warning', 'en', { ...full, metric: 'level1', fraction: 0.9 }).subject,
+    ).toBe('[#1042] SLA warning: level-1 analysis at 90%');
     expect(renderNotification('sla_breach', 'es', { ...full, metric: 'resolution' }).subject).toBe(
       '[#1042] Incumplimiento de SLA: resolución',
     );
