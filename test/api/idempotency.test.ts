@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- response bodies are untyped JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-return -- response bodies are untyped JSON */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_PROBLEMS } from '../../api/idempotency';
 import { createTestApi, expectConformance, type TestApi } from './helpers';
