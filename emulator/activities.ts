@@ -113,6 +113,28 @@ function enqueue(engine: Engine, activity: Activity): void {
   engine.activityQueues.offer(activity.run.ns.name, activity.taskQueue, (identity) =>
     dispatch(engine, activity, seq, identity),
   );
+  if (
+    activity.scheduleToStartMs > 0 &&
+    (activity.scheduleToCloseMs === 0 || activity.scheduleToStartMs < activity.scheduleToCloseMs)
+  ) {
+    // Schedule-to-start is not retried: no worker took the task in time.
+    activity.timers.push(
+      engine.clock.scheduleIn(activity.scheduleToStartMs, () => {
+        if (
+          activity.state === 'queued' &&
+          activity.seq === seq &&
+          activity.run.activities.get(activity.scheduledEventId) === activity
+        ) {
+          closeTimedOut(
+            engine,
+            activity,
+            'TIMEOUT_TYPE_SCHEDULE_TO_START',
+            'RETRY_STATE_NON_RETRYABLE_FAILURE',
+          );
+        }
+      }),
+    );
+  }
   engine.clock.poke();
 }
 
@@ -127,6 +149,7 @@ function dispatch(engine: Engine, activity: Activity, seq: number, identity: str
     return undefined;
   }
   const now = engine.now();
+  clearAttemptTimers(activity);
   activity.state = 'started';
   activity.startedTime = now;
   activity.lastHeartbeatTime = now;

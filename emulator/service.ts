@@ -144,6 +144,20 @@ function workflowService(engine: Engine): Record<string, Handler> {
     if (!isRunning(run)) throw notFound('workflow execution already completed');
     return run;
   };
+  const listWorkflows = (req: Msg): Msg => {
+    const namespace = ns(req);
+    const query = parseVisibilityQuery(namespace, str(req.query ?? ''));
+    const runs = [...namespace.runs.values()]
+      .filter((r) => query.matches(r))
+      .sort((a, b) => query.compare(a, b));
+    const from = readPageToken(req.nextPageToken);
+    const pageSize = Number(req.pageSize) || 1000;
+    const page = runs.slice(from, from + pageSize);
+    return {
+      executions: page.map(executionInfo),
+      nextPageToken: from + page.length < runs.length ? pageToken(from + page.length) : undefined,
+    };
+  };
   return {
     GetSystemInfo: () => ({
       serverVersion: '1.27.0-orquesta-emulator',
@@ -431,20 +445,8 @@ function workflowService(engine: Engine): Record<string, Handler> {
         throw error;
       }
     },
-    ListWorkflowExecutions: (req) => {
-      const namespace = ns(req);
-      const query = parseVisibilityQuery(namespace, str(req.query ?? ''));
-      const runs = [...namespace.runs.values()]
-        .filter((r) => query.matches(r))
-        .sort((a, b) => query.compare(a, b));
-      const from = readPageToken(req.nextPageToken);
-      const pageSize = Number(req.pageSize) || 1000;
-      const page = runs.slice(from, from + pageSize);
-      return {
-        executions: page.map(executionInfo),
-        nextPageToken: from + page.length < runs.length ? pageToken(from + page.length) : undefined,
-      };
-    },
+    ListWorkflowExecutions: (req) => listWorkflows(req),
+    ScanWorkflowExecutions: (req) => listWorkflows(req),
     CountWorkflowExecutions: (req) => {
       const namespace = ns(req);
       const text = str(req.query ?? '');

@@ -268,6 +268,14 @@ describe('bad requests get the status the server returns, with a message', () =>
     await handle.terminate();
   });
 
+  test('an activity no worker picks up times out on its schedule-to-start timeout', async () => {
+    const result = await env.client.workflow.execute(wf.unpolledActivity, {
+      taskQueue,
+      workflowId: uniqueId('unpolled'),
+    });
+    expect(result).toBe('TimeoutFailure:SCHEDULE_TO_START');
+  });
+
   test('a garbage task token is refused, not crashing the server', async () => {
     const raw = await grpcError(
       env.connection.workflowService.respondActivityTaskCompleted({

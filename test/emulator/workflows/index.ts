@@ -259,3 +259,19 @@ export async function badUpsert(): Promise<void> {
   upsertSearchAttributes([{ key: defineSearchAttributeKey('NeverRegistered', 'KEYWORD'), value: 'x' }]);
   await condition(() => false);
 }
+
+/** Schedules an activity on a task queue nobody polls, with a schedule-to-start timeout. */
+export async function unpolledActivity(): Promise<string> {
+  const p = proxyActivities<Activities>({
+    taskQueue: 'nobody-polls-here',
+    scheduleToStartTimeout: '1s',
+    startToCloseTimeout: '10s',
+  });
+  try {
+    await p.greet('nobody');
+    return 'unexpected success';
+  } catch (error) {
+    const cause = (error as { cause?: { name?: string; timeoutType?: string } }).cause;
+    return `${cause?.name}:${cause?.timeoutType}`;
+  }
+}
