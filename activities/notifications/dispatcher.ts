@@ -58,7 +58,12 @@ export interface OutboxDispatcherOptions {
   /** Attempts before a row is marked `failed`. Default 8. */
   maxAttempts?: number;
   backoff?: BackoffOptions;
-  /** How long a claimed row stays invisible to other dispatchers while it is delivered. Default 5 min. */
+  /** Longest one delivery may take before it counts as a (retryable) failure. Default 60 s. */
+  deliveryTimeoutMs?: number;
+  /**
+   * How long a claimed row stays invisible to other dispatchers while it is delivered. Default: twice the
+   * longest a round can take (`ceil(batchSize / concurrency) * deliveryTimeoutMs`), at least 5 min.
+   */
   leaseMs?: number;
   /** Polling period of {@link OutboxDispatcher.start}. Default 500 ms. */
   pollIntervalMs?: number;
@@ -167,7 +172,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const batchSize = options.batchSize ?? 20;
   const concurrency = Math.max(1, options.concurrency ?? 5);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 60_000;
+  const leaseMs =
+    options.leaseMs ?? Math.max(5 * 60_000, 2 * Math.ceil(batchSize / concurrency) * deliveryTimeoutMs);
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const domain = options.messageIdDomain ?? 'orquesta.local';
   const webhookTimeoutMs = options.webhook?.timeoutMs ?? 10_000;
@@ -217,7 +224,23 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     }
   }
 
+  /** Delivers one row, giving up after `deliveryTimeoutMs` so a round never outlives its lease. */
   async function deliver(row: OutboxRow): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new DeliveryError(`delivery timed out after ${deliveryTimeoutMs} ms`, false)),
+        deliveryTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([deliverByChannel(row), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function deliverByChannel(row: OutboxRow): Promise<void> {
     if (row.channel === 'email') return deliverEmail(row);
     if (row.channel === 'webhook') return deliverWebhook(row);
     throw new DeliveryError(`unknown channel "${row.channel}"`, true);

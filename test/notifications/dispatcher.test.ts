@@ -234,6 +234,27 @@ describe('outbox dispatcher: email', () => {
     expect((await outboxRow(handle.db, id)).last_error).toMatch(/ECONNREFUSED|connect/i);
   });
 
+  it('gives up on a delivery that hangs and retries it later', async () => {
+    const hanging = { sendMail: () => new Promise<never>(() => undefined) };
+    const id = await enqueue(handle.db, {
+      channel: 'email',
+      template: 'ticket_created',
+      recipient: 'a@x.test',
+    });
+    const t0 = new Date();
+    expect(await dispatcher({ mailer: hanging, deliveryTimeoutMs: 100 }).runOnce(t0)).toMatchObject({
+      claimed: 1,
+      retried: 1,
+    });
+    const row = await outboxRow(handle.db, id);
+    expect(row).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: 'delivery timed out after 100 ms',
+    });
+    expect(row.next_attempt_at.getTime()).toBe(t0.getTime() + 1_000);
+  });
+
   it('marks unknown templates, missing ticket numbers and webhook-only templates failed without sending', async () => {
     const before = catcher.messages().length;
     const ids = [
