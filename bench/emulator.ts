@@ -3,7 +3,8 @@
  * and N concurrent workflows that each take signals, an update, a timer and an activity. Prints workflow
  * tasks per second, p50/p99 latency from `signal()` returning to the workflow applying it (timestamped by a
  * local activity the workflow runs for each signal), peak memory and errors. Figures only; no assertions.
- * Run with `npm run bench:emulator [-- --workflows N] [-- --signals S]`.
+ * Run with `npm run bench:emulator [-- --workflows N --signals S --timer-ms T --concurrency C]` (C: how many
+ * workflows the client starts, signals and awaits at once).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const workflows = flag('workflows', 1000);
   const signals = flag('signals', 3);
   const timerMs = flag('timer-ms', 1000);
+  const concurrency = flag('concurrency', 200);
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   const port = await freePort();
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   const ids = Array.from({ length: workflows }, (_, i) => `bench-${Date.now().toString(36)}-${i}`);
   const t0 = performance.now();
-  await pool(ids, 200, async (workflowId) => {
+  await pool(ids, concurrency, async (workflowId) => {
     try {
       await client.workflow.start(benchEntity, {
         taskQueue,
@@ -128,7 +130,7 @@ async function main(): Promise<void> {
     }
   });
   const started = performance.now();
-  await pool(ids, 200, async (workflowId) => {
+  await pool(ids, concurrency, async (workflowId) => {
     const handle = client.workflow.getHandle(workflowId);
     try {
       for (let seq = 1; seq <= signals; seq++) {
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     }
   });
   const expected = (signals * (signals + 1)) / 2 + 1;
-  await pool(ids, 200, async (workflowId) => {
+  await pool(ids, concurrency, async (workflowId) => {
     try {
       const total = await client.workflow.getHandle(workflowId).result();
       if (total !== expected) errors.push(`${workflowId}: total ${total}, expected ${expected}`);
@@ -169,12 +171,14 @@ async function main(): Promise<void> {
     workflows,
     signalsPerWorkflow: signals,
     timerMs,
+    clientConcurrency: concurrency,
     completed: workflows - new Set(errors.map((e) => e.split(' ')[1])).size,
     errors: errors.length,
     elapsedSeconds: +(elapsedMs / 1000).toFixed(2),
     startPhaseSeconds: +((started - t0) / 1000).toFixed(2),
     workflowTasks,
     workflowTasksPerSecond: Math.round(workflowTasks / (elapsedMs / 1000)),
+    emulatorCpuMsPerWorkflowTask: +((emulatorCpu * 1000) / workflowTasks).toFixed(2),
     signalToAppliedMs: {
       p50: +percentile(latencies, 50).toFixed(1),
       p99: +percentile(latencies, 99).toFixed(1),
