@@ -45,7 +45,7 @@ import { WINDOW_HORIZON_MS } from './constants';
 const DAY_MS = 86_400_000;
 const WINDOW_REFRESH_MARGIN_MS = 30 * DAY_MS;
 /** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
-const MAX_HISTORY_EVENTS = 5_000;
+const MAX_HISTORY_EVENTS = 2_000;
 
 const { projectTicket, expandCalendarWindows } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index';
+import { createTicket, type CreateTicketResult } from '../../activities/intake';
+import { workflowsPath } from '../../worker/worker';
+import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import { customerReplySignal, ticketStateQuery, ticketWorkflowId } from '../../workflows/ticket/messages';
+import { createTestDatabase } from '../support/database';
+import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { eventually, seedCustomer } from './fixtures';
+
+const DAY = 86_400_000;
+const draft = (n: number) => ({
+  channel: 'portal' as const,
+  category: 'support',
+  priority: 'medium' as const,
+  subject: `Consulta ${n}`,
+  description: 'La caja no imprime',
+});
+
+describe('intake on Postgres and Temporal', () => {
+  let env: TestEnv;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const taskQueue = 'intake-tests';
+
+  beforeAll(async () => {
+    env = await createTestEnv({
+      timeSkipping: true,
+      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    });
+    database = await createTestDatabase();
+    await seedCustomer(database.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'basic' });
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await database?.destroy();
+  });
+  const deps = () => ({ db: database.db, client: env.client, taskQueue });
+
+  it('accepts exactly the quota when 20 tickets are created at once against a quota of 5', async () => {
+    const now = await env.env.currentTimeMs();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        createTicket(deps(), { customerId: 'tiendas', draft: draft(i), now }),
+      ),
+    );
+    const created = results.filter(
+      (r): r is Extract<CreateTicketResult, { outcome: 'created' }> => r.outcome === 'created',
+    );
+    expect(created).toHaveLength(5);
+    expect(new Set(created.map((r) => r.number)).size).toBe(5);
+    for (const r of results.filter((x) => x.outcome === 'refused')) {
+      expect(r).toMatchObject({ reasons: [{ code: 'quota_exhausted', rule: 'plans.basic.quota' }] });
+    }
+    const consumed = await database.db
+      .selectFrom('quota_consumptions')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(consumed.n)).toBe(5);
+  });
+
+  it('serves an add-on pack once the plan quota is used, and administrative cases without consuming quota', async () => {
+    const now = await env.env.currentTimeMs();
+    await database.db
+      .insertInto('addon_purchases')
+      .values({
+        id: 'pack-1',
+        contract_id: 'tiendas-contract',
+        pack_id: 'monthly_addon',
+        tickets: 5,
+        purchased_at: new Date(now),
+        expires_at: new Date(now + 30 * DAY),
+      })
+      .execute();
+    const withPack = await createTicket(deps(), { customerId: 'tiendas', draft: draft(100), now });
+    expect(withPack).toMatchObject({
+      outcome: 'created',
+      decision: { quota: { kind: 'pack', purchaseId: 'pack-1' } },
+    });
+    const admin = await createTicket(deps(), {
+      customerId: 'tiendas',
+      draft: { ...draft(101), category: 'administrative' },
+      now,
+    });
+    expect(admin).toMatchObject({ outcome: 'created', decision: { quota: { kind: 'exempt' } } });
+  });
+
+  it('never makes two tickets for the same idempotency key, even when both calls race', async () => {
+    const now = await env.env.currentTimeMs();
+    const [a, b] = await Promise.all([
+      createTicket(deps(), {
+        customerId: 'tiendas',
+        draft: { ...draft(200), category: 'administrative' },
+        idempotencyKey: 'same',
+        now,
+      }),
+      createTicket(deps(), {
+        customerId: 'tiendas',
+        draft: { ...draft(200), category: 'administrative' },
+        idempotencyKey: 'same',
+        now,
+      }),
+    ]);
+    expect(a.outcome === 'created' || b.outcome === 'created').toBe(true);
+    const numbers = [a, b].map((r) => ('number' in r ? r.number : undefined));
+    expect(numbers[0]).toBeTypeOf('number');
+    expect(numbers[1]).toBe(numbers[0]);
+    const rows = await database.db
+      .selectFrom('tickets')
+      .select('number')
+      .where('idempotency_key', '=', 'same')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('refuses a customer without a contract', async () => {
+    expect(await createTicket(deps(), { customerId: 'nobody', draft: draft(1) })).toEqual({
+      outcome: 'no_contract',
+    });
+  });
+
+  it('keeps every one of 3,000 customer replies across continue-as-new', async () => {
+    const created = await createTicket(deps(), {
+      customerId: 'tiendas',
+      draft: { ...draft(300), category: 'administrative' },
+      now: await env.env.currentTimeMs(),
+    });
+    if (created.outcome !== 'created') throw new Error(created.outcome);
+    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.number));
+    const firstRunId = (await handle.describe()).runId;
+    await env.runWorker(
+      { taskQueue, workflowsPath, activities: createActivities({ db: database.db }) },
+      async () => {
+        for (let i = 0; i < 3_000; i += 100) {
+          await Promise.all(
+            Array.from({ length: 100 }, (_, j) =>
+              handle.signal(customerReplySignal, { messageId: `m-${i + j}`, body: `reply ${i + j}` }),
+            ),
+          );
+        }
+        const snapshot = await eventually(
+          () => handle.query(ticketStateQuery),
+          (s) => s.state.counters.customerReplies === 3_000,
+        );
+        expect(snapshot.state.counters.customerReplies).toBe(3_000);
+        const rows = await eventually(
+          () =>
+            database.db
+              .selectFrom('ticket_events')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .where('ticket_number', '=', created.number)
+              .where('type', '=', 'customer_reply')
+              .executeTakeFirstOrThrow(),
+          (r) => Number(r.n) === 3_000,
+        );
+        expect(Number(rows.n)).toBe(3_000);
+        const latest = await eventually(
+          () => handle.describe(),
+          (d) => d.runId !== firstRunId,
+        );
+        expect(latest.runId).not.toBe(firstRunId);
+        expect((await handle.query(ticketStateQuery)).state.counters.customerReplies).toBe(3_000);
+      },
+    );
+  }, 240_000);
+});
