@@ -44,7 +44,7 @@ describe('intake on Postgres and Temporal', () => {
       ),
     );
     const created = results.filter(
-      (r): r is Extract<CreateTicketResult, { outcome: 'created' }> => r.outcome === 'created',
+      (r): r is Extract<CreateTicketResult, { number: number }> => r.outcome === 'created',
     );
     expect(created).toHaveLength(5);
     expect(new Set(created.map((r) => r.number)).size).toBe(5);
