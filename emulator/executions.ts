@@ -1,3 +1,4 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { abandonActivities } from './activities';
 import type { CompletionContext } from './commands';
 import type { Engine } from './engine';
@@ -427,7 +428,10 @@ export function startChild(ctx: CompletionContext, attrs: Msg): void {
         appendEvent(run, engine.now(), 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED', {
           ...common,
           workflowId: child.workflowId,
-          cause: 'START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS',
+          cause:
+            error.code === grpcStatus.ALREADY_EXISTS
+              ? 'START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS'
+              : 'START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_NAMESPACE_NOT_FOUND',
           control: attrs.control,
           workflowTaskCompletedEventId: ctx.completedEventId,
         }),

@@ -329,6 +329,15 @@ describe.each(cacheModes)('workflows with $name', ({ maxCachedWorkflows }) => {
     expect(await handle.result()).toBe('child failed: child refused');
   });
 
+  test('a child whose workflow id is already running fails to start in the parent', async () => {
+    const existing = await start(wf.counter, [0]);
+    const handle = await start(wf.parentOfExisting, [existing.workflowId]);
+    expect(await handle.result()).toBe('WorkflowExecutionAlreadyStartedError');
+    expect(await eventTypes(handle)).toContain('START_CHILD_WORKFLOW_EXECUTION_FAILED');
+    await existing.signal(wf.finishSignal);
+    await existing.result();
+  });
+
   test('local activities run and are recorded as markers', async () => {
     const handle = await start(wf.localActivities, ['x']);
     expect(await handle.result()).toBe('hello hello x');

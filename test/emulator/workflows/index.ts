@@ -275,3 +275,13 @@ export async function unpolledActivity(): Promise<string> {
     return `${cause?.name}:${cause?.timeoutType}`;
   }
 }
+
+/** Starts a child with an id that is already running; returns the error's name. */
+export async function parentOfExisting(childId: string): Promise<string> {
+  try {
+    await executeChild(counter, { args: [0], workflowId: childId });
+    return 'started';
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
