@@ -17,7 +17,8 @@ if (role === undefined || !ROLES.includes(role) || !values.name) {
   process.exit(2);
 }
 const config = loadConfig();
-const url = config.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${config.ORQUESTA_PG_PORT}/orquesta`;
+const url =
+  config.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${config.ORQUESTA_PG_PORT}/orquesta`;
 const db = connectDatabase(url, { max: 1 });
 try {
   const created = await createApiKey(db, {

@@ -118,7 +118,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
               content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } },
             };
     }
-    const common = { ...COMMON_PROBLEMS, ...(route.method === 'get' ? {} : POST_PROBLEMS) };
+    const common = {
+      ...COMMON_PROBLEMS,
+      ...(route.method === 'get' ? {} : POST_PROBLEMS),
+      ...(route.path.includes('{') && { 404: 'No such object (or not visible to this key)' }),
+    };
     for (const [status, description] of Object.entries(common)) {
       responses[status] ??= { description, content: problemContent };
     }

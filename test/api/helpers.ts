@@ -65,7 +65,8 @@ export async function createTestApi(
       test.on('response', (res: request.Response) => {
         recorded.push({
           method,
-          path: path.split('?')[0] ?? path,
+          // The path as sent (after URL normalisation of `.` and `..` segments), without the query.
+          path: ((res as unknown as { req?: { path?: string } }).req?.path ?? path).split('?')[0] ?? path,
           status: res.status,
           contentType: res.headers['content-type'],
           body: res.body,
@@ -88,7 +89,7 @@ function findOperation(
 ) {
   for (const [template, item] of Object.entries(doc.paths)) {
     const pattern = new RegExp(
-      `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`,
+      `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]*')}/?$`,
     );
     if (pattern.test(path) && item[method] !== undefined) return { template, op: item[method] };
   }
@@ -121,12 +122,13 @@ export async function conformance(
   for (const r of recorded) {
     const found = findOperation(doc, r.method, r.path);
     if (found === undefined) {
-      if (r.status !== 404) failures.push(`${r.method} ${r.path}: no operation in the document`);
+      if (r.status !== 404)
+        failures.push(`${r.method} ${r.path} -> ${r.status}: no operation in the document`);
       continue;
     }
     const response = found.op.responses?.[String(r.status)];
     if (response === undefined) {
-      failures.push(`${r.method} ${found.template} -> ${r.status}: status not documented`);
+      failures.push(`${r.method} ${found.template} (${r.path}) -> ${r.status}: status not documented`);
       continue;
     }
     checked++;

@@ -1,0 +1,302 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { createApiKey } from '../../api/auth';
+import { languageOf } from '../../api/i18n';
+import { workflowCalls } from '../../api/metrics';
+import { PROBLEM_BASE } from '../../api/problem';
+import { createTokenBuckets } from '../../api/rate-limit';
+import { currentPeriod } from '../../api/repositories/reports';
+import { apiRoutes } from '../../api/routes/index';
+import { connectDatabase } from '../../db/index';
+import { freePort } from '../support/free-port';
+import { conformance, createTestApi, expectConformance, type TestApi } from './helpers';
+
+let api: TestApi;
+const logLines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api.destroy());
+
+describe('OpenAPI document and docs page', () => {
+  it('publishes OpenAPI 3.1 with every route, its roles and security', async () => {
+    const res = await api.call('get', '/openapi.json', null);
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    for (const route of apiRoutes) {
+      const op = res.body.paths[route.path]?.[route.method];
+      expect(op, `${route.method} ${route.path}`).toBeDefined();
+      expect(op['x-roles']).toEqual([...route.roles]);
+      expect(op.operationId).toBe(route.operationId);
+      expect(op.responses['401'].content['application/problem+json']).toBeDefined();
+    }
+    expect(res.body.paths['/healthz'].get.security).toEqual([]);
+    expect(res.body.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    const ids = apiRoutes.map((r) => r.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('serves a self-contained docs page (no external scripts or styles)', async () => {
+    const res = await api.call('get', '/docs', null);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain("fetch('/openapi.json')");
+    expect(res.text).not.toMatch(/<script[^>]+src=/);
+    expect(res.text).not.toMatch(/<link[^>]+href=/);
+    expect(res.text).not.toMatch(/https?:\/\/(?!orquesta)/);
+  });
+
+  it('the conformance check catches undocumented statuses and wrong bodies', async () => {
+    const { failures } = await conformance(api.app, [
+      {
+        method: 'get',
+        path: '/v1/customers/acme',
+        status: 200,
+        contentType: 'application/json',
+        body: { id: 1 },
+        text: '{"id":1}',
+      },
+      {
+        method: 'get',
+        path: '/v1/customers',
+        status: 418,
+        contentType: 'application/json',
+        body: {},
+        text: '{}',
+      },
+      {
+        method: 'get',
+        path: '/v1/customers/acme',
+        status: 404,
+        contentType: 'text/html',
+        body: {},
+        text: 'x',
+      },
+    ]);
+    expect(failures).toHaveLength(3);
+    expect(failures[0]).toMatch(/-> 200: /);
+    expect(failures[1]).toMatch(/status not documented/);
+    expect(failures[2]).toMatch(/media type text\/html not documented/);
+  });
+});
+
+describe('request ids', () => {
+  let app: ReturnType<typeof createApp>;
+  beforeAll(() => {
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    app = createApp({ logger: pino({ level: 'info' }, stream), readiness: {}, db: api.db });
+  });
+
+  it('echoes a well-formed X-Request-Id and logs it', async () => {
+    const res = await request(app)
+      .get('/v1/customers')
+      .set('X-Request-Id', 'abc-123')
+      .set('Authorization', `Bearer ${api.adminKey}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    await new Promise((r) => setTimeout(r, 50));
+    const line = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'abc-123');
+    expect(line).toBeDefined();
+    expect(line!.apiKey).toMatch(/^key_/);
+  });
+
+  it('generates one when absent or malformed', async () => {
+    const none = await request(app).get('/healthz');
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const bad = await request(app).get('/readyz').set('X-Request-Id', 'has spaces and ; semicolons');
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('request bodies', () => {
+  it('answers 413 problem for bodies over the limit', async () => {
+    const res = await api.call('post', '/v1/customers').send({ name: 'x'.repeat(300 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.body.type).toBe(`${PROBLEM_BASE}body-too-large`);
+    const small = createApp({
+      logger: pino({ level: 'silent' }),
+      readiness: {},
+      db: api.db,
+      api: { bodyLimit: '1kb' },
+    });
+    const res2 = await request(small)
+      .post('/v1/customers')
+      .set('Authorization', `Bearer ${api.adminKey}`)
+      .send({ name: 'x'.repeat(2000) });
+    expect(res2.status).toBe(413);
+  });
+
+  it('answers 400 for malformed JSON and 415 for other media types', async () => {
+    const bad = await api
+      .call('post', '/v1/customers')
+      .set('Content-Type', 'application/json')
+      .send('{"name":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.type).toBe(`${PROBLEM_BASE}malformed-body`);
+    const form = await api.call('post', '/v1/customers').type('form').send('name=x');
+    expect(form.status).toBe(415);
+    const missing = await api.call('post', '/v1/customers');
+    expect(missing.status).toBe(400);
+    expect(missing.body['invalid-params'][0].name).toBe('body');
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers 429 with Retry-After once a key has used its bucket, per key', async () => {
+    const app = createApp({
+      logger: pino({ level: 'silent' }),
+      readiness: {},
+      db: api.db,
+      api: { rateLimit: { capacity: 3, refillPerSecond: 0.1 } },
+    });
+    const other = await api.keyFor('read-only');
+    const statuses: number[] = [];
+    let last: request.Response | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await request(app).get('/v1/customers').set('Authorization', `Bearer ${api.adminKey}`);
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(last!.headers['retry-after']).toBe('10');
+    expect(last!.body.type).toBe(`${PROBLEM_BASE}rate-limited`);
+    expect((await request(app).get('/v1/customers').set('Authorization', `Bearer ${other}`)).status).toBe(
+      200,
+    );
+  });
+
+  it('refills the bucket over time', () => {
+    let t = 0;
+    const buckets = createTokenBuckets({ capacity: 2, refillPerSecond: 1 }, () => t);
+    expect(buckets.take('k').ok).toBe(true);
+    expect(buckets.take('k').ok).toBe(true);
+    const denied = buckets.take('k');
+    expect(denied).toEqual({ ok: false, retryAfterSeconds: 1 });
+    t = 1_000;
+    expect(buckets.take('k').ok).toBe(true);
+    expect(buckets.take('k').ok).toBe(false);
+    t = 60_000;
+    expect(buckets.take('k')).toEqual({ ok: true, remaining: 1 });
+  });
+});
+
+describe('metrics', () => {
+  it('exposes request latency by route, workflow calls and the outbox backlog', async () => {
+    await api.call('get', '/v1/customers');
+    await api.db
+      .insertInto('outbox')
+      .values(
+        ['a', 'b', 'c'].map((k, i) => ({
+          dedupe_key: `m-${k}`,
+          channel: 'email',
+          template: 't',
+          locale: 'es',
+          recipient: 'x@example.com',
+          ...(i === 2 && { status: 'delivered' }),
+        })),
+      )
+      .execute();
+    workflowCalls.inc({ operation: 'reply', outcome: 'ok' });
+    const res = await api.call('get', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toMatch(
+      /orquesta_http_request_duration_seconds_count\{method="GET",route="\/v1\/customers",status="200"\} [1-9]/,
+    );
+    expect(res.text).toMatch(/^orquesta_outbox_pending 2$/m);
+    expect(res.text).toMatch(/orquesta_workflow_calls_total\{operation="reply",outcome="ok"\} [1-9]/);
+  });
+});
+
+describe('dependencies down', () => {
+  it('answers 503 with Retry-After quickly when Postgres is unreachable', async () => {
+    const port = await freePort();
+    const db = connectDatabase(`postgres://postgres:postgres@127.0.0.1:${port}/none`, {
+      connectionTimeoutMillis: 1_000,
+    });
+    try {
+      const app = createApp({ logger: pino({ level: 'silent' }), readiness: {}, db });
+      const started = Date.now();
+      const res = await request(app).get('/v1/customers').set('Authorization', 'Bearer oq_whatever');
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body.type).toBe(`${PROBLEM_BASE}unavailable`);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    [undefined, 'en'],
+    ['es', 'es'],
+    ['es-UY', 'es'],
+    ['en-US,en;q=0.9,es;q=0.8', 'en'],
+    ['fr,es;q=0.5,en;q=0.4', 'es'],
+    ['es;q=0,en', 'en'],
+    ['de', 'en'],
+    ['*', 'en'],
+  ] as const)('Accept-Language %s -> %s', (header, lang) => {
+    expect(languageOf(header)).toBe(lang);
+  });
+
+  it('computes the current plan period from the contract start', () => {
+    const d = (s: string) => new Date(s);
+    expect(
+      currentPeriod(
+        d('2026-01-31T00:00:00Z'),
+        d('2027-01-31T00:00:00Z'),
+        'monthly',
+        d('2026-03-01T00:00:00Z'),
+      ),
+    ).toEqual({
+      start: d('2026-02-28T00:00:00Z'),
+      end: d('2026-03-31T00:00:00Z'),
+    });
+    expect(
+      currentPeriod(
+        d('2026-01-10T00:00:00Z'),
+        d('2028-01-10T00:00:00Z'),
+        'yearly',
+        d('2027-06-01T00:00:00Z'),
+      ),
+    ).toEqual({
+      start: d('2027-01-10T00:00:00Z'),
+      end: d('2028-01-10T00:00:00Z'),
+    });
+    expect(
+      currentPeriod(
+        d('2026-01-10T00:00:00Z'),
+        d('2026-03-01T00:00:00Z'),
+        'monthly',
+        d('2026-02-20T00:00:00Z'),
+      ),
+    ).toEqual({
+      start: d('2026-02-10T00:00:00Z'),
+      end: d('2026-03-01T00:00:00Z'),
+    });
+    expect(
+      currentPeriod(
+        d('2026-01-10T00:00:00Z'),
+        d('2027-01-10T00:00:00Z'),
+        'monthly',
+        d('2025-12-01T00:00:00Z'),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('every recorded response matches the published document', async () => {
+    await createApiKey(api.db, { name: 'unused', role: 'agent' });
+    expect(await expectConformance(api)).toBeGreaterThan(5);
+  });
+});
