@@ -15,6 +15,57 @@ import type { Reply } from './route';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/** A request still `in_progress` after this long is taken to have died with its process. */
+export const ABANDONED_AFTER_MS = 60_000;
+/** Stored responses are kept this long; `purgeIdempotencyKeys` removes older ones. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
+/**
+ * Claims a key whose first request was abandoned (its process died before answering) or whose
+ * stored response expired: the row is re-armed for this request in one conditional update, so
+ * two retries still cannot both run.
+ */
+async function takeOverAbandoned(
+  db: Kysely<Database>,
+  apiKeyId: string,
+  key: string,
+  request: { method: string; path: string; requestHash: string },
+): Promise<boolean> {
+  const now = Date.now();
+  const result = await db
+    .updateTable('idempotency_keys')
+    .set({
+      method: request.method,
+      path: request.path,
+      request_hash: request.requestHash,
+      state: 'in_progress',
+      response_status: null,
+      response_headers: null,
+      response_body: null,
+      created_at: new Date(now) as never,
+      completed_at: null,
+    })
+    .where('api_key_id', '=', apiKeyId)
+    .where('key', '=', key)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'in_progress'), eb('created_at', '<', new Date(now - ABANDONED_AFTER_MS))]),
+        eb('created_at', '<', new Date(now - IDEMPOTENCY_TTL_MS)),
+      ]),
+    )
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes stored responses older than the retention (24 h); call it periodically. Returns how many went. */
+export async function purgeIdempotencyKeys(db: Kysely<Database>, now: Date = new Date()): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_TTL_MS))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** sha256 of the raw body (or its JSON form when the raw body is not available). */
 function bodyHash(req: Request): string {
   const raw = (req as Request & { rawBody?: Buffer }).rawBody;
@@ -56,7 +107,9 @@ export async function withIdempotency(
     .returning('key')
     .executeTakeFirst();
 
-  if (inserted === undefined) {
+  let claimed = inserted !== undefined;
+  if (!claimed) claimed = await takeOverAbandoned(db, auth.keyId, key, { method, path, requestHash });
+  if (!claimed) {
     const existing = await db
       .selectFrom('idempotency_keys')
       .selectAll()

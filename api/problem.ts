@@ -128,16 +128,26 @@ const UNAVAILABLE_CODES = new Set([
   '53300', // too_many_connections
 ]);
 
-/** Whether an error means a dependency (Postgres, Temporal) is down rather than a bug. */
-export function isUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
+/** gRPC status codes of an unreachable or overloaded Temporal frontend (UNAVAILABLE, DEADLINE_EXCEEDED). */
+const GRPC_UNAVAILABLE = new Set([14, 4]);
+
+/**
+ * Whether an error means a dependency (Postgres, Temporal) is down rather than a bug: connection
+ * errors, Postgres connection-class SQLSTATEs, gRPC UNAVAILABLE / DEADLINE_EXCEEDED; causes are followed.
+ */
+export function isUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code)) return true;
   const message = (error as { message?: unknown }).message;
-  return (
+  if (
     typeof message === 'string' &&
     /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message)
-  );
+  ) {
+    return true;
+  }
+  return isUnavailable((error as { cause?: unknown }).cause, depth + 1);
 }
 
 /** Turns thrown errors into problem+json; unknown errors become a 500 without internals. */

@@ -6,7 +6,7 @@ import { createApp } from '../../api/app';
 import { createApiKey } from '../../api/auth';
 import { languageOf } from '../../api/i18n';
 import { workflowCalls } from '../../api/metrics';
-import { PROBLEM_BASE } from '../../api/problem';
+import { isUnavailable, PROBLEM_BASE } from '../../api/problem';
 import { createTokenBuckets } from '../../api/rate-limit';
 import { currentPeriod } from '../../api/repositories/reports';
 import { apiRoutes } from '../../api/routes/index';
@@ -237,6 +237,19 @@ describe('dependencies down', () => {
 });
 
 describe('helpers', () => {
+  it('tells dependency outages from bugs', () => {
+    expect(isUnavailable(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('x'), { code: '57P01' }))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('x'), { code: '08006' }))).toBe(true);
+    expect(
+      isUnavailable(new Error('wrapped', { cause: Object.assign(new Error('grpc'), { code: 14 }) })),
+    ).toBe(true);
+    expect(isUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('x'), { code: '23505' }))).toBe(false);
+    expect(isUnavailable(new TypeError('undefined is not a function'))).toBe(false);
+    expect(isUnavailable('string')).toBe(false);
+  });
+
   it.each([
     [undefined, 'en'],
     ['es', 'es'],

@@ -1,6 +1,12 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- response bodies are untyped JSON */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_PROBLEMS } from '../../api/idempotency';
+import {
+  ABANDONED_AFTER_MS,
+  IDEMPOTENCY_PROBLEMS,
+  IDEMPOTENCY_TTL_MS,
+  purgeIdempotencyKeys,
+} from '../../api/idempotency';
 import { createTestApi, expectConformance, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -112,6 +118,64 @@ describe('Idempotency-Key', () => {
     expect(res.status).toBe(400);
     expect(res.body['invalid-params'][0].name).toBe('header.Idempotency-Key');
     expect(await countNamed('Long')).toBe(0);
+  });
+
+  it('takes over a key whose first request died, and forgets expired responses', async () => {
+    const { keyId } = await api.db
+      .selectFrom('api_keys')
+      .select('id as keyId')
+      .where('name', '=', 'test admin')
+      .executeTakeFirstOrThrow();
+    const hashOf = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    const insert = (key: string, ageMs: number, state: 'in_progress' | 'done', body: unknown = {}) =>
+      api.db
+        .insertInto('idempotency_keys')
+        .values({
+          api_key_id: keyId,
+          key,
+          method: 'POST',
+          path: '/v1/customers',
+          request_hash: hashOf(body),
+          state,
+          response_status: state === 'done' ? 201 : null,
+          response_body: state === 'done' ? JSON.stringify({ stale: true }) : null,
+          created_at: new Date(Date.now() - ageMs),
+        })
+        .execute();
+    await insert('fresh-running', 1_000, 'in_progress', { name: 'F' });
+    await insert('dead-running', ABANDONED_AFTER_MS + 5_000, 'in_progress');
+    await insert('expired', IDEMPOTENCY_TTL_MS + 5_000, 'done');
+    const fresh = await api
+      .call('post', '/v1/customers')
+      .set('Idempotency-Key', 'fresh-running')
+      .send({ name: 'F' });
+    expect(fresh.status).toBe(409);
+    const dead = await api
+      .call('post', '/v1/customers')
+      .set('Idempotency-Key', 'dead-running')
+      .send({ name: 'Dead' });
+    expect(dead.status).toBe(201);
+    expect(await countNamed('Dead')).toBe(1);
+    const replay = await api
+      .call('post', '/v1/customers')
+      .set('Idempotency-Key', 'dead-running')
+      .send({ name: 'Dead' });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const expired = await api
+      .call('post', '/v1/customers')
+      .set('Idempotency-Key', 'expired')
+      .send({ name: 'Exp' });
+    expect(expired.status).toBe(201);
+    expect(expired.body.stale).toBeUndefined();
+
+    await insert('old-one', IDEMPOTENCY_TTL_MS + 60_000, 'done');
+    expect(await purgeIdempotencyKeys(api.db)).toBe(1);
+    const left = await api.db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', '=', 'old-one')
+      .execute();
+    expect(left).toEqual([]);
   });
 
   it('every response above matches the published document', async () => {
