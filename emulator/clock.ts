@@ -28,8 +28,11 @@ export class VirtualClock {
   constructor(
     readonly timeSkipping: boolean,
     private readonly isIdle: () => boolean,
+    startTime?: number,
   ) {
     this.lockCount = timeSkipping ? 1 : 0;
+    // A clock that starts at a given instant (the scenario simulator replays dated scenarios).
+    if (startTime !== undefined) this.skippedMs = startTime - Date.now();
   }
 
   /** Virtual now in epoch milliseconds. */

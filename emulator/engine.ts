@@ -23,6 +23,8 @@ export interface EngineOptions {
   log: Logger;
   /** How long a poll waits for a task before answering empty (real time). */
   longPollMs: number;
+  /** Virtual time at start (epoch ms); default: real now. */
+  startTime?: number;
 }
 
 /** Custom search attributes the dev server predefines in every namespace. */
@@ -68,7 +70,7 @@ export class Engine {
   private seq = 0;
 
   constructor(readonly options: EngineOptions) {
-    this.clock = new VirtualClock(options.timeSkipping, () => this.isIdle());
+    this.clock = new VirtualClock(options.timeSkipping, () => this.isIdle(), options.startTime);
     for (const name of options.namespaces) this.addNamespace(name);
   }
 

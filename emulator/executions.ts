@@ -54,6 +54,7 @@ export function createRun(engine: Engine, ns: Namespace, p: StartParams): Run {
   const runTimeoutMs = p.runTimeoutMs || executionTimeoutMs;
   const run: Run = {
     ns,
+    seq: engine.nextSeq(),
     workflowId: p.workflowId,
     runId,
     firstRunId: previous?.firstRunId ?? runId,

@@ -20,6 +20,8 @@ export interface EmulatorOptions {
   log?: Logger;
   /** Long-poll duration for task polls and history waits, in ms. Default 20 000. */
   longPollMs?: number;
+  /** Virtual time at start, epoch ms (time skipping only moves forward from there). Default: real now. */
+  startTime?: number;
 }
 
 /** A running emulator. */

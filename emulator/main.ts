@@ -62,6 +62,13 @@ export function parseArgs(argv: string[]): EmulatorOptions {
       case '--time-skipping':
         options.timeSkipping = true;
         break;
+      case '--start-time': {
+        const startTime = Date.parse(value());
+        if (Number.isNaN(startTime))
+          throw new Error(`--start-time needs an ISO instant, got ${JSON.stringify(args[i])}`);
+        options.startTime = startTime;
+        break;
+      }
       case '--headless':
         break;
       default:

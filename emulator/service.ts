@@ -5,11 +5,20 @@ import { indexedValueType } from './engine';
 import { failedPrecondition, invalidArgument, notFound, ServiceError } from './errors';
 import { closeRun, requestCancelRun, signalRun, startParams, startWorkflow } from './executions';
 import { closeEventTypes } from './history';
-import { msToSeconds, packAny, secondsToMs, serviceDefinition, type Msg, type Seconds, str } from './proto';
+import {
+  jsonPayload,
+  msToSeconds,
+  packAny,
+  secondsToMs,
+  serviceDefinition,
+  type Msg,
+  type Seconds,
+  str,
+} from './proto';
 import { queryWorkflow, respondQueryTaskCompleted } from './queries';
 import { isRunning, type Namespace, type Run } from './state';
 import { pollUpdate, updateWorkflow } from './updates';
-import { parseVisibilityQuery } from './visibility';
+import { parseVisibilityQuery, statusName } from './visibility';
 import {
   clearStickyQueue,
   respondWorkflowTaskCompleted,
@@ -171,7 +180,7 @@ function workflowService(engine: Engine): Record<string, Handler> {
         upsertMemo: true,
         eagerWorkflowStart: false,
         sdkMetadata: true,
-        countGroupByExecutionStatus: false,
+        countGroupByExecutionStatus: true,
         nexus: false,
       },
     }),
@@ -449,11 +458,25 @@ function workflowService(engine: Engine): Record<string, Handler> {
     ScanWorkflowExecutions: (req) => listWorkflows(req),
     CountWorkflowExecutions: (req) => {
       const namespace = ns(req);
-      const text = str(req.query ?? '');
-      if (/\bGROUP\s+BY\b/i.test(text))
-        throw invalidArgument('invalid query: GROUP BY is not supported by the emulator');
-      const query = parseVisibilityQuery(namespace, text);
-      return { count: [...namespace.runs.values()].filter((r) => query.matches(r)).length };
+      const text = str(req.query);
+      const groupBy = /\s*\bGROUP\s+BY\s+(\S+)\s*$/i.exec(text);
+      if (groupBy && groupBy[1] !== 'ExecutionStatus') {
+        throw invalidArgument(
+          `invalid query: GROUP BY ${groupBy[1]} is not supported (only ExecutionStatus)`,
+        );
+      }
+      const query = parseVisibilityQuery(namespace, groupBy ? text.slice(0, groupBy.index) : text);
+      const matching = [...namespace.runs.values()].filter((r) => query.matches(r));
+      if (!groupBy) return { count: matching.length };
+      const counts = new Map<string, number>();
+      for (const run of matching) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+      return {
+        count: matching.length,
+        groups: [...counts].map(([status, count]) => ({
+          groupValues: [jsonPayload(statusName(status), { type: 'Keyword' })],
+          count,
+        })),
+      };
     },
     ShutdownWorker: (req) => {
       const sticky = str(req.stickyTaskQueue);

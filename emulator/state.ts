@@ -107,6 +107,8 @@ export interface Query {
 /** One run of a workflow execution with its full history and pending state. */
 export interface Run {
   ns: Namespace;
+  /** Creation order, the tie-breaker when ordering by start time. */
+  seq: number;
   workflowId: string;
   runId: string;
   firstRunId: string;

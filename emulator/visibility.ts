@@ -3,7 +3,8 @@ import { readPayload, str } from './proto';
 import type { Namespace, Run } from './state';
 
 /**
- * The list filter subset operators use: comparisons (=, !=, <, <=, >, >=, IN) on WorkflowId, WorkflowType,
+ * The list filter subset operators use: comparisons (=, !=, <, <=, >, >=, [NOT] IN, BETWEEN, STARTS_WITH,
+ * IS [NOT] NULL) on WorkflowId, WorkflowType,
  * RunId, TaskQueue, ExecutionStatus, StartTime, CloseTime, ExecutionTime and registered custom attributes,
  * joined with AND / OR and parentheses, with an optional ORDER BY StartTime|CloseTime [ASC|DESC].
  * Anything else is refused with INVALID_ARGUMENT and a message, never ignored.
@@ -31,7 +32,7 @@ const systemAttributes: Record<string, string> = {
 };
 
 /** Status names as they appear in queries (`Running`) and in the API (`WORKFLOW_EXECUTION_STATUS_RUNNING`). */
-function statusName(status: string): string {
+export function statusName(status: string): string {
   return status
     .replace('WORKFLOW_EXECUTION_STATUS_', '')
     .toLowerCase()
@@ -106,8 +107,21 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
     if (!/^[A-Za-z_]/.test(attr))
       throw invalidArgument(`invalid query: expected a search attribute, got ${attr}`);
     attributeType(attr);
-    const op = next().toUpperCase();
-    if (op === 'IN') {
+    let op = next().toUpperCase();
+    if (op === 'NOT' && upper() === 'IN') op = `NOT ${next().toUpperCase()}`;
+    if (op === 'IS') {
+      const negated = upper() === 'NOT';
+      if (negated) next();
+      if (next().toUpperCase() !== 'NULL') throw invalidArgument('invalid query: expected NULL after IS');
+      return { kind: 'cmp', attr, op: negated ? 'IS NOT NULL' : 'IS NULL', values: [] };
+    }
+    if (op === 'BETWEEN') {
+      const low = literal(attr);
+      if (next().toUpperCase() !== 'AND') throw invalidArgument('invalid query: expected AND in BETWEEN');
+      return { kind: 'cmp', attr, op, values: [low, literal(attr)] };
+    }
+    if (op === 'STARTS_WITH') return { kind: 'cmp', attr, op, values: [literal(attr)] };
+    if (op === 'IN' || op === 'NOT IN') {
       if (next() !== '(') throw invalidArgument('invalid query: expected ( after IN');
       const values = [literal(attr)];
       while (peek() === ',') {
@@ -219,7 +233,20 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
         : evaluate(node.left, run) || evaluate(node.right, run);
     }
     const actual = valuesOf(run, node.attr);
-    if (node.op === '!=') return actual.every((a) => test(node.attr, '!=', a, node.values[0]!));
+    const [first, second] = node.values as [Value, Value];
+    switch (node.op) {
+      case 'IS NULL':
+        return actual.length === 0;
+      case 'IS NOT NULL':
+        return actual.length > 0;
+      case 'BETWEEN':
+        return actual.some((a) => test(node.attr, '>=', a, first) && test(node.attr, '<=', a, second));
+      case 'STARTS_WITH':
+        return actual.some((a) => String(a).startsWith(String(first)));
+      case 'NOT IN':
+        return actual.every((a) => node.values.every((v) => test(node.attr, '!=', a, v)));
+    }
+    if (node.op === '!=') return actual.every((a) => test(node.attr, '!=', a, first));
     return actual.some((a) => node.values.some((v) => test(node.attr, node.op, a, v)));
   };
   return {
@@ -227,7 +254,7 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
     compare: (a, b) => {
       const key = (run: Run) =>
         orderAttr === 'CloseTime' ? run.closeTime || Number.MAX_SAFE_INTEGER : run.startTime;
-      const diff = key(a) - key(b) || a.history.length - b.history.length;
+      const diff = key(a) - key(b) || a.seq - b.seq;
       return descending ? -diff : diff;
     },
   };

@@ -118,6 +118,19 @@ describe('search attributes and visibility', () => {
     expect(await listIds(`${mine} AND TicketPriority < 2`)).toEqual([handles[1]!.workflowId]);
   });
 
+  test('BETWEEN, STARTS_WITH, NOT IN and IS NULL filter runs', async () => {
+    const mine = `(TicketStatus = '${batch}-open' OR TicketStatus = '${batch}-closed')`;
+    await eventually(async () => (await listIds(mine)).length === 3);
+    expect(await listIds(`${mine} AND TicketPriority BETWEEN 2 AND 4`)).toEqual([handles[0]!.workflowId]);
+    expect(await listIds(`${mine} AND WorkflowId STARTS_WITH '${batch}-b'`)).toEqual([
+      handles[1]!.workflowId,
+    ]);
+    expect((await listIds(`${mine} AND TicketPriority NOT IN (1, 3)`)).sort()).toEqual([
+      handles[2]!.workflowId,
+    ]);
+    expect(await listIds(`${mine} AND TicketOpenedAt IS NULL`)).toEqual([handles[2]!.workflowId]);
+  });
+
   test('Text attributes match on words', async () => {
     await eventually(
       async () => (await listIds(`TicketStatus = '${batch}-open' AND TicketNotes = 'fire'`)).length === 1,
@@ -141,6 +154,24 @@ describe('search attributes and visibility', () => {
     const query = `ExecutionStatus = 'Completed' AND WorkflowId = '${handles[2]!.workflowId}'`;
     await eventually(async () => (await listIds(query)).length === 1);
     expect(await listIds(query)).toEqual([handles[2]!.workflowId]);
+  });
+
+  test('count groups by ExecutionStatus', async () => {
+    const mine = `(TicketStatus = '${batch}-open' OR TicketStatus = '${batch}-closed')`;
+    await eventually(
+      async () => (await env.client.workflow.count(`${mine} AND ExecutionStatus = 'Completed'`)).count === 3,
+    );
+    const running = await env.client.workflow.start(wf.tagged, {
+      taskQueue,
+      workflowId: uniqueId(`${batch}-d`),
+      args: [`${batch}-open`, 2],
+    });
+    await eventually(async () => (await env.client.workflow.count(mine)).count === 4);
+    const { count, groups } = await env.client.workflow.count(`${mine} GROUP BY ExecutionStatus`);
+    expect(count).toBe(4);
+    const byStatus = Object.fromEntries(groups.map((g) => [String(g.groupValues[0]), g.count]));
+    expect(byStatus).toEqual({ Completed: 3, Running: 1 });
+    await running.terminate();
   });
 
   test.each([
