@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
 import { authenticate, type Principal } from './auth';
+import { consoleRouter } from './console';
 import { DOCS_HTML } from './docs';
 import { healthRouter, type ReadinessCheck } from './health';
 import { createMetrics } from './metrics';
@@ -73,6 +74,10 @@ export function createApp(deps: AppDependencies): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const metrics = createMetrics(deps.db);
   app.use(metrics.middleware);
   app.use(healthRouter(deps.readiness));
@@ -123,6 +128,10 @@ export function createApp(deps: AppDependencies): Express {
     });
     app.use(
       '/v1',
+      (_req, res, next) => {
+        res.setHeader('Cache-Control', 'no-store');
+        next();
+      },
       auth,
       limiter,
       express.json({ limit: options.bodyLimit, verify: keepRaw }),
@@ -131,6 +140,7 @@ export function createApp(deps: AppDependencies): Express {
     mountRoutes(app, routes, services);
   }
 
+  app.use(consoleRouter());
   app.use(notFoundHandler);
   app.use(problemErrorHandler);
   return app;

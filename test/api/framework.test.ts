@@ -50,6 +50,36 @@ describe('OpenAPI document and docs page', () => {
     expect(res.text).not.toMatch(/https?:\/\/(?!orquesta)/);
   });
 
+  it('the page script renders one entry per operation of the document', async () => {
+    const page = (await api.call('get', '/docs', null)).text;
+    const script = /<script>([\s\S]*)<\/script>/.exec(page)?.[1];
+    expect(script).toBeDefined();
+    const doc = (await api.call('get', '/openapi.json', null)).body;
+    type Node = { tag: string; children: unknown[]; append: (...c: unknown[]) => void; textContent?: string };
+    const created: Node[] = [];
+    const make = (tag: string): Node => {
+      const node: Node = { tag, children: [], append: (...c) => node.children.push(...c) };
+      created.push(node);
+      return node;
+    };
+    const root = make('div');
+    const document = { getElementById: () => root, createElement: make };
+    const fetch = () => Promise.resolve({ json: () => Promise.resolve(doc) });
+    // The page's own script, run against a minimal DOM.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const run = new Function('document', 'fetch', `return ${script!.trim().replace(/;\s*$/, '')}`) as (
+      d: unknown,
+      f: unknown,
+    ) => Promise<void>;
+    await run(document, fetch);
+    const operations = Object.values(doc.paths as Record<string, object>).reduce(
+      (n: number, item) => n + Object.keys(item).length,
+      0,
+    );
+    expect(created.filter((n) => n.tag === 'details')).toHaveLength(operations);
+    expect(operations).toBeGreaterThan(apiRoutes.length);
+  });
+
   it('the conformance check catches undocumented statuses and wrong bodies', async () => {
     const { failures } = await conformance(api.app, [
       {
