@@ -65,6 +65,11 @@ export function validateSearchAttributes(
     } catch (error) {
       throw invalidArgument(`malformed payload for search attribute ${name}: ${(error as Error).message}`);
     }
+    if (value === null) {
+      // A null value removes the attribute, as the server does for `{ key, value: null }` upserts.
+      out[name] = payload;
+      continue;
+    }
     checkValue(name, type, value);
     out[name] = {
       data: payload.data,
