@@ -1,0 +1,279 @@
+/** The console's only way to the server: the public HTTP API with the stored API key. */
+import { lang } from './i18n';
+
+const KEY_STORAGE = 'orquesta.apiKey';
+
+/** The API key kept in localStorage, or null before sign-in. */
+export function apiKey(): string | null {
+  return localStorage.getItem(KEY_STORAGE);
+}
+
+/** Stores (or, with null, forgets) the API key. */
+export function setApiKey(key: string | null): void {
+  if (key === null) localStorage.removeItem(KEY_STORAGE);
+  else localStorage.setItem(KEY_STORAGE, key);
+}
+
+/** A refusal or error answered by the API (RFC 9457 problem+json). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Record<string, unknown>,
+  ) {
+    super(ApiError.describe(status, problem));
+    this.name = 'ApiError';
+  }
+
+  /** The rule the workflow applied, when the server names one. */
+  get rule(): string | undefined {
+    return typeof this.problem.rule === 'string' ? this.problem.rule : undefined;
+  }
+
+  static describe(status: number, problem: Record<string, unknown>): string {
+    const parts: string[] = [];
+    if (typeof problem.detail === 'string') parts.push(problem.detail);
+    else if (typeof problem.title === 'string') parts.push(problem.title);
+    else parts.push(`HTTP ${status}`);
+    const reasons = Array.isArray(problem.reasons) ? (problem.reasons as unknown[]) : [];
+    for (const r of reasons) {
+      const text = reasonText(r);
+      if (text) parts.push(text);
+    }
+    const invalid = Array.isArray(problem['invalid-params']) ? (problem['invalid-params'] as unknown[]) : [];
+    for (const p of invalid) {
+      if (p && typeof p === 'object') {
+        const { name, reason } = p as { name?: unknown; reason?: unknown };
+        parts.push(`${String(name)}: ${String(reason)}`);
+      }
+    }
+    return parts.join(' · ');
+  }
+}
+
+/** The text of one `{ rule, code, message: {es,en} }` reason in the current language. */
+export function reasonText(reason: unknown): string {
+  if (!reason || typeof reason !== 'object') return '';
+  const r = reason as { message?: unknown; code?: unknown; rule?: unknown };
+  const message = r.message;
+  if (message && typeof message === 'object') {
+    const m = message as Record<string, unknown>;
+    const text = m[lang()] ?? m.es ?? m.en;
+    if (typeof text === 'string') return text;
+  }
+  if (typeof message === 'string') return message;
+  return typeof r.code === 'string' ? r.code : '';
+}
+
+/** Called when the API answers 401 (the stored key is wrong or revoked). */
+let onUnauthorized: () => void = () => undefined;
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+/** A request to the API; throws {@link ApiError} for non-2xx answers. */
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  options: { key?: string } = {},
+): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': lang(),
+  };
+  const key = options.key ?? apiKey();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A fresh key per user action: a retried click never acts twice.
+  if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
+  const res = await fetch(path, {
+    method,
+    headers,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = { detail: text };
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && options.key === undefined) onUnauthorized();
+    throw new ApiError(res.status, (parsed ?? {}) as Record<string, unknown>);
+  }
+  return parsed as T;
+}
+
+/** GET with query parameters (undefined and empty values left out). */
+export function get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return request<T>('GET', qs ? `${path}?${qs}` : path);
+}
+
+/** POST a JSON body. */
+export function post<T>(path: string, body: unknown = {}): Promise<T> {
+  return request<T>('POST', path, body);
+}
+
+/** Types of the API's answers the console reads. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface TicketSummary {
+  number: number;
+  customerId: string;
+  contractId: string | null;
+  channel: string;
+  type: string;
+  category: string | null;
+  priority: string;
+  status: string;
+  level: number;
+  assignee: string | null;
+  requesterEmail: string;
+  requesterName: string | null;
+  subject: string;
+  due: {
+    firstResponse: string | null;
+    nextUpdate: string | null;
+    resolution: string | null;
+    next: string | null;
+  };
+  breached: boolean;
+  breachedMetrics: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Ticket extends TicketSummary {
+  workflowId: string;
+  policyId: string;
+  policyVersion: number;
+  description: string;
+  locale: string;
+  contactPhone: string | null;
+  productVersion: string | null;
+  module: string | null;
+  createdBy: string | null;
+  firstRespondedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  billable: boolean;
+  intake: Record<string, unknown>;
+}
+
+export interface TicketEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface LiveClock {
+  metric: string;
+  running: boolean;
+  breached: boolean;
+  countedMs: number;
+  targetMs: number;
+  dueAt: number | string | null;
+  metAt: number | string | null;
+  explanation: { es: string; en: string } | string;
+}
+
+export interface Live {
+  state?: Record<string, unknown>;
+  view?: Record<string, unknown>;
+  clocks: LiveClock[];
+  now: number | string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  country: string | null;
+  locale: string;
+  createdAt: string;
+}
+
+export interface Contract {
+  id: string;
+  customerId: string;
+  policyId: string;
+  policyVersion: number;
+  plan: string;
+  period: string;
+  startsAt: string;
+  endsAt: string;
+  options: { onCall24x7: boolean; systemOperator: boolean };
+  requesters: unknown[];
+  product: string | null;
+}
+
+export interface QuotaItem {
+  customerId: string;
+  contractId: string;
+  plan: string;
+  period: { start: string; end: string } | null;
+  quota: number | null;
+  used: number;
+  remaining: number | null;
+  packs: {
+    id: string;
+    packId: string;
+    tickets: number;
+    used: number;
+    remaining: number;
+    purchasedAt: string;
+    expiresAt: string;
+    expired: boolean;
+  }[];
+}
+
+export interface PolicySummary {
+  id: string;
+  name: string;
+  latestVersion: number;
+  activeVersion: number | null;
+  versions: number;
+}
+
+export interface PolicyVersion {
+  id: string;
+  version: number;
+  name: string;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface IntakeAnswer {
+  accepted: boolean;
+  reasons: unknown[];
+  quota?: unknown;
+}
+
+export interface ActionResult {
+  number: number;
+  seq: number;
+  status: string;
+  priority: string;
+  level: number;
+  assignee: string | null;
+}
+
+/** Instants arrive as ISO strings or epoch ms; null when absent. */
+export function instant(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return null;
+}

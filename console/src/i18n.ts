@@ -1,0 +1,243 @@
+/** Every text of the console in Spanish (the default) and English. */
+
+/** Languages of the console. */
+export type Lang = 'es' | 'en';
+
+const LANG_STORAGE = 'orquesta.lang';
+let current: Lang = localStorage.getItem(LANG_STORAGE) === 'en' ? 'en' : 'es';
+
+/** The current language. */
+export function lang(): Lang {
+  return current;
+}
+
+/** Switches the language (kept across visits). */
+export function setLang(next: Lang): void {
+  current = next;
+  localStorage.setItem(LANG_STORAGE, next);
+  document.documentElement.lang = next;
+}
+
+const texts = {
+  appName: ['Orquesta', 'Orquesta'],
+  skip: ['Saltar al contenido', 'Skip to content'],
+  navQueues: ['Colas', 'Queues'],
+  navIntake: ['Alta telefónica', 'Phone intake'],
+  navCustomers: ['Clientes y contratos', 'Customers and contracts'],
+  navPolicies: ['Políticas', 'Policies'],
+  navReports: ['Cumplimiento SLA', 'SLA compliance'],
+  signOut: ['Salir', 'Sign out'],
+  language: ['Idioma', 'Language'],
+  help: ['Ayuda', 'Help'],
+  signInTitle: ['Entrar en la consola', 'Sign in to the console'],
+  signInHint: [
+    'Pega una clave de API (rol admin o agent). En desarrollo, `npm start` imprime una clave de administración local al arrancar.',
+    'Paste an API key (admin or agent role). In development, `npm start` prints a local admin key at start-up.',
+  ],
+  apiKey: ['Clave de API', 'API key'],
+  signIn: ['Entrar', 'Sign in'],
+  agentName: ['Tu nombre de agente', 'Your agent name'],
+  loading: ['Cargando…', 'Loading…'],
+  error: ['Error', 'Error'],
+  none: ['—', '—'],
+  // queues
+  qMine: ['Mis tickets', 'My tickets'],
+  qUnassigned: ['Sin asignar', 'Unassigned'],
+  qSoon: ['Vencen pronto', 'Breaching soon'],
+  qBreached: ['Incumplidos', 'Breached'],
+  qAwaiting: ['Esperando al cliente', 'Awaiting customer'],
+  qLevel1: ['Nivel 1', 'Level 1'],
+  qLevel2: ['Nivel 2', 'Level 2'],
+  qAll: ['Todos abiertos', 'All open'],
+  search: ['Buscar', 'Search'],
+  searchPlaceholder: ['Asunto o descripción', 'Subject or description'],
+  priority: ['Prioridad', 'Priority'],
+  status: ['Estado', 'Status'],
+  customer: ['Cliente', 'Customer'],
+  any: ['Cualquiera', 'Any'],
+  number: ['Nº', 'No.'],
+  subject: ['Asunto', 'Subject'],
+  level: ['Nivel', 'Level'],
+  assignee: ['Asignado a', 'Assignee'],
+  nextDue: ['Próximo vencimiento', 'Next due'],
+  noTickets: ['No hay tickets en esta cola.', 'No tickets in this queue.'],
+  more: ['Más resultados', 'More results'],
+  refreshed: ['Actualizado', 'Updated'],
+  overdue: ['vencido hace', 'overdue by'],
+  // statuses
+  st_open: ['Abierto', 'Open'],
+  st_awaiting_customer: ['Esperando al cliente', 'Awaiting customer'],
+  st_resolved: ['Resuelto', 'Resolved'],
+  st_closed: ['Cerrado', 'Closed'],
+  pr_critical: ['Crítica', 'Critical'],
+  pr_high: ['Alta', 'High'],
+  pr_medium: ['Media', 'Medium'],
+  pr_low: ['Baja', 'Low'],
+  // ticket
+  ticket: ['Ticket', 'Ticket'],
+  back: ['Volver a las colas', 'Back to queues'],
+  conversation: ['Conversación y notas', 'Conversation and notes'],
+  timeline: ['Línea de tiempo', 'Timeline'],
+  clocks: ['Relojes SLA', 'SLA clocks'],
+  actions: ['Acciones', 'Actions'],
+  yourZone: ['Tu zona', 'Your zone'],
+  customerZone: ['Zona del cliente', "Customer's zone"],
+  internalNote: ['Nota interna', 'Internal note'],
+  workflowLink: ['Ver el workflow en Temporal UI', 'Open the workflow in the Temporal UI'],
+  requester: ['Solicitante', 'Requester'],
+  channel: ['Canal', 'Channel'],
+  type: ['Tipo', 'Type'],
+  category: ['Categoría', 'Category'],
+  description: ['Descripción', 'Description'],
+  counted: ['Contado', 'Counted'],
+  target: ['Objetivo', 'Target'],
+  due: ['Vence', 'Due'],
+  met: ['Cumplido', 'Met'],
+  running: ['En marcha', 'Running'],
+  paused: ['Detenido', 'Stopped'],
+  breached: ['Incumplido', 'Breached'],
+  noClocks: ['Sin relojes en marcha.', 'No clocks.'],
+  liveUnavailable: [
+    'El workflow no responde ahora; se muestran datos de la proyección.',
+    'The workflow does not answer now; showing projected data.',
+  ],
+  aReply: ['Responder', 'Reply'],
+  aNote: ['Nota interna', 'Internal note'],
+  aRequestInfo: ['Pedir información', 'Request info'],
+  aResolve: ['Resolver', 'Resolve'],
+  aEscalate: ['Escalar', 'Escalate'],
+  aAssign: ['Asignar', 'Assign'],
+  aPriority: ['Prioridad', 'Priority'],
+  aReopen: ['Reabrir', 'Reopen'],
+  aClose: ['Cerrar', 'Close'],
+  aConfirm: ['Confirmar solución', 'Confirm solution'],
+  message: ['Mensaje', 'Message'],
+  solution: ['Solución', 'Solution'],
+  reason: ['Motivo', 'Reason'],
+  send: ['Enviar', 'Send'],
+  cancel: ['Cancelar', 'Cancel'],
+  done: ['Hecho', 'Done'],
+  refused: ['Rechazado', 'Refused'],
+  rule: ['Regla', 'Rule'],
+  // intake
+  intakeTitle: ['Alta de ticket por teléfono', 'Phone ticket intake'],
+  intakeHint: [
+    'Registra un ticket en nombre de quien llama. Antes de enviar se comprueba el derecho y la cuota.',
+    'Create a ticket on behalf of the caller. Entitlement and quota are checked before you submit.',
+  ],
+  pickCustomer: ['Elige un cliente', 'Pick a customer'],
+  callerName: ['Nombre de quien llama', "Caller's name"],
+  callerEmail: ['Correo de quien llama', "Caller's email"],
+  company: ['Empresa', 'Company'],
+  phone: ['Teléfono de contacto', 'Contact phone'],
+  productVersion: ['Versión del producto', 'Product version'],
+  module: ['Módulo', 'Module'],
+  selfHelp: ['Consultó la ayuda en línea', 'Consulted self-help'],
+  check: ['Comprobar derecho y cuota', 'Check entitlement and quota'],
+  create: ['Crear ticket', 'Create ticket'],
+  accepted: ['Se puede registrar', 'Can be created'],
+  notAccepted: ['No se puede registrar', 'Cannot be created'],
+  quota: ['Cuota', 'Quota'],
+  created: ['Ticket creado', 'Ticket created'],
+  open: ['Abrir', 'Open'],
+  // customers
+  customers: ['Clientes', 'Customers'],
+  contracts: ['Contratos', 'Contracts'],
+  plan: ['Plan', 'Plan'],
+  period: ['Periodo', 'Period'],
+  quotaUsed: ['Cuota usada', 'Quota used'],
+  quotaLeft: ['Cuota restante', 'Quota left'],
+  unlimited: ['ilimitada', 'unlimited'],
+  packs: ['Paquetes adicionales', 'Add-on packs'],
+  expires: ['Caduca', 'Expires'],
+  expired: ['caducado', 'expired'],
+  policy: ['Política', 'Policy'],
+  noContracts: ['Sin contratos.', 'No contracts.'],
+  // policies
+  versions: ['Versiones', 'Versions'],
+  active: ['Activa', 'Active'],
+  version: ['Versión', 'Version'],
+  createdAt: ['Creada', 'Created'],
+  preview: ['Vista previa del SLA', 'SLA preview'],
+  previewHint: [
+    'Vencimientos de un ticket borrador bajo esta versión.',
+    'Due instants of a draft ticket under this version.',
+  ],
+  start: ['Inicio', 'Start'],
+  calculate: ['Calcular', 'Calculate'],
+  noPlan: ['Sin plan', 'No plan'],
+  // reports
+  report: ['Informe de cumplimiento SLA', 'SLA compliance report'],
+  groupBy: ['Agrupar por', 'Group by'],
+  by_priority: ['Prioridad', 'Priority'],
+  by_plan: ['Plan', 'Plan'],
+  by_customer: ['Cliente', 'Customer'],
+  by_month: ['Mes', 'Month'],
+  tickets: ['Tickets', 'Tickets'],
+  compliance: ['Cumplimiento', 'Compliance'],
+  breachedCount: ['Incumplidos', 'Breached'],
+  noData: ['Sin datos todavía.', 'No data yet.'],
+  chartTitle: ['Cumplimiento por grupo (%)', 'Compliance by group (%)'],
+  // metrics
+  m_firstResponse: ['Primera respuesta', 'First response'],
+  m_nextUpdate: ['Siguiente actualización', 'Next update'],
+  m_resolution: ['Resolución', 'Resolution'],
+  // help
+  shortcuts: ['Atajos de teclado', 'Keyboard shortcuts'],
+  k_r: ['Responder', 'Reply'],
+  k_n: ['Nota interna', 'Internal note'],
+  k_i: ['Pedir información', 'Request info'],
+  k_e: ['Escalar', 'Escalate'],
+  k_s: ['Resolver', 'Resolve'],
+  k_slash: ['Buscar', 'Search'],
+  k_help: ['Esta ayuda', 'This help'],
+  k_g: [
+    'g luego q/n/c/p/s: ir a colas, alta, clientes, políticas, SLA',
+    'g then q/n/c/p/s: go to queues, intake, customers, policies, SLA',
+  ],
+  close: ['Cerrar', 'Close'],
+} satisfies Record<string, [string, string]>;
+
+/** A text key. */
+export type TextKey = keyof typeof texts;
+
+/** The text for a key in the current language. */
+export function t(key: TextKey): string {
+  return texts[key][current === 'es' ? 0 : 1];
+}
+
+/** The text for a dynamic key (`st_open`, `pr_high`, ...), or the raw value when unknown. */
+export function tv(prefix: string, value: string): string {
+  const key = `${prefix}${value}`;
+  return key in texts ? t(key as TextKey) : value;
+}
+
+/** Timeline event names. */
+const events: Record<string, [string, string]> = {
+  created: ['Ticket creado', 'Ticket created'],
+  customer_reply: ['Respuesta del cliente', 'Customer reply'],
+  agent_reply: ['Respuesta del agente', 'Agent reply'],
+  internal_note: ['Nota interna', 'Internal note'],
+  info_requested: ['Información solicitada', 'Information requested'],
+  info_received: ['Información recibida', 'Information received'],
+  info_reminder: ['Recordatorio al cliente', 'Reminder to the customer'],
+  auto_closed: ['Cierre automático', 'Closed automatically'],
+  closed: ['Cerrado', 'Closed'],
+  reopened: ['Reabierto', 'Reopened'],
+  resolved: ['Resuelto', 'Resolved'],
+  confirmed: ['Solución confirmada', 'Solution confirmed'],
+  resolution_final: ['Resolución definitiva', 'Resolution final'],
+  escalated: ['Escalado', 'Escalated'],
+  assigned: ['Asignado', 'Assigned'],
+  priority_changed: ['Prioridad cambiada', 'Priority changed'],
+  sla_warning: ['Aviso de SLA', 'SLA warning'],
+  sla_breached: ['SLA incumplido', 'SLA breached'],
+  integration_event: ['Evento de integración', 'Integration event'],
+  reopen_window_elapsed: ['Fin del plazo de reapertura', 'Reopen window elapsed'],
+};
+
+/** The name of a timeline event type. */
+export function eventName(type: string): string {
+  const entry = events[type];
+  return entry ? entry[current === 'es' ? 0 : 1] : type.replace(/_/g, ' ');
+}

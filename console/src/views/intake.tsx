@@ -1,0 +1,289 @@
+/** Phone intake: staff create a ticket for an identified caller, with the entitlement answer first. */
+import { useEffect, useState } from 'preact/hooks';
+import {
+  ApiError,
+  get,
+  post,
+  reasonText,
+  type Contract,
+  type Customer,
+  type IntakeAnswer,
+  type Page,
+} from '../api';
+import { lang, t, tv } from '../i18n';
+import { agentName } from '../session';
+
+interface Named {
+  id: string;
+  name?: Record<string, string> | string;
+}
+
+function nameOf(x: Named): string {
+  if (typeof x.name === 'string') return x.name;
+  return x.name?.[lang()] ?? x.id;
+}
+
+/** The quota part of the intake answer, as one line. */
+function quotaText(quota: unknown): string {
+  if (!quota || typeof quota !== 'object') return '';
+  const q = quota as Record<string, unknown>;
+  const show = (v: unknown) =>
+    v === null ? t('unlimited') : typeof v === 'number' ? String(v) : JSON.stringify(v);
+  const parts: string[] = [];
+  if ('used' in q) parts.push(`${t('quotaUsed')}: ${show(q.used)}`);
+  if ('limit' in q || 'quota' in q) parts.push(`${t('quota')}: ${show(q.limit ?? q.quota)}`);
+  if ('remaining' in q) parts.push(`${t('quotaLeft')}: ${show(q.remaining)}`);
+  return parts.length > 0 ? parts.join(' · ') : JSON.stringify(quota);
+}
+
+export function IntakeView() {
+  const [customers, setCustomers] = useState<Customer[]>([]);
+  const [customerId, setCustomerId] = useState('');
+  const [policy, setPolicy] = useState<{ ticketTypes: Named[]; categories: Named[] } | null>(null);
+  const [form, setForm] = useState({
+    requesterName: '',
+    requesterEmail: '',
+    company: '',
+    contactPhone: '',
+    type: '',
+    category: '',
+    priority: 'medium',
+    subject: '',
+    description: '',
+    productVersion: '',
+    module: '',
+    selfHelpConsulted: false,
+  });
+  const [answer, setAnswer] = useState<IntakeAnswer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void get<Page<Customer>>('/v1/customers', { limit: 200 })
+      .then((p) => setCustomers(p.items))
+      .catch((err: Error) => setError(err.message));
+  }, []);
+
+  useEffect(() => {
+    setPolicy(null);
+    setAnswer(null);
+    if (!customerId) return;
+    void (async () => {
+      try {
+        const contracts = await get<Page<Contract>>('/v1/contracts', { customerId, limit: 50 });
+        const c = contracts.items[0];
+        if (!c) return;
+        const v = await get<{ document: { ticketTypes: Named[]; categories: Named[] } }>(
+          `/v1/policies/${c.policyId}/versions/${c.policyVersion}`,
+        );
+        setPolicy(v.document);
+        setForm((f) => ({
+          ...f,
+          company: f.company || (customers.find((x) => x.id === customerId)?.name ?? ''),
+        }));
+      } catch (err) {
+        setError((err as Error).message);
+      }
+    })();
+  }, [customerId]);
+
+  const set = (field: keyof typeof form) => (e: Event) => {
+    const el = e.currentTarget as HTMLInputElement;
+    setForm((f) => ({ ...f, [field]: el.type === 'checkbox' ? el.checked : el.value }));
+    setAnswer(null);
+  };
+
+  const body = () => {
+    const draft: Record<string, unknown> = { channel: 'phone', priority: form.priority };
+    for (const k of [
+      'requesterName',
+      'requesterEmail',
+      'company',
+      'contactPhone',
+      'type',
+      'category',
+      'subject',
+      'description',
+      'productVersion',
+      'module',
+    ] as const) {
+      if (form[k].trim()) draft[k] = form[k].trim();
+    }
+    draft.selfHelpConsulted = form.selfHelpConsulted;
+    return { customerId, draft, createdBy: agentName() };
+  };
+
+  const check = async () => {
+    setError(null);
+    setCreated(null);
+    try {
+      setAnswer(await post<IntakeAnswer>('/v1/tickets/intake-check', body()));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await post<{ number: number }>('/v1/tickets', body());
+      setCreated(result.number);
+      setAnswer(null);
+    } catch (err) {
+      if (err instanceof ApiError && Array.isArray(err.problem.reasons)) {
+        setAnswer({ accepted: false, reasons: err.problem.reasons as unknown[] });
+      }
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="intake-title" class="intake">
+      <h1 id="intake-title">{t('intakeTitle')}</h1>
+      <p class="hint">{t('intakeHint')}</p>
+      <form onSubmit={(e) => void submit(e)}>
+        <fieldset>
+          <legend>{t('customer')}</legend>
+          <label for="in-customer">{t('pickCustomer')}</label>
+          <select
+            id="in-customer"
+            required
+            value={customerId}
+            onChange={(e) => setCustomerId(e.currentTarget.value)}
+          >
+            <option value="">—</option>
+            {customers.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.id})
+              </option>
+            ))}
+          </select>
+          <div class="grid2">
+            <div class="field">
+              <label for="in-name">{t('callerName')}</label>
+              <input id="in-name" required value={form.requesterName} onInput={set('requesterName')} />
+            </div>
+            <div class="field">
+              <label for="in-email">{t('callerEmail')}</label>
+              <input
+                id="in-email"
+                type="email"
+                required
+                value={form.requesterEmail}
+                onInput={set('requesterEmail')}
+              />
+            </div>
+            <div class="field">
+              <label for="in-company">{t('company')}</label>
+              <input id="in-company" value={form.company} onInput={set('company')} />
+            </div>
+            <div class="field">
+              <label for="in-phone">{t('phone')}</label>
+              <input id="in-phone" type="tel" value={form.contactPhone} onInput={set('contactPhone')} />
+            </div>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('ticket')}</legend>
+          <div class="grid2">
+            <div class="field">
+              <label for="in-type">{t('type')}</label>
+              <select id="in-type" value={form.type} onChange={set('type')}>
+                <option value="">—</option>
+                {(policy?.ticketTypes ?? []).map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {nameOf(x)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="in-category">{t('category')}</label>
+              <select id="in-category" value={form.category} onChange={set('category')}>
+                <option value="">—</option>
+                {(policy?.categories ?? []).map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {nameOf(x)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="in-priority">{t('priority')}</label>
+              <select id="in-priority" value={form.priority} onChange={set('priority')}>
+                {['critical', 'high', 'medium', 'low'].map((p) => (
+                  <option key={p} value={p}>
+                    {tv('pr_', p)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="in-version">{t('productVersion')}</label>
+              <input id="in-version" value={form.productVersion} onInput={set('productVersion')} />
+            </div>
+            <div class="field">
+              <label for="in-module">{t('module')}</label>
+              <input id="in-module" value={form.module} onInput={set('module')} />
+            </div>
+            <div class="field check">
+              <input
+                id="in-selfhelp"
+                type="checkbox"
+                checked={form.selfHelpConsulted}
+                onChange={set('selfHelpConsulted')}
+              />
+              <label for="in-selfhelp">{t('selfHelp')}</label>
+            </div>
+          </div>
+          <label for="in-subject">{t('subject')}</label>
+          <input id="in-subject" required value={form.subject} onInput={set('subject')} />
+          <label for="in-description">{t('description')}</label>
+          <textarea
+            id="in-description"
+            rows={5}
+            required
+            value={form.description}
+            onInput={set('description')}
+          />
+        </fieldset>
+        <div class="row">
+          <button type="button" onClick={() => void check()} disabled={!customerId}>
+            {t('check')}
+          </button>
+          <button type="submit" class="primary" disabled={busy || !customerId}>
+            {t('create')}
+          </button>
+        </div>
+      </form>
+      <div aria-live="polite">
+        {answer && (
+          <div class={answer.accepted ? 'notice' : 'refusal'} data-testid="intake-answer">
+            <strong>{answer.accepted ? t('accepted') : t('notAccepted')}</strong>
+            {answer.quota !== undefined && answer.quota !== null && <p>{quotaText(answer.quota)}</p>}
+            <ul>
+              {answer.reasons.map((r, i) => (
+                <li key={i}>{reasonText(r)}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {error && !answer && (
+          <p role="alert" class="refusal">
+            {error}
+          </p>
+        )}
+        {created !== null && (
+          <p role="status" class="notice" data-testid="intake-created">
+            {t('created')}: <a href={`#/tickets/${created}`}>#{created}</a>
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

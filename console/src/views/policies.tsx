@@ -1,0 +1,214 @@
+/** Policies: versions, the active one, and an SLA preview for a draft ticket. */
+import { useEffect, useState } from 'preact/hooks';
+import { get, post, type PolicySummary, type PolicyVersion } from '../api';
+import { t, tv } from '../i18n';
+import { formatInstant } from '../format';
+
+interface Preview {
+  calendar: { id: string; zone: string };
+  dues: { metric: string; dueAt: string | null; clock: string; explanation: string }[];
+}
+
+export function PoliciesView({ selected }: { selected: string | undefined }) {
+  const [policies, setPolicies] = useState<PolicySummary[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void get<{ items: PolicySummary[] }>('/v1/policies')
+      .then((r) => setPolicies(r.items))
+      .catch((err: Error) => setError(err.message));
+  }, []);
+  return (
+    <section aria-labelledby="policies-title" class="split">
+      <div>
+        <h1 id="policies-title">{t('navPolicies')}</h1>
+        {error && (
+          <p role="alert" class="refusal">
+            {error}
+          </p>
+        )}
+        <ul class="list">
+          {policies.map((p) => (
+            <li key={p.id}>
+              <a href={`#/policies/${p.id}`} aria-current={p.id === selected ? 'true' : undefined}>
+                {p.name} <span class="muted">({p.id})</span>
+              </a>
+              <span class="muted">
+                {' '}
+                · {t('active')}: {p.activeVersion === null ? t('none') : `v${p.activeVersion}`} · {p.versions}{' '}
+                {t('versions').toLowerCase()}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div>{selected && <PolicyDetail id={selected} />}</div>
+    </section>
+  );
+}
+
+function localInput(ms: number): string {
+  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+}
+
+function PolicyDetail({ id }: { id: string }) {
+  const [versions, setVersions] = useState<PolicyVersion[]>([]);
+  const [version, setVersion] = useState<number | null>(null);
+  const [plans, setPlans] = useState<{ id: string }[]>([]);
+  const [types, setTypes] = useState<{ id: string }[]>([]);
+  const [plan, setPlan] = useState('');
+  const [type, setType] = useState('');
+  const [priority, setPriority] = useState('medium');
+  const [start, setStart] = useState(localInput(Date.now()));
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void get<{ items: PolicyVersion[] }>(`/v1/policies/${id}/versions`)
+      .then((r) => {
+        setVersions(r.items);
+        const active = r.items.find((v) => v.active) ?? r.items.at(-1);
+        setVersion(active?.version ?? null);
+      })
+      .catch((err: Error) => setError(err.message));
+  }, [id]);
+
+  useEffect(() => {
+    if (version === null) return;
+    setPreview(null);
+    void get<{ document: { plans: { id: string }[]; ticketTypes: { id: string }[] } }>(
+      `/v1/policies/${id}/versions/${version}`,
+    )
+      .then((r) => {
+        setPlans(r.document.plans);
+        setTypes(r.document.ticketTypes);
+        setPlan(r.document.plans[0]?.id ?? '');
+      })
+      .catch((err: Error) => setError(err.message));
+  }, [id, version]);
+
+  const run = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setPreview(
+        await post<Preview>(`/v1/policies/${id}/versions/${version}/preview`, {
+          draft: { priority, ...(type && { type }) },
+          plan: plan || null,
+          start: new Date(start).toISOString(),
+        }),
+      );
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <div>
+      <h2>{id}</h2>
+      <h3>{t('versions')}</h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('version')}</th>
+            <th scope="col">{t('appName')}</th>
+            <th scope="col">{t('active')}</th>
+            <th scope="col">{t('createdAt')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.version} class={v.version === version ? 'selected' : ''}>
+              <td>
+                <button
+                  type="button"
+                  class="link"
+                  onClick={() => setVersion(v.version)}
+                  aria-pressed={v.version === version}
+                >
+                  v{v.version}
+                </button>
+              </td>
+              <td>{v.name}</td>
+              <td>{v.active ? <strong>{t('active')}</strong> : ''}</td>
+              <td>{formatInstant(Date.parse(v.createdAt))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>
+        {t('preview')} (v{version})
+      </h3>
+      <p class="hint">{t('previewHint')}</p>
+      <form class="filters" onSubmit={(e) => void run(e)}>
+        <div class="field">
+          <label for="pv-plan">{t('plan')}</label>
+          <select id="pv-plan" value={plan} onChange={(e) => setPlan(e.currentTarget.value)}>
+            <option value="">{t('noPlan')}</option>
+            {plans.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.id}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="pv-type">{t('type')}</label>
+          <select id="pv-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
+            <option value="">—</option>
+            {types.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.id}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="pv-priority">{t('priority')}</label>
+          <select id="pv-priority" value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
+            {['critical', 'high', 'medium', 'low'].map((p) => (
+              <option key={p} value={p}>
+                {tv('pr_', p)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="pv-start">{t('start')}</label>
+          <input
+            id="pv-start"
+            type="datetime-local"
+            value={start}
+            onInput={(e) => setStart(e.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" class="primary">
+          {t('calculate')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" class="refusal">
+          {error}
+        </p>
+      )}
+      {preview && (
+        <div data-testid="sla-preview">
+          <p class="muted">
+            {preview.calendar.id} · {preview.calendar.zone}
+          </p>
+          <ul class="clocks">
+            {preview.dues.map((d) => (
+              <li key={d.metric} class="clock">
+                <strong>{tv('m_', d.metric)}</strong>: {formatInstant(d.dueAt ? Date.parse(d.dueAt) : null)}{' '}
+                <span class="muted">
+                  / {formatInstant(d.dueAt ? Date.parse(d.dueAt) : null, preview.calendar.zone)}
+                </span>
+                <p class="explanation">{d.explanation}</p>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+/** Queues: the lists staff work from, with live countdowns to the next due instant. */
+import { useRef, useState } from 'preact/hooks';
+import { get, instant, type Page, type TicketSummary } from '../api';
+import { t, tv, type TextKey } from '../i18n';
+import { countdown, formatInstant, riskOf } from '../format';
+import { useNow, usePolling } from '../hooks';
+import { agentName } from '../session';
+
+type Query = Record<string, string | number | undefined>;
+
+/** The queues and the list filters each one means. */
+const QUEUES: { id: string; label: TextKey; query: () => Query }[] = [
+  { id: 'all', label: 'qAll', query: () => ({ status: 'open,awaiting_customer' }) },
+  { id: 'mine', label: 'qMine', query: () => ({ assignee: agentName(), status: 'open,awaiting_customer' }) },
+  { id: 'unassigned', label: 'qUnassigned', query: () => ({ assignee: 'none', status: 'open' }) },
+  {
+    id: 'soon',
+    label: 'qSoon',
+    query: () => ({
+      status: 'open',
+      breached: 'false',
+      dueBefore: new Date(Date.now() + 4 * 3_600_000).toISOString(),
+    }),
+  },
+  {
+    id: 'breached',
+    label: 'qBreached',
+    query: () => ({ breached: 'true', status: 'open,awaiting_customer' }),
+  },
+  { id: 'awaiting', label: 'qAwaiting', query: () => ({ status: 'awaiting_customer' }) },
+  { id: 'level1', label: 'qLevel1', query: () => ({ level: 1, status: 'open,awaiting_customer' }) },
+  { id: 'level2', label: 'qLevel2', query: () => ({ level: 2, status: 'open,awaiting_customer' }) },
+];
+
+const PAGE = 25;
+
+export function QueuesView({ queue }: { queue: string }) {
+  const def = QUEUES.find((q) => q.id === queue) ?? QUEUES[0]!;
+  const [priority, setPriority] = useState('');
+  const [status, setStatus] = useState('');
+  const [customer, setCustomer] = useState('');
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<TicketSummary[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [updatedAt, setUpdatedAt] = useState<number | null>(null);
+  const loaded = useRef(PAGE);
+  const now = useNow();
+
+  const query = (): Query => {
+    const base = def.query();
+    return {
+      ...base,
+      ...(priority && { priority }),
+      ...(status && { status }),
+      ...(customer.trim() && { customerId: customer.trim() }),
+      ...(q.trim() && { q: q.trim() }),
+      sort: 'due',
+    };
+  };
+
+  // Polls the loaded rows (as many as the user paged in), so the list follows the tickets without reload.
+  usePolling(
+    async () => {
+      try {
+        const page = await get<Page<TicketSummary>>('/v1/tickets', {
+          ...query(),
+          limit: Math.min(200, loaded.current),
+        });
+        setItems(page.items);
+        setCursor(page.nextCursor);
+        setError(null);
+        setUpdatedAt(Date.now());
+      } catch (err) {
+        setError((err as Error).message);
+      }
+    },
+    5000,
+    [queue, priority, status, customer, q],
+  );
+
+  const more = async () => {
+    if (cursor === null) return;
+    try {
+      const page = await get<Page<TicketSummary>>('/v1/tickets', { ...query(), limit: PAGE, cursor });
+      setItems((prev) => [...(prev ?? []), ...page.items]);
+      loaded.current += PAGE;
+      setCursor(page.nextCursor);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="queues-title">
+      <h1 id="queues-title">{t('navQueues')}</h1>
+      <nav aria-label={t('navQueues')} class="tabs">
+        {QUEUES.map((x) => (
+          <a key={x.id} href={`#/queues/${x.id}`} aria-current={x.id === def.id ? 'page' : undefined}>
+            {t(x.label)}
+          </a>
+        ))}
+      </nav>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="search">{t('search')}</label>
+          <input
+            id="search"
+            type="search"
+            placeholder={t('searchPlaceholder')}
+            value={q}
+            aria-keyshortcuts="/"
+            onChange={(e) => setQ(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="f-priority">{t('priority')}</label>
+          <select id="f-priority" value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
+            <option value="">{t('any')}</option>
+            {['critical', 'high', 'medium', 'low'].map((p) => (
+              <option key={p} value={p}>
+                {tv('pr_', p)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-status">{t('status')}</label>
+          <select id="f-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+            <option value="">{t('any')}</option>
+            {['open', 'awaiting_customer', 'resolved', 'closed'].map((s) => (
+              <option key={s} value={s}>
+                {tv('st_', s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-customer">{t('customer')}</label>
+          <input id="f-customer" value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />
+        </div>
+      </form>
+      {error && (
+        <p role="alert" class="refusal">
+          {error}
+        </p>
+      )}
+      <p class="muted" aria-live="polite">
+        {updatedAt !== null && `${t('refreshed')} ${new Date(updatedAt).toLocaleTimeString()}`}
+      </p>
+      {items === null ? (
+        <p>{t('loading')}</p>
+      ) : items.length === 0 ? (
+        <p>{t('noTickets')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="queue">
+            <thead>
+              <tr>
+                <th scope="col">{t('number')}</th>
+                <th scope="col">{t('customer')}</th>
+                <th scope="col">{t('subject')}</th>
+                <th scope="col">{t('priority')}</th>
+                <th scope="col">{t('level')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('assignee')}</th>
+                <th scope="col">{t('nextDue')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((row) => {
+                const due = instant(row.due.next);
+                const risk = riskOf(due, now, row.breached);
+                return (
+                  <tr key={row.number} data-ticket={row.number}>
+                    <td>
+                      <a href={`#/tickets/${row.number}`}>#{row.number}</a>
+                    </td>
+                    <td>{row.customerId}</td>
+                    <td class="subject">{row.subject}</td>
+                    <td>
+                      <span class={`pill pr-${row.priority}`}>{tv('pr_', row.priority)}</span>
+                    </td>
+                    <td>{row.level}</td>
+                    <td>{tv('st_', row.status)}</td>
+                    <td>{row.assignee ?? t('none')}</td>
+                    <td>
+                      <span class={`countdown risk-${risk}`} title={formatInstant(due)} data-risk={risk}>
+                        {countdown(due, now)}
+                      </span>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor !== null && (
+        <button type="button" onClick={() => void more()}>
+          {t('more')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,520 @@
+/** One ticket: conversation, timeline in two zones, live SLA clocks and every action. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+  ApiError,
+  get,
+  instant,
+  post,
+  type ActionResult,
+  type Live,
+  type Page,
+  type Ticket,
+  type TicketEvent,
+} from '../api';
+import { eventName, lang, t, tv, type TextKey } from '../i18n';
+import { countdown, formatDuration, formatInstant, riskOf, viewerZone } from '../format';
+import { useNow, usePolling } from '../hooks';
+import { ACTION_EVENT, agentName } from '../session';
+import { consoleConfig } from '../config';
+
+type ActionId =
+  | 'reply'
+  | 'note'
+  | 'request-info'
+  | 'resolve'
+  | 'escalate'
+  | 'assign'
+  | 'priority'
+  | 'reopen'
+  | 'close'
+  | 'confirm';
+
+interface ActionDef {
+  id: ActionId;
+  label: TextKey;
+  key?: string;
+  field: 'body' | 'solution' | 'reason' | 'assignee' | 'priority' | null;
+  fieldLabel?: TextKey;
+  /** The request for the form's value. */
+  call: (n: number, value: string, extra: string) => [string, unknown];
+}
+
+const ACTIONS: ActionDef[] = [
+  {
+    id: 'reply',
+    label: 'aReply',
+    key: 'r',
+    field: 'body',
+    fieldLabel: 'message',
+    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: false, agent: agentName() }],
+  },
+  {
+    id: 'note',
+    label: 'aNote',
+    key: 'n',
+    field: 'body',
+    fieldLabel: 'internalNote',
+    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: true, agent: agentName() }],
+  },
+  {
+    id: 'request-info',
+    label: 'aRequestInfo',
+    key: 'i',
+    field: 'body',
+    fieldLabel: 'message',
+    call: (n, v) => [`/v1/tickets/${n}/request-info`, { body: v }],
+  },
+  {
+    id: 'resolve',
+    label: 'aResolve',
+    key: 's',
+    field: 'solution',
+    fieldLabel: 'solution',
+    call: (n, v) => [`/v1/tickets/${n}/resolve`, { solution: v }],
+  },
+  {
+    id: 'escalate',
+    label: 'aEscalate',
+    key: 'e',
+    field: 'reason',
+    fieldLabel: 'reason',
+    call: (n, v) => [`/v1/tickets/${n}/escalate`, { reason: v }],
+  },
+  {
+    id: 'assign',
+    label: 'aAssign',
+    field: 'assignee',
+    fieldLabel: 'assignee',
+    call: (n, v) => [`/v1/tickets/${n}/assign`, { assignee: v }],
+  },
+  {
+    id: 'priority',
+    label: 'aPriority',
+    field: 'priority',
+    fieldLabel: 'priority',
+    call: (n, v, reason) => [`/v1/tickets/${n}/priority`, { priority: v, ...(reason && { reason }) }],
+  },
+  {
+    id: 'confirm',
+    label: 'aConfirm',
+    field: null,
+    call: (n) => [`/v1/tickets/${n}/confirm`, {}],
+  },
+  {
+    id: 'reopen',
+    label: 'aReopen',
+    field: 'reason',
+    fieldLabel: 'reason',
+    call: (n, v) => [`/v1/tickets/${n}/reopen`, { reason: v }],
+  },
+  {
+    id: 'close',
+    label: 'aClose',
+    field: 'reason',
+    fieldLabel: 'reason',
+    call: (n, v) => [`/v1/tickets/${n}/close`, { reason: v }],
+  },
+];
+
+const CONVERSATION = new Set([
+  'created',
+  'customer_reply',
+  'agent_reply',
+  'internal_note',
+  'info_requested',
+  'resolved',
+]);
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    const picked = v[lang()];
+    if (typeof picked === 'string') return picked;
+  }
+  return '';
+}
+
+/** What a timeline line says besides its name. */
+function eventDetail(e: TicketEvent): string {
+  const d = e.data;
+  const parts: string[] = [];
+  if (typeof d.from === 'string' && typeof d.to === 'string') parts.push(`${d.from} → ${d.to}`);
+  else if (typeof d.to === 'string' || typeof d.to === 'number') parts.push(`→ ${String(d.to)}`);
+  if (typeof d.metric === 'string') parts.push(tv('m_', d.metric));
+  if (typeof d.clock === 'string') parts.push(tv('m_', d.clock));
+  if (typeof d.fraction === 'number') parts.push(`${Math.round(d.fraction * 100)}%`);
+  if (typeof d.attempt === 'number') parts.push(`${d.attempt}${typeof d.of === 'number' ? `/${d.of}` : ''}`);
+  if (typeof d.reason === 'string') parts.push(d.reason);
+  if (typeof d.template === 'string') parts.push(d.template);
+  return parts.join(' · ');
+}
+
+function calendarZone(doc: Record<string, unknown> | null, live: Live | null): string | null {
+  const calendars = doc?.calendars as Record<string, { zone?: string }> | undefined;
+  if (!calendars) return null;
+  const id = live?.state?.calendarId;
+  if (typeof id === 'string' && calendars[id]?.zone) return calendars[id].zone;
+  const first = Object.values(calendars)[0];
+  return first?.zone ?? null;
+}
+
+export function TicketView({ number }: { number: number }) {
+  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [events, setEvents] = useState<TicketEvent[]>([]);
+  const [live, setLive] = useState<Live | null>(null);
+  const [liveError, setLiveError] = useState(false);
+  const [skew, setSkew] = useState(0);
+  const [policyDoc, setPolicyDoc] = useState<Record<string, unknown> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [active, setActive] = useState<ActionId | null>(null);
+  const [value, setValue] = useState('');
+  const [extra, setExtra] = useState('');
+  const [refusal, setRefusal] = useState<{ message: string; rule?: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const fieldRef = useRef<HTMLTextAreaElement & HTMLInputElement & HTMLSelectElement>(null);
+  const now = useNow();
+
+  const load = async () => {
+    try {
+      const tk = await get<Ticket>(`/v1/tickets/${number}`);
+      setTicket(tk);
+      const all: TicketEvent[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await get<Page<TicketEvent>>(`/v1/tickets/${number}/events`, { limit: 200, cursor });
+        all.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      setEvents(all);
+      setError(null);
+      if (policyDoc === null) {
+        const doc = await get<{ document: Record<string, unknown> }>(
+          `/v1/policies/${tk.policyId}/versions/${tk.policyVersion}`,
+        ).catch(() => null);
+        if (doc) setPolicyDoc(doc.document);
+      }
+    } catch (err) {
+      setError((err as Error).message);
+      return;
+    }
+    try {
+      const l = await get<Live>(`/v1/tickets/${number}/live`);
+      setLive(l);
+      const serverNow = instant(l.now);
+      setSkew(serverNow === null ? 0 : serverNow - Date.now());
+      setLiveError(false);
+    } catch {
+      setLiveError(true);
+    }
+  };
+
+  usePolling(load, 4000, [number]);
+
+  const open = (id: ActionId) => {
+    setActive(id);
+    setValue(id === 'priority' ? (ticket?.priority ?? 'medium') : id === 'assign' ? agentName() : '');
+    setExtra('');
+    setRefusal(null);
+    setNotice(null);
+  };
+
+  useEffect(() => {
+    const onAction = (e: Event) => {
+      const key = (e as CustomEvent<string>).detail;
+      const def = ACTIONS.find((a) => a.key === key);
+      if (def) open(def.id);
+    };
+    window.addEventListener(ACTION_EVENT, onAction);
+    return () => window.removeEventListener(ACTION_EVENT, onAction);
+  });
+
+  useEffect(() => {
+    if (active !== null) fieldRef.current?.focus();
+  }, [active]);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const def = ACTIONS.find((a) => a.id === active);
+    if (!def) return;
+    setBusy(true);
+    setRefusal(null);
+    try {
+      const [path, body] = def.call(number, value.trim(), extra.trim());
+      const result = await post<ActionResult>(path, body);
+      setNotice(`${t('done')}: ${t(def.label)} → ${tv('st_', result.status)}`);
+      setActive(null);
+      await load();
+    } catch (err) {
+      if (err instanceof ApiError) {
+        setRefusal({ message: err.message, ...(err.rule !== undefined && { rule: err.rule }) });
+      } else setRefusal({ message: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (error && ticket === null) {
+    return (
+      <p role="alert" class="refusal">
+        {error}
+      </p>
+    );
+  }
+  if (ticket === null) return <p>{t('loading')}</p>;
+
+  const zone = calendarZone(policyDoc, live);
+  const serverNow = now + skew;
+  const config = consoleConfig();
+  const workflowUrl =
+    config.temporalUiUrl &&
+    `${config.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(ticket.workflowId)}`;
+  const status = (live?.view?.status as string | undefined) ?? ticket.status;
+  const conversation = events.filter((e) => CONVERSATION.has(e.type));
+  const def = ACTIONS.find((a) => a.id === active);
+
+  return (
+    <article aria-labelledby="ticket-title" class="ticket">
+      <p>
+        <a href="#/queues">← {t('back')}</a>
+      </p>
+      <header class="ticket-head">
+        <h1 id="ticket-title">
+          #{ticket.number} · {ticket.subject}
+        </h1>
+        <p class="meta">
+          <span class="pill" data-testid="ticket-status">
+            {tv('st_', status)}
+          </span>
+          <span class={`pill pr-${ticket.priority}`}>
+            {tv('pr_', (live?.view?.priority as string) ?? ticket.priority)}
+          </span>
+          <span>
+            {t('level')} {(live?.view?.level as number | undefined) ?? ticket.level}
+          </span>
+          <span>
+            {t('customer')}: <a href={`#/customers/${ticket.customerId}`}>{ticket.customerId}</a>
+          </span>
+          <span>
+            {t('requester')}: {ticket.requesterName ?? ''} &lt;{ticket.requesterEmail}&gt;
+          </span>
+          <span>
+            {t('channel')}: {ticket.channel}
+          </span>
+          <span>
+            {t('assignee')}:{' '}
+            {(live?.view?.assignee as string | null | undefined) ?? ticket.assignee ?? t('none')}
+          </span>
+          {workflowUrl && (
+            <a href={workflowUrl} target="_blank" rel="noopener noreferrer">
+              {t('workflowLink')}
+            </a>
+          )}
+        </p>
+      </header>
+
+      <section aria-labelledby="actions-title" class="actions">
+        <h2 id="actions-title">{t('actions')}</h2>
+        <div class="buttons">
+          {ACTIONS.map((a) => (
+            <button
+              key={a.id}
+              type="button"
+              data-action={a.id}
+              aria-pressed={active === a.id}
+              aria-keyshortcuts={a.key}
+              onClick={() => open(a.id)}
+            >
+              {t(a.label)}
+              {a.key && <kbd>{a.key}</kbd>}
+            </button>
+          ))}
+        </div>
+        {notice && (
+          <p role="status" class="notice">
+            {notice}
+          </p>
+        )}
+        {def && (
+          <form class="action-form" onSubmit={(e) => void submit(e)} aria-label={t(def.label)}>
+            {def.field === 'priority' ? (
+              <>
+                <label for="action-field">{t('priority')}</label>
+                <select
+                  id="action-field"
+                  ref={fieldRef}
+                  value={value}
+                  onChange={(e) => setValue(e.currentTarget.value)}
+                >
+                  {['critical', 'high', 'medium', 'low'].map((p) => (
+                    <option key={p} value={p}>
+                      {tv('pr_', p)}
+                    </option>
+                  ))}
+                </select>
+                <label for="action-extra">{t('reason')}</label>
+                <input id="action-extra" value={extra} onInput={(e) => setExtra(e.currentTarget.value)} />
+              </>
+            ) : def.field === 'assignee' ? (
+              <>
+                <label for="action-field">{t('assignee')}</label>
+                <input
+                  id="action-field"
+                  ref={fieldRef}
+                  required
+                  value={value}
+                  onInput={(e) => setValue(e.currentTarget.value)}
+                />
+              </>
+            ) : def.field !== null ? (
+              <>
+                <label for="action-field">{t(def.fieldLabel ?? 'message')}</label>
+                <textarea
+                  id="action-field"
+                  ref={fieldRef}
+                  required
+                  rows={4}
+                  value={value}
+                  onInput={(e) => setValue(e.currentTarget.value)}
+                />
+              </>
+            ) : null}
+            {refusal && (
+              <div role="alert" class="refusal" data-testid="refusal">
+                <strong>{t('refused')}:</strong> {refusal.message}
+                {refusal.rule && (
+                  <span class="rule">
+                    {' '}
+                    ({t('rule')}: <code>{refusal.rule}</code>)
+                  </span>
+                )}
+              </div>
+            )}
+            <div class="row">
+              <button type="submit" class="primary" disabled={busy}>
+                {def.field === null ? t(def.label) : t('send')}
+              </button>
+              <button type="button" onClick={() => setActive(null)}>
+                {t('cancel')}
+              </button>
+            </div>
+          </form>
+        )}
+      </section>
+
+      <div class="ticket-grid">
+        <section aria-labelledby="conv-title">
+          <h2 id="conv-title">{t('conversation')}</h2>
+          <p class="description">{ticket.description}</p>
+          <ol class="conversation">
+            {conversation.map((e) => {
+              const body = text(e.data.body) || text(e.data.solution) || text(e.data.description);
+              return (
+                <li key={e.seq} class={`msg msg-${e.type}`}>
+                  <div class="msg-head">
+                    <strong>{eventName(e.type)}</strong>
+                    {typeof e.data.agent === 'string' && <span> · {e.data.agent}</span>}
+                    <time dateTime={e.at}> · {formatInstant(Date.parse(e.at))}</time>
+                  </div>
+                  {body && <p>{body}</p>}
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+
+        <section aria-labelledby="clocks-title">
+          <h2 id="clocks-title">{t('clocks')}</h2>
+          {liveError && <p class="muted">{t('liveUnavailable')}</p>}
+          {live && live.clocks.length === 0 && <p>{t('noClocks')}</p>}
+          <ul class="clocks">
+            {(live?.clocks ?? []).map((c) => {
+              const dueAt = instant(c.dueAt);
+              const metAt = instant(c.metAt);
+              const risk =
+                metAt !== null
+                  ? 'ok'
+                  : c.running
+                    ? riskOf(dueAt, serverNow, c.breached)
+                    : c.breached
+                      ? 'breached'
+                      : 'none';
+              const state = c.breached
+                ? t('breached')
+                : metAt !== null
+                  ? t('met')
+                  : c.running
+                    ? t('running')
+                    : t('paused');
+              const pct = c.targetMs > 0 ? Math.min(100, Math.round((c.countedMs / c.targetMs) * 100)) : 0;
+              return (
+                <li key={c.metric} class={`clock risk-${risk}`} data-metric={c.metric}>
+                  <div class="clock-head">
+                    <strong>{tv('m_', c.metric)}</strong> <span class="pill">{state}</span>
+                    {c.running && metAt === null && (
+                      <span class={`countdown risk-${risk}`}> {countdown(dueAt, serverNow)}</span>
+                    )}
+                  </div>
+                  <div class="bar" role="img" aria-label={`${t('counted')} ${pct}%`}>
+                    <span style={{ width: `${pct}%` }} />
+                  </div>
+                  <dl class="clock-facts">
+                    <dt>{t('counted')}</dt>
+                    <dd>{formatDuration(c.countedMs)}</dd>
+                    <dt>{t('target')}</dt>
+                    <dd>{formatDuration(c.targetMs)}</dd>
+                    <dt>{metAt !== null ? t('met') : t('due')}</dt>
+                    <dd>
+                      {formatInstant(metAt ?? dueAt)}
+                      {zone && zone !== viewerZone && (
+                        <span class="muted"> / {formatInstant(metAt ?? dueAt, zone)}</span>
+                      )}
+                    </dd>
+                  </dl>
+                  <p class="explanation">{text(c.explanation)}</p>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      </div>
+
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t('timeline')}</h2>
+        <div class="table-wrap">
+          <table class="timeline">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">
+                  {t('yourZone')} <span class="muted">({viewerZone})</span>
+                </th>
+                <th scope="col">
+                  {t('customerZone')} <span class="muted">({zone ?? t('none')})</span>
+                </th>
+                <th scope="col">{t('type')}</th>
+                <th scope="col">{t('actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.seq} data-event={e.type}>
+                  <td>{e.seq}</td>
+                  <td>
+                    <time dateTime={e.at}>{formatInstant(Date.parse(e.at))}</time>
+                  </td>
+                  <td>{zone ? formatInstant(Date.parse(e.at), zone) : t('none')}</td>
+                  <td>
+                    {eventName(e.type)} <span class="muted">({e.actor ?? ''})</span>
+                  </td>
+                  <td>{eventDetail(e)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </article>
+  );
+}
