@@ -12,8 +12,18 @@ import { createLogger, type Logger } from '../config/logger';
 import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
+import { ticketActionRoutes } from '../api/routes/ticket-actions';
+import { integrationEventSignal, ticketWorkflowId } from '../workflows/ticket/messages';
 import { postgresCheck } from '../api/health';
+import type { Kysely } from 'kysely';
 import { createActivities } from '../activities/index';
+import {
+  createOutboxDispatcher,
+  createSmtpMailer,
+  startMailCatcher,
+} from '../activities/notifications/index';
+import { seedPresetPolicies } from '../activities/policies';
+import type { Database } from '../db/schema';
 import { createWorker } from '../worker/worker';
 import { resolveTemporal, TemporalUnavailableError } from '../worker/temporal-server';
 import { ensureSearchAttributes } from '../worker/search-attributes';
@@ -40,6 +50,8 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
   stops.push(() => db.destroy());
   const applied = await migrateToLatestOrThrow(db);
   logger.info({ applied }, 'database schema is up to date');
+  const seeded = await seedPresetPolicies(db);
+  if (seeded.length > 0) logger.info({ seeded }, 'stored the preset policies');
 
   const temporal = await resolveTemporal(config, logger);
   stops.push(() => temporal.stop());
@@ -55,7 +67,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       connection: nativeConnection,
       namespace: temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ db }),
+      activities: createActivities({ db, ...(config.WEBHOOK_URL && { webhookUrl: config.WEBHOOK_URL }) }),
     });
     const running = worker.run();
     // Stopped first (stops run in reverse): drain the worker before closing its connection and the database.
@@ -64,6 +76,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       await running;
     });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+    await startNotifications(config, db, logger, stops);
   }
 
   if (config.ORQUESTA_ROLE !== 'worker') {
@@ -71,7 +84,23 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     const app = createApp({
       logger,
       db,
-      temporal: client,
+      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      routes: ticketActionRoutes(),
+      api: {
+        ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
+        onIntegrationEvent: async (event) => {
+          if (event.ticketNumber === null) return;
+          await client.workflow
+            .getHandle(ticketWorkflowId(event.ticketNumber))
+            .signal(integrationEventSignal, {
+              eventId: event.eventId,
+              source: event.source,
+              kind: event.type,
+              ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
+              ...(event.data.escalate === true && { escalate: true }),
+            });
+        },
+      },
       readiness: {
         postgres: postgresCheck(db),
         temporal: async () => {
@@ -92,6 +121,35 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     );
     logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
   }
+}
+
+/**
+ * Delivers the outbox: through SMTP_URL when set, else to an in-process mail catcher that logs each
+ * message (development), so notifications are visible without a mail server.
+ */
+async function startNotifications(config: Config, db: Kysely<Database>, logger: Logger, stops: Stop[]) {
+  let smtpUrl = config.SMTP_URL;
+  if (smtpUrl === undefined) {
+    const catcher = await startMailCatcher({ logger: logger.child({ component: 'mail-catcher' }) });
+    stops.push(() => catcher.stop());
+    smtpUrl = catcher.smtpUrl;
+    logger.info(
+      { smtpUrl },
+      'SMTP_URL is unset: mail goes to the in-process mail catcher (logged, not sent)',
+    );
+  }
+  const mailer = createSmtpMailer({ url: smtpUrl, from: config.MAIL_FROM });
+  const dispatcher = createOutboxDispatcher({
+    db,
+    mailer,
+    logger: logger.child({ component: 'outbox' }),
+    ...(config.WEBHOOK_SECRET && { webhook: { secret: config.WEBHOOK_SECRET } }),
+  });
+  dispatcher.start();
+  stops.push(async () => {
+    await dispatcher.stop();
+    mailer.close();
+  });
 }
 
 /** Connects to Temporal, retrying for a minute: in docker compose the server may still be starting. */

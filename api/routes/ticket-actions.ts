@@ -1,0 +1,400 @@
+/**
+ * Ticket writes: creation (every channel, phone intake on behalf of a caller), an intake pre-check, and
+ * one endpoint per lifecycle action. Writes go to the ticket's workflow: updates where the caller needs
+ * the outcome (a refusal answers 409 with the policy rule and the reason), signals for customer replies.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { createTicket, type IntakeDependencies } from '../../activities/intake';
+import { loadContractForUpdate } from '../../activities/contracts';
+import { decideIntake, PRIORITIES, TicketDraftSchema } from '../../domain/index';
+import {
+  commandUpdates,
+  customerReplySignal,
+  REFUSAL_FAILURE_TYPE,
+  ticketStateQuery,
+  ticketWorkflowId,
+  type LifecycleRefusal,
+  type UpdateCommandType,
+} from '../../workflows/ticket/messages';
+import { assertCustomerVisible, STAFF, type Principal, type Role } from '../auth';
+import { problem } from '../problem';
+import { defineRoute, type AnyRoute, type Services } from '../route';
+import { visibleTicket } from './tickets';
+
+/** What the ticket write routes need from Temporal. */
+export interface TicketWorkflows {
+  client: Client;
+  taskQueue: string;
+}
+
+const WRITERS: readonly Role[] = STAFF;
+const CUSTOMER_SIDE: readonly Role[] = ['admin', 'agent', 'integration'];
+const NumberParams = z.object({ number: z.coerce.number().int().positive() });
+
+const RefusalSchema = z.object({
+  rule: z.string(),
+  code: z.string(),
+  message: z.object({ es: z.string(), en: z.string() }),
+});
+const CommandResultSchema = z.object({
+  number: z.number().int(),
+  seq: z.number().int(),
+  status: z.string(),
+  priority: z.enum(PRIORITIES),
+  level: z.number().int(),
+  assignee: z.string().nullable(),
+});
+const CreateTicketBody = z.object({
+  customerId: z.string().min(1),
+  draft: TicketDraftSchema,
+  /** Agent registering the ticket for a caller (phone intake). */
+  createdBy: z.string().min(1).optional(),
+  locale: z.enum(['es', 'en']).optional(),
+});
+
+function workflows(services: Services): TicketWorkflows {
+  const temporal = services.temporal as TicketWorkflows | undefined;
+  if (temporal === undefined) {
+    throw problem(
+      503,
+      'temporal-unavailable',
+      {
+        es: 'Temporal no está configurado en este proceso.',
+        en: 'Temporal is not configured in this process.',
+      },
+      { headers: { 'Retry-After': '5' } },
+    );
+  }
+  return temporal;
+}
+
+/** Maps Temporal failures to problems: refusals 409, unknown workflows 404, unreachable Temporal 503. */
+function temporalProblem(error: unknown, number: number): never {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    if (error.cause.type === REFUSAL_FAILURE_TYPE) {
+      const refusal = error.cause.details?.[0] as LifecycleRefusal;
+      throw problem(409, 'action-refused', refusal.message, { rule: refusal.rule, code: refusal.code });
+    }
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    throw problem(409, 'ticket-not-running', {
+      es: `El ticket #${number} ya no admite acciones (su flujo terminó).`,
+      en: `Ticket #${number} no longer takes actions (its workflow has ended).`,
+    });
+  }
+  const code = (error as { code?: number }).code;
+  if (code === 14 || code === 4) {
+    throw problem(
+      503,
+      'temporal-unavailable',
+      {
+        es: 'Temporal no responde; reintente en unos segundos.',
+        en: 'Temporal is not answering; retry in a few seconds.',
+      },
+      { headers: { 'Retry-After': '5' } },
+    );
+  }
+  throw error;
+}
+
+function actor(auth: Principal, given: string | undefined): string {
+  return given ?? auth.name;
+}
+
+type ActionSpec = {
+  path: string;
+  command: UpdateCommandType;
+  summary: string;
+  body: z.ZodObject;
+  roles?: readonly Role[];
+  toArgs: (body: Record<string, unknown>, auth: Principal) => object;
+};
+
+const actions: ActionSpec[] = [
+  {
+    path: 'replies',
+    command: 'agent_reply',
+    summary: 'Reply to the customer, or add an internal note (`internal: true`)',
+    body: z.object({
+      body: z.string().min(1).max(50_000),
+      internal: z.boolean().default(false),
+      agent: z.string().optional(),
+    }),
+    toArgs: (b, auth) => ({
+      messageId: randomUUID(),
+      agent: actor(auth, b.agent as string | undefined),
+      body: b.body,
+      internal: b.internal,
+    }),
+  },
+  {
+    path: 'request-info',
+    command: 'request_info',
+    summary: 'Ask the customer for information (the ticket waits for the customer)',
+    body: z.object({ body: z.string().min(1).max(50_000), agent: z.string().optional() }),
+    toArgs: (b, auth) => ({ agent: actor(auth, b.agent as string | undefined), body: b.body }),
+  },
+  {
+    path: 'resolve',
+    command: 'resolve',
+    summary: 'Deliver the solution (starts the validation window)',
+    body: z.object({ solution: z.string().min(1).max(50_000), agent: z.string().optional() }),
+    toArgs: (b, auth) => ({ agent: actor(auth, b.agent as string | undefined), solution: b.solution }),
+  },
+  {
+    path: 'confirm',
+    command: 'confirm',
+    summary: 'The customer confirms the solution (it becomes final)',
+    body: z.object({ by: z.string().optional() }),
+    roles: CUSTOMER_SIDE,
+    toArgs: (b, auth) => ({ by: actor(auth, b.by as string | undefined) }),
+  },
+  {
+    path: 'reopen',
+    command: 'reopen',
+    summary: 'Reopen a resolved or closed ticket (refused outside the window)',
+    body: z.object({
+      reason: z.string().min(1).max(5_000),
+      by: z.enum(['customer', 'agent']).default('agent'),
+    }),
+    roles: CUSTOMER_SIDE,
+    toArgs: (b) => ({ by: b.by, reason: b.reason }),
+  },
+  {
+    path: 'escalate',
+    command: 'escalate',
+    summary: 'Escalate to the next level, or raise the priority on customer request',
+    body: z.object({
+      reason: z.string().min(1).max(5_000),
+      by: z.enum(['customer', 'agent']).default('agent'),
+    }),
+    roles: CUSTOMER_SIDE,
+    toArgs: (b) => ({ by: b.by, reason: b.reason }),
+  },
+  {
+    path: 'assign',
+    command: 'assign',
+    summary: 'Assign the ticket (null unassigns)',
+    body: z.object({ assignee: z.string().min(1).max(200).nullable() }),
+    toArgs: (b, auth) => ({ assignee: b.assignee, by: actor(auth, undefined) }),
+  },
+  {
+    path: 'priority',
+    command: 'change_priority',
+    summary: 'Change the priority (time already counted is kept)',
+    body: z.object({ priority: z.enum(PRIORITIES), reason: z.string().max(5_000).optional() }),
+    toArgs: (b, auth) => ({
+      priority: b.priority,
+      by: actor(auth, undefined),
+      ...(b.reason !== undefined && { reason: b.reason }),
+    }),
+  },
+  {
+    path: 'close',
+    command: 'close',
+    summary: 'Close the ticket with a reason',
+    body: z.object({ reason: z.string().min(1).max(5_000) }),
+    toArgs: (b, auth) => ({ by: actor(auth, undefined), reason: b.reason }),
+  },
+];
+
+/** The ticket write routes. */
+export function ticketActionRoutes(): AnyRoute[] {
+  const routes: AnyRoute[] = [
+    defineRoute({
+      method: 'post',
+      path: '/v1/tickets',
+      operationId: 'createTicket',
+      summary: 'Open a ticket on any channel (staff may register one on behalf of a caller)',
+      tags: ['tickets'],
+      roles: ['admin', 'agent', 'integration'],
+      body: CreateTicketBody,
+      responses: {
+        201: {
+          description: 'Created',
+          schema: z.object({ number: z.number().int(), workflowId: z.string(), outcome: z.string() }),
+        },
+        200: {
+          description: 'Already created with this Idempotency-Key',
+          schema: z.object({ number: z.number().int(), workflowId: z.string(), outcome: z.string() }),
+        },
+        422: { description: 'Refused by the policy: every reason, naming the rule' },
+      },
+      async handler({ body, services, auth, req }) {
+        assertCustomerVisible(auth, body.customerId, {
+          es: `el cliente ${body.customerId}`,
+          en: `Customer ${body.customerId}`,
+        });
+        const temporal = workflows(services);
+        const deps: IntakeDependencies = {
+          db: services.db,
+          client: temporal.client,
+          taskQueue: temporal.taskQueue,
+        };
+        const key = req.header('idempotency-key');
+        const result = await createTicket(deps, {
+          customerId: body.customerId,
+          draft: body.draft,
+          ...(body.createdBy && { createdBy: body.createdBy }),
+          ...(body.locale && { locale: body.locale }),
+          ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
+          now: services.now().getTime(),
+        }).catch((error: unknown) => temporalProblem(error, 0));
+        if (result.outcome === 'no_contract') {
+          throw problem(422, 'no-contract', {
+            es: `El cliente ${body.customerId} no tiene contrato.`,
+            en: `Customer ${body.customerId} has no contract.`,
+          });
+        }
+        if (result.outcome === 'refused') {
+          throw problem(
+            422,
+            'intake-refused',
+            {
+              es: result.reasons.map((r) => r.message.es).join(' '),
+              en: result.reasons.map((r) => r.message.en).join(' '),
+            },
+            {
+              reasons: result.reasons,
+              ...(result.routedTo && { routedTo: result.routedTo }),
+            },
+          );
+        }
+        return {
+          status: result.outcome === 'created' ? 201 : 200,
+          body: { number: result.number, workflowId: result.workflowId, outcome: result.outcome },
+          headers: { Location: `/v1/tickets/${result.number}` },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/tickets/intake-check',
+      operationId: 'checkTicketIntake',
+      summary: 'Would this ticket be accepted, and which quota would it consume? (creates nothing)',
+      tags: ['tickets'],
+      roles: ['admin', 'agent', 'integration'],
+      body: CreateTicketBody,
+      responses: {
+        200: {
+          description: 'The intake answer',
+          schema: z.object({
+            accepted: z.boolean(),
+            reasons: z.array(RefusalSchema),
+            quota: z.unknown().optional(),
+          }),
+        },
+      },
+      async handler({ body, services, auth }) {
+        assertCustomerVisible(auth, body.customerId, {
+          es: `el cliente ${body.customerId}`,
+          en: `Customer ${body.customerId}`,
+        });
+        const now = services.now().getTime();
+        const loaded = await loadContractForUpdate(services.db, body.customerId, now);
+        if (loaded === undefined) {
+          throw problem(422, 'no-contract', {
+            es: `El cliente ${body.customerId} no tiene contrato.`,
+            en: `Customer ${body.customerId} has no contract.`,
+          });
+        }
+        const decision = decideIntake(loaded.policy, loaded.snapshot, body.draft, now);
+        return {
+          status: 200,
+          body: decision.accepted
+            ? { accepted: true, reasons: [], quota: decision.quota }
+            : { accepted: false, reasons: decision.reasons },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/tickets/{number}/customer-replies',
+      operationId: 'addCustomerReply',
+      summary: 'Record a reply from the customer (reopens or resumes the ticket as the policy says)',
+      tags: ['tickets'],
+      roles: CUSTOMER_SIDE,
+      params: NumberParams,
+      body: z.object({ body: z.string().min(1).max(50_000), from: z.string().optional() }),
+      responses: {
+        202: {
+          description: 'Accepted',
+          schema: z.object({ number: z.number().int(), accepted: z.boolean() }),
+        },
+      },
+      async handler({ params, body, services, auth }) {
+        await visibleTicket(services.db, auth, params.number);
+        const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(params.number));
+        await handle
+          .signal(customerReplySignal, {
+            messageId: randomUUID(),
+            body: body.body,
+            ...(body.from && { from: body.from }),
+          })
+          .catch((error: unknown) => temporalProblem(error, params.number));
+        return { status: 202, body: { number: params.number, accepted: true } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/tickets/{number}/live',
+      operationId: 'getTicketLive',
+      summary: 'The live state from the workflow: SLA clocks counted to now, each due instant explained',
+      tags: ['tickets'],
+      roles: ['admin', 'agent', 'read-only'],
+      params: NumberParams,
+      responses: {
+        200: {
+          description: 'The workflow state',
+          schema: z.looseObject({
+            state: z.unknown(),
+            view: z.unknown(),
+            clocks: z.array(z.unknown()),
+            now: z.number(),
+          }),
+        },
+      },
+      async handler({ params, services, auth }) {
+        await visibleTicket(services.db, auth, params.number);
+        const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(params.number));
+        const snapshot = await handle
+          .query(ticketStateQuery)
+          .catch((error: unknown) => temporalProblem(error, params.number));
+        return { status: 200, body: snapshot };
+      },
+    }),
+  ];
+  for (const action of actions) {
+    routes.push(
+      defineRoute({
+        method: 'post',
+        path: `/v1/tickets/{number}/${action.path}`,
+        operationId: `ticket_${action.command}`,
+        summary: action.summary,
+        tags: ['tickets'],
+        roles: action.roles ?? WRITERS,
+        params: NumberParams,
+        body: action.body,
+        responses: {
+          200: { description: 'Done; the ticket as it now stands', schema: CommandResultSchema },
+          409: { description: 'Refused by the lifecycle: `rule`, `code` and the reason' },
+        },
+        async handler({ params, body, services, auth }) {
+          await visibleTicket(services.db, auth, params.number);
+          const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(params.number));
+          const update = commandUpdates[action.command];
+          const result = await handle
+            .executeUpdate(update as never, {
+              args: [action.toArgs(body, auth)] as never,
+            })
+            .catch((error: unknown) => temporalProblem(error, params.number));
+          return { status: 200, body: result };
+        },
+      }),
+    );
+  }
+  return routes;
+}

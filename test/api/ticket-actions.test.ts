@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index';
+import { ticketActionRoutes } from '../../api/routes/ticket-actions';
+import { workflowsPath } from '../../worker/worker';
+import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { eventually, seedCustomer } from '../lifecycle/fixtures';
+import { createTestApi, type TestApi } from './helpers';
+
+const DAY = 86_400_000;
+const draft = {
+  channel: 'portal',
+  category: 'support',
+  priority: 'high',
+  requesterName: 'Luis Pérez',
+  subject: 'La caja no imprime',
+  description: 'Desde esta mañana',
+};
+
+describe('ticket write routes against the workflow', () => {
+  let env: TestEnv;
+  let api: TestApi;
+  let stopWorker: () => Promise<void>;
+  const taskQueue = 'api-ticket-actions';
+
+  beforeAll(async () => {
+    env = await createTestEnv({
+      timeSkipping: true,
+      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    });
+    api = await createTestApi({
+      temporal: { client: env.client, taskQueue },
+      routes: ticketActionRoutes(),
+      api: { now: () => new Date(Date.now()) },
+    });
+    await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'basic' });
+    const worker = await env.startWorker({
+      taskQueue,
+      workflowsPath,
+      activities: createActivities({ db: api.db }),
+    });
+    stopWorker = () => worker.stop();
+  });
+  afterAll(async () => {
+    await stopWorker?.();
+    await env?.teardown();
+    await api?.destroy();
+  });
+
+  const ticketRow = (number: number) =>
+    api.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+
+  it('creates on behalf of a caller, replays the same Idempotency-Key, and drives the lifecycle', async () => {
+    const create = () =>
+      api
+        .call('post', '/v1/tickets')
+        .set('Idempotency-Key', 'intake-1')
+        .send({ customerId: 'tiendas', draft, createdBy: 'eva' });
+    const first = await create();
+    expect(first.status, first.text).toBe(201);
+    const number = first.body.number as number;
+    const replay = await create();
+    expect(replay.status).toBe(201);
+    expect(replay.body.number).toBe(number);
+    await eventually(
+      () => ticketRow(number),
+      (r) => r.status === 'open',
+    );
+
+    const reply = await api.call('post', `/v1/tickets/${number}/replies`).send({ body: 'Estamos revisando' });
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body).toMatchObject({ number, status: 'open', priority: 'high' });
+
+    const refused = await api
+      .call('post', `/v1/tickets/${number}/confirm`)
+      .set('Accept-Language', 'es')
+      .send({});
+    expect(refused.status).toBe(409);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect(refused.body).toMatchObject({ rule: 'validation', code: 'not_resolved' });
+    expect(refused.body.detail).toMatch(/Solo se puede confirmar/);
+
+    const live = await api.call('get', `/v1/tickets/${number}/live`);
+    expect(live.status).toBe(200);
+    expect(live.body.state.counters.agentReplies).toBe(1);
+
+    expect(
+      (await api.call('post', `/v1/tickets/${number}/resolve`).send({ solution: 'Reinstalar driver' }))
+        .status,
+    ).toBe(200);
+    expect((await api.call('post', `/v1/tickets/${number}/confirm`).send({})).body.status).toBe('closed');
+    await eventually(
+      () => ticketRow(number),
+      (r) => r.status === 'closed',
+    );
+  });
+
+  it('answers 422 with every reason when intake refuses, and creates nothing', async () => {
+    const res = await api
+      .call('post', '/v1/tickets')
+      .send({ customerId: 'tiendas', draft: { ...draft, category: 'new_terminal' } });
+    expect(res.status).toBe(422);
+    expect((res.body as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toContain(
+      'routed_elsewhere',
+    );
+    const check = await api.call('post', '/v1/tickets/intake-check').send({ customerId: 'tiendas', draft });
+    expect(check.body).toMatchObject({ accepted: true, quota: { kind: 'plan' } });
+  });
+
+  it('lets the customer reply reopen an auto-closed ticket after time passes', async () => {
+    const created = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
+    const number = created.body.number as number;
+    await eventually(
+      () => ticketRow(number),
+      (r) => r.status === 'open',
+    );
+    await api.call('post', `/v1/tickets/${number}/request-info`).send({ body: '¿Qué modelo de impresora?' });
+    await env.env.sleep(10 * DAY);
+    await eventually(
+      () => ticketRow(number),
+      (r) => r.status === 'closed',
+    );
+    const reply = await api
+      .call('post', `/v1/tickets/${number}/customer-replies`)
+      .send({ body: 'Epson TM-T20' });
+    expect(reply.status).toBe(202);
+    expect(
+      (
+        await eventually(
+          () => ticketRow(number),
+          (r) => r.status === 'open',
+        )
+      ).status,
+    ).toBe('open');
+  });
+
+  it('refuses read-only keys and unknown tickets', async () => {
+    const readOnly = await api.keyFor('read-only');
+    expect((await api.call('post', '/v1/tickets/1/close', readOnly).send({ reason: 'x' })).status).toBe(403);
+    expect((await api.call('post', '/v1/tickets/999999/close').send({ reason: 'x' })).status).toBe(404);
+    const bad = await api.call('post', '/v1/tickets/1/priority').send({ priority: 'urgent' });
+    expect(bad.status).toBe(400);
+    expect(bad.body['invalid-params'][0].name).toBe('body.priority');
+  });
+});
