@@ -23,6 +23,8 @@ export interface EngineOptions {
   log: Logger;
   /** How long a poll waits for a task before answering empty (real time). */
   longPollMs: number;
+  /** History length from which workflow tasks suggest continue-as-new (server default 4096). */
+  suggestContinueAsNewAfterEvents: number;
   /** Virtual time at start (epoch ms); default: real now. */
   startTime?: number;
 }

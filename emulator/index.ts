@@ -22,6 +22,11 @@ export interface EmulatorOptions {
   longPollMs?: number;
   /** Virtual time at start, epoch ms (time skipping only moves forward from there). Default: real now. */
   startTime?: number;
+  /**
+   * History length from which workflow tasks set `continueAsNewSuggested` (the server's
+   * `limit.historyCount.suggestContinueAsNew`, default 4096). Lower it to test continue-as-new logic.
+   */
+  suggestContinueAsNewAfterEvents?: number;
 }
 
 /** A running emulator. */
@@ -69,6 +74,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       searchAttributes: options.searchAttributes ?? {},
       log: options.log ?? defaultLog,
       longPollMs: options.longPollMs ?? 20_000,
+      startTime: options.startTime,
+      suggestContinueAsNewAfterEvents: options.suggestContinueAsNewAfterEvents ?? 4096,
     });
     bootstrap = registerServices(server, engine);
     return { engine, bootstrap };

@@ -26,7 +26,6 @@ export function parseArgs(argv: string[]): EmulatorOptions {
     '--log-format',
     '--log-level',
     '--http-port',
-    '--dynamic-config-value',
     '--ui-ip',
     '--config',
     '--log-config',
@@ -67,6 +66,14 @@ export function parseArgs(argv: string[]): EmulatorOptions {
         if (Number.isNaN(startTime))
           throw new Error(`--start-time needs an ISO instant, got ${JSON.stringify(args[i])}`);
         options.startTime = startTime;
+        break;
+      }
+      case '--dynamic-config-value': {
+        // The one dynamic config key the emulator honours; others are accepted and ignored.
+        const [key, setting] = value().split('=');
+        if (key === 'limit.historyCount.suggestContinueAsNew' && Number(setting) > 0) {
+          options.suggestContinueAsNewAfterEvents = Number(setting);
+        }
         break;
       }
       case '--headless':

@@ -107,12 +107,14 @@ function persistScheduled(engine: Engine, run: Run, wft: WorkflowTask): void {
   wft.speculative = false;
 }
 
-function startedAttributes(run: Run, wft: WorkflowTask): Msg {
+function startedAttributes(engine: Engine, run: Run, wft: WorkflowTask): Msg {
   return {
     scheduledEventId: wft.scheduledEventId,
     identity: wft.identity,
     requestId: randomUUID(),
     historySizeBytes: historySizeBytes(run),
+    // Like the server's limit.historyCount.suggestContinueAsNew: workflowInfo().continueAsNewSuggested.
+    suggestContinueAsNew: run.history.length + 1 >= engine.options.suggestContinueAsNewAfterEvents,
   };
 }
 
@@ -124,7 +126,7 @@ function persistStarted(engine: Engine, run: Run, wft: WorkflowTask): void {
     run,
     wft.startedTime,
     'EVENT_TYPE_WORKFLOW_TASK_STARTED',
-    startedAttributes(run, wft),
+    startedAttributes(engine, run, wft),
   ).eventId;
 }
 
@@ -146,7 +148,7 @@ function dispatchWorkflowTask(
       run,
       now,
       'EVENT_TYPE_WORKFLOW_TASK_STARTED',
-      startedAttributes(run, wft),
+      startedAttributes(engine, run, wft),
     ).eventId;
     // A sticky task carries only the events after the last task the worker completed, as on the server;
     // a worker that no longer caches the run fetches the rest with GetWorkflowExecutionHistory.
@@ -169,7 +171,7 @@ function dispatchWorkflowTask(
         wft.startedEventId,
         now,
         'EVENT_TYPE_WORKFLOW_TASK_STARTED',
-        startedAttributes(run, wft),
+        startedAttributes(engine, run, wft),
       ),
     );
   }

@@ -25,6 +25,12 @@ export interface TestEnvOptions {
   searchAttributes?: Record<string, SearchAttributeType>;
   /** Namespace (default `default`; on a real server it must exist). */
   namespace?: string;
+  /**
+   * History length from which `workflowInfo().continueAsNewSuggested` turns true (the server's
+   * `limit.historyCount.suggestContinueAsNew`, default 4096), to test continue-as-new logic with short
+   * histories. Passed as a dynamic config flag; a real server at TEMPORAL_ADDRESS keeps its own setting.
+   */
+  suggestContinueAsNewAfterEvents?: number;
 }
 
 /** Options for {@link TestEnv.runWorker}. */
@@ -125,17 +131,24 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const namespace = options.namespace ?? 'default';
   const searchAttributes = options.searchAttributes ?? {};
   const address = process.env.TEMPORAL_ADDRESS;
+  const extraArgs = options.suggestContinueAsNewAfterEvents
+    ? [
+        '--dynamic-config-value',
+        `limit.historyCount.suggestContinueAsNew=${options.suggestContinueAsNewAfterEvents}`,
+      ]
+    : [];
   let env: TestWorkflowEnvironment;
   if (address) {
     env = await TestWorkflowEnvironment.createFromExistingServer({ address, namespace });
   } else if (options.timeSkipping ?? true) {
     env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: emulatorExecutable } },
+      server: { executable: { type: 'existing-path', path: emulatorExecutable }, extraArgs },
     });
   } else {
     env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: emulatorExecutable },
+        extraArgs,
         namespace,
         searchAttributes: Object.entries(searchAttributes).map(([name, type]) =>
           defineSearchAttributeKey(name, type),

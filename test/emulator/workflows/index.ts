@@ -2,6 +2,7 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 import {
   ApplicationFailure,
   CancellationScope,
+  allHandlersFinished,
   condition,
   continueAsNew,
   defineQuery,
@@ -284,4 +285,22 @@ export async function parentOfExisting(childId: string): Promise<string> {
   } catch (error) {
     return (error as Error).name;
   }
+}
+
+/** Sums `add` signals; continues as new whenever the server suggests it; returns the sum and run count on `finish`. */
+export async function rollover(total = 0, runs = 1): Promise<string> {
+  let sum = total;
+  let finished = false;
+  setHandler(addSignal, (n) => {
+    sum += n;
+  });
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  await condition(() => finished || workflowInfo().continueAsNewSuggested);
+  if (!finished) {
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof rollover>(sum, runs + 1);
+  }
+  return `sum=${sum} runs=${runs}`;
 }
