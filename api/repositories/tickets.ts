@@ -36,7 +36,11 @@ export async function listTickets(
   let query = db
     .selectFrom('tickets')
     .selectAll()
-    .select(sql<string | null>`next_due_at::text`.as('due_key'));
+    .select(
+      sql<string | null>`to_char(next_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
+        'due_key',
+      ),
+    );
   if (filters.only !== null)
     query = query.where('customer_id', 'in', filters.only.length > 0 ? filters.only : ['']);
   if (filters.status) query = query.where('status', 'in', filters.status);
@@ -54,22 +58,14 @@ export async function listTickets(
     query = query.where(sql<boolean>`(subject || ' ' || description) ilike ${`%${escapeLike(filters.q)}%`}`);
   }
   if (sort === 'due') {
+    // Next due instant with none last (as infinity), then number; matches the tickets_due_idx expression.
+    const dueKey = sql`coalesce(next_due_at, 'infinity'::timestamptz)`;
     if (after?.sort === 'due') {
-      query =
-        after.due === null
-          ? query.where('next_due_at', 'is', null).where('number', '>', after.number)
-          : query.where((eb) =>
-              eb.or([
-                eb(
-                  sql`(next_due_at, number)`,
-                  '>',
-                  sql`(${after.due}::timestamptz, ${after.number}::bigint)`,
-                ),
-                eb('next_due_at', 'is', null),
-              ]),
-            );
+      query = query.where(
+        sql<boolean>`(${dueKey}, number) > (coalesce(${after.due}::timestamptz, 'infinity'::timestamptz), ${after.number}::bigint)`,
+      );
     }
-    query = query.orderBy(sql`next_due_at asc nulls last`).orderBy('number', 'asc');
+    query = query.orderBy(dueKey).orderBy('number', 'asc');
   } else {
     if (after?.sort === '-number') query = query.where('number', '<', after.number);
     query = query.orderBy('number', 'desc');

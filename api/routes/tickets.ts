@@ -134,7 +134,15 @@ const ListQuery = z.object({
 });
 
 const PositionSchema = z.union([
-  z.object({ sort: z.literal('due'), due: z.string().max(64).nullable(), number: z.number().int() }),
+  z.object({
+    sort: z.literal('due'),
+    due: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+      .refine((s) => !Number.isNaN(Date.parse(s)))
+      .nullable(),
+    number: z.number().int(),
+  }),
   z.object({ sort: z.literal('-number'), number: z.number().int() }),
 ]);
 

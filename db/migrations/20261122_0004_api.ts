@@ -67,12 +67,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index tickets_text_trgm_idx on tickets using gin ((subject || ' ' || description) gin_trgm_ops)`.execute(
     db,
   );
-  await db.schema.createIndex('tickets_due_idx').on('tickets').columns(['next_due_at', 'number']).execute();
-  await db.schema
-    .createIndex('tickets_priority_due_idx')
-    .on('tickets')
-    .columns(['priority', 'next_due_at', 'number'])
-    .execute();
+  // The list's `due` order is next due instant with none last, then number: one expression keeps
+  // keyset pages a single index range scan however deep the page.
+  await sql`create index tickets_due_idx on tickets ((coalesce(next_due_at, 'infinity'::timestamptz)), number)`.execute(
+    db,
+  );
+  await sql`create index tickets_priority_due_idx on tickets (priority, (coalesce(next_due_at, 'infinity'::timestamptz)), number)`.execute(
+    db,
+  );
   await db.schema.createIndex('tickets_created_idx').on('tickets').columns(['created_at']).execute();
 }
 

@@ -398,6 +398,17 @@ describe('tickets, timeline and reports', () => {
       } while (cursor !== null);
       expect(seen).toEqual(sort === 'due' ? [1, 3, 4, 0, 2] : [4, 3, 2, 1, 0]);
     }
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [
+      forged({ sort: 'due', due: 'garbage', number: 1 }),
+      forged({ sort: 'due', due: '2026-13-45T99:99:99.000000Z', number: 1 }),
+      forged({ sort: 'due', due: null, number: 'x' }),
+      forged([1, 2]),
+      'not base64 at all!',
+    ]) {
+      const res = await api.call('get', `/v1/tickets?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status, cursor).toBe(400);
+    }
     const first = await api.call('get', '/v1/tickets?limit=1');
     const wrongSort = await api.call('get', `/v1/tickets?sort=-number&cursor=${first.body.nextCursor}`);
     expect(wrongSort.status).toBe(400);
