@@ -149,7 +149,7 @@ export function canSeeCustomer(auth: Principal, customerId: string): boolean {
 export function assertCustomerVisible(
   auth: Principal,
   customerId: string,
-  what: { es: string; en: string },
+  what: { es: string; en: string } = { es: 'el cliente', en: 'Customer' },
 ): void {
   if (!canSeeCustomer(auth, customerId)) throw notFound(what);
 }
