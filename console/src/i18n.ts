@@ -91,6 +91,8 @@ const texts = {
   description: ['Descripción', 'Description'],
   counted: ['Contado', 'Counted'],
   target: ['Objetivo', 'Target'],
+  leftBusiness: ['Restante (tiempo del reloj)', 'Left (clock time)'],
+  detail: ['Detalle', 'Detail'],
   due: ['Vence', 'Due'],
   met: ['Cumplido', 'Met'],
   running: ['En marcha', 'Running'],

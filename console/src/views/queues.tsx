@@ -1,6 +1,6 @@
 /** Queues: the lists staff work from, with live countdowns to the next due instant. */
-import { useRef, useState } from 'preact/hooks';
-import { get, instant, type Page, type TicketSummary } from '../api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get, instant, type Customer, type Page, type TicketSummary } from '../api';
 import { t, tv, type TextKey } from '../i18n';
 import { countdown, formatInstant, riskOf } from '../format';
 import { useNow, usePolling } from '../hooks';
@@ -45,6 +45,12 @@ export function QueuesView({ queue }: { queue: string }) {
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const loaded = useRef(PAGE);
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    void get<Page<Customer>>('/v1/customers', { limit: 200 })
+      .then((p) => setNames(Object.fromEntries(p.items.map((c) => [c.id, c.name]))))
+      .catch(() => undefined);
+  }, []);
   const now = useNow();
 
   const query = (): Query => {
@@ -176,7 +182,7 @@ export function QueuesView({ queue }: { queue: string }) {
                     <td>
                       <a href={`#/tickets/${row.number}`}>#{row.number}</a>
                     </td>
-                    <td>{row.customerId}</td>
+                    <td>{names[row.customerId] ?? row.customerId}</td>
                     <td class="subject">{row.subject}</td>
                     <td>
                       <span class={`pill pr-${row.priority}`}>{tv('pr_', row.priority)}</span>
@@ -186,7 +192,7 @@ export function QueuesView({ queue }: { queue: string }) {
                     <td>{row.assignee ?? t('none')}</td>
                     <td>
                       <span class={`countdown risk-${risk}`} title={formatInstant(due)} data-risk={risk}>
-                        {countdown(due, now)}
+                        {row.breached && (due === null || due > now) ? t('breached') : countdown(due, now)}
                       </span>
                     </td>
                   </tr>

@@ -62,7 +62,7 @@ const ACTIONS: ActionDef[] = [
     key: 'i',
     field: 'body',
     fieldLabel: 'message',
-    call: (n, v) => [`/v1/tickets/${n}/request-info`, { body: v }],
+    call: (n, v) => [`/v1/tickets/${n}/request-info`, { body: v, agent: agentName() }],
   },
   {
     id: 'resolve',
@@ -70,7 +70,7 @@ const ACTIONS: ActionDef[] = [
     key: 's',
     field: 'solution',
     fieldLabel: 'solution',
-    call: (n, v) => [`/v1/tickets/${n}/resolve`, { solution: v }],
+    call: (n, v) => [`/v1/tickets/${n}/resolve`, { solution: v, agent: agentName() }],
   },
   {
     id: 'escalate',
@@ -206,6 +206,7 @@ export function TicketView({ number }: { number: number }) {
       setSkew(serverNow === null ? 0 : serverNow - Date.now());
       setLiveError(false);
     } catch {
+      setLive(null);
       setLiveError(true);
     }
   };
@@ -406,7 +407,9 @@ export function TicketView({ number }: { number: number }) {
       <div class="ticket-grid">
         <section aria-labelledby="conv-title">
           <h2 id="conv-title">{t('conversation')}</h2>
-          <p class="description">{ticket.description}</p>
+          {!events.some((e) => e.type === 'created' && text(e.data.body) !== '') && (
+            <p class="description">{ticket.description}</p>
+          )}
           <ol class="conversation">
             {conversation.map((e) => {
               const body = text(e.data.body) || text(e.data.solution) || text(e.data.description);
@@ -464,6 +467,12 @@ export function TicketView({ number }: { number: number }) {
                     <dd>{formatDuration(c.countedMs)}</dd>
                     <dt>{t('target')}</dt>
                     <dd>{formatDuration(c.targetMs)}</dd>
+                    {metAt === null && (
+                      <>
+                        <dt>{t('leftBusiness')}</dt>
+                        <dd>{formatDuration(Math.max(0, c.targetMs - c.countedMs))}</dd>
+                      </>
+                    )}
                     <dt>{metAt !== null ? t('met') : t('due')}</dt>
                     <dd>
                       {formatInstant(metAt ?? dueAt)}
@@ -494,7 +503,7 @@ export function TicketView({ number }: { number: number }) {
                   {t('customerZone')} <span class="muted">({zone ?? t('none')})</span>
                 </th>
                 <th scope="col">{t('type')}</th>
-                <th scope="col">{t('actions')}</th>
+                <th scope="col">{t('detail')}</th>
               </tr>
             </thead>
             <tbody>

@@ -1,0 +1,325 @@
+/**
+ * The staff console end to end: a real headless Chromium (Debian's /usr/bin/chromium driven by
+ * playwright-core) against the app wired like `npm start` (embedded Postgres, the Temporal emulator
+ * with time skipping, a worker, the API serving the built console). One browser, one app, one flow:
+ * phone intake, queue countdown, request info, skipped time (reminder and auto-close), a customer
+ * reply through the API that reopens the ticket, resolve, confirm. Screenshots go to
+ * test-results/console/ (and are copied to docs/screenshots/ when CONSOLE_SCREENSHOTS=docs).
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { createActivities } from '../../activities/index';
+import { seedPresetPolicies } from '../../activities/policies';
+import { createApp } from '../../api/app';
+import { createApiKey } from '../../api/auth';
+import { ticketActionRoutes } from '../../api/routes/ticket-actions';
+import { ensureConsoleBuilt } from '../../console/build';
+import { workflowsPath } from '../../worker/worker';
+import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import { createTestDatabase } from '../support/database';
+import { createTestEnv, type TestEnv } from '../support/temporal-env';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const DAY = 86_400_000;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = path.join(root, 'test-results/console');
+const docsShots = path.join(root, 'docs/screenshots');
+
+/** The w32 preset with the phone line always open and one reminder before the info-wait closes the ticket. */
+function e2ePolicy(): object {
+  const doc = parseYaml(readFileSync(path.join(root, 'policies/w32.yaml'), 'utf8')) as {
+    id: string;
+    name: string;
+    channels: { phone: { openDuring?: string } };
+    infoWait: unknown;
+  };
+  doc.id = 'w32-console';
+  doc.name = 'Multimarca W32 — consola (e2e)';
+  delete doc.channels.phone.openDuring;
+  doc.infoWait = {
+    pausesSla: true,
+    contactAttempts: { count: 1, every: { businessDays: 1 } },
+    expireAfter: { businessDays: 3 },
+    onExpiry: 'close',
+    reopenOnReply: true,
+  };
+  return doc;
+}
+
+describe('staff console in Chromium', () => {
+  let env: TestEnv;
+  let destroyDb: () => Promise<void>;
+  let stopWorker: (() => Promise<void>) | undefined;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let base: string;
+  let adminKey: string;
+  const taskQueue = 'console-e2e';
+
+  const api = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${adminKey}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': crypto.randomUUID(),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  };
+
+  const shoot = async (name: string) => {
+    const file = path.join(shots, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: false });
+    if (process.env.CONSOLE_SCREENSHOTS === 'docs') copyFileSync(file, path.join(docsShots, `${name}.png`));
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: the console end-to-end tests need Debian's chromium package ` +
+          '(apt-get install -y --no-install-recommends chromium; .ci/run installs it).',
+      );
+    }
+    mkdirSync(shots, { recursive: true });
+    if (process.env.CONSOLE_SCREENSHOTS === 'docs') mkdirSync(docsShots, { recursive: true });
+    await ensureConsoleBuilt();
+
+    env = await createTestEnv({
+      timeSkipping: true,
+      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    });
+    const database = await createTestDatabase();
+    destroyDb = () => database.destroy();
+    const db = database.db;
+    await seedPresetPolicies(db);
+    adminKey = (await createApiKey(db, { name: 'console e2e', role: 'admin' })).key;
+    const app = createApp({
+      logger: pino({ level: 'silent' }),
+      readiness: {},
+      db,
+      temporal: { client: env.client, taskQueue },
+      routes: ticketActionRoutes(),
+    });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const worker = await env.startWorker({ taskQueue, workflowsPath, activities: createActivities({ db }) });
+    stopWorker = () => worker.stop();
+
+    // Customers, contracts and the policy come in through the public API, as an operator would add them.
+    await api('POST', '/v1/policies', e2ePolicy());
+    await api('POST', '/v1/customers', {
+      id: 'talleres',
+      name: 'Talleres Reyes',
+      country: 'MX',
+      locale: 'es',
+    });
+    const now = await env.env.currentTimeMs();
+    await api('POST', '/v1/contracts', {
+      id: 'talleres-2026',
+      customerId: 'talleres',
+      policyId: 'w32-console',
+      policyVersion: 1,
+      plan: 'standard',
+      period: 'yearly',
+      startsAt: new Date(now - 5 * DAY).toISOString(),
+      endsAt: new Date(now + 360 * DAY).toISOString(),
+      requesters: [
+        { name: 'Ana Ruiz', email: 'ana@talleres.mx' },
+        { name: 'Luis Pérez', email: 'luis@talleres.mx' },
+      ],
+    });
+    // A few tickets already in the queue (created through the API, as a portal or integration would).
+    for (const [priority, subject] of [
+      ['critical', 'El DMS no arranca en la sucursal norte'],
+      ['medium', 'Reporte de inventario con totales duplicados'],
+      ['low', 'Cambiar el logotipo en las órdenes de servicio'],
+    ] as const) {
+      await api('POST', '/v1/tickets', {
+        customerId: 'talleres',
+        draft: {
+          channel: 'phone',
+          type: 'incident',
+          category: 'dms',
+          priority,
+          requesterName: 'Luis Pérez',
+          requesterEmail: 'luis@talleres.mx',
+          company: 'Talleres Reyes',
+          subject,
+          description: subject,
+        },
+        createdBy: 'eva',
+      });
+    }
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS.filter((f) => f !== '--headless'),
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      locale: 'es-ES',
+      timezoneId: 'Europe/Madrid',
+    });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    }
+    await stopWorker?.();
+    await env?.teardown();
+    await destroyDb?.();
+  });
+
+  const status = () => page.getByTestId('ticket-status');
+
+  it('serves the console at / with a content security policy and its config', async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await res.text()).toContain('<div id="app">');
+    expect(await (await fetch(`${base}/console/config.json`)).json()).toEqual({
+      temporalUiUrl: null,
+      namespace: 'default',
+    });
+  });
+
+  it('phone intake, queue countdown, request info, reminder and auto-close, reopen, resolve, confirm', async () => {
+    // Sign in once: the key stays in localStorage.
+    await page.goto(base);
+    await page.getByLabel('Clave de API').fill(adminKey);
+    await page.getByLabel('Tu nombre de agente').fill('eva');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('heading', { name: 'Colas' }).waitFor();
+
+    // Phone intake: the entitlement and quota answer before submitting.
+    await page.getByRole('link', { name: 'Alta telefónica' }).click();
+    await page.getByLabel('Elige un cliente').selectOption('talleres');
+    await page.getByLabel('Nombre de quien llama').fill('Ana Ruiz');
+    await page.getByLabel('Correo de quien llama').fill('ana@talleres.mx');
+    await page.getByLabel('Empresa').fill('Talleres Reyes');
+    await page.getByLabel('Teléfono de contacto').fill('+52 55 1234 5678');
+    await page.getByLabel('Tipo').selectOption('incident');
+    await page.getByLabel('Categoría').selectOption('dms');
+    await page.getByLabel('Prioridad').selectOption('high');
+    await page.getByLabel('Asunto').fill('No se generan las facturas del taller');
+    await page
+      .getByLabel('Descripción')
+      .fill('Desde la actualización de ayer el módulo de facturación no timbra.');
+    await page.getByRole('button', { name: 'Comprobar derecho y cuota' }).click();
+    await expect.poll(() => page.getByTestId('intake-answer').textContent()).toContain('Se puede registrar');
+    await shoot('intake');
+    await page.getByRole('button', { name: 'Crear ticket' }).click();
+    const created = page.getByTestId('intake-created');
+    await created.waitFor();
+    const number = Number(((await created.textContent()) ?? '').match(/#(\d+)/)?.[1]);
+    expect(number).toBeGreaterThan(0);
+
+    // The queue shows it with a countdown to the first-response due instant, coloured by risk.
+    await page.goto(`${base}/#/queues/all`);
+    const row = page.locator(`tr[data-ticket="${number}"]`);
+    await row.waitFor();
+    await expect.poll(() => row.locator('.countdown').textContent(), { timeout: 20_000 }).toMatch(/\d+[hm]/);
+    expect(await row.locator('.countdown').getAttribute('data-risk')).toMatch(/^(critical|warning|ok)$/);
+    expect(await row.textContent()).toContain('No se generan las facturas del taller');
+    await shoot('queue');
+
+    // Ticket view: clocks explained; a refused action shows the rule and the reason inline.
+    await row.getByRole('link').click();
+    await page.locator('li.clock[data-metric="firstResponse"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Confirmar solución' }).click();
+    await page.locator('form.action-form button[type=submit]').click();
+    const refusal = page.getByTestId('refusal');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/Regla/);
+    await shoot('ticket-refusal');
+
+    // Request info with the keyboard shortcut `i`.
+    await page.getByRole('button', { name: 'Cancelar' }).click();
+    await page.locator('body').press('i');
+    await page.getByLabel('Mensaje').fill('¿Qué versión del timbrador tiene instalada?');
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Esperando al cliente');
+
+    // Skip workflow time: one reminder, then the info-wait expires and closes the ticket.
+    await env.env.sleep(10 * DAY);
+    await expect.poll(() => status().textContent(), { timeout: 30_000 }).toBe('Cerrado');
+    await page.locator('tr[data-event="info_reminder"]').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-event="auto_closed"]').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-event="auto_closed"]').scrollIntoViewIfNeeded();
+    await shoot('timeline-auto-closed');
+
+    // The customer answers through the API: the ticket reopens.
+    await api('POST', `/v1/tickets/${number}/customer-replies`, { body: 'Versión 4.2 del timbrador.' });
+    await expect.poll(() => status().textContent(), { timeout: 30_000 }).toBe('Abierto');
+    await page.locator('tr[data-event="reopened"]').waitFor({ timeout: 20_000 });
+
+    // Resolve with `s`, then the solution is confirmed.
+    await page.locator('h1').click();
+    await page.locator('body').press('s');
+    await page.getByLabel('Solución').fill('Actualizamos el certificado del timbrador; ya factura.');
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Resuelto');
+    await page.getByRole('button', { name: 'Confirmar solución' }).click();
+    await page.locator('form.action-form button[type=submit]').click();
+    await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Cerrado');
+    await page.locator('h1').scrollIntoViewIfNeeded();
+    await shoot('ticket');
+  });
+
+  it('customers, policies with an SLA preview, the compliance chart, English and the help', async () => {
+    await page.goto(`${base}/#/customers/talleres`);
+    await page.locator('[data-contract="talleres-2026"]').waitFor();
+    expect(await page.getByTestId('quota-used').textContent()).toMatch(/ilimitada/);
+    await shoot('customers');
+
+    await page.goto(`${base}/#/policies/w32-console`);
+    await page.getByRole('button', { name: 'Calcular' }).click();
+    await page.getByTestId('sla-preview').waitFor();
+    expect(await page.getByTestId('sla-preview').textContent()).toContain('America/Mexico_City');
+    await shoot('policies');
+
+    await page.goto(`${base}/#/reports`);
+    await page.locator('svg.chart').waitFor();
+    await shoot('report');
+
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('heading', { name: 'SLA compliance report' }).waitFor();
+    await page.locator('body').press('?');
+    await page.getByRole('heading', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 820, height: 1100 });
+    await page.goto(`${base}/#/queues/all`);
+    await page.getByRole('heading', { name: 'Queues' }).waitFor();
+    await page.locator('tr[data-ticket]').first().waitFor();
+    await shoot('queue-tablet-en');
+  });
+});
