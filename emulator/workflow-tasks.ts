@@ -338,7 +338,8 @@ export function respondWorkflowTaskCompleted(engine: Engine, req: Msg): Msg {
       { cause: invalid.cause, failure: { message: invalid.message }, identity: req.identity },
       wft.attempt + 1,
     );
-    return {};
+    // Like the server: the task is failed in history and the worker is told, so it drops its cached state.
+    throw invalidArgument(invalid.message);
   }
   clearTimeout(wft.timeout);
   engine.stats.workflowTasksCompleted++;
@@ -352,7 +353,10 @@ export function respondWorkflowTaskCompleted(engine: Engine, req: Msg): Msg {
   if (closing && (run.buffered.length > 0 || undelivered)) {
     // A signal (or update) arrived while the worker was completing: refuse the completion, keep the event.
     failTask(engine, run, wft, { cause: 'WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND', identity }, 1);
-    return {};
+    // The worker is told, as by the server, so it evicts the run and replays it with the new event.
+    throw invalidArgument(
+      'UnhandledCommand: new events arrived while the workflow task was completing the workflow',
+    );
   }
   const onlyRejections = messages.every((m) =>
     str((m.body as { type_url?: string } | undefined)?.type_url ?? '').endsWith('update.v1.Rejection'),

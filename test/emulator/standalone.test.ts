@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, describe, expect, test } from 'vitest';
 import { startEmulator } from '../../emulator';
-import { emulatorExecutable, workflowBundle } from '../support/temporal-env';
-import { createActivities } from './activities';
-import { uniqueId, workflowsPath } from './helpers';
+import { emulatorExecutable } from '../support/temporal-env';
+import { uniqueId } from './helpers';
 import * as wf from './workflows';
 
 function freePort(): Promise<number> {
@@ -45,25 +44,17 @@ describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))('running the emulator', (
     try {
       expect(emulator.address).toBe(`127.0.0.1:${emulator.port}`);
       expect(emulator.inMemory).toBe(true);
-      const connection = await Connection.connect({ address: emulator.address });
       const nativeConnection = await NativeConnection.connect({ address: emulator.address });
+      const connection = await Connection.connect({ address: emulator.address });
       const client = new Client({ connection, namespace: 'orquesta' });
-      const taskQueue = uniqueId('inproc');
-      const worker = await Worker.create({
-        connection: nativeConnection,
-        namespace: 'orquesta',
-        taskQueue,
-        workflowBundle: await workflowBundle(workflowsPath),
-        activities: createActivities(),
+      const handle = await client.workflow.start(wf.counter, {
+        taskQueue: 'in-process',
+        workflowId: uniqueId('inproc'),
+        args: [0],
       });
-      const result = await worker.runUntil(
-        client.workflow.execute(wf.greet, {
-          taskQueue,
-          workflowId: uniqueId('inproc'),
-          args: ['in-process'],
-        }),
-      );
-      expect(result).toBe('hello in-process');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      await handle.terminate();
+      expect(emulator.engine.namespaces.get('orquesta')?.runs.size).toBe(1);
       await connection.close();
       await nativeConnection.close();
     } finally {
