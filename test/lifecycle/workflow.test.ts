@@ -11,7 +11,8 @@ import {
   ticketWorkflowId,
 } from '../../workflows/ticket/messages';
 import { createTestDatabase } from '../support/database';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { createTestEnv, workflowBundle, type TestEnv } from '../support/temporal-env';
+import { Worker } from '@temporalio/worker';
 import { eventually, seedCustomer } from './fixtures';
 
 const DAY = 86_400_000;
@@ -155,5 +156,26 @@ describe.each([
     const { state } = await handle.query(ticketStateQuery);
     expect(state.status).toBe('open');
     await handle.executeUpdate(commandUpdates.close, { args: [{ by: 'luis', reason: 'test' }] });
+  });
+
+  it('replays every ticket history it produced without a nondeterminism error', async () => {
+    const histories = [];
+    for await (const execution of env.client.workflow.list({ query: "WorkflowType = 'ticketWorkflow'" })) {
+      const history = await env.client.workflow
+        .getHandle(execution.workflowId, execution.runId)
+        .fetchHistory();
+      histories.push({ workflowId: execution.workflowId, history });
+    }
+    expect(histories.length).toBeGreaterThanOrEqual(2);
+    const results = Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(workflowsPath) },
+      histories,
+    );
+    let replayed = 0;
+    for await (const result of results) {
+      expect(result.error, result.workflowId).toBeUndefined();
+      replayed++;
+    }
+    expect(replayed).toBe(histories.length);
   });
 });
