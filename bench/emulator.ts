@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const workflows = flag('workflows', 1000);
   const signals = flag('signals', 3);
   const timerMs = flag('timer-ms', 1000);
-  const concurrency = flag('concurrency', 200);
+  const concurrency = flag('concurrency', 50);
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   const port = await freePort();
