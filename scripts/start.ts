@@ -13,6 +13,7 @@ import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
 import { ticketActionRoutes } from '../api/routes/ticket-actions';
+import { loadDemo } from './demo';
 import { integrationEventSignal, ticketWorkflowId } from '../workflows/ticket/messages';
 import { postgresCheck } from '../api/health';
 import type { Kysely } from 'kysely';
@@ -120,6 +121,14 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         }),
     );
     logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
+    if (config.ORQUESTA_DEMO && config.ORQUESTA_ROLE === 'all') {
+      const opened = await loadDemo(db, { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger);
+      if (opened > 0)
+        logger.info(
+          { tickets: opened },
+          'loaded the demo customers and tickets (ORQUESTA_DEMO=false to skip)',
+        );
+    }
   }
 }
 
