@@ -140,6 +140,14 @@ const texts = {
   accepted: ['Se puede registrar', 'Can be created'],
   notAccepted: ['No se puede registrar', 'Cannot be created'],
   quota: ['Cuota', 'Quota'],
+  quotaExempt: ['Categoría exenta: no consume cuota', 'Exempt category: consumes no quota'],
+  quotaUnlimited: [
+    'Plan sin límite de tickets: no consume cuota',
+    'Plan without a ticket limit: consumes no quota',
+  ],
+  quotaPlan: ['Consume un ticket del plan', 'Uses one ticket of plan'],
+  quotaPack: ['Consume un ticket del paquete', 'Uses one ticket of pack'],
+  leftAfter: ['quedan después', 'left after'],
   created: ['Ticket creado', 'Ticket created'],
   open: ['Abrir', 'Open'],
   // customers
@@ -158,6 +166,8 @@ const texts = {
   // policies
   versions: ['Versiones', 'Versions'],
   active: ['Activa', 'Active'],
+  activate: ['Activar', 'Activate'],
+  name: ['Nombre', 'Name'],
   version: ['Versión', 'Version'],
   createdAt: ['Creada', 'Created'],
   preview: ['Vista previa del SLA', 'SLA preview'],

@@ -6,7 +6,8 @@
  * reply through the API that reopens the ticket, resolve, confirm. Screenshots go to
  * test-results/console/ (and are copied to docs/screenshots/ when CONSOLE_SCREENSHOTS=docs).
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { createActivities } from '../../activities/index';
 import { seedPresetPolicies } from '../../activities/policies';
 import { createApp } from '../../api/app';
 import { createApiKey } from '../../api/auth';
+import { ensureDevAdminKey } from '../../api/dev-admin-key';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { ensureConsoleBuilt } from '../../console/build';
 import { workflowsPath } from '../../worker/worker';
@@ -41,6 +43,16 @@ const DAY = 86_400_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(root, 'test-results/console');
 const docsShots = path.join(root, 'docs/screenshots');
+/** The screenshots the README shows (`CONSOLE_SCREENSHOTS=docs npx vitest run test/console` refreshes them). */
+const DOCS_SHOTS = new Set([
+  'queue',
+  'intake',
+  'ticket-refusal',
+  'timeline-auto-closed',
+  'policies',
+  'report',
+  'queue-tablet-en',
+]);
 
 /** The w32 preset with the phone line always open and one reminder before the info-wait closes the ticket. */
 function e2ePolicy(): object {
@@ -72,6 +84,7 @@ describe('staff console in Chromium', () => {
   let page: Page;
   let base: string;
   let adminKey: string;
+  let db0: Parameters<typeof ensureDevAdminKey>[0];
   const taskQueue = 'console-e2e';
 
   const api = async (method: string, url: string, body?: unknown) => {
@@ -92,7 +105,9 @@ describe('staff console in Chromium', () => {
   const shoot = async (name: string) => {
     const file = path.join(shots, `${name}.png`);
     await page.screenshot({ path: file, fullPage: false });
-    if (process.env.CONSOLE_SCREENSHOTS === 'docs') copyFileSync(file, path.join(docsShots, `${name}.png`));
+    if (process.env.CONSOLE_SCREENSHOTS === 'docs' && DOCS_SHOTS.has(name)) {
+      copyFileSync(file, path.join(docsShots, `${name}.png`));
+    }
   };
 
   beforeAll(async () => {
@@ -115,6 +130,7 @@ describe('staff console in Chromium', () => {
     const db = database.db;
     await seedPresetPolicies(db);
     adminKey = (await createApiKey(db, { name: 'console e2e', role: 'admin' })).key;
+    db0 = db;
     const app = createApp({
       logger: pino({ level: 'silent' }),
       readiness: {},
@@ -212,6 +228,25 @@ describe('staff console in Chromium', () => {
     });
   });
 
+  it('keeps one development admin key in the data folder and replaces it when revoked', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-devkey-'));
+    try {
+      const first = await ensureDevAdminKey(db0, { dataDir });
+      expect(await ensureDevAdminKey(db0, { dataDir })).toBe(first);
+      expect(
+        (await fetch(`${base}/v1/tickets?limit=1`, { headers: { Authorization: `Bearer ${first}` } })).status,
+      ).toBe(200);
+      await db0
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date() })
+        .where('name', '=', 'development console (npm start)')
+        .execute();
+      expect(await ensureDevAdminKey(db0, { dataDir })).not.toBe(first);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('phone intake, queue countdown, request info, reminder and auto-close, reopen, resolve, confirm', async () => {
     // Sign in once: the key stays in localStorage.
     await page.goto(base);
@@ -236,6 +271,8 @@ describe('staff console in Chromium', () => {
       .fill('Desde la actualización de ayer el módulo de facturación no timbra.');
     await page.getByRole('button', { name: 'Comprobar derecho y cuota' }).click();
     await expect.poll(() => page.getByTestId('intake-answer').textContent()).toContain('Se puede registrar');
+    expect(await page.getByTestId('intake-answer').textContent()).toContain('no consume cuota');
+    await page.getByTestId('intake-answer').scrollIntoViewIfNeeded();
     await shoot('intake');
     await page.getByRole('button', { name: 'Crear ticket' }).click();
     const created = page.getByTestId('intake-created');

@@ -12,6 +12,7 @@ import {
 } from '../api';
 import { lang, t, tv } from '../i18n';
 import { agentName } from '../session';
+import { formatInstant } from '../format';
 
 interface Named {
   id: string;
@@ -23,17 +24,30 @@ function nameOf(x: Named): string {
   return x.name?.[lang()] ?? x.id;
 }
 
-/** The quota part of the intake answer, as one line. */
+/** The quota the ticket would consume (the intake answer's `quota`), as one line. */
 function quotaText(quota: unknown): string {
   if (!quota || typeof quota !== 'object') return '';
-  const q = quota as Record<string, unknown>;
-  const show = (v: unknown) =>
-    v === null ? t('unlimited') : typeof v === 'number' ? String(v) : JSON.stringify(v);
-  const parts: string[] = [];
-  if ('used' in q) parts.push(`${t('quotaUsed')}: ${show(q.used)}`);
-  if ('limit' in q || 'quota' in q) parts.push(`${t('quota')}: ${show(q.limit ?? q.quota)}`);
-  if ('remaining' in q) parts.push(`${t('quotaLeft')}: ${show(q.remaining)}`);
-  return parts.length > 0 ? parts.join(' · ') : JSON.stringify(quota);
+  const q = quota as {
+    kind?: string;
+    planId?: string;
+    packId?: string;
+    remainingAfter?: number;
+    expiresAt?: number;
+  };
+  const expires = typeof q.expiresAt === 'number' ? ` · ${t('expires')} ${formatInstant(q.expiresAt)}` : '';
+  const left = typeof q.remainingAfter === 'number' ? ` · ${t('leftAfter')}: ${q.remainingAfter}` : '';
+  switch (q.kind) {
+    case 'exempt':
+      return t('quotaExempt');
+    case 'unlimited':
+      return t('quotaUnlimited');
+    case 'plan':
+      return `${t('quotaPlan')} ${q.planId ?? ''}${left}${expires}`;
+    case 'pack':
+      return `${t('quotaPack')} ${q.packId ?? ''}${left}${expires}`;
+    default:
+      return JSON.stringify(quota);
+  }
 }
 
 export function IntakeView() {

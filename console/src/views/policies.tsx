@@ -63,15 +63,26 @@ function PolicyDetail({ id }: { id: string }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    void get<{ items: PolicyVersion[] }>(`/v1/policies/${id}/versions`)
+  const loadVersions = (select: boolean) =>
+    get<{ items: PolicyVersion[] }>(`/v1/policies/${id}/versions`)
       .then((r) => {
         setVersions(r.items);
-        const active = r.items.find((v) => v.active) ?? r.items.at(-1);
-        setVersion(active?.version ?? null);
+        if (select) setVersion((r.items.find((v) => v.active) ?? r.items.at(-1))?.version ?? null);
       })
       .catch((err: Error) => setError(err.message));
+  useEffect(() => {
+    void loadVersions(true);
   }, [id]);
+
+  const activate = async (v: number) => {
+    setError(null);
+    try {
+      await post(`/v1/policies/${id}/versions/${v}/activate`);
+      await loadVersions(false);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
 
   useEffect(() => {
     if (version === null) return;
@@ -111,7 +122,7 @@ function PolicyDetail({ id }: { id: string }) {
         <thead>
           <tr>
             <th scope="col">{t('version')}</th>
-            <th scope="col">{t('appName')}</th>
+            <th scope="col">{t('name')}</th>
             <th scope="col">{t('active')}</th>
             <th scope="col">{t('createdAt')}</th>
           </tr>
@@ -130,7 +141,15 @@ function PolicyDetail({ id }: { id: string }) {
                 </button>
               </td>
               <td>{v.name}</td>
-              <td>{v.active ? <strong>{t('active')}</strong> : ''}</td>
+              <td>
+                {v.active ? (
+                  <strong>{t('active')}</strong>
+                ) : (
+                  <button type="button" onClick={() => void activate(v.version)}>
+                    {t('activate')}
+                  </button>
+                )}
+              </td>
               <td>{formatInstant(Date.parse(v.createdAt))}</td>
             </tr>
           ))}

@@ -75,7 +75,12 @@ export function ReportsView() {
   useEffect(() => {
     void get<{ rows: Row[] }>('/v1/reports/sla-compliance', { groupBy })
       .then((r) => {
-        setRows(r.rows);
+        const order = ['critical', 'high', 'medium', 'low'];
+        setRows(
+          groupBy === 'priority'
+            ? [...r.rows].sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key))
+            : r.rows,
+        );
         setError(null);
       })
       .catch((err: Error) => setError(err.message));
@@ -83,7 +88,7 @@ export function ReportsView() {
   return (
     <section aria-labelledby="report-title">
       <h1 id="report-title">{t('report')}</h1>
-      <div class="field">
+      <div class="field narrow">
         <label for="group-by">{t('groupBy')}</label>
         <select
           id="group-by"

@@ -407,9 +407,9 @@ export function TicketView({ number }: { number: number }) {
       <div class="ticket-grid">
         <section aria-labelledby="conv-title">
           <h2 id="conv-title">{t('conversation')}</h2>
-          {!events.some((e) => e.type === 'created' && text(e.data.body) !== '') && (
-            <p class="description">{ticket.description}</p>
-          )}
+          {!events.some(
+            (e) => e.type === 'created' && (text(e.data.body) || text(e.data.description)) !== '',
+          ) && <p class="description">{ticket.description}</p>}
           <ol class="conversation">
             {conversation.map((e) => {
               const body = text(e.data.body) || text(e.data.solution) || text(e.data.description);
