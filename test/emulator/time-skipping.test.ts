@@ -42,6 +42,15 @@ describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))(
       expect((await env.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(30 * day);
     });
 
+    test('concurrent result() calls each skip to their own timers', async () => {
+      const [a, b] = await Promise.all([
+        env.client.workflow.execute(wf.sleeper, { taskQueue, workflowId: uniqueId('a'), args: [2 * day] }),
+        env.client.workflow.execute(wf.sleeper, { taskQueue, workflowId: uniqueId('b'), args: [5 * day] }),
+      ]);
+      expect(a).toBeGreaterThanOrEqual(2 * day);
+      expect(b).toBeGreaterThanOrEqual(5 * day);
+    });
+
     test('time does not skip while locked: a signal sent before result() beats a one-hour timer', async () => {
       const handle = await env.client.workflow.start(wf.deadline, {
         taskQueue,
