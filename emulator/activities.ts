@@ -110,8 +110,15 @@ function enqueue(engine: Engine, activity: Activity): void {
   activity.seq = engine.nextSeq();
   activity.attemptScheduledTime = engine.now();
   const seq = activity.seq;
-  engine.activityQueues.offer(activity.run.ns.name, activity.taskQueue, (identity) =>
-    dispatch(engine, activity, seq, identity),
+  engine.activityQueues.offer(
+    activity.run.ns.name,
+    activity.taskQueue,
+    (identity) => dispatch(engine, activity, seq, identity),
+    () =>
+      !isRunning(activity.run) ||
+      activity.run.activities.get(activity.scheduledEventId) !== activity ||
+      activity.state !== 'queued' ||
+      activity.seq !== seq,
   );
   if (
     activity.scheduleToStartMs > 0 &&

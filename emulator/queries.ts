@@ -35,20 +35,25 @@ export function dispatchQueries(engine: Engine, run: Run): void {
   for (const q of run.queries) {
     if (q.dispatched) continue;
     q.dispatched = true;
-    engine.workflowQueues.offer(run.ns.name, run.taskQueue, () => {
-      if (!run.queries.includes(q)) return undefined;
-      return {
-        taskToken: engine.token({ k: 'query', ns: run.ns.name, rid: run.runId, qid: q.id }),
-        workflowExecution: { workflowId: run.workflowId, runId: run.runId },
-        workflowType: { name: run.workflowType },
-        previousStartedEventId: run.previousStartedEventId,
-        startedEventId: run.previousStartedEventId,
-        attempt: 1,
-        history: { events: run.history.slice() },
-        query: q.query,
-        workflowExecutionTaskQueue: { name: run.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
-      };
-    });
+    engine.workflowQueues.offer(
+      run.ns.name,
+      run.taskQueue,
+      () => {
+        if (!run.queries.includes(q)) return undefined;
+        return {
+          taskToken: engine.token({ k: 'query', ns: run.ns.name, rid: run.runId, qid: q.id }),
+          workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+          workflowType: { name: run.workflowType },
+          previousStartedEventId: run.previousStartedEventId,
+          startedEventId: run.previousStartedEventId,
+          attempt: 1,
+          history: { events: run.history.slice() },
+          query: q.query,
+          workflowExecutionTaskQueue: { name: run.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
+        };
+      },
+      () => !run.queries.includes(q),
+    );
   }
 }
 

@@ -10,8 +10,16 @@ interface Poller<T> {
   resolve(task: T | undefined): void;
 }
 
+interface QueuedTask<T> {
+  thunk: TaskThunk<T>;
+  isStale: () => boolean;
+}
+
+/** Above this many queued tasks, stale ones are dropped on the next offer (queues nobody polls any more). */
+const pruneAbove = 256;
+
 class Queue<T> {
-  readonly tasks: TaskThunk<T>[] = [];
+  tasks: QueuedTask<T>[] = [];
   readonly pollers: Poller<T>[] = [];
 }
 
@@ -37,12 +45,16 @@ export class TaskQueues<T> {
     return queue;
   }
 
-  /** Queues a task, handing it to a waiting poller at once when there is one. */
-  offer(namespace: string, name: string, thunk: TaskThunk<T>): void {
+  /**
+   * Queues a task, handing it to a waiting poller at once when there is one. `isStale` tells, without side
+   * effects, whether the task can be dropped (e.g. on a dead worker's sticky queue).
+   */
+  offer(namespace: string, name: string, thunk: TaskThunk<T>, isStale: () => boolean = () => false): void {
     const queue = this.queue(namespace, name);
     const poller = queue.pollers.shift();
     if (!poller) {
-      queue.tasks.push(thunk);
+      if (queue.tasks.length >= pruneAbove) queue.tasks = queue.tasks.filter((task) => !task.isStale());
+      queue.tasks.push({ thunk, isStale });
       return;
     }
     const task = thunk(poller.identity);
@@ -54,7 +66,7 @@ export class TaskQueues<T> {
   poll(namespace: string, name: string, options: PollOptions): Promise<T | undefined> {
     const queue = this.queue(namespace, name);
     while (queue.tasks.length > 0) {
-      const task = queue.tasks.shift()!(options.identity);
+      const task = queue.tasks.shift()!.thunk(options.identity);
       if (task !== undefined) return Promise.resolve(task);
     }
     return new Promise((resolve) => {

@@ -68,18 +68,22 @@ export function stickyQueueKey(name: string): string {
  */
 function offerWorkflowTask(engine: Engine, run: Run, wft: WorkflowTask): void {
   const thunk = (identity: string) => dispatchWorkflowTask(engine, run, wft, identity);
+  const isStale = () => run.wft !== wft || wft.started || !isRunning(run);
   const sticky = wft.attempt === 1 ? run.sticky : undefined;
   if (!sticky) {
-    engine.workflowQueues.offer(run.ns.name, run.taskQueue, thunk);
+    engine.workflowQueues.offer(run.ns.name, run.taskQueue, thunk, isStale);
     return;
   }
-  engine.workflowQueues.offer(run.ns.name, stickyQueueKey(sticky.queue), (identity) =>
-    dispatchWorkflowTask(engine, run, wft, identity, true),
+  engine.workflowQueues.offer(
+    run.ns.name,
+    stickyQueueKey(sticky.queue),
+    (identity) => dispatchWorkflowTask(engine, run, wft, identity, true),
+    isStale,
   );
   setTimeout(() => {
     if (run.wft !== wft || wft.started || !isRunning(run)) return;
     if (run.sticky === sticky) run.sticky = undefined;
-    engine.workflowQueues.offer(run.ns.name, run.taskQueue, thunk);
+    engine.workflowQueues.offer(run.ns.name, run.taskQueue, thunk, isStale);
   }, sticky.scheduleToStartMs).unref();
 }
 
@@ -90,8 +94,11 @@ export function clearStickyQueue(engine: Engine, queue: string): void {
     run.sticky = undefined;
     const wft = run.wft;
     if (wft && !wft.started)
-      engine.workflowQueues.offer(run.ns.name, run.taskQueue, (identity) =>
-        dispatchWorkflowTask(engine, run, wft, identity),
+      engine.workflowQueues.offer(
+        run.ns.name,
+        run.taskQueue,
+        (identity) => dispatchWorkflowTask(engine, run, wft, identity),
+        () => run.wft !== wft || wft.started || !isRunning(run),
       );
   }
 }
