@@ -17,9 +17,15 @@ import './styles.css';
 interface Route {
   screen: 'queues' | 'ticket' | 'intake' | 'customers' | 'policies' | 'reports';
   arg?: string;
+  /** Query after `?` in the hash (e.g. `#/queues/all?limit=10`). */
+  query?: URLSearchParams;
 }
 
 function parseHash(hash: string): Route {
+  return { ...parsePath(hash), query: new URLSearchParams(hash.split('?')[1] ?? '') };
+}
+
+function parsePath(hash: string): Route {
   const [screen = '', arg] = hash.replace(/^#\/?/, '').split('?')[0]!.split('/');
   switch (screen) {
     case 'tickets':
@@ -253,7 +259,9 @@ function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1} key={language}>
-        {route.screen === 'queues' && <QueuesView queue={route.arg ?? 'all'} />}
+        {route.screen === 'queues' && (
+          <QueuesView queue={route.arg ?? 'all'} pageSize={Number(route.query?.get('limit')) || undefined} />
+        )}
         {route.screen === 'ticket' && <TicketView number={Number(route.arg)} />}
         {route.screen === 'intake' && <IntakeView />}
         {route.screen === 'customers' && <CustomersView selected={route.arg} />}

@@ -18,7 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createActivities } from '../../activities/index';
 import { seedPresetPolicies } from '../../activities/policies';
+import express from 'express';
 import { createApp } from '../../api/app';
+import { consoleRouter } from '../../api/console';
 import { createApiKey } from '../../api/auth';
 import { ensureDevAdminKey } from '../../api/dev-admin-key';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
@@ -226,6 +228,29 @@ describe('staff console in Chromium', () => {
       temporalUiUrl: null,
       namespace: 'default',
     });
+    // With a Temporal UI configured, and before the console is built.
+    const other = express().use(
+      consoleRouter({
+        temporalUiUrl: 'http://localhost:8080',
+        namespace: 'ops',
+        dist: path.join(shots, 'none'),
+      }),
+    );
+    const otherServer = await new Promise<Server>((resolve) => {
+      const s = other.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const otherBase = `http://127.0.0.1:${(otherServer.address() as AddressInfo).port}`;
+      expect(await (await fetch(`${otherBase}/console/config.json`)).json()).toEqual({
+        temporalUiUrl: 'http://localhost:8080',
+        namespace: 'ops',
+      });
+      const missing = await fetch(`${otherBase}/`);
+      expect(missing.status).toBe(503);
+      expect(await missing.text()).toContain('npm run build:console');
+    } finally {
+      otherServer.close();
+    }
   });
 
   it('keeps one development admin key in the data folder and replaces it when revoked', async () => {
@@ -358,5 +383,12 @@ describe('staff console in Chromium', () => {
     await page.getByRole('heading', { name: 'Queues' }).waitFor();
     await page.locator('tr[data-ticket]').first().waitFor();
     await shoot('queue-tablet-en');
+
+    // Keyset paging: two rows a page, the next page through the list's cursor.
+    await page.goto(`${base}/#/queues/all?limit=2`);
+    await expect.poll(() => page.locator('tr[data-ticket]').count()).toBe(2);
+    await page.getByRole('button', { name: 'More results' }).click();
+    await expect.poll(() => page.locator('tr[data-ticket]').count()).toBe(3);
+    expect(await page.getByRole('button', { name: 'More results' }).count()).toBe(0);
   });
 });

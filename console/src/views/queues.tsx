@@ -32,9 +32,10 @@ const QUEUES: { id: string; label: TextKey; query: () => Query }[] = [
   { id: 'level2', label: 'qLevel2', query: () => ({ level: 2, status: 'open,awaiting_customer' }) },
 ];
 
-const PAGE = 25;
+const DEFAULT_PAGE = 25;
 
-export function QueuesView({ queue }: { queue: string }) {
+export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: number | undefined }) {
+  const PAGE = Math.min(200, Math.max(1, pageSize ?? DEFAULT_PAGE));
   const def = QUEUES.find((q) => q.id === queue) ?? QUEUES[0]!;
   const [priority, setPriority] = useState('');
   const [status, setStatus] = useState('');
@@ -45,6 +46,10 @@ export function QueuesView({ queue }: { queue: string }) {
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const loaded = useRef(PAGE);
+  // A new queue or filter starts again from one page.
+  useEffect(() => {
+    loaded.current = PAGE;
+  }, [queue, priority, status, customer, q, PAGE]);
   const [names, setNames] = useState<Record<string, string>>({});
   useEffect(() => {
     void get<Page<Customer>>('/v1/customers', { limit: 200 })
@@ -71,7 +76,7 @@ export function QueuesView({ queue }: { queue: string }) {
       try {
         const page = await get<Page<TicketSummary>>('/v1/tickets', {
           ...query(),
-          limit: Math.min(200, loaded.current),
+          limit: Math.min(200, Math.max(PAGE, loaded.current)),
         });
         setItems(page.items);
         setCursor(page.nextCursor);
@@ -82,7 +87,7 @@ export function QueuesView({ queue }: { queue: string }) {
       }
     },
     5000,
-    [queue, priority, status, customer, q],
+    [queue, priority, status, customer, q, PAGE],
   );
 
   const more = async () => {
