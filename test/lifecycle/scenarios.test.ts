@@ -1,0 +1,91 @@
+/**
+ * The lifecycle scenarios as tests: every `scenarios/**\/*.yaml` (except `*.pending.yaml`, which record
+ * behaviour still to be fixed) runs through the simulator on its own emulator, and every expectation
+ * must hold. Runs are started a few at a time in the background (each is an independent emulator
+ * process); the tests then take their results in file order, one test per file.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadScenario, runScenario, type SimulationResult } from '../../simulator/runner';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const scenarioDir = path.join(root, 'scenarios');
+/** Scenarios running at once: enough to overlap emulator start-up with work on a 2-core machine. */
+const PARALLEL = Number(process.env.SCENARIO_PARALLEL) || 3;
+
+const files = readdirSync(scenarioDir, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.pending.yaml'))
+  .map((f) => f.split(path.sep).join('/'))
+  .sort();
+
+type Outcome = { result: SimulationResult } | { error: unknown };
+
+/** The SDK gives the emulator 5 s to start listening; on a loaded machine it may need more. */
+const STARTUP_FAILURE = /Failed to start ephemeral server/;
+const STARTUP_ATTEMPTS = 3;
+
+async function simulate(file: string): Promise<Outcome> {
+  const { scenario, dir } = loadScenario(path.join(scenarioDir, file));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { result: await runScenario(scenario, dir) };
+    } catch (error) {
+      if (attempt < STARTUP_ATTEMPTS && STARTUP_FAILURE.test(String(error))) continue;
+      throw error;
+    }
+  }
+}
+
+/** Runs `tasks` with at most `limit` at once; each promise settles when its own task does. */
+function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T>[] {
+  let next = 0;
+  const settled: Promise<T>[] = [];
+  const starters: (() => void)[] = [];
+  for (const task of tasks) {
+    settled.push(
+      new Promise<T>((resolve, reject) => {
+        starters.push(() => {
+          task()
+            .then(resolve, reject)
+            .finally(() => starters[next++]?.());
+        });
+      }),
+    );
+  }
+  for (; next < Math.min(limit, starters.length); next++) starters[next]!();
+  return settled;
+}
+
+describe('lifecycle scenarios', () => {
+  const outcomes = new Map<string, Promise<Outcome>>();
+
+  beforeAll(() => {
+    const runs = pool(
+      files.map((file) => () => simulate(file).catch((error: unknown) => ({ error }))),
+      PARALLEL,
+    );
+    files.forEach((file, i) => outcomes.set(file, runs[i]!));
+  });
+
+  it('finds scenarios for every preset', () => {
+    const presets = new Set(files.map((f) => f.split('/')[0]));
+    expect([...presets].sort()).toEqual(['arcoiris', 'indetec', 'paygroup', 'sisnova', 'w32']);
+  });
+
+  for (const file of files) {
+    it(
+      file,
+      async () => {
+        const outcome = await outcomes.get(file)!;
+        if ('error' in outcome) throw outcome.error;
+        const { expectations } = outcome.result;
+        expect(expectations.length, 'the scenario checks something').toBeGreaterThan(0);
+        const failed = expectations.filter((e) => !e.ok).map((e) => e.message);
+        expect(failed, `failed expectations of ${file}:\n  ${failed.join('\n  ')}\n`).toEqual([]);
+      },
+      60_000,
+    );
+  }
+});
