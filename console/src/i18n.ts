@@ -73,6 +73,10 @@ const texts = {
   pr_high: ['Alta', 'High'],
   pr_medium: ['Media', 'Medium'],
   pr_low: ['Baja', 'Low'],
+  actor_customer: ['cliente', 'customer'],
+  actor_agent: ['agente', 'agent'],
+  actor_system: ['sistema', 'system'],
+  actor_integration: ['integración', 'integration'],
   // ticket
   ticket: ['Ticket', 'Ticket'],
   back: ['Volver a las colas', 'Back to queues'],

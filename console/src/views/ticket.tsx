@@ -139,8 +139,9 @@ function text(value: unknown): string {
 function eventDetail(e: TicketEvent): string {
   const d = e.data;
   const parts: string[] = [];
-  if (typeof d.from === 'string' && typeof d.to === 'string') parts.push(`${d.from} → ${d.to}`);
-  else if (typeof d.to === 'string' || typeof d.to === 'number') parts.push(`→ ${String(d.to)}`);
+  const st = (v: string) => tv('st_', v);
+  if (typeof d.from === 'string' && typeof d.to === 'string') parts.push(`${st(d.from)} → ${st(d.to)}`);
+  else if (typeof d.to === 'string' || typeof d.to === 'number') parts.push(`→ ${st(String(d.to))}`);
   if (typeof d.metric === 'string') parts.push(tv('m_', d.metric));
   if (typeof d.clock === 'string') parts.push(tv('m_', d.clock));
   if (typeof d.fraction === 'number') parts.push(`${Math.round(d.fraction * 100)}%`);
@@ -515,7 +516,7 @@ export function TicketView({ number }: { number: number }) {
                   </td>
                   <td>{zone ? formatInstant(Date.parse(e.at), zone) : t('none')}</td>
                   <td>
-                    {eventName(e.type)} <span class="muted">({e.actor ?? ''})</span>
+                    {eventName(e.type)} <span class="muted">({tv('actor_', e.actor ?? 'system')})</span>
                   </td>
                   <td>{eventDetail(e)}</td>
                 </tr>
