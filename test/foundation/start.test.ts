@@ -72,7 +72,7 @@ describe('npm start on embedded defaults', () => {
     } finally {
       child.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    expect(await exited, output).toBe(0);
     const leftover = spawnSync('pgrep', ['-f', `postgres -D ${dataDir}`], { encoding: 'utf8' });
     expect(leftover.stdout.trim(), 'postgres still running').toBe('');
     rmSync(dataDir, { recursive: true, force: true });
