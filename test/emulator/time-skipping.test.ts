@@ -11,7 +11,12 @@ let stopWorker: () => Promise<void>;
 
 beforeAll(async () => {
   // A low continue-as-new threshold for the rollover test; the other workflows here ignore the suggestion.
-  env = await createTestEnv({ timeSkipping: true, suggestContinueAsNewAfterEvents: 20 });
+  // Also a namespace other than `default`: createTestEnv registers it (the test-server form only has `default`).
+  env = await createTestEnv({
+    timeSkipping: true,
+    namespace: 'orquesta-test',
+    suggestContinueAsNewAfterEvents: 20,
+  });
   const worker = await env.startWorker({ taskQueue, workflowsPath, activities: createActivities() });
   stopWorker = () => worker.stop();
 });
@@ -24,6 +29,14 @@ afterAll(async () => {
 describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))(
   'time skipping (TestService over a virtual clock)',
   () => {
+    test('the environment runs in its own registered namespace', async () => {
+      expect(env.namespace).toBe('orquesta-test');
+      const { namespaceInfo } = await env.connection.workflowService.describeNamespace({
+        namespace: 'orquesta-test',
+      });
+      expect(namespaceInfo?.name).toBe('orquesta-test');
+    });
+
     test('env.sleep() advances the server clock by the duration', async () => {
       const before = await env.env.currentTimeMs();
       await env.env.sleep(day);

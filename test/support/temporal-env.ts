@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { status } from '@grpc/grpc-js';
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TimeSkippingClient } from '@temporalio/testing/lib/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -106,6 +109,19 @@ const indexedValueTypes: Record<SearchAttributeType, number> = {
   KEYWORD_LIST: 7,
 };
 
+/** Registers the namespace when it does not exist (the time-skipping launcher form only creates `default`). */
+async function ensureNamespace(connection: Connection, namespace: string): Promise<void> {
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+  } catch (error) {
+    if (!isGrpcServiceError(error) || error.code !== status.NOT_FOUND) throw error;
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
+  }
+}
+
 async function registerSearchAttributes(
   connection: Connection,
   namespace: string,
@@ -156,11 +172,14 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
       },
     });
   }
+  await ensureNamespace(env.connection, namespace);
   await registerSearchAttributes(env.connection, namespace, searchAttributes);
   const client =
-    namespace === env.namespace || namespace === 'default'
+    namespace === (env.namespace ?? 'default')
       ? env.client
-      : new Client({ connection: env.connection, namespace });
+      : env.supportsTimeSkipping
+        ? new TimeSkippingClient({ connection: env.connection, namespace })
+        : new Client({ connection: env.connection, namespace });
 
   const startWorker = async (opts: RunWorkerOptions) => {
     const worker = await Worker.create({
