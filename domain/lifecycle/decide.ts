@@ -41,6 +41,8 @@ import type {
 const DAY_MS = 86_400_000;
 /** A closed ticket whose policy sets no reopen window stays reopenable this long, then its workflow ends. */
 export const DEFAULT_REOPEN_KEEPALIVE_MS = 90 * DAY_MS;
+/** After a resolution becomes final the workflow keeps answering (refusing reopens, with the reason) this long. */
+export const FINAL_KEEPALIVE_MS = 30 * DAY_MS;
 const SLA_METRICS: readonly Metric[] = ['firstResponse', 'nextUpdate', 'resolution'];
 const MAX_TICK_STEPS = 200;
 
@@ -186,10 +188,11 @@ function finalize(step: Step, now: number, actor: Actor, reason: 'confirmed' | '
     final: true,
     billable,
     validationEndsAt: undefined,
+    // The workflow stays a while to answer late requests with the reason (the resolution is final).
+    reopenUntil: now + FINAL_KEEPALIVE_MS,
   });
   step.log('resolution_final', now, actor, { reason, billable });
   step.notify('requester', 'resolution_final', { billable });
-  step.done = true;
 }
 
 function reopenTicket(step: Step, now: number, by: 'customer' | 'agent', reason: string): void {

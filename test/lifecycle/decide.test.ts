@@ -212,7 +212,11 @@ describe('decide: arcoiris', () => {
     expect(t.state.status).toBe('resolved');
     t.tick(at('2026-03-11T09:00-05:00'));
     expect(t.state).toMatchObject({ status: 'closed', final: true, billable: true });
-    expect(t.done).toBe(true);
+    expect(t.done).toBe(false); // still answers, refusing reopens with the reason, then ends
+    expect(nextDeadline(t.state, t.ctx)).toMatchObject({
+      kind: 'reopen_window_end',
+      at: at('2026-04-10T09:00-05:00'),
+    });
     expect(
       t.try({ type: 'reopen', by: 'customer', reason: 'no' }, at('2026-03-11T10:00-05:00')),
     ).toMatchObject({
