@@ -6,7 +6,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Database } from '../db/schema';
 import type { Principal, Role } from './auth';
 import { requestLanguage, type Lang } from './i18n';
@@ -117,6 +117,9 @@ export function defineRoute<
   return spec;
 }
 
+/** zod's Spanish messages, for `invalid-params` reasons of Spanish-speaking callers. */
+const SPANISH = { error: z.locales.es().localeError };
+
 /** Express path of an OpenAPI template: `/v1/customers/{id}` -> `/v1/customers/:id`. */
 export function expressPath(template: string): string {
   return template.replace(/\{([^}]+)\}/g, ':$1');
@@ -178,7 +181,7 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
       const invalid: InvalidParam[] = [];
       const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
         if (schema === undefined) return undefined;
-        const result = schema.safeParse(value);
+        const result = schema.safeParse(value, lang === 'es' ? SPANISH : undefined);
         if (result.success) return result.data;
         invalid.push(...invalidParamsOf(result.error, location));
         return undefined;

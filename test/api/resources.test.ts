@@ -70,6 +70,12 @@ describe('customers', () => {
     expect(res.status).toBe(400);
     const names = res.body['invalid-params'].map((p: { name: string }) => p.name).sort();
     expect(names).toEqual(['body', 'body.country', 'body.id', 'body.name']);
+    const reason = (r: { body: { 'invalid-params': { name: string; reason: string }[] } }) =>
+      r.body['invalid-params'].find((p) => p.name === 'body.name')?.reason;
+    expect(reason(res)).toMatch(/^Too small/);
+    const es = await api.call('post', '/v1/customers').set('Accept-Language', 'es').send({ name: '' });
+    expect(es.body.detail).toBe('La solicitud tiene campos inválidos.');
+    expect(reason(es)).toMatch(/^Demasiado pequeño/);
   });
 });
 
