@@ -21,6 +21,7 @@ export function setLang(next: Lang): void {
 const texts = {
   appName: ['Orquesta', 'Orquesta'],
   skip: ['Saltar al contenido', 'Skip to content'],
+  mainNav: ['Navegación principal', 'Main navigation'],
   navQueues: ['Colas', 'Queues'],
   navIntake: ['Alta telefónica', 'Phone intake'],
   navCustomers: ['Clientes y contratos', 'Customers and contracts'],

@@ -221,7 +221,7 @@ function App() {
         <a class="brand" href="#/queues">
           {t('appName')}
         </a>
-        <nav aria-label={t('appName')}>
+        <nav aria-label={t('mainNav')}>
           <ul>
             {nav.map(([screen, href, label]) => (
               <li key={screen}>

@@ -382,6 +382,9 @@ describe('staff console in Chromium', () => {
     await page.goto(`${base}/#/queues/all`);
     await page.getByRole('heading', { name: 'Queues' }).waitFor();
     await page.locator('tr[data-ticket]').first().waitFor();
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    expect(await page.locator('#search').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await shoot('queue-tablet-en');
 
     // Keyset paging: two rows a page, the next page through the list's cursor.
