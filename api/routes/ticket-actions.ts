@@ -20,6 +20,7 @@ import {
   type UpdateCommandType,
 } from '../../workflows/ticket/messages';
 import { assertCustomerVisible, STAFF, type Principal, type Role } from '../auth';
+import { workflowCalls } from '../metrics';
 import { problem } from '../problem';
 import { defineRoute, type AnyRoute, type Services } from '../route';
 import { visibleTicket } from './tickets';
@@ -69,6 +70,19 @@ function workflows(services: Services): TicketWorkflows {
     );
   }
   return temporal;
+}
+
+/** Runs one workflow call, counting it in the `workflowCalls` metric by operation and outcome. */
+async function counted<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    const result = await call();
+    workflowCalls.inc({ operation, outcome: 'ok' });
+    return result;
+  } catch (error) {
+    const refused = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure;
+    workflowCalls.inc({ operation, outcome: refused ? 'refused' : 'error' });
+    throw error;
+  }
 }
 
 /** Maps Temporal failures to problems: refusals 409, unknown workflows 404, unreachable Temporal 503. */
@@ -235,14 +249,16 @@ export function ticketActionRoutes(): AnyRoute[] {
           taskQueue: temporal.taskQueue,
         };
         const key = req.header('idempotency-key');
-        const result = await createTicket(deps, {
-          customerId: body.customerId,
-          draft: body.draft,
-          ...(body.createdBy && { createdBy: body.createdBy }),
-          ...(body.locale && { locale: body.locale }),
-          ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
-          now: services.now().getTime(),
-        }).catch((error: unknown) => temporalProblem(error, 0));
+        const result = await counted('create', () =>
+          createTicket(deps, {
+            customerId: body.customerId,
+            draft: body.draft,
+            ...(body.createdBy && { createdBy: body.createdBy }),
+            ...(body.locale && { locale: body.locale }),
+            ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
+            now: services.now().getTime(),
+          }),
+        ).catch((error: unknown) => temporalProblem(error, 0));
         if (result.outcome === 'no_contract') {
           throw problem(422, 'no-contract', {
             es: `El cliente ${body.customerId} no tiene contrato.`,
@@ -328,13 +344,13 @@ export function ticketActionRoutes(): AnyRoute[] {
       async handler({ params, body, services, auth }) {
         await visibleTicket(services.db, auth, params.number);
         const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(params.number));
-        await handle
-          .signal(customerReplySignal, {
+        await counted('customer_reply', () =>
+          handle.signal(customerReplySignal, {
             messageId: randomUUID(),
             body: body.body,
             ...(body.from && { from: body.from }),
-          })
-          .catch((error: unknown) => temporalProblem(error, params.number));
+          }),
+        ).catch((error: unknown) => temporalProblem(error, params.number));
         return { status: 202, body: { number: params.number, accepted: true } };
       },
     }),
