@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
 import { ticketActionRoutes } from '../api/routes/ticket-actions';
 import { loadDemo } from './demo';
+import { ensureDevAdminKey } from '../api/dev-admin-key';
 import { integrationEventSignal, ticketWorkflowId } from '../workflows/ticket/messages';
 import { postgresCheck } from '../api/health';
 import type { Kysely } from 'kysely';
@@ -121,6 +122,13 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         }),
     );
     logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
+    if (config.DATABASE_URL === undefined) {
+      // Development on embedded defaults: a local admin key, so the console opens signed in.
+      const key = await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
+      process.stdout.write(
+        `\nOrquesta console: http://${config.HOST}:${config.PORT}/#/?key=${key}\n(local admin key, kept in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)\n\n`,
+      );
+    }
     if (config.ORQUESTA_DEMO && config.ORQUESTA_ROLE === 'all') {
       const opened = await loadDemo(db, { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger);
       if (opened > 0)
