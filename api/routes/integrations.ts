@@ -55,7 +55,8 @@ const ReceiptSchema = z
 const unauthorized = (detail: { es: string; en: string }) => problem(401, 'invalid-signature', detail);
 
 /** Verifies timestamp and signature of a request; throws 401 problems. */
-function verify(req: Request, secret: string, now: number): void {
+/** Verifies the HMAC signature and timestamp headers of a signed integration request (401 otherwise). */
+export function verify(req: Request, secret: string, now: number): void {
   const timestamp = req.get('x-orquesta-timestamp');
   const signature = req.get('x-orquesta-signature');
   if (timestamp === undefined || signature === undefined) {

@@ -19,11 +19,14 @@ import {
   type LifecycleRefusal,
   type UpdateCommandType,
 } from '../../workflows/ticket/messages';
-import { assertCustomerVisible, STAFF, type Principal, type Role } from '../auth';
+import { assertCustomerVisible, canSeeCustomer, STAFF, type Principal, type Role } from '../auth';
 import { workflowCalls } from '../metrics';
 import { problem } from '../problem';
 import { defineRoute, type AnyRoute, type Services } from '../route';
+import { verify } from './integrations';
 import { visibleTicket } from './tickets';
+import { parseTicketSubjectTag } from '../../activities/notifications/templates';
+import { sql } from 'kysely';
 
 /** What the ticket write routes need from Temporal. */
 export interface TicketWorkflows {
@@ -383,6 +386,143 @@ export function ticketActionRoutes(): AnyRoute[] {
       },
     }),
   ];
+  routes.push(
+    defineRoute({
+      method: 'post',
+      path: '/v1/integrations/inbound-email',
+      operationId: 'receiveInboundEmail',
+      summary:
+        'Receive an email from the mail gateway: a reply threads into its ticket, a new message opens one',
+      description:
+        'Signed like integration events (`X-Orquesta-Timestamp`, `X-Orquesta-Signature`). A `[#number]` in the subject ' +
+        'threads the message into that ticket when the sender is its requester or an authorized requester of its customer. ' +
+        'Otherwise the sender must be an authorized requester of a customer, and the message opens a ticket through intake: ' +
+        "where the policy refuses email, the answer is 422 with the policy's own reply.",
+      tags: ['integrations'],
+      roles: ['integration', 'admin'],
+      before({ req, auth, services }) {
+        const secret = auth.signingSecret ?? services.integrationSecret;
+        if (secret === undefined) {
+          throw problem(403, 'no-signing-secret', {
+            es: 'Esta clave no tiene secreto de firma y no hay uno configurado.',
+            en: 'This key has no signing secret and none is configured.',
+          });
+        }
+        verify(req, secret, services.now().getTime());
+      },
+      body: z.object({
+        from: z.email(),
+        fromName: z.string().max(200).optional(),
+        subject: z.string().min(1).max(1_000),
+        text: z.string().max(200_000).default(''),
+        attachments: z.number().int().nonnegative().default(0),
+      }),
+      responses: {
+        201: {
+          description: 'A new ticket',
+          schema: z.object({ number: z.number().int(), outcome: z.string() }),
+        },
+        202: {
+          description: 'Threaded into an existing ticket',
+          schema: z.object({ number: z.number().int(), outcome: z.string() }),
+        },
+        422: { description: 'Unknown sender, or refused by the policy (with its answer)' },
+      },
+      async handler({ body, services, auth, req }) {
+        const db = services.db;
+        const sender = body.from.toLowerCase();
+        const senderIsAuthorized = async (customerId: string) =>
+          (await db
+            .selectFrom('contracts')
+            .select('id')
+            .where('customer_id', '=', customerId)
+            .where(
+              sql<boolean>`exists (select 1 from jsonb_array_elements(requesters) r where lower(r->>'email') = ${sender})`,
+            )
+            .executeTakeFirst()) !== undefined;
+        const threaded = parseTicketSubjectTag(body.subject);
+        if (threaded !== undefined) {
+          const ticket = await db
+            .selectFrom('tickets')
+            .select(['number', 'customer_id', 'requester_email'])
+            .where('number', '=', threaded)
+            .executeTakeFirst();
+          if (ticket && canSeeCustomer(auth, ticket.customer_id)) {
+            if (
+              ticket.requester_email.toLowerCase() !== sender &&
+              !(await senderIsAuthorized(ticket.customer_id))
+            ) {
+              throw problem(422, 'unknown-sender', {
+                es: `${body.from} no es solicitante autorizado del ticket #${threaded}.`,
+                en: `${body.from} is not an authorized requester of ticket #${threaded}.`,
+              });
+            }
+            const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(threaded));
+            await counted('customer_reply', () =>
+              handle.signal(customerReplySignal, {
+                messageId: randomUUID(),
+                body: body.text || body.subject,
+                from: body.from,
+              }),
+            ).catch((error: unknown) => temporalProblem(error, threaded));
+            return { status: 202, body: { number: threaded, outcome: 'threaded' } };
+          }
+        }
+        const match = await db
+          .selectFrom('contracts')
+          .select('customer_id')
+          .where(
+            sql<boolean>`exists (select 1 from jsonb_array_elements(requesters) r where lower(r->>'email') = ${sender})`,
+          )
+          .orderBy('starts_at', 'desc')
+          .executeTakeFirst();
+        if (match === undefined || !canSeeCustomer(auth, match.customer_id)) {
+          throw problem(422, 'unknown-sender', {
+            es: `${body.from} no es solicitante autorizado de ningún cliente.`,
+            en: `${body.from} is not an authorized requester of any customer.`,
+          });
+        }
+        const temporal = workflows(services);
+        const key = req.header('idempotency-key');
+        const result = await counted('create', () =>
+          createTicket(
+            { db, client: temporal.client, taskQueue: temporal.taskQueue },
+            {
+              customerId: match.customer_id,
+              draft: {
+                channel: 'email',
+                requesterEmail: body.from,
+                ...(body.fromName && { requesterName: body.fromName }),
+                subject: body.subject,
+                description: body.text,
+                attachments: body.attachments,
+              },
+              ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
+              now: services.now().getTime(),
+            },
+          ),
+        ).catch((error: unknown) => temporalProblem(error, 0));
+        if (result.outcome === 'refused') {
+          throw problem(
+            422,
+            'intake-refused',
+            {
+              es: result.reasons.map((r) => r.message.es).join(' '),
+              en: result.reasons.map((r) => r.message.en).join(' '),
+            },
+            { reasons: result.reasons },
+          );
+        }
+        if (result.outcome === 'no_contract') {
+          throw problem(422, 'no-contract', {
+            es: 'El cliente no tiene contrato.',
+            en: 'The customer has no contract.',
+          });
+        }
+        return { status: 201, body: { number: result.number, outcome: result.outcome } };
+      },
+    }),
+  );
   for (const action of actions) {
     routes.push(
       defineRoute({

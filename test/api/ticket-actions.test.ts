@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
+import { createApiKey } from '../../api/auth';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
@@ -8,6 +10,22 @@ import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestApi, type TestApi } from './helpers';
 
 const DAY = 86_400_000;
+const SECRET = 'inbound-mail-secret-0123456789';
+
+/** Headers of a request signed like the mail gateway signs it. */
+function signed(body: object): { headers: Record<string, string>; raw: string } {
+  const raw = JSON.stringify(body);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
+  return {
+    headers: {
+      'X-Orquesta-Timestamp': ts,
+      'X-Orquesta-Signature': `sha256=${sig}`,
+      'Content-Type': 'application/json',
+    },
+    raw,
+  };
+}
 const draft = {
   channel: 'portal',
   category: 'support',
@@ -31,9 +49,15 @@ describe('ticket write routes against the workflow', () => {
     api = await createTestApi({
       temporal: { client: env.client, taskQueue },
       routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()) },
+      api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
     });
-    await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'basic' });
+    await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), {
+      plan: 'basic',
+      requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
+    });
+    await seedCustomer(api.db, 'arcoiris', 'clinica', await env.env.currentTimeMs(), {
+      requesters: [{ name: 'Marta', email: 'marta@clinica.co' }],
+    });
     const worker = await env.startWorker({
       taskQueue,
       workflowsPath,
@@ -132,6 +156,54 @@ describe('ticket write routes against the workflow', () => {
         )
       ).status,
     ).toBe('open');
+  });
+
+  it('threads inbound email by the ticket number in the subject, and refuses it where the policy takes no email', async () => {
+    const integration = (
+      await createApiKey(api.db, { name: 'mail gateway', role: 'integration', signingSecret: SECRET })
+    ).key;
+    const send = (body: object) => {
+      const { headers, raw } = signed(body);
+      return api.call('post', '/v1/integrations/inbound-email', integration).set(headers).send(raw);
+    };
+    const created = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
+    const number = created.body.number as number;
+    await eventually(
+      () => ticketRow(number),
+      (r) => r.status === 'open',
+    );
+    const reply = await send({
+      from: 'Carlos@Tiendas.gt',
+      subject: `RE: [#${number}] La caja no imprime`,
+      text: 'Sigue igual',
+    });
+    expect(reply.status, reply.text).toBe(202);
+    expect(reply.body).toEqual({ number, outcome: 'threaded' });
+    await eventually(
+      () => api.db.selectFrom('ticket_events').select('type').where('ticket_number', '=', number).execute(),
+      (rows) => rows.some((r) => r.type === 'customer_reply'),
+    );
+
+    const stranger = await send({ from: 'nadie@otro.com', subject: 'Hola', text: '?' });
+    expect(stranger.status).toBe(422);
+    expect(stranger.body.type).toMatch(/unknown-sender/);
+
+    const arcoiris = await send({
+      from: 'marta@clinica.co',
+      subject: 'Error al exportar',
+      text: 'Adjunto captura',
+    });
+    expect(arcoiris.status).toBe(422);
+    expect(
+      (arcoiris.body as { reasons: { code: string; message: { es: string } }[] }).reasons[0],
+    ).toMatchObject({
+      code: 'channel_refused',
+    });
+
+    const unsigned = await api
+      .call('post', '/v1/integrations/inbound-email', integration)
+      .send({ from: 'a@b.co', subject: 'x' });
+    expect(unsigned.status).toBe(401);
   });
 
   it('refuses read-only keys and unknown tickets', async () => {
