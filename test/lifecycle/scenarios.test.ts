@@ -22,13 +22,26 @@ const files = readdirSync(scenarioDir, { recursive: true, encoding: 'utf8' })
 
 type Outcome = { result: SimulationResult } | { error: unknown };
 
-/** The SDK gives the emulator 5 s to start listening; on a loaded machine it may need more. */
+/**
+ * The SDK gives the emulator 5 s to start listening, and several emulators starting at once on a busy
+ * 2-core machine can miss that: starts are spaced out, and a start-up failure is retried.
+ */
 const STARTUP_FAILURE = /Failed to start ephemeral server/;
-const STARTUP_ATTEMPTS = 3;
+const STARTUP_ATTEMPTS = 4;
+const START_SPACING_MS = 4_000;
+let nextStartAt = 0;
+
+async function startSlot(): Promise<void> {
+  const now = Date.now();
+  const at = Math.max(now, nextStartAt);
+  nextStartAt = at + START_SPACING_MS;
+  if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+}
 
 async function simulate(file: string): Promise<Outcome> {
   const { scenario, dir } = loadScenario(path.join(scenarioDir, file));
   for (let attempt = 1; ; attempt++) {
+    await startSlot();
     try {
       return { result: await runScenario(scenario, dir) };
     } catch (error) {
