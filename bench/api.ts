@@ -1,0 +1,191 @@
+/**
+ * API figures: the app wired as `npm start` does (embedded Postgres, in-process emulator, worker, HTTP on a
+ * local port), load from another process (bench/api-load.ts): create-ticket and reply throughput with
+ * p50/p99; then 1,000,000 tickets loaded and the list endpoint's 50-row keyset pages (page 1 and page
+ * 1,000) timed. Figures only. `npm run bench:api [-- --creates N --replies N --concurrency C --rows R]`
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { createActivities } from '../activities/index';
+import { seedPresetPolicies } from '../activities/policies';
+import { createApp } from '../api/app';
+import { createApiKey } from '../api/auth';
+import { ticketActionRoutes } from '../api/routes/ticket-actions';
+import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { startEmulator } from '../emulator/index';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { bundleWorkflows } from '../worker/worker';
+
+const DAY = 86_400_000;
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+const creates = flag('creates', 300);
+const replies = flag('replies', 300);
+const concurrency = flag('concurrency', 20);
+const rows = flag('rows', 1_000_000);
+
+/** Runs the load generator in its own process (the server keeps serving in this one). */
+async function load(spec: object): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'api-load.ts'), JSON.stringify(spec)],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const dir = await mkdtemp(path.join(tmpdir(), 'orquesta-bench-api-'));
+const pg = await startEmbeddedPostgres({
+  dataDir: path.join(dir, 'pg'),
+  port: 55000 + Math.floor(Math.random() * 500),
+  database: 'bench',
+  persistent: false,
+});
+const db = connectDatabase(pg.url, { max: 20 });
+const emulator = await startEmulator({
+  log: { info: () => undefined, debug: () => undefined, warn: () => undefined },
+});
+let server: Server | undefined;
+try {
+  await migrateToLatestOrThrow(db);
+  await seedPresetPolicies(db);
+  const now = Date.now();
+  await db.insertInto('customers').values({ id: 'bench', name: 'Bench S.A.' }).execute();
+  await db
+    .insertInto('contracts')
+    .values({
+      id: 'bench-c',
+      customer_id: 'bench',
+      policy_id: 'paygroup',
+      policy_version: 1,
+      plan: 'unlimited',
+      period: 'yearly',
+      starts_at: new Date(now - DAY),
+      ends_at: new Date(now + 300 * DAY),
+    })
+    .execute();
+  const connection = await Connection.connect({ address: emulator.address });
+  await ensureSearchAttributes(connection, 'default');
+  const client = new Client({ connection });
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect({ address: emulator.address }),
+    taskQueue: 'bench',
+    workflowBundle: await bundleWorkflows(undefined, new DefaultLogger('ERROR')),
+    activities: createActivities({ db }),
+  });
+  const app = createApp({
+    logger: pino({ level: 'silent' }),
+    readiness: {},
+    db,
+    temporal: { client, taskQueue: 'bench' },
+    routes: ticketActionRoutes(),
+    api: { rateLimit: { capacity: 1_000_000, refillPerSecond: 1_000_000 } },
+  });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { key } = await createApiKey(db, { name: 'bench', role: 'admin' });
+  const figures: Record<string, unknown> = {};
+  await worker.runUntil(async () => {
+    const draft = {
+      channel: 'portal',
+      type: 'question',
+      category: 'paygroup_software',
+      priority: 'low',
+      subject: 'bench',
+      description: 'bench',
+    };
+    figures.createTicket = await load({
+      url: `${base}/v1/tickets`,
+      method: 'POST',
+      key,
+      body: { customerId: 'bench', draft },
+      count: creates,
+      concurrency,
+    });
+    const { number } = await db
+      .selectFrom('tickets')
+      .select('number')
+      .orderBy('number')
+      .executeTakeFirstOrThrow();
+    figures.replyOneTicket = await load({
+      url: `${base}/v1/tickets/${number}/replies`,
+      method: 'POST',
+      key,
+      body: { body: 'ok' },
+      count: replies,
+      concurrency,
+    });
+    const { max } = await db
+      .selectFrom('tickets')
+      .select((eb) => eb.fn.max('number').as('max'))
+      .executeTakeFirstOrThrow();
+    const spread = Array.from({ length: Math.min(concurrency, 50) }, (_, i) => Number(max) - i);
+    figures.replyManyTickets = await load({
+      url: spread.map((n) => `${base}/v1/tickets/${n}/replies`),
+      method: 'POST',
+      key,
+      body: { body: 'ok' },
+      count: replies,
+      concurrency,
+    });
+  });
+  // 1,000,000 tickets for the list query (the rows are projections only; no workflows behind them).
+  const t0 = performance.now();
+  await sql`
+    insert into tickets (workflow_id, customer_id, policy_id, policy_version, channel, type, category, priority, status, requester_email, subject, description, next_due_at, created_at, updated_at)
+    select 'bulk:' || g, 'bench', 'paygroup', 1, 'portal', 'question', 'paygroup_software',
+           (array['low','medium','high','critical'])[1 + g % 4], (array['open','awaiting_customer','resolved','closed'])[1 + g % 4],
+           'x@bench.test', 'Ticket ' || g, 'bulk', now() + (g % 100000) * interval '1 minute', now(), now()
+    from generate_series(1, ${rows}) g`.execute(db);
+  await sql`analyze tickets`.execute(db);
+  figures.bulkLoad = { rows, seconds: +((performance.now() - t0) / 1000).toFixed(1) };
+  const headers = { Authorization: `Bearer ${key}` };
+  const time = async (url: string) => {
+    const s = performance.now();
+    const res = await fetch(url, { headers });
+    const body = (await res.json()) as { nextCursor: string | null };
+    return { ms: performance.now() - s, next: body.nextCursor };
+  };
+  const sample = async (url: string, n = 20) => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) ms.push((await time(url)).ms);
+    ms.sort((a, b) => a - b);
+    return { p50: +ms[Math.floor(n / 2)]!.toFixed(1), p99: +ms[n - 1]!.toFixed(1) };
+  };
+  const firstUrl = `${base}/v1/tickets?limit=50`;
+  figures.listPage1 = await sample(firstUrl);
+  let cursor: string | null = null;
+  let url = firstUrl;
+  for (let page = 1; page < 1000; page++) {
+    cursor = (await time(url)).next;
+    if (cursor === null) break;
+    url = `${firstUrl}&cursor=${encodeURIComponent(cursor)}`;
+  }
+  figures.listPage1000 = await sample(url);
+  figures.listNewestFirstPage1 = await sample(`${base}/v1/tickets?limit=50&sort=-number`);
+  figures.listFilteredStatusPriority = await sample(`${base}/v1/tickets?limit=50&status=open&priority=high`);
+  console.log(JSON.stringify(figures, null, 2));
+} finally {
+  server?.close();
+  await db.destroy();
+  await emulator.shutdown();
+  await pg.stop();
+  await rm(dir, { recursive: true, force: true });
+}
