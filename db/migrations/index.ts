@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './20261122_0001_initial';
 import * as lifecycle from './20261122_0002_lifecycle';
 import * as api from './20261122_0004_api';
+import * as queueIndexes from './20261122_0005_queue_indexes';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0001_initial': initial,
   '20261122_0002_lifecycle': lifecycle,
   '20261122_0004_api': api,
+  '20261122_0005_queue_indexes': queueIndexes,
 };
