@@ -8,9 +8,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { canSeeCustomer } from '../auth';
+import { canSeeCustomer, type Principal } from '../auth';
 import { problem } from '../problem';
-import { defineRoute, type IntegrationEvent } from '../route';
+import { defineRoute, type IntegrationEvent, type Services } from '../route';
 import { IdSchema, InstantSchema, isoRequired } from '../schemas';
 
 /** Largest accepted clock difference between the sender and us. */
@@ -55,8 +55,28 @@ const ReceiptSchema = z
 const unauthorized = (detail: { es: string; en: string }) => problem(401, 'invalid-signature', detail);
 
 /** Verifies timestamp and signature of a request; throws 401 problems. */
+/** Checks a signed integration request with the key's own secret, or the configured one (403 when neither exists). */
+export function verifySignedRequest({
+  req,
+  auth,
+  services,
+}: {
+  req: Request;
+  auth: Principal;
+  services: Services;
+}): void {
+  const secret = auth.signingSecret ?? services.integrationSecret;
+  if (secret === undefined) {
+    throw problem(403, 'no-signing-secret', {
+      es: 'Esta clave no tiene secreto de firma y no hay uno configurado.',
+      en: 'This key has no signing secret and none is configured.',
+    });
+  }
+  verify(req, secret, services.now().getTime());
+}
+
 /** Verifies the HMAC signature and timestamp headers of a signed integration request (401 otherwise). */
-export function verify(req: Request, secret: string, now: number): void {
+function verify(req: Request, secret: string, now: number): void {
   const timestamp = req.get('x-orquesta-timestamp');
   const signature = req.get('x-orquesta-signature');
   if (timestamp === undefined || signature === undefined) {
@@ -91,16 +111,7 @@ export const integrationRoutes = [
       'A wrong signature or a timestamp more than 5 minutes off is 401. A repeated (source, id) answers 200 `duplicate` and is not processed again.',
     tags: ['integrations'],
     roles: ['integration', 'admin'],
-    before({ req, auth, services }) {
-      const secret = auth.signingSecret ?? services.integrationSecret;
-      if (secret === undefined) {
-        throw problem(403, 'no-signing-secret', {
-          es: 'Esta clave no tiene secreto de firma y no hay uno configurado.',
-          en: 'This key has no signing secret and none is configured.',
-        });
-      }
-      verify(req, secret, services.now().getTime());
-    },
+    before: verifySignedRequest,
     body: EventSchema,
     responses: {
       202: { description: 'Stored and handed to processing', schema: ReceiptSchema },

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { createTicket, type IntakeDependencies } from '../../activities/intake';
+import { createTicket, type CreateTicketResult, type IntakeDependencies } from '../../activities/intake';
 import { loadContractForUpdate } from '../../activities/contracts';
 import { decideIntake, PRIORITIES, TicketDraftSchema } from '../../domain/index';
 import {
@@ -23,7 +23,7 @@ import { assertCustomerVisible, canSeeCustomer, STAFF, type Principal, type Role
 import { workflowCalls } from '../metrics';
 import { problem } from '../problem';
 import { defineRoute, type AnyRoute, type Services } from '../route';
-import { verify } from './integrations';
+import { verifySignedRequest } from './integrations';
 import { visibleTicket } from './tickets';
 import { parseTicketSubjectTag } from '../../activities/notifications/templates';
 import { sql } from 'kysely';
@@ -73,6 +73,25 @@ function workflows(services: Services): TicketWorkflows {
     );
   }
   return temporal;
+}
+
+/** The problem for an intake that did not open a ticket: every refusal reason, or no contract. */
+function intakeProblem(result: Exclude<CreateTicketResult, { number: number }>): never {
+  if (result.outcome === 'no_contract') {
+    throw problem(422, 'no-contract', {
+      es: 'El cliente no tiene contrato.',
+      en: 'The customer has no contract.',
+    });
+  }
+  throw problem(
+    422,
+    'intake-refused',
+    {
+      es: result.reasons.map((r) => r.message.es).join(' '),
+      en: result.reasons.map((r) => r.message.en).join(' '),
+    },
+    { reasons: result.reasons, ...(result.routedTo && { routedTo: result.routedTo }) },
+  );
 }
 
 /** Runs one workflow call, counting it in the `workflowCalls` metric by operation and outcome. */
@@ -262,26 +281,7 @@ export function ticketActionRoutes(): AnyRoute[] {
             now: services.now().getTime(),
           }),
         ).catch((error: unknown) => temporalProblem(error, 0));
-        if (result.outcome === 'no_contract') {
-          throw problem(422, 'no-contract', {
-            es: `El cliente ${body.customerId} no tiene contrato.`,
-            en: `Customer ${body.customerId} has no contract.`,
-          });
-        }
-        if (result.outcome === 'refused') {
-          throw problem(
-            422,
-            'intake-refused',
-            {
-              es: result.reasons.map((r) => r.message.es).join(' '),
-              en: result.reasons.map((r) => r.message.en).join(' '),
-            },
-            {
-              reasons: result.reasons,
-              ...(result.routedTo && { routedTo: result.routedTo }),
-            },
-          );
-        }
+        if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
         return {
           status: result.outcome === 'created' ? 201 : 200,
           body: { number: result.number, workflowId: result.workflowId, outcome: result.outcome },
@@ -400,16 +400,7 @@ export function ticketActionRoutes(): AnyRoute[] {
         "where the policy refuses email, the answer is 422 with the policy's own reply.",
       tags: ['integrations'],
       roles: ['integration', 'admin'],
-      before({ req, auth, services }) {
-        const secret = auth.signingSecret ?? services.integrationSecret;
-        if (secret === undefined) {
-          throw problem(403, 'no-signing-secret', {
-            es: 'Esta clave no tiene secreto de firma y no hay uno configurado.',
-            en: 'This key has no signing secret and none is configured.',
-          });
-        }
-        verify(req, secret, services.now().getTime());
-      },
+      before: verifySignedRequest,
       body: z.object({
         from: z.email(),
         fromName: z.string().max(200).optional(),
@@ -502,23 +493,7 @@ export function ticketActionRoutes(): AnyRoute[] {
             },
           ),
         ).catch((error: unknown) => temporalProblem(error, 0));
-        if (result.outcome === 'refused') {
-          throw problem(
-            422,
-            'intake-refused',
-            {
-              es: result.reasons.map((r) => r.message.es).join(' '),
-              en: result.reasons.map((r) => r.message.en).join(' '),
-            },
-            { reasons: result.reasons },
-          );
-        }
-        if (result.outcome === 'no_contract') {
-          throw problem(422, 'no-contract', {
-            es: 'El cliente no tiene contrato.',
-            en: 'The customer has no contract.',
-          });
-        }
+        if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
         return { status: 201, body: { number: result.number, outcome: result.outcome } };
       },
     }),
