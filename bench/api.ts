@@ -5,33 +5,16 @@
  * 1,000) timed. Figures only. `npm run bench:api [-- --creates N --replies N --concurrency C --rows R]`
  */
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import { createActivities } from '../activities/index';
-import { seedPresetPolicies } from '../activities/policies';
 import { createApp } from '../api/app';
 import { createApiKey } from '../api/auth';
 import { ticketActionRoutes } from '../api/routes/ticket-actions';
-import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { startEmulator } from '../emulator/index';
-import { ensureSearchAttributes } from '../worker/search-attributes';
-import { bundleWorkflows } from '../worker/worker';
+import { flag, startBenchStack } from './stack';
 
-const DAY = 86_400_000;
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
 const creates = flag('creates', 300);
 const replies = flag('replies', 300);
 const concurrency = flag('concurrency', 20);
@@ -47,46 +30,9 @@ async function load(spec: object): Promise<Record<string, unknown>> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-const dir = await mkdtemp(path.join(tmpdir(), 'orquesta-bench-api-'));
-const pg = await startEmbeddedPostgres({
-  dataDir: path.join(dir, 'pg'),
-  port: 55000 + Math.floor(Math.random() * 500),
-  database: 'bench',
-  persistent: false,
-});
-const db = connectDatabase(pg.url, { max: 20 });
-const emulator = await startEmulator({
-  log: { info: () => undefined, debug: () => undefined, warn: () => undefined },
-});
+const { db, client, worker, stop } = await startBenchStack({ policy: 'paygroup', plan: 'unlimited' });
 let server: Server | undefined;
 try {
-  await migrateToLatestOrThrow(db);
-  await seedPresetPolicies(db);
-  const now = Date.now();
-  await db.insertInto('customers').values({ id: 'bench', name: 'Bench S.A.' }).execute();
-  await db
-    .insertInto('contracts')
-    .values({
-      id: 'bench-c',
-      customer_id: 'bench',
-      policy_id: 'paygroup',
-      policy_version: 1,
-      plan: 'unlimited',
-      period: 'yearly',
-      starts_at: new Date(now - DAY),
-      ends_at: new Date(now + 300 * DAY),
-    })
-    .execute();
-  const connection = await Connection.connect({ address: emulator.address });
-  await ensureSearchAttributes(connection, 'default');
-  const client = new Client({ connection });
-  const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: emulator.address }),
-    taskQueue: 'bench',
-    workflowBundle: await bundleWorkflows(undefined, new DefaultLogger('ERROR')),
-    activities: createActivities({ db }),
-  });
   const app = createApp({
     logger: pino({ level: 'silent' }),
     readiness: {},
@@ -184,8 +130,5 @@ try {
   console.log(JSON.stringify(figures, null, 2));
 } finally {
   server?.close();
-  await db.destroy();
-  await emulator.shutdown();
-  await pg.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stop();
 }

@@ -5,30 +5,10 @@
  * and projection lag (workflow decision to timeline row committed) p50/p99. Figures only.
  * `npm run bench:lifecycle [-- --tickets N --concurrency C]`
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
-import { createActivities } from '../activities/index';
 import { createTicket } from '../activities/intake';
-import { seedPresetPolicies } from '../activities/policies';
-import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { startEmulator } from '../emulator/index';
-import { ensureSearchAttributes } from '../worker/search-attributes';
-import { bundleWorkflows } from '../worker/worker';
 import { commandUpdates, customerReplySignal, ticketWorkflowId } from '../workflows/ticket/messages';
-
-const DAY = 86_400_000;
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
+import { flag, startBenchStack } from './stack';
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -41,46 +21,12 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 
 const tickets = flag('tickets', 200);
 const concurrency = flag('concurrency', 50);
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-const dir = await mkdtemp(path.join(tmpdir(), 'orquesta-bench-'));
-const pg = await startEmbeddedPostgres({
-  dataDir: path.join(dir, 'pg'),
-  port: 54400 + Math.floor(Math.random() * 500),
-  database: 'bench',
-  persistent: false,
-});
-const db = connectDatabase(pg.url, { max: 20 });
-const emulator = await startEmulator({
-  log: { info: () => undefined, debug: () => undefined, warn: () => undefined },
+const { db, client, worker, stop } = await startBenchStack({
+  policy: 'w32',
+  plan: 'standard',
+  requesters: [{ name: 'Ana', email: 'ana@bench.test' }],
 });
 try {
-  await migrateToLatestOrThrow(db);
-  await seedPresetPolicies(db);
-  const now = Date.now();
-  await db.insertInto('customers').values({ id: 'bench', name: 'Bench S.A.' }).execute();
-  await db
-    .insertInto('contracts')
-    .values({
-      id: 'bench-c',
-      customer_id: 'bench',
-      policy_id: 'w32',
-      policy_version: 1,
-      plan: 'standard',
-      period: 'yearly',
-      starts_at: new Date(now - DAY),
-      ends_at: new Date(now + 300 * DAY),
-      requesters: JSON.stringify([{ name: 'Ana', email: 'ana@bench.test' }]),
-    })
-    .execute();
-  const connection = await Connection.connect({ address: emulator.address });
-  await ensureSearchAttributes(connection, 'default');
-  const client = new Client({ connection });
-  const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: emulator.address }),
-    taskQueue: 'bench',
-    workflowBundle: await bundleWorkflows(undefined, new DefaultLogger('ERROR')),
-    activities: createActivities({ db }),
-  });
   const draft = {
     channel: 'portal' as const,
     type: 'incident',
@@ -163,8 +109,5 @@ try {
   };
   console.log(JSON.stringify(figures, null, 2));
 } finally {
-  await db.destroy();
-  await emulator.shutdown();
-  await pg.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stop();
 }

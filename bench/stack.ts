@@ -1,0 +1,99 @@
+/**
+ * What bench:lifecycle and bench:api share: their command-line flags, and the system wired as `npm start`
+ * wires it (a throw-away embedded Postgres, the in-process emulator, a worker with the real activities) with
+ * one customer under a preset.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createActivities } from '../activities/index';
+import { seedPresetPolicies } from '../activities/policies';
+import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
+import { startEmbeddedPostgres } from '../db/embedded';
+import type { Database } from '../db/schema';
+import { startEmulator } from '../emulator/index';
+import { freePort } from '../test/support/free-port';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { bundleWorkflows } from '../worker/worker';
+
+const DAY = 86_400_000;
+
+/** A positive numeric `--name N` flag. */
+export function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+
+/** The customer the bench works for: id `bench`, contract `bench-c` under `policy`@1 and `plan`. */
+export interface BenchCustomer {
+  policy: string;
+  plan: string;
+  requesters?: { name: string; email: string }[];
+}
+
+/** A running bench system on task queue `bench`. */
+export interface BenchStack {
+  db: Kysely<Database>;
+  client: Client;
+  worker: Worker;
+  stop: () => Promise<void>;
+}
+
+/** Starts the system and stores the customer; `stop()` tears everything down. */
+export async function startBenchStack(customer: BenchCustomer): Promise<BenchStack> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const dir = await mkdtemp(path.join(tmpdir(), 'orquesta-bench-'));
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    database: 'bench',
+    persistent: false,
+  });
+  const db = connectDatabase(pg.url, { max: 20 });
+  const emulator = await startEmulator({
+    log: { info: () => undefined, debug: () => undefined, warn: () => undefined },
+  });
+  const stop = async () => {
+    await db.destroy();
+    await emulator.shutdown();
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await migrateToLatestOrThrow(db);
+    await seedPresetPolicies(db);
+    const now = Date.now();
+    await db.insertInto('customers').values({ id: 'bench', name: 'Bench S.A.' }).execute();
+    await db
+      .insertInto('contracts')
+      .values({
+        id: 'bench-c',
+        customer_id: 'bench',
+        policy_id: customer.policy,
+        policy_version: 1,
+        plan: customer.plan,
+        period: 'yearly',
+        starts_at: new Date(now - DAY),
+        ends_at: new Date(now + 300 * DAY),
+        requesters: JSON.stringify(customer.requesters ?? []),
+      })
+      .execute();
+    const connection = await Connection.connect({ address: emulator.address });
+    await ensureSearchAttributes(connection, 'default');
+    const worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: emulator.address }),
+      taskQueue: 'bench',
+      workflowBundle: await bundleWorkflows(undefined, new DefaultLogger('ERROR')),
+      activities: createActivities({ db }),
+    });
+    return { db, client: new Client({ connection }), worker, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
