@@ -101,6 +101,57 @@ describe('notification templates', () => {
     });
   }
 
+  it('shows the same payload values in Spanish and English, whatever fields are missing', () => {
+    // Distinct values that no translation touches, so each can be looked for in both languages.
+    const marked = {
+      ticketNumber: 1042,
+      subject: 'SUBJECT-X',
+      customerName: 'CUSTOMER-X',
+      requesterName: 'REQUESTER-X',
+      priority: 'PRIORITY-X',
+      status: 'STATUS-X',
+      level: 'LEVEL-X',
+      policyId: 'POLICY-X',
+      consoleUrl: 'https://console.example/URL-X',
+      firstResponseDueAt: '2031-03-03T10:00:00Z',
+      body: 'BODY-X',
+      agentName: 'AGENT-X',
+      expiresAt: '2032-03-03T10:00:00Z',
+      attemptsTotal: 43,
+      attempt: 41,
+      reopenOnReply: true,
+      reason: 'REASON-X',
+      by: 'BY-X',
+      solution: 'SOLUTION-X',
+      validationEndsAt: '2033-03-03T10:00:00Z',
+      billable: true,
+      from: 'FROM-X',
+      to: 'TO-X',
+      metric: 'METRIC-X',
+      fraction: 0.37,
+      dueAt: '2034-03-03T10:00:00Z',
+      type: 'TYPE-X',
+    };
+    const shown = ['#1042', '2031', '2032', '2033', '2034', '41', '43', '37', ...Object.values(marked)]
+      .filter((value) => typeof value === 'string')
+      .filter((value) => !/^\d{4}-/.test(value));
+    const withoutOne = Object.keys(marked)
+      .filter((field) => field !== 'ticketNumber')
+      .map((field) => Object.fromEntries(Object.entries(marked).filter(([key]) => key !== field)));
+    for (const template of NOTIFICATION_TEMPLATES) {
+      for (const payload of [marked, ...withoutOne, { ticketNumber: 1042 }]) {
+        const es = renderNotification(template, 'es', payload);
+        const en = renderNotification(template, 'en', payload);
+        for (const rendered of [es, en]) expect(allText(rendered)).not.toMatch(/\{\w+\}/);
+        for (const value of shown) {
+          const where = `${template} ${JSON.stringify(Object.keys(payload))} ${value}`;
+          expect(en.subject.includes(value), `subject: ${where}`).toBe(es.subject.includes(value));
+          expect(en.text.includes(value), `text: ${where}`).toBe(es.text.includes(value));
+        }
+      }
+    }
+  });
+
   it('shows instants in the payload zone, in the message language', () => {
     const es = renderNotification('ticket_created', 'es', full);
     const en = renderNotification('ticket_created', 'en', full);
