@@ -17,7 +17,8 @@ import { formatLocal } from './calendar/zone';
 import { METRIC_NAMES, PRIORITY_NAMES } from './i18n';
 import { describeDuration, resolveDuration } from './policy/duration';
 import { calendarFor, planById } from './policy/rules';
-import { METRICS, type Duration, type Metric, type Policy, type Priority, type Text } from './policy/schema';
+import type { Duration, Policy, Text } from './policy/schema';
+import { METRICS, type Metric, type Priority } from './policy/vocabulary';
 
 /** The targets that apply to one ticket, per metric (absent: no target). */
 export type TicketTargets = Partial<Record<Metric, Duration>>;

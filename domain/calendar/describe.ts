@@ -1,6 +1,7 @@
 /** Human-readable summaries of calendars, for explanations. */
 import { PRIORITY_NAMES } from '../i18n';
-import { WEEKDAYS, type Calendar, type Weekday } from '../policy/schema';
+import type { Calendar } from '../policy/schema';
+import { WEEKDAYS, type Weekday } from '../policy/vocabulary';
 
 const DAY_NAMES: Record<'es' | 'en', Record<Weekday, string>> = {
   es: { mon: 'lun', tue: 'mar', wed: 'mié', thu: 'jue', fri: 'vie', sat: 'sáb', sun: 'dom' },

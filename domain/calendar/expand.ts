@@ -3,7 +3,8 @@
  * holidays, split shifts and priority-only windows are resolved; afterwards everything is plain
  * epoch-millisecond arithmetic (domain/calendar/business-time.ts).
  */
-import { PRIORITIES, WEEKDAYS, minuteOfDay, type Calendar, type Priority } from '../policy/schema';
+import type { Calendar } from '../policy/schema';
+import { PRIORITIES, WEEKDAYS, minuteOfDay, type Priority } from '../policy/vocabulary';
 import { localDayOf, localToUtc, zoneOffsetMs } from './zone';
 
 const DAY_MS = 86_400_000;

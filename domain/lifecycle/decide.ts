@@ -3,7 +3,7 @@
  * the timeline entries and notifications it causes, or a refusal naming the policy rule. The
  * workflow is a thin loop around it; tests and the API use it directly.
  */
-import { PRIORITIES, type Metric, type Priority } from '../policy/schema';
+import { PRIORITIES, type Metric, type Priority } from '../policy/vocabulary';
 import {
   escalationRule,
   infoWaitRule,

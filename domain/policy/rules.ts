@@ -4,16 +4,8 @@
  */
 import type { ContractSnapshot } from '../contract';
 import { resolveDuration, type ResolvedDuration } from './duration';
-import {
-  PRIORITIES,
-  type Calendar,
-  type Category,
-  type Escalation,
-  type Notifications,
-  type Plan,
-  type Policy,
-  type Priority,
-} from './schema';
+import { PRIORITIES } from './vocabulary';
+import type { Calendar, Category, Escalation, Notifications, Plan, Policy, Priority } from './schema';
 
 /** A calendar of a policy together with its id. */
 export interface NamedCalendar {

@@ -6,41 +6,12 @@
  */
 import { z } from 'zod';
 import { isValidZone } from '../calendar/zone';
+import { CHANNELS, DRAFT_FIELDS, PRIORITIES, WEEKDAYS, minuteOfDay } from './vocabulary';
 
-/** Ticket priorities, lowest first. */
-export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
-/** A ticket priority. */
-export type Priority = (typeof PRIORITIES)[number];
+export * from './vocabulary';
+
 /** Zod schema of a priority. */
 export const PrioritySchema = z.enum(PRIORITIES);
-
-/** Week days as written in policy files, Monday first. */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-/** A week day as written in policy files. */
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/** Intake channels a policy can accept or refuse. */
-export const CHANNELS = ['portal', 'email', 'phone', 'oncall_phone', 'chat', 'whatsapp', 'api'] as const;
-/** An intake channel. */
-export type Channel = (typeof CHANNELS)[number];
-
-/** Ticket draft fields a channel can require (see `TicketDraft` in domain/intake.ts). */
-export const DRAFT_FIELDS = [
-  'company',
-  'requesterName',
-  'requesterEmail',
-  'contactPhone',
-  'subject',
-  'description',
-  'type',
-  'category',
-  'productVersion',
-  'module',
-  'attachments',
-  'selfHelpConsulted',
-] as const;
-/** A ticket draft field name. */
-export type DraftField = (typeof DRAFT_FIELDS)[number];
 
 /** A text in both product languages. */
 export const TextSchema = z.object({ es: z.string().min(1), en: z.string().min(1) });
@@ -60,12 +31,6 @@ const isoDate = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, 'is not a real calendar date');
-
-/** Minutes since midnight of an `HH:MM` string (24:00 gives 1440). */
-export function minuteOfDay(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
 
 /** One weekly interval: the listed days, from `from` to `to` local time, optionally only for some priorities. */
 export const WeeklyIntervalSchema = z
@@ -126,11 +91,6 @@ export const DurationSchema = z
   });
 /** A duration as written in a policy. */
 export type Duration = z.infer<typeof DurationSchema>;
-
-/** SLA metrics. */
-export const METRICS = ['firstResponse', 'nextUpdate', 'resolution'] as const;
-/** An SLA metric. */
-export type Metric = (typeof METRICS)[number];
 
 const byPriority = z.partialRecord(PrioritySchema, DurationSchema);
 

@@ -9,6 +9,12 @@ describe('workflow bundle', () => {
     expect(bundle.code).toContain('pingWorkflow');
   });
 
+  it('keeps zod out: every workflow start evaluates the bundle, and zod schemas are costly to build', async () => {
+    const bundle = await bundleWorkflows();
+    expect(bundle.code).toContain('ticketWorkflow');
+    expect(bundle.code).not.toMatch(/node_modules\/zod\//);
+  });
+
   it('fails when a workflow imports a Node built-in', async () => {
     const bad = fileURLToPath(new URL('../fixtures/workflow-importing-fs.ts', import.meta.url));
     const logged: string[] = [];
