@@ -4,7 +4,7 @@ import { PRIORITIES } from '../../domain';
 import { READERS } from '../auth';
 import { problem } from '../problem';
 import { quotaUsage, slaCompliance } from '../repositories/reports';
-import { listTickets, ticketSummaryView, type TicketPosition } from '../repositories/tickets';
+import { listTickets, type TicketPosition } from '../repositories/tickets';
 import { defineRoute } from '../route';
 import {
   CursorSchema,
@@ -16,7 +16,7 @@ import {
   pageOf,
 } from '../schemas';
 import { badCursor } from './customers';
-import { TicketSummarySchema } from './tickets';
+import { ticketSummaries, TicketSummarySchema } from './tickets';
 
 const Range = {
   from: InstantSchema.optional().meta({ description: 'Tickets created at or after this instant.' }),
@@ -183,7 +183,7 @@ export const reportRoutes = [
       return {
         status: 200,
         body: {
-          items: rows.map(ticketSummaryView),
+          items: await ticketSummaries(services.db, rows, services.now().getTime()),
           nextCursor: next === undefined ? null : encodeCursor(next),
         },
       };

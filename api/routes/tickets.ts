@@ -24,9 +24,11 @@ import {
   ticketView,
   type TicketPosition,
 } from '../repositories/tickets';
+import { listTicketNotifications, notificationView } from '../repositories/notifications';
+import { countdowns } from '../countdown';
 import { badCursor } from './customers';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
+import type { Database, Ticket } from '../../db/schema';
 import type { Principal } from '../auth';
 
 /** Roles that read tickets. */
@@ -38,6 +40,37 @@ const Due = z.object({
   resolution: InstantSchema.nullable(),
   next: InstantSchema.nullable(),
 });
+
+/** The next due instant counted on the ticket's own clock (business hours of its policy calendar). */
+const CountdownSchema = z
+  .object({
+    asOf: InstantSchema.meta({ description: 'The instant these figures were computed at.' }),
+    metric: z
+      .enum(['firstResponse', 'nextUpdate', 'resolution'])
+      .nullable()
+      .meta({ description: 'The SLA metric that falls due next; null when no SLA clock runs.' }),
+    clock: z.enum(['business', 'calendar']).nullable().meta({
+      description:
+        '`business`: counted only while the calendar is open (hours, holidays, priority-only windows); `calendar`: wall-clock time.',
+    }),
+    remainingMs: z.number().int().nullable().meta({
+      description:
+        'Clock time left at `asOf` until the next due instant; negative once overdue (time counted since); null when no SLA clock runs or the policy version is unknown.',
+    }),
+    running: z.boolean().meta({
+      description:
+        'Whether the clock counts at `asOf`: an SLA clock runs, the ticket is open (not awaiting the customer) and, for business time, the calendar is open. While true, `remainingMs` decreases one for one until `changesAt`.',
+    }),
+    stoppedBy: z.enum(['outside_hours', 'status', 'no_clock']).nullable().meta({
+      description:
+        "Why it is not running: outside the calendar's open hours, the ticket status (awaiting the customer, resolved, closed), or no SLA clock runs. Null while running.",
+    }),
+    changesAt: InstantSchema.nullable().meta({
+      description:
+        'When the calendar alone next starts or stops the clock (end of the current open window, or the next opening).',
+    }),
+  })
+  .meta({ id: 'TicketCountdown' });
 
 /** A ticket in lists. */
 export const TicketSummarySchema = z
@@ -58,6 +91,7 @@ export const TicketSummarySchema = z
     due: Due,
     breached: z.boolean(),
     breachedMetrics: z.array(z.string()),
+    countdown: CountdownSchema,
     createdAt: InstantSchema,
     updatedAt: InstantSchema,
   })
@@ -92,6 +126,32 @@ const TicketEventSchema = z
     data: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'TicketEvent' });
+
+const TicketNotificationSchema = z
+  .object({
+    id: z.string(),
+    template: z
+      .string()
+      .meta({ description: 'Notification template (`ticket_created`, `info_requested`, ...).' }),
+    channel: z.enum(['email', 'webhook']),
+    recipient: z.string().meta({ description: 'Email address; for webhooks only the origin of the URL.' }),
+    locale: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    eventSeq: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The timeline entry (`seq`) that issued it, when known.' }),
+    at: InstantSchema.meta({
+      description: 'When it was issued: the instant of its timeline entry, else when it was queued.',
+    }),
+    queuedAt: InstantSchema,
+    deliveredAt: InstantSchema.nullable(),
+    nextAttemptAt: InstantSchema.nullable().meta({ description: 'Next delivery attempt while pending.' }),
+  })
+  .meta({ id: 'TicketNotification' });
 
 const csvOf = (values: readonly string[], what: string) =>
   z
@@ -156,6 +216,12 @@ export async function visibleTicket(db: Kysely<Database>, auth: Principal, numbe
   return ticket;
 }
 
+/** Ticket summaries of a page of rows, each with its countdown at `now` (one policy query at most). */
+export async function ticketSummaries(db: Kysely<Database>, rows: readonly Ticket[], now: number) {
+  const clocks = await countdowns(db, rows, now);
+  return rows.map((r) => ({ ...ticketSummaryView(r), countdown: clocks.get(r.number)! }));
+}
+
 /** Ticket read routes. */
 export const ticketRoutes = [
   defineRoute({
@@ -198,7 +264,7 @@ export const ticketRoutes = [
       return {
         status: 200,
         body: {
-          items: rows.map(ticketSummaryView),
+          items: await ticketSummaries(services.db, rows, services.now().getTime()),
           nextCursor: next === undefined ? null : encodeCursor(next),
         },
       };
@@ -217,7 +283,9 @@ export const ticketRoutes = [
       404: { description: 'Not found' },
     },
     async handler({ params, services, auth }) {
-      return { status: 200, body: ticketView(await visibleTicket(services.db, auth, params.number)) };
+      const ticket = await visibleTicket(services.db, auth, params.number);
+      const clocks = await countdowns(services.db, [ticket], services.now().getTime());
+      return { status: 200, body: { ...ticketView(ticket), countdown: clocks.get(ticket.number)! } };
     },
   }),
   defineRoute({
@@ -248,6 +316,39 @@ export const ticketRoutes = [
         body: {
           items: page.map(eventView),
           nextCursor: rows.length > query.limit && last ? encodeCursor({ seq: last.seq }) : null,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/tickets/{number}/notifications',
+    operationId: 'listTicketNotifications',
+    summary:
+      "A ticket's notifications (email and webhook), in the order they were queued (keyset pagination)",
+    tags: ['tickets'],
+    roles: TICKET_READERS,
+    params: NumberParams,
+    query: z.object({ cursor: CursorSchema.optional(), limit: LimitSchema }),
+    responses: {
+      200: { description: 'A page', schema: pageOf(TicketNotificationSchema) },
+      404: { description: 'Not found' },
+    },
+    async handler({ params, query, services, auth }) {
+      await visibleTicket(services.db, auth, params.number);
+      let afterId: number | undefined;
+      if (query.cursor !== undefined) {
+        afterId = decodeCursor(query.cursor, z.object({ id: z.number().int().nonnegative() }))?.id;
+        if (afterId === undefined) throw badCursor();
+      }
+      const rows = await listTicketNotifications(services.db, params.number, afterId, query.limit + 1);
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        status: 200,
+        body: {
+          items: page.map(notificationView),
+          nextCursor: rows.length > query.limit && last ? encodeCursor({ id: Number(last.row.id) }) : null,
         },
       };
     },

@@ -1,0 +1,255 @@
+/**
+ * Business-time countdowns for ticket reads: how much of the ticket's own clock is left until its next
+ * due instant, counted in the calendar its policy serves it on (business hours, holidays,
+ * priority-only windows), and whether that clock is running right now.
+ *
+ * Everything is computed with the pure domain functions over calendar windows. Parsed policy versions
+ * (immutable once stored) and expanded windows are kept in small LRU caches, and a page of tickets
+ * needs at most one query for the policy versions it has not seen yet: never one per row.
+ */
+import type { Kysely } from 'kysely';
+import {
+  businessElapsed,
+  expandCalendar,
+  isOpen,
+  METRICS,
+  nextOpen,
+  PRIORITIES,
+  priorityClock,
+  resolveDuration,
+  slaTargets,
+  validatePolicy,
+  type BusinessClock,
+  type CalendarWindows,
+  type Metric,
+  type Policy,
+  type Priority,
+} from '../domain';
+import type { Database, Ticket } from '../db/schema';
+
+const DAY_MS = 86_400_000;
+/** Windows are expanded at least this far back and ahead of now. */
+const BEFORE_MS = 35 * DAY_MS;
+const AFTER_MS = 100 * DAY_MS;
+/** Lookahead needed after now to find when the clock next starts or stops. */
+const LOOKAHEAD_MS = 30 * DAY_MS;
+/** Beyond this span (a due instant years away from now) the countdown is not computed. */
+const MAX_SPAN_MS = 3 * 366 * DAY_MS;
+
+/** Why a countdown is not running. */
+export type CountdownStop = 'outside_hours' | 'status' | 'no_clock';
+
+/** What the API shows of a ticket's next due instant, counted on the ticket's clock. */
+export interface Countdown {
+  /** The instant the figures were computed at. */
+  asOf: string;
+  /** The SLA metric that falls due next (null when no SLA clock runs). */
+  metric: Metric | null;
+  /** `business`: counted only in the calendar's open hours; `calendar`: wall-clock time. */
+  clock: 'business' | 'calendar' | null;
+  /** Clock time left at `asOf` until the next due instant; negative once overdue; null when unknown. */
+  remainingMs: number | null;
+  /** True when the clock counts at `asOf`: an SLA clock runs, the ticket is open, and the calendar is open. */
+  running: boolean;
+  /** Why it is not running (null while it runs). */
+  stoppedBy: CountdownStop | null;
+  /** When `running` next changes by the calendar alone (end of the open window, or the next opening). */
+  changesAt: string | null;
+}
+
+/** A small least-recently-used map. */
+class Lru<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+}
+
+/** Parsed policy versions (null: stored but invalid, or not stored). */
+const policies = new Lru<string, Policy | null>(256);
+/** Expanded windows per policy version and calendar. */
+const windowsCache = new Lru<string, CalendarWindows>(64);
+
+const policyKey = (id: string, version: number) => `${id}@${version}`;
+
+/** Loads the policy versions of `rows` not cached yet, in one query. */
+async function loadPolicies(db: Kysely<Database>, rows: readonly Ticket[]): Promise<void> {
+  const missing = new Map<string, { id: string; version: number }>();
+  for (const r of rows) {
+    const key = policyKey(r.policy_id, r.policy_version);
+    if (policies.get(key) === undefined && !missing.has(key)) {
+      missing.set(key, { id: r.policy_id, version: r.policy_version });
+    }
+  }
+  if (missing.size === 0) return;
+  const wanted = [...missing.values()];
+  const found = await db
+    .selectFrom('policies')
+    .select(['id', 'version', 'document'])
+    .where((eb) => eb.or(wanted.map((w) => eb.and([eb('id', '=', w.id), eb('version', '=', w.version)]))))
+    .execute();
+  for (const row of found) {
+    const parsed = validatePolicy(row.document);
+    policies.set(policyKey(row.id, row.version), parsed.ok ? parsed.policy : null);
+  }
+  // Not stored: remembered as unknown only for this call (a version may be stored later).
+}
+
+/** Windows of a calendar covering `[lo, hi]`, from the cache or freshly expanded around now. */
+function windowsFor(
+  policy: Policy,
+  calendarId: string,
+  now: number,
+  lo: number,
+  hi: number,
+): CalendarWindows | undefined {
+  const calendar = policy.calendars[calendarId];
+  if (calendar === undefined) return undefined;
+  const key = `${policyKey(policy.id, policy.version)}#${calendarId}`;
+  const cached = windowsCache.get(key);
+  if (cached !== undefined && cached.from <= lo && cached.to >= hi) return cached;
+  let from = Math.min(lo, now - BEFORE_MS);
+  let to = Math.max(hi, now + AFTER_MS);
+  if (to - from > MAX_SPAN_MS) return undefined;
+  // Grow the cached range rather than replace it, so tickets due far apart do not expand in turns.
+  if (cached !== undefined && Math.max(to, cached.to) - Math.min(from, cached.from) <= MAX_SPAN_MS) {
+    from = Math.min(from, cached.from);
+    to = Math.max(to, cached.to);
+  }
+  const windows = expandCalendar(calendar, from, to);
+  windowsCache.set(key, windows);
+  return windows;
+}
+
+/** End of the open interval containing `at` (the clock is open at `at`). */
+function openUntil(clock: BusinessClock, at: number): number | undefined {
+  let lo = 0;
+  let hi = clock.ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (clock.ends[mid]! > at) hi = mid;
+    else lo = mid + 1;
+  }
+  const end = clock.ends[lo];
+  return end !== undefined && end < clock.to ? end : undefined;
+}
+
+/** What intake stored on the row that the countdown needs (absent on rows written by other means). */
+interface StoredOpen {
+  calendarId?: unknown;
+  contract?: { planId?: unknown; options?: { onCall24x7?: unknown } };
+  draft?: { type?: unknown };
+}
+
+function storedOpen(ticket: Ticket): StoredOpen {
+  const open = (ticket.intake as { open?: unknown } | null)?.open;
+  return open !== null && typeof open === 'object' ? open : {};
+}
+
+function calendarIdOf(policy: Policy, ticket: Ticket, open: StoredOpen): string {
+  if (typeof open.calendarId === 'string') return open.calendarId;
+  const decided = (ticket.intake as { decision?: { calendarId?: unknown } } | null)?.decision?.calendarId;
+  if (typeof decided === 'string') return decided;
+  return policy.defaultCalendar;
+}
+
+const ms = (value: unknown): number | null =>
+  value === null || value === undefined ? null : new Date(value as Date | string).getTime();
+
+/** The SLA metric whose due instant is the ticket's next one. */
+function nextMetric(ticket: Ticket, due: number): Metric | null {
+  const dues: Record<Metric, number | null> = {
+    firstResponse: ms(ticket.first_response_due_at),
+    nextUpdate: ms(ticket.next_update_due_at),
+    resolution: ms(ticket.resolution_due_at),
+  };
+  return METRICS.find((m) => dues[m] === due) ?? null;
+}
+
+/** The countdown of one ticket at `now`, with its policy already loaded (or known to be missing). */
+export function countdownOf(ticket: Ticket, policy: Policy | null | undefined, now: number): Countdown {
+  const asOf = new Date(now).toISOString();
+  const due = ms(ticket.next_due_at);
+  const none: Countdown = {
+    asOf,
+    metric: null,
+    clock: null,
+    remainingMs: null,
+    running: false,
+    stoppedBy: 'no_clock',
+    changesAt: null,
+  };
+  if (due === null) return none;
+  const metric = nextMetric(ticket, due);
+  const open = storedOpen(ticket);
+  const priority = (PRIORITIES as readonly string[]).includes(ticket.priority)
+    ? (ticket.priority as Priority)
+    : undefined;
+  // The clock is paused unless the ticket is open (awaiting the customer, resolved and closed stop it).
+  const paused = ticket.status !== 'open';
+  const base = { ...none, metric, stoppedBy: paused ? ('status' as const) : null };
+  if (!policy || priority === undefined) return { ...base, remainingMs: null, running: false };
+  const calendarId = calendarIdOf(policy, ticket, open);
+  const calendar = policy.calendars[calendarId];
+  if (calendar === undefined) return { ...base, remainingMs: null, running: false };
+  const planId = typeof open.contract?.planId === 'string' ? open.contract.planId : null;
+  const type =
+    typeof open.draft?.type === 'string'
+      ? open.draft.type
+      : ticket.type !== 'unspecified'
+        ? ticket.type
+        : undefined;
+  const target = metric === null ? undefined : slaTargets(policy, planId, priority, type)[metric];
+  const kind = target === undefined ? 'business' : resolveDuration(target, calendar).clock;
+  if (kind === 'calendar') {
+    return { ...base, clock: kind, remainingMs: due - now, running: !paused, changesAt: null };
+  }
+  const lo = Math.min(now, due);
+  const hi = Math.max(now, due) + LOOKAHEAD_MS;
+  const windows = windowsFor(policy, calendarId, now, lo, hi);
+  if (windows === undefined) return { ...base, clock: kind, remainingMs: null, running: false };
+  const clock = priorityClock(windows, priority);
+  const left = due >= now ? businessElapsed(clock, now, due) : -(businessElapsed(clock, due, now) ?? NaN);
+  const remainingMs = left === undefined || Number.isNaN(left) ? null : left;
+  const openNow = isOpen(clock, now);
+  const change = openNow ? openUntil(clock, now) : nextOpen(clock, now);
+  return {
+    asOf,
+    metric,
+    clock: kind,
+    remainingMs,
+    running: openNow && !paused,
+    stoppedBy: paused ? 'status' : openNow ? null : 'outside_hours',
+    changesAt: change === undefined ? null : new Date(change).toISOString(),
+  };
+}
+
+/** Countdowns of a page of tickets at `now`, keyed by ticket number (at most one policy query). */
+export async function countdowns(
+  db: Kysely<Database>,
+  rows: readonly Ticket[],
+  now: number,
+): Promise<Map<number, Countdown>> {
+  if (rows.some((r) => r.next_due_at !== null)) {
+    await loadPolicies(
+      db,
+      rows.filter((r) => r.next_due_at !== null),
+    );
+  }
+  const out = new Map<number, Countdown>();
+  for (const row of rows) {
+    out.set(row.number, countdownOf(row, policies.get(policyKey(row.policy_id, row.policy_version)), now));
+  }
+  return out;
+}
