@@ -145,8 +145,9 @@ describe('notification templates', () => {
         for (const rendered of [es, en]) expect(allText(rendered)).not.toMatch(/\{\w+\}/);
         for (const value of shown) {
           const where = `${template} ${JSON.stringify(Object.keys(payload))} ${value}`;
-          expect(en.subject.includes(value), `subject: ${where}`).toBe(es.subject.includes(value));
-          expect(en.text.includes(value), `text: ${where}`).toBe(es.text.includes(value));
+          const count = (text: string) => text.split(value).length - 1;
+          expect(count(en.subject), `subject: ${where}`).toBe(count(es.subject));
+          expect(count(en.text), `text: ${where}`).toBe(count(es.text));
         }
       }
     }
