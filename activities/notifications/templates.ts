@@ -2,6 +2,9 @@
  * Notification templates in Spanish and English. Each template turns an outbox payload into a subject, a
  * plain-text body and an HTML body. Every payload field except `ticketNumber` is optional: a missing or
  * malformed field drops the sentence or row that would show it, never prints `undefined`.
+ *
+ * The templates are data (`TEMPLATES`): texts in both languages with `{placeholders}` for values read from
+ * the payload (`varsOf`), and one renderer that fills them in.
  */
 
 /** Languages the templates are written in. */
@@ -104,10 +107,501 @@ export function renderNotification(
     throw new InvalidPayloadError(`notification "${template}" needs a positive integer ticketNumber`);
   }
   const view = new PayloadView(payload, lang);
-  const message = TEMPLATES[template](view, lang);
-  const subject = oneLine(`${ticketSubjectTag(ticket)} ${message.subject}`, 200);
-  const blocks: Block[] = [...message.blocks, ...footer(view, lang, ticket, message.audience)];
+  const vars = varsOf(view, lang, ticket);
+  const spec = TEMPLATES[template];
+  const title = firstFit(spec.subject, lang, vars);
+  if (title === undefined)
+    throw new Error(`notification "${template}" needs a subject text without placeholders`);
+  const tail = spec.tail === undefined ? undefined : vars[spec.tail];
+  const subject = oneLine(`${ticketSubjectTag(ticket)} ${withTail(title, tail)}`, 200);
+  const customer = spec.audience === 'customer';
+  const specs = [
+    ...(customer ? [GREETING] : []),
+    ...spec.blocks,
+    CONSOLE_LINK,
+    ...(customer ? [REPLY_HINT] : []),
+  ];
+  const blocks = specs.flatMap((block) => toBlocks(block, lang, vars, view));
   return { subject, text: renderText(blocks), html: renderHtml(subject, blocks, lang) };
+}
+
+/** A text in both languages. `{name}` stands for the value `name` of {@link varsOf}. */
+type Text = Record<NotificationLocale, string>;
+
+/**
+ * What a template shows, top to bottom. Where a spec takes a list of texts, the first whose placeholders all
+ * have a value is used (so lists go from the fullest sentence to the barest); when none has, the block is
+ * dropped. A quote, link or code block whose value is missing is dropped, and so is a facts row.
+ */
+type BlockSpec =
+  | { p: Text | Text[]; when?: (v: PayloadView) => boolean }
+  | { quote: VarName }
+  | { facts: [Text, VarName][] }
+  | { link: VarName; label: Text }
+  | { code: VarName };
+
+interface TemplateSpec {
+  /** `customer` messages greet the requester and end with how to reply; `staff` ones list the ticket's facts. */
+  audience: 'customer' | 'staff' | 'integration';
+  /** The last text must have no placeholders, so that every payload gets a subject. */
+  subject: Text | Text[];
+  /** Appended to the subject as `: value` when the value exists. */
+  tail?: VarName;
+  blocks: BlockSpec[];
+}
+
+const TICKET_FACTS: [Text, VarName][] = [
+  [{ es: 'Asunto', en: 'Subject' }, 'subject'],
+  [{ es: 'Cliente', en: 'Customer' }, 'customerName'],
+  [{ es: 'Solicitante', en: 'Requester' }, 'requesterName'],
+  [{ es: 'Prioridad', en: 'Priority' }, 'priority'],
+  [{ es: 'Estado', en: 'Status' }, 'status'],
+  [{ es: 'Nivel', en: 'Level' }, 'level'],
+  [{ es: 'Política', en: 'Policy' }, 'policyId'],
+];
+
+const REASON: [Text, VarName] = [{ es: 'Motivo', en: 'Reason' }, 'reason'];
+
+const TEMPLATES: Record<NotificationTemplate, TemplateSpec> = {
+  ticket_created: {
+    audience: 'customer',
+    subject: { es: 'Hemos recibido su caso', en: 'We received your ticket' },
+    tail: 'subject',
+    blocks: [
+      {
+        p: {
+          es: 'Hemos registrado su solicitud con el número #{ticketNumber}. Use este número en cualquier comunicación sobre el caso.',
+          en: 'We have logged your request as ticket #{ticketNumber}. Please quote this number in any message about it.',
+        },
+      },
+      {
+        facts: [
+          [{ es: 'Asunto', en: 'Subject' }, 'subject'],
+          [{ es: 'Prioridad', en: 'Priority' }, 'priority'],
+        ],
+      },
+      {
+        p: {
+          es: 'Le daremos una primera respuesta a más tardar el {firstResponseDueAt}.',
+          en: 'You will get a first response by {firstResponseDueAt}.',
+        },
+      },
+    ],
+  },
+
+  agent_reply: {
+    audience: 'customer',
+    subject: { es: 'Nueva respuesta en su caso', en: 'New reply on your ticket' },
+    tail: 'subject',
+    blocks: [
+      {
+        p: [
+          { es: '{agentName} ha respondido a su caso:', en: '{agentName} has replied to your ticket:' },
+          {
+            es: 'Nuestro equipo de soporte ha respondido a su caso:',
+            en: 'Our support team has replied to your ticket:',
+          },
+        ],
+      },
+      { quote: 'body' },
+    ],
+  },
+
+  info_requested: {
+    audience: 'customer',
+    subject: { es: 'Necesitamos información para continuar', en: 'We need more information to continue' },
+    tail: 'subject',
+    blocks: [
+      {
+        p: {
+          es: 'Para seguir atendiendo su caso necesitamos lo siguiente:',
+          en: 'To keep working on your ticket we need the following:',
+        },
+      },
+      { quote: 'body' },
+      {
+        p: {
+          es: 'Responda a este correo con la información; el caso queda en espera mientras tanto.',
+          en: 'Please reply to this email with the information; the ticket is on hold until then.',
+        },
+      },
+      {
+        p: [
+          {
+            es: 'Si no la recibimos antes del {expiresAt}, cerraremos el caso tras {attemptsTotal} {attemptsNoun} de contacto.',
+            en: 'If we do not receive it by {expiresAt}, we will close the ticket after {attemptsTotal} contact {attemptsNoun}.',
+          },
+          {
+            es: 'Si no la recibimos antes del {expiresAt}, cerraremos el caso.',
+            en: 'If we do not receive it by {expiresAt}, we will close the ticket.',
+          },
+        ],
+      },
+    ],
+  },
+
+  info_reminder: {
+    audience: 'customer',
+    subject: [
+      {
+        es: 'Recordatorio {attempt} de {attemptsTotal}: necesitamos información',
+        en: 'Reminder {attempt} of {attemptsTotal}: information needed',
+      },
+      { es: 'Recordatorio {attempt}: necesitamos información', en: 'Reminder {attempt}: information needed' },
+      { es: 'Recordatorio: necesitamos información', en: 'Reminder: information needed' },
+    ],
+    blocks: [
+      {
+        p: [
+          {
+            es: 'Seguimos esperando la información que le pedimos para continuar con su caso «{subjectLine}».',
+            en: 'We are still waiting for the information we asked for to continue with your ticket "{subjectLine}".',
+          },
+          {
+            es: 'Seguimos esperando la información que le pedimos para continuar con su caso.',
+            en: 'We are still waiting for the information we asked for to continue with your ticket.',
+          },
+        ],
+      },
+      {
+        p: {
+          es: 'Si no la recibimos antes del {expiresAt}, el caso se cerrará automáticamente.',
+          en: 'If we do not receive it by {expiresAt}, the ticket will be closed automatically.',
+        },
+      },
+    ],
+  },
+
+  auto_closed: {
+    audience: 'customer',
+    subject: { es: 'Caso cerrado por falta de información', en: 'Ticket closed: information not received' },
+    blocks: [
+      {
+        p: {
+          es: 'Hemos cerrado su caso porque no recibimos la información solicitada a tiempo.',
+          en: 'We have closed your ticket because the information we asked for did not arrive in time.',
+        },
+      },
+      {
+        p: {
+          es: 'Si responde a este correo con la información, el caso se reabrirá automáticamente.',
+          en: 'If you reply to this email with the information, the ticket will reopen automatically.',
+        },
+        when: (v) => v.bool('reopenOnReply') === true,
+      },
+      {
+        p: {
+          es: 'Si aún necesita ayuda, abra un caso nuevo.',
+          en: 'If you still need help, please open a new ticket.',
+        },
+        when: (v) => v.bool('reopenOnReply') === false,
+      },
+    ],
+  },
+
+  ticket_reopened: {
+    audience: 'customer',
+    subject: { es: 'Caso reabierto', en: 'Ticket reopened' },
+    tail: 'subject',
+    blocks: [
+      {
+        p: [
+          {
+            es: 'Su caso fue reabierto por {by} y nuestro equipo lo retomará.',
+            en: 'Your ticket was reopened by {by} and our team will pick it up again.',
+          },
+          {
+            es: 'Su caso se ha reabierto y nuestro equipo lo retomará.',
+            en: 'Your ticket has been reopened and our team will pick it up again.',
+          },
+        ],
+      },
+      { facts: [REASON] },
+    ],
+  },
+
+  ticket_resolved: {
+    audience: 'customer',
+    subject: { es: 'Caso resuelto', en: 'Ticket resolved' },
+    tail: 'subject',
+    blocks: [
+      { p: { es: 'Hemos resuelto su caso.', en: 'We have resolved your ticket.' } },
+      { p: { es: 'Solución:', en: 'Solution:' }, when: (v) => v.str('solution') !== undefined },
+      { quote: 'solution' },
+      {
+        p: [
+          {
+            es: 'Por favor confirme la solución o responda a este correo si el problema continúa antes del {validationEndsAt}; después de esa fecha la resolución se dará por aceptada.',
+            en: 'Please confirm the solution, or reply to this email if the problem persists, by {validationEndsAt}; after that the resolution is considered accepted.',
+          },
+          {
+            es: 'Si el problema continúa, responda a este correo.',
+            en: 'If the problem persists, reply to this email.',
+          },
+        ],
+      },
+    ],
+  },
+
+  resolution_final: {
+    audience: 'customer',
+    subject: { es: 'Resolución confirmada', en: 'Resolution confirmed' },
+    tail: 'subject',
+    blocks: [
+      {
+        p: {
+          es: 'El período de validación terminó y la resolución de su caso es definitiva.',
+          en: 'The validation period has ended and the resolution of your ticket is final.',
+        },
+      },
+      {
+        p: {
+          es: 'Este caso se facturará según las condiciones de su contrato.',
+          en: 'This ticket will be billed under the terms of your contract.',
+        },
+        when: (v) => v.bool('billable') === true,
+      },
+      {
+        p: { es: 'Este caso no genera cobro.', en: 'This ticket is not billable.' },
+        when: (v) => v.bool('billable') === false,
+      },
+    ],
+  },
+
+  ticket_closed: {
+    audience: 'customer',
+    subject: { es: 'Caso cerrado', en: 'Ticket closed' },
+    tail: 'subject',
+    blocks: [
+      { p: { es: 'Su caso ha sido cerrado.', en: 'Your ticket has been closed.' } },
+      { facts: [REASON] },
+    ],
+  },
+
+  priority_lowered: {
+    audience: 'customer',
+    subject: { es: 'Prioridad ajustada', en: 'Priority lowered' },
+    tail: 'priorityChange',
+    blocks: [
+      {
+        p: [
+          {
+            es: 'La prioridad de su caso pasó de {from} a {to}, según la política de soporte.',
+            en: 'The priority of your ticket changed from {from} to {to}, under the support policy.',
+          },
+          {
+            es: 'La prioridad de su caso pasó a {to}, según la política de soporte.',
+            en: 'The priority of your ticket changed to {to}, under the support policy.',
+          },
+          {
+            es: 'Hemos bajado la prioridad de su caso según la política de soporte.',
+            en: 'We have lowered the priority of your ticket under the support policy.',
+          },
+        ],
+      },
+    ],
+  },
+
+  ticket_escalated: {
+    audience: 'staff',
+    subject: [
+      { es: 'Escalado a {levelName}', en: 'Escalated to {levelName}' },
+      { es: 'Caso escalado', en: 'Ticket escalated' },
+    ],
+    tail: 'customerName',
+    blocks: [
+      {
+        p: [
+          {
+            es: 'El caso #{ticketNumber} fue escalado a {levelName} por {by}.',
+            en: 'Ticket #{ticketNumber} was escalated to {levelName} by {by}.',
+          },
+          {
+            es: 'El caso #{ticketNumber} fue escalado a {levelName}.',
+            en: 'Ticket #{ticketNumber} was escalated to {levelName}.',
+          },
+          {
+            es: 'El caso #{ticketNumber} fue escalado por {by}.',
+            en: 'Ticket #{ticketNumber} was escalated by {by}.',
+          },
+          { es: 'El caso #{ticketNumber} fue escalado.', en: 'Ticket #{ticketNumber} was escalated.' },
+        ],
+      },
+      { facts: [...TICKET_FACTS, REASON] },
+    ],
+  },
+
+  sla_warning: {
+    audience: 'staff',
+    subject: [
+      { es: 'Aviso de SLA: {metric} al {share}', en: 'SLA warning: {metric} at {share}' },
+      { es: 'Aviso de SLA: {metric}', en: 'SLA warning: {metric}' },
+      { es: 'Aviso de SLA', en: 'SLA warning' },
+    ],
+    blocks: [
+      {
+        p: [
+          {
+            es: 'El plazo de {target} del caso #{ticketNumber} ha consumido el {share}; vence el {dueAt}.',
+            en: 'The {target} target of ticket #{ticketNumber} is {share} consumed; it is due {dueAt}.',
+          },
+          {
+            es: 'El plazo de {target} del caso #{ticketNumber} ha consumido el {share}.',
+            en: 'The {target} target of ticket #{ticketNumber} is {share} consumed.',
+          },
+          {
+            es: 'El plazo de {target} del caso #{ticketNumber} está por vencer; vence el {dueAt}.',
+            en: 'The {target} target of ticket #{ticketNumber} is about to expire; it is due {dueAt}.',
+          },
+          {
+            es: 'El plazo de {target} del caso #{ticketNumber} está por vencer.',
+            en: 'The {target} target of ticket #{ticketNumber} is about to expire.',
+          },
+        ],
+      },
+      { facts: [...TICKET_FACTS, [{ es: 'Vence', en: 'Due' }, 'dueAt']] },
+    ],
+  },
+
+  sla_breach: {
+    audience: 'staff',
+    subject: { es: 'Incumplimiento de SLA', en: 'SLA breached' },
+    tail: 'metric',
+    blocks: [
+      {
+        p: [
+          {
+            es: 'El caso #{ticketNumber} incumplió el plazo de {target}, que vencía el {dueAt}.',
+            en: 'Ticket #{ticketNumber} breached its {target} target, which was due {dueAt}.',
+          },
+          {
+            es: 'El caso #{ticketNumber} incumplió el plazo de {target}.',
+            en: 'Ticket #{ticketNumber} breached its {target} target.',
+          },
+        ],
+      },
+      { facts: [...TICKET_FACTS, [{ es: 'Vencía', en: 'Was due' }, 'dueAt']] },
+    ],
+  },
+
+  ticket_event: {
+    audience: 'integration',
+    subject: { es: 'Evento del caso', en: 'Ticket event' },
+    tail: 'event',
+    blocks: [{ code: 'json' }],
+  },
+};
+
+const GREETING: BlockSpec = {
+  p: [
+    { es: 'Hola {name},', en: 'Hello {name},' },
+    { es: 'Hola,', en: 'Hello,' },
+  ],
+};
+
+const CONSOLE_LINK: BlockSpec = { link: 'consoleUrl', label: { es: 'Ver el caso', en: 'View the ticket' } };
+
+const REPLY_HINT: BlockSpec = {
+  p: {
+    es: 'Para responder, conteste este correo manteniendo {ticketTag} en el asunto.',
+    en: 'To reply, answer this email keeping {ticketTag} in the subject.',
+  },
+};
+
+const ATTEMPT_NOUNS: Record<NotificationLocale, [one: string, other: string]> = {
+  es: ['intento', 'intentos'],
+  en: ['attempt', 'attempts'],
+};
+
+/** Every value a text can name, read once from the payload; undefined where it is missing or malformed. */
+function varsOf(v: PayloadView, lang: NotificationLocale, ticket: number) {
+  const subject = v.str('subject');
+  const attempt = v.num('attempt');
+  const attemptsTotal = v.num('attemptsTotal');
+  const from = v.priority('from');
+  const to = v.priority('to');
+  const metric = v.metric();
+  return {
+    ticketNumber: v.str('ticketNumber'),
+    ticketTag: ticketSubjectTag(ticket),
+    name: v.name(),
+    subject,
+    subjectLine: subject === undefined ? undefined : oneLine(subject, 150),
+    customerName: v.str('customerName'),
+    requesterName: v.str('requesterName'),
+    priority: v.priority(),
+    status: v.status(),
+    level: v.str('level'),
+    levelName: v.level(),
+    policyId: v.str('policyId'),
+    consoleUrl: v.url('consoleUrl'),
+    agentName: v.str('agentName'),
+    body: v.str('body'),
+    by: v.str('by'),
+    reason: v.str('reason'),
+    solution: v.str('solution'),
+    firstResponseDueAt: v.instant('firstResponseDueAt'),
+    expiresAt: v.instant('expiresAt'),
+    validationEndsAt: v.instant('validationEndsAt'),
+    dueAt: v.instant('dueAt'),
+    attempt: attempt === undefined ? undefined : String(attempt),
+    attemptsTotal: attemptsTotal === undefined ? undefined : String(attemptsTotal),
+    attemptsNoun: attemptsTotal === undefined ? undefined : ATTEMPT_NOUNS[lang][attemptsTotal === 1 ? 0 : 1],
+    from,
+    to,
+    priorityChange: from !== undefined && to !== undefined ? `${from} → ${to}` : to,
+    metric,
+    target: metric ?? 'SLA',
+    share: percent(v.num('fraction'), lang),
+    event: v.str('type') ?? v.str('event'),
+    json: v.json(),
+  };
+}
+
+type Vars = ReturnType<typeof varsOf>;
+type VarName = keyof Vars;
+
+/** `text` with its placeholders filled, or undefined when one of their values is missing. */
+function fill(text: string, vars: Vars): string | undefined {
+  let complete = true;
+  // One pass over the text: a value that itself contains `{name}` is not filled again.
+  const filled = text.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!Object.hasOwn(vars, name))
+      throw new Error(`notification text names an unknown value {${name}}: ${text}`);
+    const value = vars[name as VarName];
+    if (value === undefined) complete = false;
+    return value ?? '';
+  });
+  return complete ? filled : undefined;
+}
+
+function firstFit(texts: Text | Text[], lang: NotificationLocale, vars: Vars): string | undefined {
+  for (const text of Array.isArray(texts) ? texts : [texts]) {
+    const filled = fill(text[lang], vars);
+    if (filled !== undefined) return filled;
+  }
+  return undefined;
+}
+
+function toBlocks(spec: BlockSpec, lang: NotificationLocale, vars: Vars, view: PayloadView): Block[] {
+  if ('p' in spec) {
+    if (spec.when !== undefined && !spec.when(view)) return [];
+    const text = firstFit(spec.p, lang, vars);
+    return text === undefined ? [] : [{ kind: 'p', text }];
+  }
+  if ('facts' in spec) {
+    return [{ kind: 'facts', rows: spec.facts.map(([label, name]) => [label[lang], vars[name]]) }];
+  }
+  if ('link' in spec) {
+    const url = vars[spec.link];
+    return url === undefined ? [] : [{ kind: 'link', label: spec.label[lang], url }];
+  }
+  if ('quote' in spec) {
+    const text = vars[spec.quote];
+    return text === undefined ? [] : [{ kind: 'quote', text }];
+  }
+  const text = vars[spec.code];
+  return text === undefined ? [] : [{ kind: 'code', text }];
 }
 
 type Block =
@@ -116,15 +610,6 @@ type Block =
   | { kind: 'facts'; rows: [string, string | undefined][] }
   | { kind: 'link'; label: string; url: string }
   | { kind: 'code'; text: string };
-
-interface Message {
-  subject: string;
-  /** `customer` messages greet the requester and invite a reply; `staff` ones list the ticket's facts. */
-  audience: 'customer' | 'staff' | 'integration';
-  blocks: Block[];
-}
-
-type Template = (p: PayloadView, lang: NotificationLocale) => Message;
 
 const PRIORITIES: Record<string, Record<NotificationLocale, string>> = {
   low: { es: 'baja', en: 'low' },
@@ -276,423 +761,6 @@ function oneLine(value: string, max: number): string {
 /** `label: value` joined with `: ` only when the value exists. */
 function withTail(head: string, tail: string | undefined): string {
   return tail === undefined ? head : `${head}: ${oneLine(tail, 150)}`;
-}
-
-function greeting(p: PayloadView, lang: NotificationLocale): Block {
-  const name = p.name();
-  const hello = lang === 'es' ? 'Hola' : 'Hello';
-  return { kind: 'p', text: name === undefined ? `${hello},` : `${hello} ${name},` };
-}
-
-function p(text: string): Block {
-  return { kind: 'p', text };
-}
-
-/** Sentences whose pieces may be missing: the sentence is dropped unless every piece exists. */
-function maybe(text: string | undefined, ...pieces: unknown[]): Block[] {
-  return text === undefined || pieces.some((x) => x === undefined) ? [] : [p(text)];
-}
-
-function ticketFacts(v: PayloadView, lang: NotificationLocale, extra: [string, string | undefined][]): Block {
-  const es = lang === 'es';
-  return {
-    kind: 'facts',
-    rows: [
-      [es ? 'Asunto' : 'Subject', v.str('subject')],
-      [es ? 'Cliente' : 'Customer', v.str('customerName')],
-      [es ? 'Solicitante' : 'Requester', v.str('requesterName')],
-      [es ? 'Prioridad' : 'Priority', v.priority()],
-      [es ? 'Estado' : 'Status', v.status()],
-      [es ? 'Nivel' : 'Level', v.str('level')],
-      [es ? 'Política' : 'Policy', v.str('policyId')],
-      ...extra,
-    ],
-  };
-}
-
-const TEMPLATES: Record<NotificationTemplate, Template> = {
-  ticket_created(v, lang) {
-    const es = lang === 'es';
-    const subject = v.str('subject');
-    const due = v.instant('firstResponseDueAt');
-    return {
-      audience: 'customer',
-      subject: withTail(es ? 'Hemos recibido su caso' : 'We received your ticket', subject),
-      blocks: [
-        greeting(v, lang),
-        p(
-          es
-            ? `Hemos registrado su solicitud con el número #${v.str('ticketNumber')}. Use este número en cualquier comunicación sobre el caso.`
-            : `We have logged your request as ticket #${v.str('ticketNumber')}. Please quote this number in any message about it.`,
-        ),
-        {
-          kind: 'facts',
-          rows: [
-            [es ? 'Asunto' : 'Subject', subject],
-            [es ? 'Prioridad' : 'Priority', v.priority()],
-          ],
-        },
-        ...maybe(
-          es
-            ? `Le daremos una primera respuesta a más tardar el ${due}.`
-            : `You will get a first response by ${due}.`,
-          due,
-        ),
-      ],
-    };
-  },
-
-  agent_reply(v, lang) {
-    const es = lang === 'es';
-    const agent = v.str('agentName');
-    const body = v.str('body');
-    return {
-      audience: 'customer',
-      subject: withTail(es ? 'Nueva respuesta en su caso' : 'New reply on your ticket', v.str('subject')),
-      blocks: [
-        greeting(v, lang),
-        p(
-          agent === undefined
-            ? es
-              ? 'Nuestro equipo de soporte ha respondido a su caso:'
-              : 'Our support team has replied to your ticket:'
-            : es
-              ? `${agent} ha respondido a su caso:`
-              : `${agent} has replied to your ticket:`,
-        ),
-        ...(body === undefined ? [] : [{ kind: 'quote', text: body } as Block]),
-      ],
-    };
-  },
-
-  info_requested(v, lang) {
-    const es = lang === 'es';
-    const body = v.str('body');
-    const expires = v.instant('expiresAt');
-    const attempts = v.num('attemptsTotal');
-    return {
-      audience: 'customer',
-      subject: withTail(
-        es ? 'Necesitamos información para continuar' : 'We need more information to continue',
-        v.str('subject'),
-      ),
-      blocks: [
-        greeting(v, lang),
-        p(
-          es
-            ? 'Para seguir atendiendo su caso necesitamos lo siguiente:'
-            : 'To keep working on your ticket we need the following:',
-        ),
-        ...(body === undefined ? [] : [{ kind: 'quote', text: body } as Block]),
-        p(
-          es
-            ? 'Responda a este correo con la información; el caso queda en espera mientras tanto.'
-            : 'Please reply to this email with the information; the ticket is on hold until then.',
-        ),
-        ...maybe(
-          es
-            ? `Si no la recibimos antes del ${expires}, cerraremos el caso${attempts === undefined ? '' : ` tras ${attempts} ${attempts === 1 ? 'intento' : 'intentos'} de contacto`}.`
-            : `If we do not receive it by ${expires}, we will close the ticket${attempts === undefined ? '' : ` after ${attempts} contact ${attempts === 1 ? 'attempt' : 'attempts'}`}.`,
-          expires,
-        ),
-      ],
-    };
-  },
-
-  info_reminder(v, lang) {
-    const es = lang === 'es';
-    const attempt = v.num('attempt');
-    const total = v.num('attemptsTotal');
-    const expires = v.instant('expiresAt');
-    const subject = v.str('subject');
-    const counter =
-      attempt === undefined
-        ? ''
-        : total === undefined
-          ? ` ${attempt}`
-          : es
-            ? ` ${attempt} de ${total}`
-            : ` ${attempt} of ${total}`;
-    return {
-      audience: 'customer',
-      subject: es
-        ? `Recordatorio${counter}: necesitamos información`
-        : `Reminder${counter}: information needed`,
-      blocks: [
-        greeting(v, lang),
-        p(
-          es
-            ? `Seguimos esperando la información que le pedimos para continuar con su caso${subject === undefined ? '' : ` «${oneLine(subject, 150)}»`}.`
-            : `We are still waiting for the information we asked for to continue with your ticket${subject === undefined ? '' : ` "${oneLine(subject, 150)}"`}.`,
-        ),
-        ...maybe(
-          es
-            ? `Si no la recibimos antes del ${expires}, el caso se cerrará automáticamente.`
-            : `If we do not receive it by ${expires}, the ticket will be closed automatically.`,
-          expires,
-        ),
-      ],
-    };
-  },
-
-  auto_closed(v, lang) {
-    const es = lang === 'es';
-    const reopen = v.bool('reopenOnReply');
-    return {
-      audience: 'customer',
-      subject: es ? 'Caso cerrado por falta de información' : 'Ticket closed: information not received',
-      blocks: [
-        greeting(v, lang),
-        p(
-          es
-            ? 'Hemos cerrado su caso porque no recibimos la información solicitada a tiempo.'
-            : 'We have closed your ticket because the information we asked for did not arrive in time.',
-        ),
-        ...(reopen === true
-          ? [
-              p(
-                es
-                  ? 'Si responde a este correo con la información, el caso se reabrirá automáticamente.'
-                  : 'If you reply to this email with the information, the ticket will reopen automatically.',
-              ),
-            ]
-          : reopen === false
-            ? [
-                p(
-                  es
-                    ? 'Si aún necesita ayuda, abra un caso nuevo.'
-                    : 'If you still need help, please open a new ticket.',
-                ),
-              ]
-            : []),
-      ],
-    };
-  },
-
-  ticket_reopened(v, lang) {
-    const es = lang === 'es';
-    const by = v.str('by');
-    return {
-      audience: 'customer',
-      subject: withTail(es ? 'Caso reabierto' : 'Ticket reopened', v.str('subject')),
-      blocks: [
-        greeting(v, lang),
-        p(
-          by === undefined
-            ? es
-              ? 'Su caso se ha reabierto y nuestro equipo lo retomará.'
-              : 'Your ticket has been reopened and our team will pick it up again.'
-            : es
-              ? `Su caso fue reabierto por ${by} y nuestro equipo lo retomará.`
-              : `Your ticket was reopened by ${by} and our team will pick it up again.`,
-        ),
-        { kind: 'facts', rows: [[es ? 'Motivo' : 'Reason', v.str('reason')]] },
-      ],
-    };
-  },
-
-  ticket_resolved(v, lang) {
-    const es = lang === 'es';
-    const solution = v.str('solution');
-    const until = v.instant('validationEndsAt');
-    return {
-      audience: 'customer',
-      subject: withTail(es ? 'Caso resuelto' : 'Ticket resolved', v.str('subject')),
-      blocks: [
-        greeting(v, lang),
-        p(es ? 'Hemos resuelto su caso.' : 'We have resolved your ticket.'),
-        ...(solution === undefined
-          ? []
-          : [p(es ? 'Solución:' : 'Solution:'), { kind: 'quote', text: solution } as Block]),
-        ...maybe(
-          es
-            ? `Por favor confirme la solución o responda a este correo si el problema continúa antes del ${until}; después de esa fecha la resolución se dará por aceptada.`
-            : `Please confirm the solution, or reply to this email if the problem persists, by ${until}; after that the resolution is considered accepted.`,
-          until,
-        ),
-        ...(until === undefined
-          ? [
-              p(
-                es
-                  ? 'Si el problema continúa, responda a este correo.'
-                  : 'If the problem persists, reply to this email.',
-              ),
-            ]
-          : []),
-      ],
-    };
-  },
-
-  resolution_final(v, lang) {
-    const es = lang === 'es';
-    const billable = v.bool('billable');
-    return {
-      audience: 'customer',
-      subject: withTail(es ? 'Resolución confirmada' : 'Resolution confirmed', v.str('subject')),
-      blocks: [
-        greeting(v, lang),
-        p(
-          es
-            ? 'El período de validación terminó y la resolución de su caso es definitiva.'
-            : 'The validation period has ended and the resolution of your ticket is final.',
-        ),
-        ...(billable === true
-          ? [
-              p(
-                es
-                  ? 'Este caso se facturará según las condiciones de su contrato.'
-                  : 'This ticket will be billed under the terms of your contract.',
-              ),
-            ]
-          : billable === false
-            ? [p(es ? 'Este caso no genera cobro.' : 'This ticket is not billable.')]
-            : []),
-      ],
-    };
-  },
-
-  ticket_closed(v, lang) {
-    const es = lang === 'es';
-    return {
-      audience: 'customer',
-      subject: withTail(es ? 'Caso cerrado' : 'Ticket closed', v.str('subject')),
-      blocks: [
-        greeting(v, lang),
-        p(es ? 'Su caso ha sido cerrado.' : 'Your ticket has been closed.'),
-        { kind: 'facts', rows: [[es ? 'Motivo' : 'Reason', v.str('reason')]] },
-      ],
-    };
-  },
-
-  priority_lowered(v, lang) {
-    const es = lang === 'es';
-    const from = v.priority('from');
-    const to = v.priority('to');
-    const change = from !== undefined && to !== undefined ? `${from} → ${to}` : to;
-    return {
-      audience: 'customer',
-      subject: withTail(es ? 'Prioridad ajustada' : 'Priority lowered', change),
-      blocks: [
-        greeting(v, lang),
-        p(
-          to === undefined
-            ? es
-              ? 'Hemos bajado la prioridad de su caso según la política de soporte.'
-              : 'We have lowered the priority of your ticket under the support policy.'
-            : es
-              ? `La prioridad de su caso pasó${from === undefined ? '' : ` de ${from}`} a ${to}, según la política de soporte.`
-              : `The priority of your ticket changed${from === undefined ? '' : ` from ${from}`} to ${to}, under the support policy.`,
-        ),
-      ],
-    };
-  },
-
-  ticket_escalated(v, lang) {
-    const es = lang === 'es';
-    const level = v.level();
-    const by = v.str('by');
-    return {
-      audience: 'staff',
-      subject: withTail(
-        level === undefined
-          ? es
-            ? 'Caso escalado'
-            : 'Ticket escalated'
-          : es
-            ? `Escalado a ${level}`
-            : `Escalated to ${level}`,
-        v.str('customerName'),
-      ),
-      blocks: [
-        p(
-          es
-            ? `El caso #${v.str('ticketNumber')} fue escalado${level === undefined ? '' : ` a ${level}`}${by === undefined ? '' : ` por ${by}`}.`
-            : `Ticket #${v.str('ticketNumber')} was escalated${level === undefined ? '' : ` to ${level}`}${by === undefined ? '' : ` by ${by}`}.`,
-        ),
-        ticketFacts(v, lang, [[es ? 'Motivo' : 'Reason', v.str('reason')]]),
-      ],
-    };
-  },
-
-  sla_warning(v, lang) {
-    const es = lang === 'es';
-    const metric = v.metric();
-    const share = percent(v.num('fraction'), lang);
-    const due = v.instant('dueAt');
-    const what = metric ?? 'SLA';
-    return {
-      audience: 'staff',
-      subject:
-        metric === undefined
-          ? es
-            ? 'Aviso de SLA'
-            : 'SLA warning'
-          : es
-            ? `Aviso de SLA: ${metric}${share === undefined ? '' : ` al ${share}`}`
-            : `SLA warning: ${metric}${share === undefined ? '' : ` at ${share}`}`,
-      blocks: [
-        p(
-          es
-            ? `El plazo de ${what} del caso #${v.str('ticketNumber')}${share === undefined ? ' está por vencer' : ` ha consumido el ${share}`}${due === undefined ? '' : `; vence el ${due}`}.`
-            : `The ${what} target of ticket #${v.str('ticketNumber')}${share === undefined ? ' is about to expire' : ` is ${share} consumed`}${due === undefined ? '' : `; it is due ${due}`}.`,
-        ),
-        ticketFacts(v, lang, [[es ? 'Vence' : 'Due', due]]),
-      ],
-    };
-  },
-
-  sla_breach(v, lang) {
-    const es = lang === 'es';
-    const metric = v.metric();
-    const due = v.instant('dueAt');
-    const what = metric ?? 'SLA';
-    return {
-      audience: 'staff',
-      subject: withTail(es ? 'Incumplimiento de SLA' : 'SLA breached', metric),
-      blocks: [
-        p(
-          es
-            ? `El caso #${v.str('ticketNumber')} incumplió el plazo de ${what}${due === undefined ? '' : `, que vencía el ${due}`}.`
-            : `Ticket #${v.str('ticketNumber')} breached its ${what} target${due === undefined ? '' : `, which was due ${due}`}.`,
-        ),
-        ticketFacts(v, lang, [[es ? 'Vencía' : 'Was due', due]]),
-      ],
-    };
-  },
-
-  ticket_event(v, lang) {
-    const es = lang === 'es';
-    const type = v.str('type') ?? v.str('event');
-    return {
-      audience: 'integration',
-      subject: withTail(es ? 'Evento del caso' : 'Ticket event', type),
-      blocks: [{ kind: 'code', text: v.json() }],
-    };
-  },
-};
-
-function footer(
-  v: PayloadView,
-  lang: NotificationLocale,
-  ticket: number,
-  audience: Message['audience'],
-): Block[] {
-  const es = lang === 'es';
-  const url = v.url('consoleUrl');
-  const blocks: Block[] = [];
-  if (url !== undefined) {
-    blocks.push({ kind: 'link', label: es ? 'Ver el caso' : 'View the ticket', url });
-  }
-  if (audience === 'customer') {
-    blocks.push(
-      p(
-        es
-          ? `Para responder, conteste este correo manteniendo ${ticketSubjectTag(ticket)} en el asunto.`
-          : `To reply, answer this email keeping ${ticketSubjectTag(ticket)} in the subject.`,
-      ),
-    );
-  }
-  return blocks;
 }
 
 function renderText(blocks: Block[]): string {
