@@ -28,7 +28,7 @@ export function findCustomer(db: Kysely<Database>, id: string): Promise<Customer
   return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** A page of customers by id, optionally limited to some ids and a name search. */
+/** A page of customers by id, optionally limited to some ids and a search in name or id. */
 export function listCustomers(
   db: Kysely<Database>,
   options: { after?: string; limit: number; only: string[] | null; q?: string },
@@ -36,7 +36,10 @@ export function listCustomers(
   let query = db.selectFrom('customers').selectAll().orderBy('id').limit(options.limit);
   if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (options.only !== null) query = query.where('id', 'in', options.only.length > 0 ? options.only : ['']);
-  if (options.q !== undefined) query = query.where('name', 'ilike', `%${escapeLike(options.q)}%`);
+  if (options.q !== undefined) {
+    const pattern = `%${escapeLike(options.q)}%`;
+    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('id', 'ilike', pattern)]));
+  }
   return query.execute();
 }
 

@@ -345,6 +345,47 @@ describe('ticket notifications', () => {
   });
 });
 
+describe('customer search for pickers', () => {
+  beforeAll(async () => {
+    // More customers than one page of the largest limit, so a picker cannot rely on loading them all.
+    await api.db
+      .insertInto('customers')
+      .values(
+        Array.from({ length: 260 }, (_, i) => ({
+          id: `c${String(i).padStart(3, '0')}`,
+          name: i === 247 ? 'Talleres Reyes del Norte' : `Cliente ${i}`,
+        })),
+      )
+      .execute();
+  });
+
+  it('finds a customer by part of its name or id, case-insensitively, however far down the list', async () => {
+    const byName = await api.call('get', '/v1/customers?q=reyes&limit=10');
+    expect(byName.status).toBe(200);
+    expect(byName.body.items.map((c: { id: string }) => c.id)).toEqual(['c247']);
+    const byId = await api.call('get', '/v1/customers?q=C24&limit=5');
+    expect(byId.body.items.map((c: { id: string }) => c.id)).toEqual([
+      'c240',
+      'c241',
+      'c242',
+      'c243',
+      'c244',
+    ]);
+    const next = await api.call('get', `/v1/customers?q=C24&limit=5&cursor=${byId.body.nextCursor}`);
+    expect(next.body.items.map((c: { id: string }) => c.id)).toEqual([
+      'c245',
+      'c246',
+      'c247',
+      'c248',
+      'c249',
+    ]);
+    expect((await api.call('get', '/v1/customers?q=%25')).body.items).toEqual([]);
+    const scoped = await api.keyFor('agent', ['zeta', 'c247']);
+    const limited = await api.call('get', '/v1/customers?q=e', scoped);
+    expect(limited.body.items.map((c: { id: string }) => c.id)).toEqual(['c247', 'zeta']);
+  });
+});
+
 describe('OpenAPI conformance', () => {
   it('every response above matches the published document', async () => {
     expect(await expectConformance(api)).toBeGreaterThan(20);
