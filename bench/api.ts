@@ -13,7 +13,8 @@ import { pino } from 'pino';
 import { createApp } from '../api/app';
 import { createApiKey } from '../api/auth';
 import { ticketActionRoutes } from '../api/routes/ticket-actions';
-import { flag, startBenchStack } from './stack';
+import { flag } from './cli';
+import { startBenchStack } from './stack';
 
 const creates = flag('creates', 300);
 const replies = flag('replies', 300);

@@ -1,5 +1,5 @@
 /**
- * What bench:lifecycle and bench:api share: their command-line flags, and the system wired as `npm start`
+ * What bench:lifecycle and bench:api share: the system wired as `npm start`
  * wires it (a throw-away embedded Postgres, the in-process emulator, a worker with the real activities) with
  * one customer under a preset.
  */
@@ -20,14 +20,6 @@ import { ensureSearchAttributes } from '../worker/search-attributes';
 import { bundleWorkflows } from '../worker/worker';
 
 const DAY = 86_400_000;
-
-/** A positive numeric `--name N` flag. */
-export function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
 
 /** The customer the bench works for: id `bench`, contract `bench-c` under `policy`@1 and `plan`. */
 export interface BenchCustomer {

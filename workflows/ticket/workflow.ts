@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -47,7 +48,15 @@ const WINDOW_REFRESH_MARGIN_MS = 30 * DAY_MS;
 /** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
 const MAX_HISTORY_EVENTS = 2_000;
 
-const { projectTicket, expandCalendarWindows } = proxyActivities<Activities>({
+const { expandCalendarWindows } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+/**
+ * Projection runs as a local activity: in the worker that made the decision, right after it, with no
+ * task-queue round trip, so the row is visible within milliseconds and history grows by one marker.
+ */
+const { projectTicket } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
