@@ -42,6 +42,15 @@ export const envSchema = z.object({
   ORQUESTA_TEMPORAL_MODE: z.enum(['auto', 'dev-server', 'emulator']).default('auto'),
   ORQUESTA_EMULATOR_PORT: port(7233),
   ORQUESTA_DEMO: bool.default(true),
+  ORQUESTA_RATE_LIMIT_BURST: z.coerce
+    .number({ error: 'expected a whole number of requests, 1 or more' })
+    .int('expected a whole number of requests, 1 or more')
+    .min(1, 'expected a whole number of requests, 1 or more')
+    .default(100),
+  ORQUESTA_RATE_LIMIT_PER_SECOND: z.coerce
+    .number({ error: 'expected requests per second, more than 0' })
+    .positive('expected requests per second, more than 0')
+    .default(20),
   SMTP_URL: z
     .string()
     .refine((v) => /^smtps?:\/\//.test(v) && URL.canParse(v), 'expected an smtp:// or smtps:// URL')

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../config/logger';
 import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
+import { startHousekeeping } from '../api/housekeeping';
 import { ticketActionRoutes } from '../api/routes/ticket-actions';
 import { loadDemo } from './demo';
 import { ensureDevAdminKey } from '../api/dev-admin-key';
@@ -89,6 +90,10 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
       routes: ticketActionRoutes(),
       api: {
+        rateLimit: {
+          capacity: config.ORQUESTA_RATE_LIMIT_BURST,
+          refillPerSecond: config.ORQUESTA_RATE_LIMIT_PER_SECOND,
+        },
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
         onIntegrationEvent: async (event) => {
           if (event.ticketNumber === null) return;
@@ -110,6 +115,8 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         },
       },
     });
+    const housekeeping = startHousekeeping({ db, logger });
+    stops.push(() => housekeeping.stop());
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);

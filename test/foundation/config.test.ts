@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       ORQUESTA_ROLE: 'all',
       ORQUESTA_TEMPORAL_MODE: 'auto',
       ORQUESTA_DEMO: true,
+      ORQUESTA_RATE_LIMIT_BURST: 100,
+      ORQUESTA_RATE_LIMIT_PER_SECOND: 20,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.TEMPORAL_ADDRESS).toBeUndefined();
@@ -24,7 +26,11 @@ describe('loadConfig', () => {
       PORT: '8081',
       ORQUESTA_DEMO: 'false',
       TEMPORAL_NAMESPACE: '',
+      ORQUESTA_RATE_LIMIT_BURST: '10',
+      ORQUESTA_RATE_LIMIT_PER_SECOND: '0.5',
     });
+    expect(config.ORQUESTA_RATE_LIMIT_BURST).toBe(10);
+    expect(config.ORQUESTA_RATE_LIMIT_PER_SECOND).toBe(0.5);
     expect(config.DATABASE_URL).toBe('postgres://u:p@db.example:5432/orquesta');
     expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(config.PORT).toBe(8081);
@@ -41,6 +47,10 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: /],
     ['ORQUESTA_DEMO', 'maybe', /ORQUESTA_DEMO: expected true or false/],
     ['ORQUESTA_TEMPORAL_MODE', 'cloud', /ORQUESTA_TEMPORAL_MODE: /],
+    ['ORQUESTA_RATE_LIMIT_BURST', '0', /ORQUESTA_RATE_LIMIT_BURST: expected a whole number of requests/],
+    ['ORQUESTA_RATE_LIMIT_BURST', '2.5', /ORQUESTA_RATE_LIMIT_BURST: expected a whole number/],
+    ['ORQUESTA_RATE_LIMIT_PER_SECOND', '-1', /ORQUESTA_RATE_LIMIT_PER_SECOND: expected requests per second/],
+    ['ORQUESTA_RATE_LIMIT_PER_SECOND', 'fast', /ORQUESTA_RATE_LIMIT_PER_SECOND: expected requests per second/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -35,7 +35,7 @@ describe('npm start with bad configuration', () => {
 });
 
 describe('npm start on embedded defaults', () => {
-  it('serves /readyz 200 with embedded Postgres and the emulator, and stops cleanly on SIGINT', async () => {
+  it('serves /readyz 200 with embedded Postgres and the emulator, limits requests per key as configured, and stops cleanly on SIGINT', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-start-'));
     const [port, pgPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -48,6 +48,8 @@ describe('npm start on embedded defaults', () => {
         ORQUESTA_PG_PORT: String(pgPort),
         ORQUESTA_EMULATOR_PORT: String(emulatorPort),
         ORQUESTA_DEMO: 'false',
+        ORQUESTA_RATE_LIMIT_BURST: '3',
+        ORQUESTA_RATE_LIMIT_PER_SECOND: '0.01',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,6 +71,17 @@ describe('npm start on embedded defaults', () => {
         body: { status: 'ready', checks: { postgres: { ok: true }, temporal: { ok: true } } },
       });
       expect(output).toMatch(/IN MEMORY/);
+
+      const key = /#\/\?key=(\S+)/.exec(output)?.[1];
+      expect(key, output).toBeDefined();
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/v1/customers`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
       child.kill('SIGINT');
     }
