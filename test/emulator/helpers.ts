@@ -23,6 +23,34 @@ export async function eventTypes(handle: WorkflowHandle): Promise<string[]> {
   return (history.events ?? []).map((e) => eventTypeName(e.eventType));
 }
 
+/** The attribute fields of history events that the contract tests read. */
+export interface EventAttributes {
+  initiatedEventId?: number;
+  externalInitiatedEventId?: number;
+  cause?: string;
+  signalName?: string;
+  workflowExecution?: { workflowId?: string };
+  externalWorkflowExecution?: { workflowId?: string };
+}
+
+/** A workflow's history events: id, type (`TIMER_FIRED` style) and attributes (enums as names, int64 as numbers). */
+export async function eventsOf(
+  handle: WorkflowHandle,
+): Promise<{ id: number; type: string; attributes: EventAttributes }[]> {
+  const history = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
+  const { events = [] } = temporal.api.history.v1.History.toObject(history, {
+    enums: String,
+    longs: Number,
+  }) as {
+    events?: Record<string, unknown>[];
+  };
+  return events.map((event) => {
+    const found = Object.entries(event).find(([key]) => key.endsWith('EventAttributes'));
+    const attributes = (found?.[1] ?? {}) as EventAttributes;
+    return { id: Number(event.eventId), type: eventTypeName(event.eventType), attributes };
+  });
+}
+
 /** The history event enum (a number in the SDK's decoded protos) as its name without EVENT_TYPE_. */
 export function eventTypeName(type: unknown): string {
   return String(typeof type === 'number' ? eventTypeNames[type] : type).replace(/^EVENT_TYPE_/, '');

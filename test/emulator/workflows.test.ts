@@ -17,7 +17,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestEnv, workflowBundle, type TestEnv } from '../support/temporal-env';
 import { createActivities } from './activities';
-import { cacheModes, eventTypes, eventually, uniqueId, workflowsPath } from './helpers';
+import { cacheModes, eventsOf, eventTypes, eventually, uniqueId, workflowsPath } from './helpers';
 import * as wf from './workflows';
 
 let env: TestEnv;
@@ -336,6 +336,49 @@ describe.each(cacheModes)('workflows with $name', ({ maxCachedWorkflows }) => {
     expect(await eventTypes(handle)).toContain('START_CHILD_WORKFLOW_EXECUTION_FAILED');
     await existing.signal(wf.finishSignal);
     await existing.result();
+  });
+
+  test('a workflow signals another through an external handle', async () => {
+    const target = await start(wf.counter, [0]);
+    const handle = await start(wf.signaler, [target.workflowId, 5]);
+    expect(await handle.result()).toBe('signaled');
+    expect(await target.result()).toBe(5);
+    const sender = await eventsOf(handle);
+    const initiated = sender.filter((e) => e.type === 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED');
+    const signaled = sender.filter((e) => e.type === 'EXTERNAL_WORKFLOW_EXECUTION_SIGNALED');
+    expect(initiated).toHaveLength(2);
+    expect(signaled.map((e) => e.attributes.initiatedEventId)).toEqual(initiated.map((e) => e.id));
+    expect(signaled[0]?.attributes.workflowExecution?.workflowId).toBe(target.workflowId);
+    const received = (await eventsOf(target)).filter((e) => e.type === 'WORKFLOW_EXECUTION_SIGNALED');
+    expect(received.map((e) => e.attributes.signalName)).toEqual(['add', 'finish']);
+  });
+
+  test('signaling a workflow that does not exist fails in the sender', async () => {
+    const handle = await start(wf.signaler, [uniqueId('missing'), 1]);
+    expect(await handle.result()).toBe(
+      'ApplicationFailure: Unable to signal external workflow because it was not found',
+    );
+    const events = await eventsOf(handle);
+    const initiated = events.find((e) => e.type === 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED');
+    const failed = events.find((e) => e.type === 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED');
+    expect(failed?.attributes.initiatedEventId).toBe(initiated?.id);
+    expect(failed?.attributes.cause).toBe(
+      'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND',
+    );
+  });
+
+  test('cancelling a workflow that does not exist fails in the sender', async () => {
+    const handle = await start(wf.canceller, [uniqueId('missing')]);
+    expect(await handle.result()).toBe(
+      'ApplicationFailure: Unable to cancel external workflow because not found',
+    );
+    const events = await eventsOf(handle);
+    const initiated = events.find((e) => e.type === 'REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED');
+    const failed = events.find((e) => e.type === 'REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED');
+    expect(failed?.attributes.initiatedEventId).toBe(initiated?.id);
+    expect(failed?.attributes.cause).toBe(
+      'CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND',
+    );
   });
 
   test('local activities run and are recorded as markers', async () => {

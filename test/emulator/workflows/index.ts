@@ -9,6 +9,7 @@ import {
   defineSignal,
   defineUpdate,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -303,4 +304,26 @@ export async function rollover(total = 0, runs = 1): Promise<string> {
     await continueAsNew<typeof rollover>(sum, runs + 1);
   }
   return `sum=${sum} runs=${runs}`;
+}
+
+/** Sends `add(n)` and `finish` to another workflow by id; returns 'signaled' or the error. */
+export async function signaler(targetId: string, n: number): Promise<string> {
+  const target = getExternalWorkflowHandle(targetId);
+  try {
+    await target.signal(addSignal, n);
+    await target.signal(finishSignal);
+    return 'signaled';
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
+
+/** Asks another workflow, by id, to cancel; returns 'cancel requested' or the error. */
+export async function canceller(targetId: string): Promise<string> {
+  try {
+    await getExternalWorkflowHandle(targetId).cancel();
+    return 'cancel requested';
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
 }
