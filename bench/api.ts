@@ -1,8 +1,9 @@
 /**
  * API figures: the app wired as `npm start` does (embedded Postgres, in-process emulator, worker, HTTP on a
  * local port), load from another process (bench/api-load.ts): create-ticket and reply throughput with
- * p50/p99; then 1,000,000 tickets loaded and the list endpoint's 50-row keyset pages (page 1 and page
- * 1,000) timed. Figures only. `npm run bench:api [-- --creates N --replies N --concurrency C --rows R]`
+ * p50/p99; then 1,000,000 tickets loaded and the list endpoint's 50-row keyset pages timed: page 1, page
+ * 1,000, and page 1 of each queue the console offers (status, priority, assignee, customer, breached, level,
+ * due before, text search). Figures only. `npm run bench:api [-- --creates N --replies N --concurrency C --rows R]`
  */
 import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
@@ -93,30 +94,49 @@ try {
       concurrency,
     });
   });
-  // 1,000,000 tickets for the list query (the rows are projections only; no workflows behind them).
+  // 1,000,000 tickets for the list query (the rows are projections only; no workflows behind them), spread
+  // as a help desk's table is: most closed, a small open queue, 100 customers, 20 agents, a few breaches.
   const t0 = performance.now();
+  await sql`insert into customers (id, name) select 'c-' || g, 'Customer ' || g from generate_series(0, 99) g`.execute(
+    db,
+  );
   await sql`
-    insert into tickets (workflow_id, customer_id, policy_id, policy_version, channel, type, category, priority, status, requester_email, subject, description, next_due_at, created_at, updated_at)
-    select 'bulk:' || g, 'bench', 'paygroup', 1, 'portal', 'question', 'paygroup_software',
-           (array['low','medium','high','critical'])[1 + g % 4], (array['open','awaiting_customer','resolved','closed'])[1 + g % 4],
-           'x@bench.test', 'Ticket ' || g, 'bulk', now() + (g % 100000) * interval '1 minute', now(), now()
-    from generate_series(1, ${rows}) g`.execute(db);
+    insert into tickets (workflow_id, customer_id, policy_id, policy_version, channel, type, category, priority,
+                         status, level, assignee, breached, requester_email, subject, description, next_due_at,
+                         created_at, updated_at)
+    select 'bulk:' || g, 'c-' || (h % 100), 'paygroup', 1, 'portal', 'question', 'paygroup_software',
+           (array['low','medium','high','critical'])[1 + (h / 100) % 4],
+           case when h % 100 < 15 then 'open' when h % 100 < 20 then 'awaiting_customer'
+                when h % 100 < 30 then 'resolved' else 'closed' end,
+           1 + (h / 400 % 10 = 0)::int,
+           case when (h / 4000) % 10 < 3 then null else 'agent-' || (h / 4000) % 20 end,
+           (h / 40000) % 20 = 0,
+           'x@bench.test', 'Ticket ' || g || ' ' || md5(g::text), 'bulk',
+           now() + (g % 100000) * interval '1 minute', now(), now()
+    from (select g, abs(hashint4(g)) as h from generate_series(1, ${rows}) g) s`.execute(db);
   await sql`analyze tickets`.execute(db);
   figures.bulkLoad = { rows, seconds: +((performance.now() - t0) / 1000).toFixed(1) };
   const headers = { Authorization: `Bearer ${key}` };
   const time = async (url: string) => {
     const s = performance.now();
     const res = await fetch(url, { headers });
-    const body = (await res.json()) as { nextCursor: string | null };
-    return { ms: performance.now() - s, next: body.nextCursor };
+    const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+    return { ms: performance.now() - s, next: body.nextCursor, rows: body.items.length };
   };
-  const sample = async (url: string, n = 20) => {
+  const sample = async (url: string, n = 50) => {
     const ms: number[] = [];
-    for (let i = 0; i < n; i++) ms.push((await time(url)).ms);
+    let rows = 0;
+    for (let i = 0; i < n; i++) {
+      const t = await time(url);
+      ms.push(t.ms);
+      rows = t.rows;
+    }
     ms.sort((a, b) => a - b);
-    return { p50: +ms[Math.floor(n / 2)]!.toFixed(1), p99: +ms[n - 1]!.toFixed(1) };
+    return { rows, p50: +ms[Math.floor(n / 2)]!.toFixed(1), p99: +ms[Math.ceil(n * 0.99) - 1]!.toFixed(1) };
   };
   const firstUrl = `${base}/v1/tickets?limit=50`;
+  await sample(firstUrl, 10); // warm the caches before anything is timed
   figures.listPage1 = await sample(firstUrl);
   let cursor: string | null = null;
   let url = firstUrl;
@@ -126,8 +146,24 @@ try {
     url = `${firstUrl}&cursor=${encodeURIComponent(cursor)}`;
   }
   figures.listPage1000 = await sample(url);
-  figures.listNewestFirstPage1 = await sample(`${base}/v1/tickets?limit=50&sort=-number`);
-  figures.listFilteredStatusPriority = await sample(`${base}/v1/tickets?limit=50&status=open&priority=high`);
+  const queues: Record<string, string> = {
+    newestFirst: 'sort=-number',
+    open: 'status=open',
+    openHighPriority: 'status=open&priority=high',
+    awaitingCustomer: 'status=awaiting_customer',
+    oneAgent: 'assignee=agent-7',
+    unassignedOpen: 'assignee=none&status=open',
+    oneCustomer: 'customerId=c-42',
+    breached: 'breached=true',
+    level2: 'level=2',
+    dueWithinADay: `dueBefore=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
+    textSearch: 'q=a1b2',
+  };
+  const filtered: Record<string, unknown> = {};
+  for (const [name, query] of Object.entries(queues)) {
+    filtered[name] = await sample(`${firstUrl}&${query}`, 20);
+  }
+  figures.listFilteredPage1 = filtered;
   console.log(JSON.stringify(figures, null, 2));
 } finally {
   server?.close();
