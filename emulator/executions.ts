@@ -441,54 +441,59 @@ export function startChild(ctx: CompletionContext, attrs: Msg): void {
   });
 }
 
-function externalTarget(engine: Engine, attrs: Msg): Run | undefined {
-  const ns = engine.namespaces.get(str(attrs.namespace || ''));
-  const execution = attrs.execution as { workflowId?: string; runId?: string } | undefined;
+/** The workflow execution a command names: a workflow id and an optional run id. */
+type ExecutionRef = { workflowId?: string; runId?: string } | undefined;
+
+function externalTarget(engine: Engine, namespace: string, execution: ExecutionRef): Run | undefined {
+  const ns = engine.namespaces.get(namespace);
   if (!ns || !execution?.workflowId) return undefined;
   const run = execution.runId ? ns.runs.get(execution.runId) : engine.currentRun(ns, execution.workflowId);
   return run && isRunning(run) ? run : undefined;
 }
 
-/** SignalExternalWorkflowExecution: initiated now, signaled (or failed) right after this completion. */
-export function signalExternal(ctx: CompletionContext, attrs: Msg): void {
+/** How signaling and cancelling another workflow differ; the rest is {@link requestExternal}. */
+interface ExternalRequest {
+  execution: ExecutionRef;
+  initiated: { type: string; attrs: Msg };
+  /** Hands the request to the target run. */
+  deliver: (target: Run, initiatedEventId: number) => void;
+  delivered: { type: string; attrs?: Msg };
+  failed: { type: string; cause: string };
+}
+
+/**
+ * A command aimed at another workflow: the initiated event is written now; right after this completion the
+ * request is delivered to the target and recorded as delivered, or recorded as failed when no such run is open.
+ */
+function requestExternal(ctx: CompletionContext, attrs: Msg, request: ExternalRequest): void {
   const { engine, run } = ctx;
   const namespace = str(attrs.namespace || run.ns.name);
-  const initiated = appendEvent(
-    run,
-    engine.now(),
-    'EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED',
-    {
-      ...attrs,
-      namespace,
-      namespaceId: run.ns.id,
-      workflowExecution: attrs.execution,
-      workflowTaskCompletedEventId: ctx.completedEventId,
-    },
-  );
+  const initiated = appendEvent(run, engine.now(), request.initiated.type, {
+    ...request.initiated.attrs,
+    namespace,
+    namespaceId: run.ns.id,
+    workflowExecution: request.execution,
+    workflowTaskCompletedEventId: ctx.completedEventId,
+  });
   setImmediate(() => {
-    const target = externalTarget(engine, { ...attrs, namespace });
+    const target = externalTarget(engine, namespace, request.execution);
     const common = {
       initiatedEventId: initiated.eventId,
       namespace,
       namespaceId: run.ns.id,
-      workflowExecution: attrs.execution,
-      control: attrs.control,
+      workflowExecution: request.execution,
     };
     if (target) {
-      signalRun(engine, target, {
-        signalName: attrs.signalName,
-        input: attrs.input,
-        header: attrs.header,
-        identity: ctx.identity,
-      });
+      request.deliver(target, initiated.eventId);
       addExternalEvent(engine, run, () =>
-        appendEvent(run, engine.now(), 'EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED', common),
+        appendEvent(run, engine.now(), request.delivered.type, { ...common, ...request.delivered.attrs }),
       );
     } else {
       addExternalEvent(engine, run, () =>
-        appendEvent(run, engine.now(), 'EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED', {
+        appendEvent(run, engine.now(), request.failed.type, {
           ...common,
-          cause: 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND',
+          cause: request.failed.cause,
+          control: attrs.control,
           workflowTaskCompletedEventId: ctx.completedEventId,
         }),
       );
@@ -496,49 +501,43 @@ export function signalExternal(ctx: CompletionContext, attrs: Msg): void {
   });
 }
 
+/** SignalExternalWorkflowExecution: initiated now, signaled (or failed) right after this completion. */
+export function signalExternal(ctx: CompletionContext, attrs: Msg): void {
+  requestExternal(ctx, attrs, {
+    execution: attrs.execution as ExecutionRef,
+    initiated: { type: 'EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED', attrs },
+    deliver: (target) =>
+      signalRun(ctx.engine, target, {
+        signalName: attrs.signalName,
+        input: attrs.input,
+        header: attrs.header,
+        identity: ctx.identity,
+      }),
+    delivered: { type: 'EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED', attrs: { control: attrs.control } },
+    failed: {
+      type: 'EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED',
+      cause: 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND',
+    },
+  });
+}
+
 /** RequestCancelExternalWorkflowExecution: initiated now, cancel requested (or failed) right after. */
 export function cancelExternal(ctx: CompletionContext, attrs: Msg): void {
-  const { engine, run } = ctx;
-  const namespace = str(attrs.namespace || run.ns.name);
-  const initiated = appendEvent(
-    run,
-    engine.now(),
-    'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED',
-    {
-      namespace,
-      namespaceId: run.ns.id,
-      workflowExecution: attrs.execution,
-      control: attrs.control,
-      childWorkflowOnly: attrs.childWorkflowOnly,
-      reason: attrs.reason,
-      workflowTaskCompletedEventId: ctx.completedEventId,
+  requestExternal(ctx, attrs, {
+    execution: attrs.execution as ExecutionRef,
+    initiated: {
+      type: 'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED',
+      attrs: { control: attrs.control, childWorkflowOnly: attrs.childWorkflowOnly, reason: attrs.reason },
     },
-  );
-  setImmediate(() => {
-    const target = externalTarget(engine, { ...attrs, namespace });
-    const common = {
-      initiatedEventId: initiated.eventId,
-      namespace,
-      namespaceId: run.ns.id,
-      workflowExecution: attrs.execution,
-    };
-    if (target) {
-      requestCancelRun(engine, target, str(attrs.reason ?? ''), ctx.identity, {
-        externalInitiatedEventId: initiated.eventId,
-        externalWorkflowExecution: { workflowId: run.workflowId, runId: run.runId },
-      });
-      addExternalEvent(engine, run, () =>
-        appendEvent(run, engine.now(), 'EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED', common),
-      );
-    } else {
-      addExternalEvent(engine, run, () =>
-        appendEvent(run, engine.now(), 'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED', {
-          ...common,
-          cause: 'CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND',
-          control: attrs.control,
-          workflowTaskCompletedEventId: ctx.completedEventId,
-        }),
-      );
-    }
+    deliver: (target, initiatedEventId) =>
+      requestCancelRun(ctx.engine, target, str(attrs.reason ?? ''), ctx.identity, {
+        externalInitiatedEventId: initiatedEventId,
+        externalWorkflowExecution: { workflowId: ctx.run.workflowId, runId: ctx.run.runId },
+      }),
+    delivered: { type: 'EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED' },
+    failed: {
+      type: 'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED',
+      cause: 'CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND',
+    },
   });
 }
