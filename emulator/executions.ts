@@ -524,7 +524,11 @@ export function signalExternal(ctx: CompletionContext, attrs: Msg): void {
 /** RequestCancelExternalWorkflowExecution: initiated now, cancel requested (or failed) right after. */
 export function cancelExternal(ctx: CompletionContext, attrs: Msg): void {
   requestExternal(ctx, attrs, {
-    execution: attrs.execution as ExecutionRef,
+    // Unlike the signal command, the cancel command names its target with top-level fields.
+    execution: {
+      workflowId: attrs.workflowId as string | undefined,
+      runId: attrs.runId as string | undefined,
+    },
     initiated: {
       type: 'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED',
       attrs: { control: attrs.control, childWorkflowOnly: attrs.childWorkflowOnly, reason: attrs.reason },

@@ -367,6 +367,22 @@ describe.each(cacheModes)('workflows with $name', ({ maxCachedWorkflows }) => {
     );
   });
 
+  test('a workflow cancels another through an external handle', async () => {
+    const target = await start(wf.forever, []);
+    const handle = await start(wf.canceller, [target.workflowId]);
+    expect(await handle.result()).toBe('cancel requested');
+    const error = await target.result().catch((e: unknown) => e);
+    expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const sender = await eventsOf(handle);
+    const initiated = sender.find((e) => e.type === 'REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED');
+    const requested = sender.find((e) => e.type === 'EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED');
+    expect(requested?.attributes.initiatedEventId).toBe(initiated?.id);
+    expect(requested?.attributes.workflowExecution?.workflowId).toBe(target.workflowId);
+    const received = (await eventsOf(target)).find((e) => e.type === 'WORKFLOW_EXECUTION_CANCEL_REQUESTED');
+    expect(received?.attributes.externalInitiatedEventId).toBe(initiated?.id);
+    expect(received?.attributes.externalWorkflowExecution?.workflowId).toBe(handle.workflowId);
+  });
+
   test('cancelling a workflow that does not exist fails in the sender', async () => {
     const handle = await start(wf.canceller, [uniqueId('missing')]);
     expect(await handle.result()).toBe(
