@@ -148,8 +148,37 @@ export interface TicketSummary {
   };
   breached: boolean;
   breachedMetrics: string[];
+  countdown: Countdown;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Time left to the next due instant on the ticket's own clock (business hours of its calendar). */
+export interface Countdown {
+  asOf: string;
+  metric: string | null;
+  clock: 'business' | 'calendar' | null;
+  remainingMs: number | null;
+  running: boolean;
+  stoppedBy: 'outside_hours' | 'status' | 'no_clock' | null;
+  changesAt: string | null;
+}
+
+/** A notification sent (or being sent) for a ticket. */
+export interface TicketNotification {
+  id: string;
+  template: string;
+  channel: 'email' | 'webhook';
+  recipient: string;
+  locale: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  eventSeq: number | null;
+  at: string;
+  queuedAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
 }
 
 export interface Ticket extends TicketSummary {

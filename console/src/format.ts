@@ -50,3 +50,43 @@ export function countdown(dueAt: number | null, now: number): string {
   const left = dueAt - now;
   return left >= 0 ? formatDuration(left) : `${t('overdue')} ${formatDuration(left)}`;
 }
+
+/** What a countdown from the API needs: its figures at `asOf`, and whether and until when it runs. */
+export interface ClockCountdown {
+  asOf: string;
+  remainingMs: number | null;
+  running: boolean;
+  changesAt: string | null;
+}
+
+/**
+ * Clock time left `now` on a countdown the API computed and the console received at `receivedAt`
+ * (both on the viewer's clock, so a skewed server clock does not matter). It goes down only while
+ * the clock runs, and no further than the instant the calendar stops it; each poll re-syncs it.
+ */
+export function remainingNow(c: ClockCountdown, receivedAt: number, now: number): number | null {
+  if (c.remainingMs === null) return null;
+  if (!c.running) return c.remainingMs;
+  let elapsed = Math.max(0, now - receivedAt);
+  if (c.changesAt !== null) {
+    const runsFor = Date.parse(c.changesAt) - Date.parse(c.asOf);
+    if (runsFor >= 0) elapsed = Math.min(elapsed, runsFor);
+  }
+  return c.remainingMs - elapsed;
+}
+
+/** The risk of a clock with `left` ms of its own time remaining: breached, under 1 h, under 4 h, later. */
+export function riskOfRemaining(left: number | null, breached = false): Risk {
+  if (breached) return 'breached';
+  if (left === null) return 'none';
+  if (left <= 0) return 'breached';
+  if (left < 3_600_000) return 'critical';
+  if (left < 4 * 3_600_000) return 'warning';
+  return 'ok';
+}
+
+/** The countdown text for `left` ms of clock time (negative: overdue). */
+export function remainingText(left: number | null): string {
+  if (left === null) return t('none');
+  return left >= 0 ? formatDuration(left) : `${t('overdue')} ${formatDuration(left)}`;
+}

@@ -195,7 +195,9 @@ function App() {
   if (!signedIn) {
     return (
       <>
-        <LangSwitch value={language} onChange={switchLang} />
+        <header class="signin-top">
+          <LangSwitch value={language} onChange={switchLang} />
+        </header>
         <SignIn onDone={() => setSignedIn(true)} />
       </>
     );

@@ -3,10 +3,13 @@
  * playwright-core) against the app wired like `npm start` (embedded Postgres, the Temporal emulator
  * with time skipping, a worker, the API serving the built console). One browser, one app, one flow:
  * phone intake, queue countdown, request info, skipped time (reminder and auto-close), a customer
- * reply through the API that reopens the ticket, resolve, confirm. Screenshots go to
- * test-results/console/ (and are copied to docs/screenshots/ when CONSOLE_SCREENSHOTS=docs).
+ * reply through the API that reopens the ticket, resolve, confirm; notifications delivered by the real
+ * outbox dispatcher to an in-process mail catcher show in the timeline. axe-core checks every main screen
+ * in Spanish and English and the test fails on any violation. Screenshots go to test-results/console/
+ * (and are copied to docs/screenshots/ when CONSOLE_SCREENSHOTS=docs).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -18,6 +21,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createActivities } from '../../activities/index';
 import { seedPresetPolicies } from '../../activities/policies';
+import {
+  createOutboxDispatcher,
+  createSmtpMailer,
+  startMailCatcher,
+  type MailCatcher,
+  type OutboxDispatcher,
+} from '../../activities/notifications/index';
 import express from 'express';
 import { createApp } from '../../api/app';
 import { consoleRouter } from '../../api/console';
@@ -55,6 +65,32 @@ const DOCS_SHOTS = new Set([
   'report',
   'queue-tablet-en',
 ]);
+/** axe-core's browser build, evaluated in the page (through the DevTools protocol, so the page's CSP stays on). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One axe violation as a readable line per node. */
+type Violation = { rule: string; impact: string | null; help: string; nodes: string[] };
+
+/**
+ * Runs axe on the page as it is now (every rule axe enables by default) and returns the violations.
+ * Throws when the colour-contrast rule checked nothing, so a page that axe could not read never passes.
+ */
+async function axeViolations(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate<{ violations: Violation[]; contrastChecked: boolean }>(
+    `axe.run(document).then((r) => ({
+      violations: r.violations.map((v) => ({
+        rule: v.id,
+        impact: v.impact ?? null,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + (n.failureSummary ?? '')),
+      })),
+      contrastChecked: [...r.passes, ...r.violations].some((x) => x.id === 'color-contrast' && x.nodes.length > 0),
+    }))`,
+  );
+  if (!result.contrastChecked) throw new Error('axe checked no text contrast on this page');
+  return result.violations;
+}
 
 /** The w32 preset with the phone line always open and one reminder before the info-wait closes the ticket. */
 function e2ePolicy(): object {
@@ -81,6 +117,11 @@ describe('staff console in Chromium', () => {
   let env: TestEnv;
   let destroyDb: () => Promise<void>;
   let stopWorker: (() => Promise<void>) | undefined;
+  let catcher: MailCatcher | undefined;
+  let dispatcher: OutboxDispatcher | undefined;
+  let closeMailer: (() => void) | undefined;
+  /** The ticket created by phone intake in the main flow (the accessibility check visits it). */
+  let intakeTicket = 0;
   let server: Server | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -146,6 +187,17 @@ describe('staff console in Chromium', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const worker = await env.startWorker({ taskQueue, workflowsPath, activities: createActivities({ db }) });
     stopWorker = () => worker.stop();
+    // Notifications go out as under `npm start` without SMTP_URL: the outbox dispatcher to a mail catcher.
+    catcher = await startMailCatcher({ logger: pino({ level: 'silent' }) });
+    const mailer = createSmtpMailer({ url: catcher.smtpUrl, from: 'Orquesta <soporte@orquesta.local>' });
+    closeMailer = () => mailer.close();
+    dispatcher = createOutboxDispatcher({
+      db,
+      mailer,
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 200,
+    });
+    dispatcher.start();
 
     // Customers, contracts and the policy come in through the public API, as an operator would add them.
     await api('POST', '/v1/policies', e2ePolicy());
@@ -213,6 +265,9 @@ describe('staff console in Chromium', () => {
       await new Promise<void>((resolve) => server!.close(() => resolve()));
     }
     await stopWorker?.();
+    await dispatcher?.stop();
+    closeMailer?.();
+    await catcher?.stop();
     await env?.teardown();
     await destroyDb?.();
   });
@@ -282,7 +337,10 @@ describe('staff console in Chromium', () => {
 
     // Phone intake: the entitlement and quota answer before submitting.
     await page.getByRole('link', { name: 'Alta telefónica' }).click();
-    await page.getByLabel('Elige un cliente').selectOption('talleres');
+    // The customer picker searches as you type (name or id), not a list of the first customers.
+    await page.getByLabel('Elige un cliente').fill('reyes');
+    await page.getByRole('option', { name: /Talleres Reyes \(talleres\)/ }).click();
+    expect(await page.getByLabel('Elige un cliente').inputValue()).toBe('Talleres Reyes (talleres)');
     await page.getByLabel('Nombre de quien llama').fill('Ana Ruiz');
     await page.getByLabel('Correo de quien llama').fill('ana@talleres.mx');
     await page.getByLabel('Empresa').fill('Talleres Reyes');
@@ -304,6 +362,7 @@ describe('staff console in Chromium', () => {
     await created.waitFor();
     const number = Number(((await created.textContent()) ?? '').match(/#(\d+)/)?.[1]);
     expect(number).toBeGreaterThan(0);
+    intakeTicket = number;
 
     // The queue shows it with a countdown to the first-response due instant, coloured by risk.
     await page.goto(`${base}/#/queues/all`);
@@ -312,6 +371,21 @@ describe('staff console in Chromium', () => {
     await expect.poll(() => row.locator('.countdown').textContent(), { timeout: 20_000 }).toMatch(/\d+[hm]/);
     expect(await row.locator('.countdown').getAttribute('data-risk')).toMatch(/^(critical|warning|ok)$/);
     expect(await row.textContent()).toContain('No se generan las facturas del taller');
+    // The countdown is business time on the policy calendar: it ticks only while that clock runs.
+    const { countdown } = (await api('GET', `/v1/tickets/${number}`)) as {
+      countdown: { running: boolean; clock: string; stoppedBy: string | null };
+    };
+    expect(countdown.clock).toBe('business');
+    const cd = row.locator('.countdown');
+    expect(await cd.getAttribute('data-running')).toBe(String(countdown.running));
+    const before = await cd.textContent();
+    if (countdown.running) {
+      await expect.poll(() => cd.textContent(), { timeout: 5_000 }).not.toBe(before);
+    } else {
+      expect(await row.locator('.clock-stopped').textContent()).toContain('fuera de horario');
+      await page.waitForTimeout(2_500);
+      expect(await cd.textContent()).toBe(before);
+    }
     await shoot('queue');
 
     // Ticket view: clocks explained; a refused action shows the rule and the reason inline.
@@ -330,12 +404,33 @@ describe('staff console in Chromium', () => {
     await page.getByLabel('Mensaje').fill('¿Qué versión del timbrador tiene instalada?');
     await page.getByRole('button', { name: 'Enviar' }).click();
     await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Esperando al cliente');
+    // The request goes to the caller by email: delivered by the dispatcher, shown in the timeline.
+    await catcher!.waitFor((m) => m.to.includes('ana@talleres.mx') && m.subject.includes(`#${number}`));
+    const infoMail = page.locator('tr[data-notification="info_requested"]');
+    await expect.poll(() => infoMail.getAttribute('data-status'), { timeout: 20_000 }).toBe('delivered');
+    expect(await infoMail.textContent()).toContain('Solicitud de información');
+    expect(await infoMail.textContent()).toContain('ana@talleres.mx');
+    expect(await infoMail.textContent()).toContain('Entregada');
 
     // Skip workflow time: one reminder, then the info-wait expires and closes the ticket.
     await env.env.sleep(10 * DAY);
     await expect.poll(() => status().textContent(), { timeout: 30_000 }).toBe('Cerrado');
     await page.locator('tr[data-event="info_reminder"]').waitFor({ timeout: 20_000 });
     await page.locator('tr[data-event="auto_closed"]').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-notification="info_reminder"]').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-notification="auto_closed"]').waitFor({ timeout: 20_000 });
+    // Interleaved by instant: each notification right after the timeline entry that issued it.
+    const lines = await Promise.all(
+      (await page.locator('table.timeline tbody tr').all()).map(
+        async (r) =>
+          (await r.getAttribute('data-event')) ?? `mail:${await r.getAttribute('data-notification')}`,
+      ),
+    );
+    const at = (line: string) => lines.indexOf(line);
+    expect(at('mail:info_requested')).toBe(at('info_requested') + 1);
+    expect(at('mail:info_reminder')).toBeGreaterThan(at('info_reminder'));
+    expect(at('mail:info_reminder')).toBeLessThan(at('auto_closed'));
+    expect(at('mail:auto_closed')).toBeGreaterThan(at('auto_closed'));
     await page.locator('tr[data-event="auto_closed"]').scrollIntoViewIfNeeded();
     await shoot('timeline-auto-closed');
 
@@ -393,5 +488,62 @@ describe('staff console in Chromium', () => {
     await page.getByRole('button', { name: 'More results' }).click();
     await expect.poll(() => page.locator('tr[data-ticket]').count()).toBe(3);
     expect(await page.getByRole('button', { name: 'More results' }).count()).toBe(0);
+  });
+
+  it('has no axe violations on the main screens, in Spanish and in English', async () => {
+    await page.setViewportSize({ width: 1280, height: 860 });
+    const failures: string[] = [];
+    const check = async (screen: string) => {
+      for (const v of await axeViolations(page)) {
+        failures.push(`${screen}: ${v.rule} (${v.impact}) ${v.help}\n    ${v.nodes.join('\n    ')}`);
+      }
+    };
+    const labels = {
+      es: { lang: 'ES', picker: 'Elige un cliente', check: 'Comprobar derecho y cuota', calc: 'Calcular' },
+      en: { lang: 'EN', picker: 'Pick a customer', check: 'Check entitlement and quota', calc: 'Calculate' },
+    };
+    for (const language of ['es', 'en'] as const) {
+      const l = labels[language];
+      await page.goto(`${base}/#/queues/all`);
+      await page.getByRole('button', { name: l.lang, exact: true }).click();
+      await page.locator('tr[data-ticket]').first().waitFor();
+      await page.locator('.countdown').first().waitFor();
+      await check(`queue (${language})`);
+
+      await page.goto(`${base}/#/tickets/${intakeTicket}`);
+      await page.locator('tr[data-notification]').first().waitFor();
+      await page.locator('button[data-action="confirm"]').click();
+      await page.locator('form.action-form button[type=submit]').click();
+      await page.getByTestId('refusal').waitFor();
+      await check(`ticket with a refusal (${language})`);
+
+      await page.goto(`${base}/#/intake`);
+      await page.getByLabel(l.picker).fill('tall');
+      await page.getByRole('option').first().waitFor();
+      await check(`intake, customer picker open (${language})`);
+      await page.getByRole('option').first().click();
+      await page.getByRole('button', { name: l.check }).click();
+      await page.getByTestId('intake-answer').waitFor();
+      await check(`intake with the entitlement answer (${language})`);
+
+      await page.goto(`${base}/#/customers/talleres`);
+      await page.locator('[data-contract="talleres-2026"]').waitFor();
+      await check(`customers (${language})`);
+
+      await page.goto(`${base}/#/policies/w32-console`);
+      await page.getByRole('button', { name: l.calc }).click();
+      await page.getByTestId('sla-preview').waitFor();
+      await check(`policies with an SLA preview (${language})`);
+
+      await page.goto(`${base}/#/reports`);
+      await page.locator('svg.chart').waitFor();
+      await check(`SLA report (${language})`);
+    }
+    // Signed out: the sign-in page.
+    await page.evaluate("localStorage.removeItem('orquesta.apiKey')");
+    await page.reload();
+    await page.locator('#api-key').waitFor();
+    await check('sign-in (en)');
+    expect(failures, failures.join('\n')).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { lang, t, tv } from '../i18n';
 import { agentName } from '../session';
 import { formatInstant } from '../format';
+import { CustomerPicker } from '../customer-picker';
 
 interface Named {
   id: string;
@@ -51,8 +52,8 @@ function quotaText(quota: unknown): string {
 }
 
 export function IntakeView() {
-  const [customers, setCustomers] = useState<Customer[]>([]);
-  const [customerId, setCustomerId] = useState('');
+  const [customer, setCustomer] = useState<Customer | null>(null);
+  const customerId = customer?.id ?? '';
   const [policy, setPolicy] = useState<{ ticketTypes: Named[]; categories: Named[] } | null>(null);
   const [form, setForm] = useState({
     requesterName: '',
@@ -74,12 +75,6 @@ export function IntakeView() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void get<Page<Customer>>('/v1/customers', { limit: 200 })
-      .then((p) => setCustomers(p.items))
-      .catch((err: Error) => setError(err.message));
-  }, []);
-
-  useEffect(() => {
     setPolicy(null);
     setAnswer(null);
     if (!customerId) return;
@@ -94,7 +89,7 @@ export function IntakeView() {
         setPolicy(v.document);
         setForm((f) => ({
           ...f,
-          company: f.company || (customers.find((x) => x.id === customerId)?.name ?? ''),
+          company: f.company || (customer?.name ?? ''),
         }));
       } catch (err) {
         setError((err as Error).message);
@@ -164,19 +159,12 @@ export function IntakeView() {
         <fieldset>
           <legend>{t('customer')}</legend>
           <label for="in-customer">{t('pickCustomer')}</label>
-          <select
+          <CustomerPicker
             id="in-customer"
             required
             value={customerId}
-            onChange={(e) => setCustomerId(e.currentTarget.value)}
-          >
-            <option value="">—</option>
-            {customers.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.id})
-              </option>
-            ))}
-          </select>
+            onChange={(_id, picked) => setCustomer(picked ?? null)}
+          />
           <div class="grid2">
             <div class="field">
               <label for="in-name">{t('callerName')}</label>

@@ -1,10 +1,11 @@
 /** Queues: the lists staff work from, with live countdowns to the next due instant. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, instant, type Customer, type Page, type TicketSummary } from '../api';
+import { get, instant, type Page, type TicketSummary } from '../api';
 import { t, tv, type TextKey } from '../i18n';
-import { countdown, formatInstant, riskOf } from '../format';
+import { formatInstant, remainingNow, remainingText, riskOfRemaining } from '../format';
 import { useNow, usePolling } from '../hooks';
 import { agentName } from '../session';
+import { CustomerPicker, useCustomerNames } from '../customer-picker';
 
 type Query = Record<string, string | number | undefined>;
 
@@ -42,6 +43,8 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
   const [customer, setCustomer] = useState('');
   const [q, setQ] = useState('');
   const [items, setItems] = useState<TicketSummary[] | null>(null);
+  /** When each row's countdown arrived (viewer's clock): it ticks down from there while its clock runs. */
+  const [receivedAt, setReceivedAt] = useState<Record<number, number>>({});
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
@@ -50,13 +53,10 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
   useEffect(() => {
     loaded.current = PAGE;
   }, [queue, priority, status, customer, q, PAGE]);
-  const [names, setNames] = useState<Record<string, string>>({});
-  useEffect(() => {
-    void get<Page<Customer>>('/v1/customers', { limit: 200 })
-      .then((p) => setNames(Object.fromEntries(p.items.map((c) => [c.id, c.name]))))
-      .catch(() => undefined);
-  }, []);
+  const names = useCustomerNames((items ?? []).map((row) => row.customerId));
   const now = useNow();
+  const received = (rows: TicketSummary[], at: number) =>
+    Object.fromEntries(rows.map((row) => [row.number, at]));
 
   const query = (): Query => {
     const base = def.query();
@@ -64,7 +64,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
       ...base,
       ...(priority && { priority }),
       ...(status && { status }),
-      ...(customer.trim() && { customerId: customer.trim() }),
+      ...(customer && { customerId: customer }),
       ...(q.trim() && { q: q.trim() }),
       sort: 'due',
     };
@@ -79,6 +79,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
           limit: Math.min(200, Math.max(PAGE, loaded.current)),
         });
         setItems(page.items);
+        setReceivedAt(received(page.items, Date.now()));
         setCursor(page.nextCursor);
         setError(null);
         setUpdatedAt(Date.now());
@@ -95,6 +96,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
     try {
       const page = await get<Page<TicketSummary>>('/v1/tickets', { ...query(), limit: PAGE, cursor });
       setItems((prev) => [...(prev ?? []), ...page.items]);
+      setReceivedAt((prev) => ({ ...prev, ...received(page.items, Date.now()) }));
       loaded.current += PAGE;
       setCursor(page.nextCursor);
     } catch (err) {
@@ -148,7 +150,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
         </div>
         <div class="field">
           <label for="f-customer">{t('customer')}</label>
-          <input id="f-customer" value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />
+          <CustomerPicker id="f-customer" value={customer} onChange={(id) => setCustomer(id)} />
         </div>
       </form>
       {error && (
@@ -181,7 +183,16 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
             <tbody>
               {items.map((row) => {
                 const due = instant(row.due.next);
-                const risk = riskOf(due, now, row.breached);
+                const cd = row.countdown;
+                const left = remainingNow(cd, receivedAt[row.number] ?? now, now);
+                const risk = riskOfRemaining(left, row.breached);
+                const stopped =
+                  left === null || cd.running
+                    ? null
+                    : cd.stoppedBy === 'outside_hours'
+                      ? t('cdOutsideHours')
+                      : t('cdStatus');
+                const explain = `${cd.clock === 'calendar' ? t('cdCalendar') : t('cdBusiness')} · ${t('due')} ${formatInstant(due)}`;
                 return (
                   <tr key={row.number} data-ticket={row.number}>
                     <td>
@@ -196,9 +207,15 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
                     <td>{tv('st_', row.status)}</td>
                     <td>{row.assignee ?? t('none')}</td>
                     <td>
-                      <span class={`countdown risk-${risk}`} title={formatInstant(due)} data-risk={risk}>
-                        {row.breached && (due === null || due > now) ? t('breached') : countdown(due, now)}
+                      <span
+                        class={`countdown risk-${risk}`}
+                        title={explain}
+                        data-risk={risk}
+                        data-running={String(cd.running)}
+                      >
+                        {row.breached && (left === null || left > 0) ? t('breached') : remainingText(left)}
                       </span>
+                      {stopped && <span class="clock-stopped"> ({stopped})</span>}
                     </td>
                   </tr>
                 );

@@ -10,9 +10,19 @@ import {
   type Page,
   type Ticket,
   type TicketEvent,
+  type TicketNotification,
 } from '../api';
 import { eventName, lang, t, tv, type TextKey } from '../i18n';
-import { countdown, formatDuration, formatInstant, riskOf, viewerZone } from '../format';
+import {
+  countdown,
+  formatDuration,
+  formatInstant,
+  remainingNow,
+  remainingText,
+  riskOf,
+  riskOfRemaining,
+  viewerZone,
+} from '../format';
 import { useNow, usePolling } from '../hooks';
 import { ACTION_EVENT, agentName } from '../session';
 import { consoleConfig } from '../config';
@@ -151,6 +161,46 @@ function eventDetail(e: TicketEvent): string {
   return parts.join(' · ');
 }
 
+/** One line of the timeline: an entry of the ticket's history or a notification it sent. */
+type TimelineRow =
+  | { kind: 'event'; at: number; seq: number; event: TicketEvent }
+  | {
+      kind: 'notification';
+      at: number;
+      seq: number;
+      notification: TicketNotification;
+    };
+
+/** Timeline entries and notifications interleaved by instant; a notification follows the entry that issued it. */
+function interleave(events: TicketEvent[], notifications: TicketNotification[]): TimelineRow[] {
+  const rows: TimelineRow[] = [
+    ...events.map((event) => ({ kind: 'event' as const, at: Date.parse(event.at), seq: event.seq, event })),
+    ...notifications.map((notification) => ({
+      kind: 'notification' as const,
+      at: Date.parse(notification.at),
+      seq: notification.eventSeq ?? Number.MAX_SAFE_INTEGER,
+      notification,
+    })),
+  ];
+  const order = (r: TimelineRow) => (r.kind === 'event' ? 0 : 1);
+  return rows.sort((a, b) => a.at - b.at || a.seq - b.seq || order(a) - order(b));
+}
+
+/** What a notification line says: recipient, channel, delivery state. */
+function notificationDetail(n: TicketNotification): string {
+  const parts = [`${t('recipient')}: ${n.recipient}`, tv('ch_', n.channel)];
+  if (n.status === 'pending') {
+    const next =
+      n.nextAttemptAt === null ? '' : ` · ${t('nextAttempt')} ${formatInstant(Date.parse(n.nextAttemptAt))}`;
+    if (n.attempts > 0) parts.push(`${n.attempts} ${t('attempts')}${next}`);
+  } else if (n.status === 'delivered' && n.deliveredAt !== null) {
+    parts.push(`${t('deliveredOn')} ${formatInstant(Date.parse(n.deliveredAt))}`);
+  } else if (n.status === 'failed') {
+    parts.push(`${n.attempts} ${t('attempts')}${n.lastError ? ` · ${n.lastError}` : ''}`);
+  }
+  return parts.join(' · ');
+}
+
 function calendarZone(doc: Record<string, unknown> | null, live: Live | null): string | null {
   const calendars = doc?.calendars as Record<string, { zone?: string }> | undefined;
   if (!calendars) return null;
@@ -163,6 +213,8 @@ function calendarZone(doc: Record<string, unknown> | null, live: Live | null): s
 export function TicketView({ number }: { number: number }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [events, setEvents] = useState<TicketEvent[]>([]);
+  const [notifications, setNotifications] = useState<TicketNotification[]>([]);
+  const [receivedAt, setReceivedAt] = useState(Date.now());
   const [live, setLive] = useState<Live | null>(null);
   const [liveError, setLiveError] = useState(false);
   const [skew, setSkew] = useState(0);
@@ -181,6 +233,7 @@ export function TicketView({ number }: { number: number }) {
     try {
       const tk = await get<Ticket>(`/v1/tickets/${number}`);
       setTicket(tk);
+      setReceivedAt(Date.now());
       const all: TicketEvent[] = [];
       let cursor: string | undefined;
       do {
@@ -189,6 +242,17 @@ export function TicketView({ number }: { number: number }) {
         cursor = page.nextCursor ?? undefined;
       } while (cursor !== undefined);
       setEvents(all);
+      const sent: TicketNotification[] = [];
+      let after: string | undefined;
+      do {
+        const page = await get<Page<TicketNotification>>(`/v1/tickets/${number}/notifications`, {
+          limit: 200,
+          cursor: after,
+        });
+        sent.push(...page.items);
+        after = page.nextCursor ?? undefined;
+      } while (after !== undefined);
+      setNotifications(sent);
       setError(null);
       if (policyDoc === null) {
         const doc = await get<{ document: Record<string, unknown> }>(
@@ -431,6 +495,9 @@ export function TicketView({ number }: { number: number }) {
         <section aria-labelledby="clocks-title">
           <h2 id="clocks-title">{t('clocks')}</h2>
           {liveError && <p class="muted">{t('liveUnavailable')}</p>}
+          {liveError && ticket.countdown.metric !== null && (
+            <ProjectedCountdown ticket={ticket} receivedAt={receivedAt} now={now} />
+          )}
           {live && live.clocks.length === 0 && <p>{t('noClocks')}</p>}
           <ul class="clocks">
             {(live?.clocks ?? []).map((c) => {
@@ -508,23 +575,79 @@ export function TicketView({ number }: { number: number }) {
               </tr>
             </thead>
             <tbody>
-              {events.map((e) => (
-                <tr key={e.seq} data-event={e.type}>
-                  <td>{e.seq}</td>
-                  <td>
-                    <time dateTime={e.at}>{formatInstant(Date.parse(e.at))}</time>
-                  </td>
-                  <td>{zone ? formatInstant(Date.parse(e.at), zone) : t('none')}</td>
-                  <td>
-                    {eventName(e.type)} <span class="muted">({tv('actor_', e.actor ?? 'system')})</span>
-                  </td>
-                  <td>{eventDetail(e)}</td>
-                </tr>
-              ))}
+              {interleave(events, notifications).map((row) => {
+                if (row.kind === 'event') {
+                  const e = row.event;
+                  return (
+                    <tr key={`e${e.seq}`} data-event={e.type}>
+                      <td>{e.seq}</td>
+                      <td>
+                        <time dateTime={e.at}>{formatInstant(row.at)}</time>
+                      </td>
+                      <td>{zone ? formatInstant(row.at, zone) : t('none')}</td>
+                      <td>
+                        {eventName(e.type)} <span class="muted">({tv('actor_', e.actor ?? 'system')})</span>
+                      </td>
+                      <td>{eventDetail(e)}</td>
+                    </tr>
+                  );
+                }
+                const n = row.notification;
+                return (
+                  <tr
+                    key={`n${n.id}`}
+                    class="notification"
+                    data-notification={n.template}
+                    data-status={n.status}
+                  >
+                    <td>
+                      <span aria-hidden="true">✉</span>
+                    </td>
+                    <td>
+                      <time dateTime={n.at}>{formatInstant(row.at)}</time>
+                    </td>
+                    <td>{zone ? formatInstant(row.at, zone) : t('none')}</td>
+                    <td>
+                      {t('notification')}: {tv('tpl_', n.template)}{' '}
+                      <span class={`pill ns-${n.status}`}>{tv('ns_', n.status)}</span>
+                    </td>
+                    <td>{notificationDetail(n)}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
       </section>
     </article>
+  );
+}
+
+/** The next due instant as the projection counts it, when the workflow cannot be asked. */
+function ProjectedCountdown({
+  ticket,
+  receivedAt,
+  now,
+}: {
+  ticket: Ticket;
+  receivedAt: number;
+  now: number;
+}) {
+  const cd = ticket.countdown;
+  const left = remainingNow(cd, receivedAt, now);
+  const risk = riskOfRemaining(left, ticket.breached);
+  return (
+    <p data-testid="projected-countdown">
+      {t('cdProjected')} ({tv('m_', cd.metric ?? '')}):{' '}
+      <span class={`countdown risk-${risk}`} data-risk={risk}>
+        {remainingText(left)}
+      </span>
+      {!cd.running && left !== null && (
+        <span class="clock-stopped">
+          {' '}
+          ({cd.stoppedBy === 'outside_hours' ? t('cdOutsideHours') : t('cdStatus')})
+        </span>
+      )}
+    </p>
   );
 }
