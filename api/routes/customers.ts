@@ -93,14 +93,9 @@ export const customerRoutes = [
     query: z.object({
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
-      q: z
-        .string()
-        .min(1)
-        .max(200)
-        .optional()
-        .meta({
-          description: 'Text searched in name and id (case-insensitive), for search-as-you-type pickers.',
-        }),
+      q: z.string().min(1).max(200).optional().meta({
+        description: 'Text searched in name and id (case-insensitive), for search-as-you-type pickers.',
+      }),
     }),
     responses: { 200: { description: 'A page', schema: pageOf(CustomerSchema) } },
     async handler({ query, services, auth }) {
