@@ -14,6 +14,7 @@ import {
   isOpen,
   METRICS,
   nextOpen,
+  openUntil,
   PRIORITIES,
   priorityClock,
   resolveDuration,
@@ -130,19 +131,6 @@ function windowsFor(
   const windows = expandCalendar(calendar, from, to);
   windowsCache.set(key, windows);
   return windows;
-}
-
-/** End of the open interval containing `at` (the clock is open at `at`). */
-function openUntil(clock: BusinessClock, at: number): number | undefined {
-  let lo = 0;
-  let hi = clock.ends.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (clock.ends[mid]! > at) hi = mid;
-    else lo = mid + 1;
-  }
-  const end = clock.ends[lo];
-  return end !== undefined && end < clock.to ? end : undefined;
 }
 
 /** What intake stored on the row that the countdown needs (absent on rows written by other means). */

@@ -46,6 +46,24 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/**
+ * The page of a keyset query that fetched `limit + 1` rows: the first `limit` as items, and a cursor holding
+ * the last one's `position` when more rows follow.
+ */
+export function keysetPage<R, I>(
+  rows: readonly R[],
+  limit: number,
+  view: (row: R) => I,
+  position: (row: R) => unknown,
+): { items: I[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(view),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(position(last)) : null,
+  };
+}
+
 /** Decodes a cursor with a schema; undefined when it is not one this API produced. */
 export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T | undefined {
   try {

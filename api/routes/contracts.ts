@@ -22,7 +22,7 @@ import { defineRoute } from '../route';
 import {
   CursorSchema,
   decodeCursor,
-  encodeCursor,
+  keysetPage,
   IdSchema,
   InstantSchema,
   jsonb,
@@ -235,14 +235,9 @@ export const contractRoutes = [
         ...(after && { after: after.id }),
         ...(query.customerId !== undefined && { customerId: query.customerId }),
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
       return {
         status: 200,
-        body: {
-          items: page.map(contractView),
-          nextCursor: rows.length > query.limit && last ? encodeCursor({ id: last.id }) : null,
-        },
+        body: keysetPage(rows, query.limit, contractView, (row) => ({ id: row.id })),
       };
     },
   }),

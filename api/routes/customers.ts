@@ -8,7 +8,7 @@ import { customerInUse, customerView, findCustomer, listCustomers } from '../rep
 import {
   CursorSchema,
   decodeCursor,
-  encodeCursor,
+  keysetPage,
   IdSchema,
   InstantSchema,
   LimitSchema,
@@ -108,14 +108,9 @@ export const customerRoutes = [
         ...(after && { after: after.id }),
         ...(query.q !== undefined && { q: query.q }),
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
       return {
         status: 200,
-        body: {
-          items: page.map(customerView),
-          nextCursor: rows.length > query.limit && last ? encodeCursor({ id: last.id }) : null,
-        },
+        body: keysetPage(rows, query.limit, customerView, (row) => ({ id: row.id })),
       };
     },
   }),

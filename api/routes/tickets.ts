@@ -10,6 +10,7 @@ import {
   CursorSchema,
   decodeCursor,
   encodeCursor,
+  keysetPage,
   IdSchema,
   InstantSchema,
   LimitSchema,
@@ -309,14 +310,9 @@ export const ticketRoutes = [
         if (afterSeq === undefined) throw badCursor();
       }
       const rows = await listTicketEvents(services.db, params.number, afterSeq, query.limit + 1);
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
       return {
         status: 200,
-        body: {
-          items: page.map(eventView),
-          nextCursor: rows.length > query.limit && last ? encodeCursor({ seq: last.seq }) : null,
-        },
+        body: keysetPage(rows, query.limit, eventView, (row) => ({ seq: row.seq })),
       };
     },
   }),
@@ -342,14 +338,9 @@ export const ticketRoutes = [
         if (afterId === undefined) throw badCursor();
       }
       const rows = await listTicketNotifications(services.db, params.number, afterId, query.limit + 1);
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
       return {
         status: 200,
-        body: {
-          items: page.map(notificationView),
-          nextCursor: rows.length > query.limit && last ? encodeCursor({ id: Number(last.row.id) }) : null,
-        },
+        body: keysetPage(rows, query.limit, notificationView, (row) => ({ id: Number(row.row.id) })),
       };
     },
   }),

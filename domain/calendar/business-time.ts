@@ -162,6 +162,14 @@ export function nextOpen(
   return i < c.starts.length ? Math.max(c.starts[i]!, at) : undefined;
 }
 
+/** Where the open interval containing `at` ends; `undefined` when closed at `at` or open past the horizon. */
+export function openUntil(clock: BusinessClock, at: number): number | undefined {
+  if (!inHorizon(clock, at)) return undefined;
+  const i = firstEndingAfter(clock, at);
+  const end = clock.ends[i];
+  return end !== undefined && clock.starts[i]! <= at && end < clock.to ? end : undefined;
+}
+
 /** True when `at` is inside an open interval (and not paused). */
 export function isOpen(clock: BusinessClock, at: number, pauses: readonly Pause[] = []): boolean {
   return nextOpen(clock, at, pauses) === at && at < clock.to;

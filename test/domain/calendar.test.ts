@@ -6,6 +6,7 @@ import {
   businessElapsed,
   isOpen,
   nextOpen,
+  openUntil,
 } from '../../domain/calendar/business-time';
 import { localToUtc } from '../../domain/calendar/zone';
 import { ALL_DAYS, D, H, WEEKDAYS5, at, calendar, clockOf, iso } from './helpers';
@@ -137,6 +138,13 @@ describe('split shifts', () => {
     expect(nextOpen(clock, at('2026-11-16T12:00-05:00'))).toBe(at('2026-11-16T14:00-05:00'));
     expect(nextOpen(clock, at('2026-11-20T17:00-05:00'))).toBe(at('2026-11-23T08:00-05:00'));
     expect(nextOpen(clock, at('2026-11-16T09:15-05:00'))).toBe(at('2026-11-16T09:15-05:00'));
+  });
+
+  it('finds where the open shift ends, and nothing while closed', () => {
+    expect(openUntil(clock, at('2026-11-16T09:15-05:00'))).toBe(at('2026-11-16T12:00-05:00'));
+    expect(openUntil(clock, at('2026-11-16T14:00-05:00'))).toBe(at('2026-11-16T17:00-05:00'));
+    expect(openUntil(clock, at('2026-11-16T12:00-05:00'))).toBeUndefined();
+    expect(openUntil(clock, at('2026-11-21T10:00-05:00'))).toBeUndefined();
   });
 
   it('measures 7 business hours in a full day and 35 in a week', () => {
