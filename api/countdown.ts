@@ -9,6 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import {
+  addBusiness,
   businessElapsed,
   expandCalendar,
   isOpen,
@@ -20,13 +21,18 @@ import {
   resolveDuration,
   slaTargets,
   validatePolicy,
-  type BusinessClock,
   type CalendarWindows,
   type Metric,
   type Policy,
   type Priority,
 } from '../domain';
 import type { Database, Ticket } from '../db/schema';
+import {
+  listTickets,
+  type ListedTicket,
+  type TicketFilters,
+  type TicketPosition,
+} from './repositories/tickets';
 
 const DAY_MS = 86_400_000;
 /** Windows are expanded at least this far back and ahead of now. */
@@ -85,7 +91,10 @@ const windowsCache = new Lru<string, CalendarWindows>(64);
 const policyKey = (id: string, version: number) => `${id}@${version}`;
 
 /** Loads the policy versions of `rows` not cached yet, in one query. */
-async function loadPolicies(db: Kysely<Database>, rows: readonly Ticket[]): Promise<void> {
+async function loadPolicies(
+  db: Kysely<Database>,
+  rows: readonly { policy_id: string; policy_version: number }[],
+): Promise<void> {
   const missing = new Map<string, { id: string; version: number }>();
   for (const r of rows) {
     const key = policyKey(r.policy_id, r.policy_version);
@@ -240,4 +249,77 @@ export async function countdowns(
     out.set(row.number, countdownOf(row, policies.get(policyKey(row.policy_id, row.policy_version)), now));
   }
   return out;
+}
+
+/**
+ * The latest wall-clock instant at which `withinMs` of clock time from `now` can run out, over every stored
+ * policy version, calendar and priority (and wall-clock targets): no ticket due later can have that little
+ * left, so it bounds the rows a due-within filter needs to look at.
+ */
+async function latestDueWithin(db: Kysely<Database>, withinMs: number, now: number): Promise<number> {
+  const versions = await db
+    .selectFrom('policies')
+    .select(['id as policy_id', 'version as policy_version'])
+    .execute();
+  await loadPolicies(db, versions);
+  let latest = now + withinMs;
+  for (const v of versions) {
+    const policy = policies.get(policyKey(v.policy_id, v.policy_version));
+    if (!policy) continue;
+    for (const calendarId of Object.keys(policy.calendars)) {
+      const windows = windowsFor(policy, calendarId, now, now, now + withinMs + LOOKAHEAD_MS);
+      if (windows === undefined) return Infinity;
+      for (const priority of PRIORITIES) {
+        latest = Math.max(latest, addBusiness(priorityClock(windows, priority), now, withinMs) ?? windows.to);
+      }
+    }
+  }
+  return latest;
+}
+
+/** Rows scanned per round while filtering by countdown. */
+const DUE_WITHIN_BATCH = 200;
+
+/**
+ * A page of tickets in due order whose countdown, counted on each ticket's own clock, is between 0 and
+ * `withinMs` at `now` (due soon, not yet overdue): what a "breaching soon" queue shows. Candidates come from
+ * the due-order index between now and the latest instant such a countdown can reach, and are kept or
+ * skipped by their countdown; the cursor is the last kept row's due position.
+ */
+export async function listTicketsDueWithin(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  after: TicketPosition | undefined,
+  limit: number,
+  withinMs: number,
+  now: number,
+): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
+  const latest = await latestDueWithin(db, withinMs, now);
+  const dueAfter = Math.max(now, filters.dueAfter === undefined ? -Infinity : Date.parse(filters.dueAfter));
+  const dueBefore = Math.min(
+    latest + 1,
+    filters.dueBefore === undefined ? Infinity : Date.parse(filters.dueBefore),
+  );
+  const candidates: TicketFilters = {
+    ...filters,
+    dueAfter: new Date(dueAfter).toISOString(),
+    ...(Number.isFinite(dueBefore) && { dueBefore: new Date(dueBefore).toISOString() }),
+  };
+  const kept: ListedTicket[] = [];
+  let position = after;
+  for (;;) {
+    const { rows, next } = await listTickets(db, candidates, 'due', position, DUE_WITHIN_BATCH);
+    const clocks = await countdowns(db, rows, now);
+    for (const row of rows) {
+      const left = clocks.get(row.number)?.remainingMs ?? null;
+      if (left === null || left < 0 || left > withinMs) continue;
+      kept.push(row);
+      if (kept.length > limit) {
+        const last = kept[limit - 1]!;
+        return { rows: kept.slice(0, limit), next: { sort: 'due', due: last.due_key, number: last.number } };
+      }
+    }
+    if (next === undefined) return { rows: kept, next: undefined };
+    position = next;
+  }
 }

@@ -158,6 +158,7 @@ try {
     level2: 'level=2',
     dueWithinADay: `dueBefore=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
     textSearch: 'q=a1b2',
+    dueWithin4BusinessHours: 'status=open&dueWithinMinutes=240',
   };
   const filtered: Record<string, unknown> = {};
   for (const [name, query] of Object.entries(queues)) {

@@ -25,6 +25,9 @@ export interface TicketFilters {
 export type TicketPosition =
   { sort: 'due'; due: string | null; number: number } | { sort: '-number'; number: number };
 
+/** A listed ticket, with its due position as keyset cursors hold it (microseconds, UTC). */
+export type ListedTicket = Ticket & { due_key: string | null };
+
 /** A page of tickets and the position after its last row (when there are more). */
 export async function listTickets(
   db: Kysely<Database>,
@@ -32,7 +35,7 @@ export async function listTickets(
   sort: 'due' | '-number',
   after: TicketPosition | undefined,
   limit: number,
-): Promise<{ rows: Ticket[]; next: TicketPosition | undefined }> {
+): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
   let query = db
     .selectFrom('tickets')
     .selectAll()

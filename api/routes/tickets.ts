@@ -23,10 +23,11 @@ import {
   listTickets,
   ticketSummaryView,
   ticketView,
+  type TicketFilters,
   type TicketPosition,
 } from '../repositories/tickets';
 import { listTicketNotifications, notificationView } from '../repositories/notifications';
-import { countdowns } from '../countdown';
+import { countdowns, listTicketsDueWithin } from '../countdown';
 import { badCursor } from './customers';
 import type { Kysely } from 'kysely';
 import type { Database, Ticket } from '../../db/schema';
@@ -170,29 +171,43 @@ const Status = z
   .regex(/^[a-z_]+(,[a-z_]+)*$/, 'must be a comma-separated list of statuses')
   .meta({ description: 'Comma-separated statuses.' });
 
-const ListQuery = z.object({
-  status: Status.optional(),
-  priority: csvOf(PRIORITIES, 'priorities').optional(),
-  level: z.coerce.number().int().min(1).max(9).optional(),
-  customerId: IdSchema.optional(),
-  assignee: z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .meta({ description: 'Assignee, or `none` for unassigned tickets.' }),
-  type: z.string().min(1).max(64).optional(),
-  channel: z.enum(CHANNELS).optional(),
-  breached: z.enum(['true', 'false']).optional(),
-  dueBefore: InstantSchema.optional().meta({ description: 'Next due instant before this.' }),
-  dueAfter: InstantSchema.optional().meta({ description: 'Next due instant at or after this.' }),
-  q: z.string().min(1).max(200).optional().meta({ description: 'Text searched in subject and description.' }),
-  sort: z.enum(['due', '-number']).default('due').meta({
-    description: '`due`: next due instant first (none last), then number; `-number`: newest first.',
-  }),
-  cursor: CursorSchema.optional(),
-  limit: LimitSchema,
-});
+const ListQuery = z
+  .object({
+    status: Status.optional(),
+    priority: csvOf(PRIORITIES, 'priorities').optional(),
+    level: z.coerce.number().int().min(1).max(9).optional(),
+    customerId: IdSchema.optional(),
+    assignee: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Assignee, or `none` for unassigned tickets.' }),
+    type: z.string().min(1).max(64).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    breached: z.enum(['true', 'false']).optional(),
+    dueBefore: InstantSchema.optional().meta({ description: 'Next due instant before this.' }),
+    dueAfter: InstantSchema.optional().meta({ description: 'Next due instant at or after this.' }),
+    q: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Text searched in subject and description.' }),
+    dueWithinMinutes: z.coerce.number().int().min(1).max(525_600).optional().meta({
+      description:
+        "Only tickets due soon: at most this many minutes left on the ticket's own clock (business hours of its calendar, or wall-clock for wall-clock targets), not yet overdue. Needs `sort=due`.",
+    }),
+    sort: z.enum(['due', '-number']).default('due').meta({
+      description: '`due`: next due instant first (none last), then number; `-number`: newest first.',
+    }),
+    cursor: CursorSchema.optional(),
+    limit: LimitSchema,
+  })
+  .refine((q) => q.dueWithinMinutes === undefined || q.sort === 'due', {
+    message: 'dueWithinMinutes needs sort=due',
+    path: ['sort'],
+  });
 
 const PositionSchema = z.union([
   z.object({
@@ -240,32 +255,38 @@ export const ticketRoutes = [
         after = decodeCursor(query.cursor, PositionSchema);
         if (after === undefined || after.sort !== query.sort) throw badCursor();
       }
-      const { rows, next } = await listTickets(
-        services.db,
-        {
-          only: auth.customerIds,
-          ...(query.status !== undefined && { status: query.status.split(',') }),
-          ...(query.priority !== undefined && { priority: query.priority.split(',') }),
-          ...(query.level !== undefined && { level: query.level }),
-          ...(query.customerId !== undefined && { customerId: query.customerId }),
-          ...(query.assignee !== undefined && {
-            assignee: query.assignee === 'none' ? null : query.assignee,
-          }),
-          ...(query.type !== undefined && { type: query.type }),
-          ...(query.channel !== undefined && { channel: query.channel }),
-          ...(query.breached !== undefined && { breached: query.breached === 'true' }),
-          ...(query.dueBefore !== undefined && { dueBefore: query.dueBefore }),
-          ...(query.dueAfter !== undefined && { dueAfter: query.dueAfter }),
-          ...(query.q !== undefined && { q: query.q }),
-        },
-        query.sort,
-        after,
-        query.limit,
-      );
+      const filters: TicketFilters = {
+        only: auth.customerIds,
+        ...(query.status !== undefined && { status: query.status.split(',') }),
+        ...(query.priority !== undefined && { priority: query.priority.split(',') }),
+        ...(query.level !== undefined && { level: query.level }),
+        ...(query.customerId !== undefined && { customerId: query.customerId }),
+        ...(query.assignee !== undefined && {
+          assignee: query.assignee === 'none' ? null : query.assignee,
+        }),
+        ...(query.type !== undefined && { type: query.type }),
+        ...(query.channel !== undefined && { channel: query.channel }),
+        ...(query.breached !== undefined && { breached: query.breached === 'true' }),
+        ...(query.dueBefore !== undefined && { dueBefore: query.dueBefore }),
+        ...(query.dueAfter !== undefined && { dueAfter: query.dueAfter }),
+        ...(query.q !== undefined && { q: query.q }),
+      };
+      const now = services.now().getTime();
+      const { rows, next } =
+        query.dueWithinMinutes === undefined
+          ? await listTickets(services.db, filters, query.sort, after, query.limit)
+          : await listTicketsDueWithin(
+              services.db,
+              filters,
+              after,
+              query.limit,
+              query.dueWithinMinutes * 60_000,
+              now,
+            );
       return {
         status: 200,
         body: {
-          items: await ticketSummaries(services.db, rows, services.now().getTime()),
+          items: await ticketSummaries(services.db, rows, now),
           nextCursor: next === undefined ? null : encodeCursor(next),
         },
       };

@@ -17,11 +17,8 @@ const QUEUES: { id: string; label: TextKey; query: () => Query }[] = [
   {
     id: 'soon',
     label: 'qSoon',
-    query: () => ({
-      status: 'open',
-      breached: 'false',
-      dueBefore: new Date(Date.now() + 4 * 3_600_000).toISOString(),
-    }),
+    // Four hours left on each ticket's own clock (business hours of its calendar), not wall-clock hours.
+    query: () => ({ status: 'open', breached: 'false', dueWithinMinutes: 240 }),
   },
   {
     id: 'breached',
