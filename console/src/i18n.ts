@@ -81,6 +81,11 @@ const texts = {
   refreshed: ['Actualizado', 'Updated'],
   overdue: ['vencido hace', 'overdue by'],
   // statuses
+  rs_information_not_received: ['No se recibió la información pedida', 'Requested information not received'],
+  rs_validation_elapsed: ['Venció el plazo de validación', 'Validation window elapsed'],
+  rs_confirmed: ['Confirmado por el cliente', 'Confirmed by the customer'],
+  rs_level1_budget_elapsed: ['Agotado el tiempo de análisis en nivel 1', 'Level-1 analysis time used up'],
+  rs_no_customer_follow_up: ['Sin seguimiento del cliente', 'No follow-up from the customer'],
   st_open: ['Abierto', 'Open'],
   st_awaiting_customer: ['Esperando al cliente', 'Awaiting customer'],
   st_resolved: ['Resuelto', 'Resolved'],

@@ -1,4 +1,5 @@
 /** Read-side views of a ticket state: the projection row fields and the explained SLA clocks. */
+import { formatLocal } from '../calendar/zone';
 import { dueInstant, explainDue } from '../sla';
 import type { Metric, Text } from '../policy/schema';
 import { clockInstant, countedMs } from './clocks';
@@ -87,8 +88,8 @@ export function explainClocks(state: TicketState, ctx: LifecycleContext, now: nu
       ? explainDue(due, ctx.policy)
       : clock.metAt !== undefined
         ? {
-            es: `Cumplido el ${new Date(clock.metAt).toISOString()}.`,
-            en: `Met at ${new Date(clock.metAt).toISOString()}.`,
+            es: `Cumplido el ${formatLocal(ctx.windows.zone, clock.metAt)} (${ctx.windows.zone}).`,
+            en: `Met at ${formatLocal(ctx.windows.zone, clock.metAt)} (${ctx.windows.zone}).`,
           }
         : {
             es: `Detenido (en espera del cliente) con ${Math.round(counted / 60_000)} min contados.`,

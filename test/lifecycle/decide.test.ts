@@ -117,6 +117,21 @@ describe('decide: SLA warnings and breaches', () => {
     expect(clock?.explanation.en).toMatch(/1 h already accrued/);
   });
 
+  it('explains a met clock with the local instant in the calendar zone', () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    t.apply(
+      { type: 'agent_reply', messageId: 'a1', agent: 'luis', body: 'Revisando', internal: false },
+      at('2026-03-02T10:20-06:00'),
+    );
+    const first = explainClocks(t.state, t.ctx, at('2026-03-02T11:00-06:00')).find(
+      (c) => c.metric === 'firstResponse',
+    );
+    expect(first?.explanation).toEqual({
+      es: 'Cumplido el 2026-03-02 10:20 (America/Mexico_City).',
+      en: 'Met at 2026-03-02 10:20 (America/Mexico_City).',
+    });
+  });
+
   it('counts the Saturday window only for critical tickets', () => {
     const critical = w32(at('2026-03-06T19:30-06:00'), { priority: 'critical' }); // Friday, 1 h target
     const medium = w32(at('2026-03-06T19:30-06:00'), { priority: 'low' });

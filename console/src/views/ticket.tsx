@@ -156,7 +156,8 @@ function eventDetail(e: TicketEvent): string {
   if (typeof d.clock === 'string') parts.push(tv('m_', d.clock));
   if (typeof d.fraction === 'number') parts.push(`${Math.round(d.fraction * 100)}%`);
   if (typeof d.attempt === 'number') parts.push(`${d.attempt}${typeof d.of === 'number' ? `/${d.of}` : ''}`);
-  if (typeof d.reason === 'string') parts.push(d.reason);
+  // System reasons are codes with a translation; reasons typed by people are shown as written.
+  if (typeof d.reason === 'string') parts.push(tv('rs_', d.reason));
   if (typeof d.template === 'string') parts.push(d.template);
   return parts.join(' · ');
 }
