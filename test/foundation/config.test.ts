@@ -50,7 +50,11 @@ describe('loadConfig', () => {
     ['ORQUESTA_RATE_LIMIT_BURST', '0', /ORQUESTA_RATE_LIMIT_BURST: expected a whole number of requests/],
     ['ORQUESTA_RATE_LIMIT_BURST', '2.5', /ORQUESTA_RATE_LIMIT_BURST: expected a whole number/],
     ['ORQUESTA_RATE_LIMIT_PER_SECOND', '-1', /ORQUESTA_RATE_LIMIT_PER_SECOND: expected requests per second/],
-    ['ORQUESTA_RATE_LIMIT_PER_SECOND', 'fast', /ORQUESTA_RATE_LIMIT_PER_SECOND: expected requests per second/],
+    [
+      'ORQUESTA_RATE_LIMIT_PER_SECOND',
+      'fast',
+      /ORQUESTA_RATE_LIMIT_PER_SECOND: expected requests per second/,
+    ],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
