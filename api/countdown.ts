@@ -277,8 +277,8 @@ async function latestDueWithin(db: Kysely<Database>, withinMs: number, now: numb
   return latest;
 }
 
-/** Rows scanned per round while filtering by countdown. */
-const DUE_WITHIN_BATCH = 200;
+/** Most rows scanned per round while filtering by countdown (rounds start at one page and double). */
+const DUE_WITHIN_MAX_BATCH = 1_000;
 
 /**
  * A page of tickets in due order whose countdown, counted on each ticket's own clock, is between 0 and
@@ -307,8 +307,11 @@ export async function listTicketsDueWithin(
   };
   const kept: ListedTicket[] = [];
   let position = after;
+  // Usually the first candidates all qualify, so the first round asks for just a page (and one more).
+  let batch = limit + 1;
   for (;;) {
-    const { rows, next } = await listTickets(db, candidates, 'due', position, DUE_WITHIN_BATCH);
+    const { rows, next } = await listTickets(db, candidates, 'due', position, batch);
+    batch = Math.min(batch * 2, DUE_WITHIN_MAX_BATCH);
     const clocks = await countdowns(db, rows, now);
     for (const row of rows) {
       const left = clocks.get(row.number)?.remainingMs ?? null;

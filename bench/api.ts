@@ -114,7 +114,9 @@ try {
            'x@bench.test', 'Ticket ' || g || ' ' || md5(g::text), 'bulk',
            now() + (g % 100000) * interval '1 minute', now(), now()
     from (select g, abs(hashint4(g)) as h from generate_series(1, ${rows}) g) s`.execute(db);
-  await sql`analyze tickets`.execute(db);
+  // As after any bulk load: statistics and the visibility map now, rather than autovacuum mid-measurement.
+  await sql`vacuum analyze tickets`.execute(db);
+  await sql`checkpoint`.execute(db);
   figures.bulkLoad = { rows, seconds: +((performance.now() - t0) / 1000).toFixed(1) };
   const headers = { Authorization: `Bearer ${key}` };
   const time = async (url: string) => {
@@ -124,20 +126,26 @@ try {
     if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
     return { ms: performance.now() - s, next: body.nextCursor, rows: body.items.length };
   };
-  const sample = async (url: string, n = 50) => {
-    const ms: number[] = [];
-    let rows = 0;
+  /** Times `urls` in turns (so each sees the same conditions), after a warm-up; percentiles per URL. */
+  const sampleTogether = async (urls: string[], n = 100) => {
+    for (let i = 0; i < 5; i++) for (const url of urls) await time(url); // warm-up, not timed
+    const ms = urls.map((): number[] => []);
+    const rows = urls.map(() => 0);
     for (let i = 0; i < n; i++) {
-      const t = await time(url);
-      ms.push(t.ms);
-      rows = t.rows;
+      for (const [j, url] of urls.entries()) {
+        const t = await time(url);
+        ms[j]!.push(t.ms);
+        rows[j] = t.rows;
+      }
     }
-    ms.sort((a, b) => a - b);
-    return { rows, p50: +ms[Math.floor(n / 2)]!.toFixed(1), p99: +ms[Math.ceil(n * 0.99) - 1]!.toFixed(1) };
+    return ms.map((sorted, j) => {
+      sorted.sort((a, b) => a - b);
+      const at = (q: number) => +sorted[Math.ceil(n * q) - 1]!.toFixed(1);
+      return { rows: rows[j]!, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
+    });
   };
+  const sample = async (url: string) => (await sampleTogether([url]))[0]!;
   const firstUrl = `${base}/v1/tickets?limit=50`;
-  await sample(firstUrl, 10); // warm the caches before anything is timed
-  figures.listPage1 = await sample(firstUrl);
   let cursor: string | null = null;
   let url = firstUrl;
   for (let page = 1; page < 1000; page++) {
@@ -145,7 +153,7 @@ try {
     if (cursor === null) break;
     url = `${firstUrl}&cursor=${encodeURIComponent(cursor)}`;
   }
-  figures.listPage1000 = await sample(url);
+  [figures.listPage1, figures.listPage1000] = await sampleTogether([firstUrl, url]);
   const queues: Record<string, string> = {
     newestFirst: 'sort=-number',
     open: 'status=open',
@@ -162,7 +170,7 @@ try {
   };
   const filtered: Record<string, unknown> = {};
   for (const [name, query] of Object.entries(queues)) {
-    filtered[name] = await sample(`${firstUrl}&${query}`, 20);
+    filtered[name] = await sample(`${firstUrl}&${query}`);
   }
   figures.listFilteredPage1 = filtered;
   console.log(JSON.stringify(figures, null, 2));
