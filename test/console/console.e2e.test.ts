@@ -388,6 +388,14 @@ describe('staff console in Chromium', () => {
     }
     await shoot('queue');
 
+    // "Vencen pronto" counts four hours of each ticket's own clock: a 2-business-hour target is in it
+    // whatever the wall clock says (this test may run at night or on a weekend).
+    await page.getByRole('link', { name: 'Vencen pronto' }).click();
+    await page.locator(`tr[data-ticket="${number}"]`).waitFor();
+    expect(page.url()).toContain('#/queues/soon');
+    await page.goto(`${base}/#/queues/all`);
+    await row.waitFor();
+
     // Ticket view: clocks explained; a refused action shows the rule and the reason inline.
     await row.getByRole('link').click();
     await page.locator('li.clock[data-metric="firstResponse"]').waitFor({ timeout: 20_000 });
