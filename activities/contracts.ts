@@ -1,38 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ContractSnapshotSchema, planById, type ContractSnapshot, type Policy } from '../domain/index';
+import {
+  ContractSnapshotSchema,
+  planById,
+  quotaPeriod,
+  type ContractSnapshot,
+  type Policy,
+} from '../domain/index';
 import type { Contract, Database } from '../db/schema';
 import { getPolicy } from './policies';
-
-/** Adds `n` calendar months (UTC) to an instant, clamping the day to the target month's length. */
-function addMonths(ms: number, n: number): number {
-  const d = new Date(ms);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + n);
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, last));
-  return d.getTime();
-}
-
-/**
- * The quota period containing `now`: periods of the plan's length (month or year) counted from the
- * contract start and cut at its end. Before the start or after the end: the contract's own bounds.
- */
-export function quotaPeriod(
-  contractStart: number,
-  contractEnd: number,
-  length: 'month' | 'year',
-  now: number,
-): { start: number; end: number } {
-  if (now < contractStart || now >= contractEnd) return { start: contractStart, end: contractEnd };
-  const step = length === 'month' ? 1 : 12;
-  let start = contractStart;
-  for (let i = 1; ; i++) {
-    const next = addMonths(contractStart, step * i);
-    if (next > now) return { start, end: Math.min(next, contractEnd) };
-    start = next;
-  }
-}
 
 /** A customer's contract with its policy and the snapshot intake decides on. */
 export interface LoadedContract {
@@ -68,12 +43,16 @@ export async function loadContractForUpdate(
     .executeTakeFirst();
   const policy = await getPolicy(tx, contract.policy_id, contract.policy_version);
   const plan = planById(policy, contract.plan);
+  const startsAt = contract.starts_at.getTime();
+  const endsAt = contract.ends_at.getTime();
+  // Outside the contract (intake refuses then) the period is the contract's own bounds.
   const period = quotaPeriod(
-    contract.starts_at.getTime(),
-    contract.ends_at.getTime(),
+    policy.calendars[policy.defaultCalendar]?.zone ?? 'UTC',
+    startsAt,
+    endsAt,
     plan?.period ?? 'month',
     now,
-  );
+  ) ?? { start: startsAt, end: endsAt };
   const used = await tx
     .selectFrom('quota_consumptions')
     .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -23,5 +23,6 @@ export * from './calendar/deadlines';
 export * from './calendar/describe';
 export * from './sla';
 export * from './intake';
+export * from './quota';
 export * from './i18n';
 export * from './lifecycle/index';

@@ -1,6 +1,7 @@
 /** Report queries over the ticket projection, the quota ledger and add-on purchases. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { quotaPeriod } from '../../domain';
 import { isoRequired } from '../schemas';
 import { loadStoredPolicy } from './policies';
 
@@ -66,36 +67,6 @@ export async function slaCompliance(
   });
 }
 
-/**
- * The plan period of a contract containing `at`: periods run from `startsAt` in steps of one
- * month (monthly) or one year (yearly), in UTC, clipped to the contract's end. Undefined when
- * `at` is outside the contract.
- */
-export function currentPeriod(
-  startsAt: Date,
-  endsAt: Date,
-  period: string,
-  at: Date,
-): { start: Date; end: Date } | undefined {
-  if (at < startsAt || at >= endsAt) return undefined;
-  const months = period === 'yearly' ? 12 : 1;
-  const shift = (n: number): Date => {
-    const d = new Date(startsAt);
-    const day = d.getUTCDate();
-    d.setUTCDate(1);
-    d.setUTCMonth(d.getUTCMonth() + n * months);
-    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-    d.setUTCDate(Math.min(day, last));
-    return d;
-  };
-  const elapsedMonths =
-    (at.getUTCFullYear() - startsAt.getUTCFullYear()) * 12 + (at.getUTCMonth() - startsAt.getUTCMonth());
-  let n = Math.max(0, Math.floor(elapsedMonths / months) - 1);
-  while (shift(n + 1) <= at) n++;
-  const end = shift(n + 1);
-  return { start: shift(n), end: end < endsAt ? end : endsAt };
-}
-
 /** Quota usage of every contract (of one customer, or visible to the caller) at an instant. */
 export async function quotaUsage(
   db: Kysely<Database>,
@@ -110,7 +81,15 @@ export async function quotaUsage(
   for (const c of contracts) {
     const policy = await loadStoredPolicy(db, c.policy_id, c.policy_version);
     const plan = policy?.plans.find((p) => p.id === c.plan);
-    const period = currentPeriod(new Date(c.starts_at), new Date(c.ends_at), c.period, options.at);
+    // The same period intake consumes quota in: the plan's length, on the calendar zone's wall clock.
+    const span = quotaPeriod(
+      (policy && policy.calendars[policy.defaultCalendar]?.zone) ?? 'UTC',
+      new Date(c.starts_at).getTime(),
+      new Date(c.ends_at).getTime(),
+      plan?.period ?? (c.period === 'yearly' ? 'year' : 'month'),
+      options.at.getTime(),
+    );
+    const period = span && { start: new Date(span.start), end: new Date(span.end) };
     let used = 0;
     if (period !== undefined) {
       const row = await db

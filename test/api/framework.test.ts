@@ -8,7 +8,6 @@ import { languageOf } from '../../api/i18n';
 import { workflowCalls } from '../../api/metrics';
 import { isUnavailable, PROBLEM_BASE } from '../../api/problem';
 import { createTokenBuckets } from '../../api/rate-limit';
-import { currentPeriod } from '../../api/repositories/reports';
 import { apiRoutes } from '../../api/routes/index';
 import { connectDatabase } from '../../db/index';
 import { freePort } from '../support/free-port';
@@ -291,51 +290,6 @@ describe('helpers', () => {
     ['*', 'en'],
   ] as const)('Accept-Language %s -> %s', (header, lang) => {
     expect(languageOf(header)).toBe(lang);
-  });
-
-  it('computes the current plan period from the contract start', () => {
-    const d = (s: string) => new Date(s);
-    expect(
-      currentPeriod(
-        d('2026-01-31T00:00:00Z'),
-        d('2027-01-31T00:00:00Z'),
-        'monthly',
-        d('2026-03-01T00:00:00Z'),
-      ),
-    ).toEqual({
-      start: d('2026-02-28T00:00:00Z'),
-      end: d('2026-03-31T00:00:00Z'),
-    });
-    expect(
-      currentPeriod(
-        d('2026-01-10T00:00:00Z'),
-        d('2028-01-10T00:00:00Z'),
-        'yearly',
-        d('2027-06-01T00:00:00Z'),
-      ),
-    ).toEqual({
-      start: d('2027-01-10T00:00:00Z'),
-      end: d('2028-01-10T00:00:00Z'),
-    });
-    expect(
-      currentPeriod(
-        d('2026-01-10T00:00:00Z'),
-        d('2026-03-01T00:00:00Z'),
-        'monthly',
-        d('2026-02-20T00:00:00Z'),
-      ),
-    ).toEqual({
-      start: d('2026-02-10T00:00:00Z'),
-      end: d('2026-03-01T00:00:00Z'),
-    });
-    expect(
-      currentPeriod(
-        d('2026-01-10T00:00:00Z'),
-        d('2027-01-10T00:00:00Z'),
-        'monthly',
-        d('2025-12-01T00:00:00Z'),
-      ),
-    ).toBeUndefined();
   });
 
   it('every recorded response matches the published document', async () => {

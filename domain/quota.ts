@@ -1,0 +1,41 @@
+/**
+ * Quota periods: a plan's quota counts per month or per year from the contract start, on the wall
+ * clock of the contract's calendar zone, so a period that starts at local midnight keeps starting at
+ * local midnight across daylight-saving changes. Intake (which consumes quota) and the quota report
+ * both use `quotaPeriod`, so they always agree on the period.
+ */
+import { localToUtc, toLocal } from './calendar/zone';
+
+const DAY_MS = 86_400_000;
+
+/** `n` calendar months after `start` on the wall clock of `zone`: same local time, the day clamped to the month. */
+export function addLocalMonths(zone: string, start: number, n: number): number {
+  const l = toLocal(zone, start);
+  const monthIndex = l.year * 12 + (l.month - 1) + n;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const localDay = Date.UTC(year, month, Math.min(l.day, lastDay)) / DAY_MS;
+  return localToUtc(zone, localDay, l.hour * 60 + l.minute) + l.second * 1000 + (start % 1000);
+}
+
+/**
+ * The quota period containing `at`: steps of `length` from `contractStart` in `zone`, cut at
+ * `contractEnd`. Undefined when `at` is outside the contract.
+ */
+export function quotaPeriod(
+  zone: string,
+  contractStart: number,
+  contractEnd: number,
+  length: 'month' | 'year',
+  at: number,
+): { start: number; end: number } | undefined {
+  if (at < contractStart || at >= contractEnd) return undefined;
+  const step = length === 'month' ? 1 : 12;
+  let start = contractStart;
+  for (let i = 1; ; i++) {
+    const next = addLocalMonths(zone, contractStart, step * i);
+    if (next > at) return { start, end: Math.min(next, contractEnd) };
+    start = next;
+  }
+}
