@@ -10,7 +10,8 @@ import {
   type IntakeAnswer,
   type Page,
 } from '../api';
-import { lang, t, tv } from '../i18n';
+import { lang, t } from '../i18n';
+import { priorityChoices, SelectField } from '../fields';
 import { agentName } from '../session';
 import { formatInstant } from '../format';
 import { CustomerPicker } from '../customer-picker';
@@ -97,10 +98,13 @@ export function IntakeView() {
     })();
   }, [customerId]);
 
+  const setValue = (field: keyof typeof form) => (value: string | boolean) => {
+    setForm((f) => ({ ...f, [field]: value }));
+    setAnswer(null);
+  };
   const set = (field: keyof typeof form) => (e: Event) => {
     const el = e.currentTarget as HTMLInputElement;
-    setForm((f) => ({ ...f, [field]: el.type === 'checkbox' ? el.checked : el.value }));
-    setAnswer(null);
+    setValue(field)(el.type === 'checkbox' ? el.checked : el.value);
   };
 
   const body = () => {
@@ -193,38 +197,29 @@ export function IntakeView() {
         <fieldset>
           <legend>{t('ticket')}</legend>
           <div class="grid2">
-            <div class="field">
-              <label for="in-type">{t('type')}</label>
-              <select id="in-type" value={form.type} onChange={set('type')}>
-                <option value="">—</option>
-                {(policy?.ticketTypes ?? []).map((x) => (
-                  <option key={x.id} value={x.id}>
-                    {nameOf(x)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="in-category">{t('category')}</label>
-              <select id="in-category" value={form.category} onChange={set('category')}>
-                <option value="">—</option>
-                {(policy?.categories ?? []).map((x) => (
-                  <option key={x.id} value={x.id}>
-                    {nameOf(x)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="in-priority">{t('priority')}</label>
-              <select id="in-priority" value={form.priority} onChange={set('priority')}>
-                {['critical', 'high', 'medium', 'low'].map((p) => (
-                  <option key={p} value={p}>
-                    {tv('pr_', p)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id="in-type"
+              label={t('type')}
+              value={form.type}
+              onChange={setValue('type')}
+              empty="—"
+              choices={(policy?.ticketTypes ?? []).map((x) => [x.id, nameOf(x)] as const)}
+            />
+            <SelectField
+              id="in-category"
+              label={t('category')}
+              value={form.category}
+              onChange={setValue('category')}
+              empty="—"
+              choices={(policy?.categories ?? []).map((x) => [x.id, nameOf(x)] as const)}
+            />
+            <SelectField
+              id="in-priority"
+              label={t('priority')}
+              value={form.priority}
+              onChange={setValue('priority')}
+              choices={priorityChoices()}
+            />
             <div class="field">
               <label for="in-version">{t('productVersion')}</label>
               <input id="in-version" value={form.productVersion} onInput={set('productVersion')} />

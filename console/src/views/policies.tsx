@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, type PolicySummary, type PolicyVersion } from '../api';
 import { t, tv } from '../i18n';
+import { priorityChoices, SelectField } from '../fields';
 import { formatInstant } from '../format';
 
 interface Preview {
@@ -160,38 +161,29 @@ function PolicyDetail({ id }: { id: string }) {
       </h3>
       <p class="hint">{t('previewHint')}</p>
       <form class="filters" onSubmit={(e) => void run(e)}>
-        <div class="field">
-          <label for="pv-plan">{t('plan')}</label>
-          <select id="pv-plan" value={plan} onChange={(e) => setPlan(e.currentTarget.value)}>
-            <option value="">{t('noPlan')}</option>
-            {plans.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.id}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="pv-type">{t('type')}</label>
-          <select id="pv-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            <option value="">—</option>
-            {types.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.id}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="pv-priority">{t('priority')}</label>
-          <select id="pv-priority" value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
-            {['critical', 'high', 'medium', 'low'].map((p) => (
-              <option key={p} value={p}>
-                {tv('pr_', p)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="pv-plan"
+          label={t('plan')}
+          value={plan}
+          onChange={setPlan}
+          empty={t('noPlan')}
+          choices={plans.map((p) => [p.id, p.id] as const)}
+        />
+        <SelectField
+          id="pv-type"
+          label={t('type')}
+          value={type}
+          onChange={setType}
+          empty="—"
+          choices={types.map((x) => [x.id, x.id] as const)}
+        />
+        <SelectField
+          id="pv-priority"
+          label={t('priority')}
+          value={priority}
+          onChange={setPriority}
+          choices={priorityChoices()}
+        />
         <div class="field">
           <label for="pv-start">{t('start')}</label>
           <input

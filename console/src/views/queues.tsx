@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, instant, type Page, type TicketSummary } from '../api';
 import { t, tv, type TextKey } from '../i18n';
+import { priorityChoices, SelectField } from '../fields';
 import { formatInstant, remainingNow, remainingText, riskOfRemaining } from '../format';
 import { useNow, usePolling } from '../hooks';
 import { agentName } from '../session';
@@ -123,28 +124,22 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
             onChange={(e) => setQ(e.currentTarget.value)}
           />
         </div>
-        <div class="field">
-          <label for="f-priority">{t('priority')}</label>
-          <select id="f-priority" value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
-            <option value="">{t('any')}</option>
-            {['critical', 'high', 'medium', 'low'].map((p) => (
-              <option key={p} value={p}>
-                {tv('pr_', p)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-status">{t('status')}</label>
-          <select id="f-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="">{t('any')}</option>
-            {['open', 'awaiting_customer', 'resolved', 'closed'].map((s) => (
-              <option key={s} value={s}>
-                {tv('st_', s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="f-priority"
+          label={t('priority')}
+          value={priority}
+          onChange={setPriority}
+          empty={t('any')}
+          choices={priorityChoices()}
+        />
+        <SelectField
+          id="f-status"
+          label={t('status')}
+          value={status}
+          onChange={setStatus}
+          empty={t('any')}
+          choices={['open', 'awaiting_customer', 'resolved', 'closed'].map((s) => [s, tv('st_', s)] as const)}
+        />
         <div class="field">
           <label for="f-customer">{t('customer')}</label>
           <CustomerPicker id="f-customer" value={customer} onChange={(id) => setCustomer(id)} />
