@@ -128,6 +128,12 @@ function readPageToken(token: unknown): number {
   return offset;
 }
 
+/** The signaled event's attributes from a signal or signal-with-start request; the name is required. */
+function signalOf(req: Msg, input: unknown): Msg {
+  if (!req.signalName) throw invalidArgument('SignalName is not set on request.');
+  return { signalName: req.signalName, input, identity: req.identity, header: req.header };
+}
+
 function multiOperationError(error: ServiceError, failedIndex: number, count: number): ServiceError {
   const statuses = Array.from({ length: count }, (_, i) =>
     i === failedIndex
@@ -224,24 +230,12 @@ function workflowService(engine: Engine): Record<string, Handler> {
     },
     SignalWorkflowExecution: (req) => {
       const run = openRun(req, req.workflowExecution);
-      if (!req.signalName) throw invalidArgument('SignalName is not set on request.');
-      signalRun(engine, run, {
-        signalName: req.signalName,
-        input: req.input,
-        identity: req.identity,
-        header: req.header,
-      });
+      signalRun(engine, run, signalOf(req, req.input));
       return {};
     },
     SignalWithStartWorkflowExecution: (req) => {
       const namespace = ns(req);
-      if (!req.signalName) throw invalidArgument('SignalName is not set on request.');
-      const signal = {
-        signalName: req.signalName,
-        input: req.signalInput,
-        identity: req.identity,
-        header: req.header,
-      };
+      const signal = signalOf(req, req.signalInput);
       const params = startParams(namespace, req);
       const current = engine.currentRun(namespace, params.workflowId);
       if (
