@@ -192,12 +192,14 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
    * Leases due rows in one statement (its own short transaction): `FOR UPDATE SKIP LOCKED` keeps concurrent
    * dispatchers off each other's rows, and moving `next_attempt_at` past the lease keeps the rows invisible
    * after the commit while they are delivered. `attempts` is bumped here and fences the outcome update.
+   * Due means due by the end of the millisecond `now` names: rows carry Postgres' microseconds, and a row
+   * queued earlier within the same millisecond as a JavaScript `now` counts as due.
    */
   async function claim(now: Date | undefined): Promise<OutboxRow[]> {
     const result = await sql<OutboxRow>`
       with due as (
         select id from outbox
-        where status = 'pending' and next_attempt_at <= ${clock(now)}
+        where status = 'pending' and next_attempt_at < ${clock(now, 1)}
         order by next_attempt_at, id
         limit ${batchSize}
         for update skip locked
