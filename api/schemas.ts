@@ -1,5 +1,6 @@
 /** Schemas shared by every resource: problem documents, identifiers, instants and pagination. */
 import { z } from 'zod';
+import { problem } from './problem';
 
 /** RFC 9457 problem document. */
 export const ProblemSchema = z
@@ -72,6 +73,24 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T | undef
   } catch {
     return undefined;
   }
+}
+
+/** 400 for a cursor this API did not produce. */
+export function badCursor() {
+  return problem(
+    400,
+    'validation',
+    { es: 'Cursor inválido.', en: 'Invalid cursor.' },
+    { 'invalid-params': [{ name: 'query.cursor', reason: 'not a cursor returned by this API' }] },
+  );
+}
+
+/** The position a `cursor` query parameter holds (undefined without one); 400 when it is not ours. */
+export function readCursor<T>(cursor: string | undefined, schema: z.ZodType<T>): T | undefined {
+  if (cursor === undefined) return undefined;
+  const position = decodeCursor(cursor, schema);
+  if (position === undefined) throw badCursor();
+  return position;
 }
 
 /** ISO string of a database timestamp (or null). */

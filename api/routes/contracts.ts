@@ -21,7 +21,7 @@ import { loadStoredPolicy } from '../repositories/policies';
 import { defineRoute } from '../route';
 import {
   CursorSchema,
-  decodeCursor,
+  readCursor,
   keysetPage,
   IdSchema,
   InstantSchema,
@@ -29,7 +29,6 @@ import {
   LimitSchema,
   pageOf,
 } from '../schemas';
-import { badCursor } from './customers';
 
 const OptionsSchema = z.strictObject({
   onCall24x7: z.boolean().default(false),
@@ -226,9 +225,7 @@ export const contractRoutes = [
     query: z.object({ customerId: IdSchema.optional(), cursor: CursorSchema.optional(), limit: LimitSchema }),
     responses: { 200: { description: 'A page', schema: pageOf(ContractSchema) } },
     async handler({ query, services, auth }) {
-      const after =
-        query.cursor === undefined ? undefined : decodeCursor(query.cursor, z.object({ id: z.string() }));
-      if (query.cursor !== undefined && after === undefined) throw badCursor();
+      const after = readCursor(query.cursor, z.object({ id: z.string() }));
       const rows = await listContracts(services.db, {
         limit: query.limit + 1,
         only: auth.customerIds,

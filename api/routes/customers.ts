@@ -7,7 +7,7 @@ import { defineRoute } from '../route';
 import { customerInUse, customerView, findCustomer, listCustomers } from '../repositories/customers';
 import {
   CursorSchema,
-  decodeCursor,
+  readCursor,
   keysetPage,
   IdSchema,
   InstantSchema,
@@ -99,9 +99,7 @@ export const customerRoutes = [
     }),
     responses: { 200: { description: 'A page', schema: pageOf(CustomerSchema) } },
     async handler({ query, services, auth }) {
-      const after =
-        query.cursor === undefined ? undefined : decodeCursor(query.cursor, z.object({ id: z.string() }));
-      if (query.cursor !== undefined && after === undefined) throw badCursor();
+      const after = readCursor(query.cursor, z.object({ id: z.string() }));
       const rows = await listCustomers(services.db, {
         limit: query.limit + 1,
         only: auth.customerIds,
@@ -190,13 +188,3 @@ export const customerRoutes = [
     },
   }),
 ];
-
-/** 400 for a cursor this API did not produce. */
-export function badCursor() {
-  return problem(
-    400,
-    'validation',
-    { es: 'Cursor inválido.', en: 'Invalid cursor.' },
-    { 'invalid-params': [{ name: 'query.cursor', reason: 'not a cursor returned by this API' }] },
-  );
-}

@@ -8,14 +8,13 @@ import { listTickets, type TicketPosition } from '../repositories/tickets';
 import { defineRoute } from '../route';
 import {
   CursorSchema,
-  decodeCursor,
+  readCursor,
   encodeCursor,
   IdSchema,
   InstantSchema,
   LimitSchema,
   pageOf,
 } from '../schemas';
-import { badCursor } from './customers';
 import { ticketSummaries, TicketSummarySchema } from './tickets';
 
 const Range = {
@@ -163,11 +162,7 @@ export const reportRoutes = [
     }),
     responses: { 200: { description: 'A page', schema: pageOf(TicketSummarySchema) } },
     async handler({ query, services, auth }) {
-      let after: TicketPosition | undefined;
-      if (query.cursor !== undefined) {
-        after = decodeCursor(query.cursor, PositionSchema);
-        if (after === undefined) throw badCursor();
-      }
+      const after: TicketPosition | undefined = readCursor(query.cursor, PositionSchema);
       const { rows, next } = await listTickets(
         services.db,
         {

@@ -8,7 +8,8 @@ import { canSeeCustomer, notFound, READERS, type Role } from '../auth';
 import { defineRoute } from '../route';
 import {
   CursorSchema,
-  decodeCursor,
+  badCursor,
+  readCursor,
   encodeCursor,
   keysetPage,
   IdSchema,
@@ -28,7 +29,6 @@ import {
 } from '../repositories/tickets';
 import { listTicketNotifications, notificationView } from '../repositories/notifications';
 import { countdowns, listTicketsDueWithin } from '../countdown';
-import { badCursor } from './customers';
 import type { Kysely } from 'kysely';
 import type { Database, Ticket } from '../../db/schema';
 import type { Principal } from '../auth';
@@ -250,11 +250,8 @@ export const ticketRoutes = [
     query: ListQuery,
     responses: { 200: { description: 'A page', schema: pageOf(TicketSummarySchema) } },
     async handler({ query, services, auth }) {
-      let after: TicketPosition | undefined;
-      if (query.cursor !== undefined) {
-        after = decodeCursor(query.cursor, PositionSchema);
-        if (after === undefined || after.sort !== query.sort) throw badCursor();
-      }
+      const after: TicketPosition | undefined = readCursor(query.cursor, PositionSchema);
+      if (after !== undefined && after.sort !== query.sort) throw badCursor();
       const filters: TicketFilters = {
         only: auth.customerIds,
         ...(query.status !== undefined && { status: query.status.split(',') }),
@@ -325,11 +322,7 @@ export const ticketRoutes = [
     },
     async handler({ params, query, services, auth }) {
       await visibleTicket(services.db, auth, params.number);
-      let afterSeq: number | undefined;
-      if (query.cursor !== undefined) {
-        afterSeq = decodeCursor(query.cursor, z.object({ seq: z.number().int() }))?.seq;
-        if (afterSeq === undefined) throw badCursor();
-      }
+      const afterSeq = readCursor(query.cursor, z.object({ seq: z.number().int() }))?.seq;
       const rows = await listTicketEvents(services.db, params.number, afterSeq, query.limit + 1);
       return {
         status: 200,
@@ -353,11 +346,7 @@ export const ticketRoutes = [
     },
     async handler({ params, query, services, auth }) {
       await visibleTicket(services.db, auth, params.number);
-      let afterId: number | undefined;
-      if (query.cursor !== undefined) {
-        afterId = decodeCursor(query.cursor, z.object({ id: z.number().int().nonnegative() }))?.id;
-        if (afterId === undefined) throw badCursor();
-      }
+      const afterId = readCursor(query.cursor, z.object({ id: z.number().int().nonnegative() }))?.id;
       const rows = await listTicketNotifications(services.db, params.number, afterId, query.limit + 1);
       return {
         status: 200,
