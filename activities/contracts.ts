@@ -3,6 +3,7 @@ import {
   ContractSnapshotSchema,
   planById,
   quotaPeriod,
+  quotaZone,
   type ContractSnapshot,
   type Policy,
 } from '../domain/index';
@@ -46,13 +47,10 @@ export async function loadContractForUpdate(
   const startsAt = contract.starts_at.getTime();
   const endsAt = contract.ends_at.getTime();
   // Outside the contract (intake refuses then) the period is the contract's own bounds.
-  const period = quotaPeriod(
-    policy.calendars[policy.defaultCalendar]?.zone ?? 'UTC',
-    startsAt,
-    endsAt,
-    plan?.period ?? 'month',
-    now,
-  ) ?? { start: startsAt, end: endsAt };
+  const period = quotaPeriod(quotaZone(policy), startsAt, endsAt, plan?.period ?? 'month', now) ?? {
+    start: startsAt,
+    end: endsAt,
+  };
   const used = await tx
     .selectFrom('quota_consumptions')
     .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -5,8 +5,14 @@
  * both use `quotaPeriod`, so they always agree on the period.
  */
 import { localToUtc, toLocal } from './calendar/zone';
+import type { Policy } from './policy/schema';
 
 const DAY_MS = 86_400_000;
+
+/** The zone whose wall clock a policy's quota periods follow: its default calendar's. */
+export function quotaZone(policy: Policy): string {
+  return policy.calendars[policy.defaultCalendar]?.zone ?? 'UTC';
+}
 
 /** `n` calendar months after `start` on the wall clock of `zone`: same local time, the day clamped to the month. */
 export function addLocalMonths(zone: string, start: number, n: number): number {

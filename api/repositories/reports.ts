@@ -1,7 +1,7 @@
 /** Report queries over the ticket projection, the quota ledger and add-on purchases. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { quotaPeriod } from '../../domain';
+import { quotaPeriod, quotaZone } from '../../domain';
 import { isoRequired } from '../schemas';
 import { loadStoredPolicy } from './policies';
 
@@ -83,7 +83,7 @@ export async function quotaUsage(
     const plan = policy?.plans.find((p) => p.id === c.plan);
     // The same period intake consumes quota in: the plan's length, on the calendar zone's wall clock.
     const span = quotaPeriod(
-      (policy && policy.calendars[policy.defaultCalendar]?.zone) ?? 'UTC',
+      policy ? quotaZone(policy) : 'UTC',
       new Date(c.starts_at).getTime(),
       new Date(c.ends_at).getTime(),
       plan?.period ?? (c.period === 'yearly' ? 'year' : 'month'),
