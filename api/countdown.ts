@@ -3,9 +3,9 @@
  * due instant, counted in the calendar its policy serves it on (business hours, holidays,
  * priority-only windows), and whether that clock is running right now.
  *
- * Everything is computed with the pure domain functions over calendar windows. Parsed policy versions
- * (immutable once stored) and expanded windows are kept in small LRU caches, and a page of tickets
- * needs at most one query for the policy versions it has not seen yet: never one per row.
+ * Everything is computed with the pure domain functions over calendar windows. Policy versions come
+ * from `loadStoredPolicy` (parsed once per process; versions never change) and expanded windows are kept
+ * in a small LRU cache, so a page of tickets reads each policy version at most once: never once per row.
  */
 import type { Kysely } from 'kysely';
 import {
@@ -20,13 +20,13 @@ import {
   priorityClock,
   resolveDuration,
   slaTargets,
-  validatePolicy,
   type CalendarWindows,
   type Metric,
   type Policy,
   type Priority,
 } from '../domain';
 import type { Database, Ticket } from '../db/schema';
+import { loadStoredPolicy } from './repositories/policies';
 import {
   listTickets,
   type ListedTicket,
@@ -83,37 +83,22 @@ class Lru<K, V> {
   }
 }
 
-/** Parsed policy versions (null: stored but invalid, or not stored). */
-const policies = new Lru<string, Policy | null>(256);
 /** Expanded windows per policy version and calendar. */
 const windowsCache = new Lru<string, CalendarWindows>(64);
 
 const policyKey = (id: string, version: number) => `${id}@${version}`;
 
-/** Loads the policy versions of `rows` not cached yet, in one query. */
-async function loadPolicies(
+/** The stored policy versions `rows` refer to (undefined: not stored or invalid), each read once. */
+async function policiesOf(
   db: Kysely<Database>,
   rows: readonly { policy_id: string; policy_version: number }[],
-): Promise<void> {
-  const missing = new Map<string, { id: string; version: number }>();
+): Promise<Map<string, Policy | undefined>> {
+  const found = new Map<string, Policy | undefined>();
   for (const r of rows) {
     const key = policyKey(r.policy_id, r.policy_version);
-    if (policies.get(key) === undefined && !missing.has(key)) {
-      missing.set(key, { id: r.policy_id, version: r.policy_version });
-    }
+    if (!found.has(key)) found.set(key, await loadStoredPolicy(db, r.policy_id, r.policy_version));
   }
-  if (missing.size === 0) return;
-  const wanted = [...missing.values()];
-  const found = await db
-    .selectFrom('policies')
-    .select(['id', 'version', 'document'])
-    .where((eb) => eb.or(wanted.map((w) => eb.and([eb('id', '=', w.id), eb('version', '=', w.version)]))))
-    .execute();
-  for (const row of found) {
-    const parsed = validatePolicy(row.document);
-    policies.set(policyKey(row.id, row.version), parsed.ok ? parsed.policy : null);
-  }
-  // Not stored: remembered as unknown only for this call (a version may be stored later).
+  return found;
 }
 
 /** Windows of a calendar covering `[lo, hi]`, from the cache or freshly expanded around now. */
@@ -232,18 +217,16 @@ export function countdownOf(ticket: Ticket, policy: Policy | null | undefined, n
   };
 }
 
-/** Countdowns of a page of tickets at `now`, keyed by ticket number (at most one policy query). */
+/** Countdowns of a page of tickets at `now`, keyed by ticket number. */
 export async function countdowns(
   db: Kysely<Database>,
   rows: readonly Ticket[],
   now: number,
 ): Promise<Map<number, Countdown>> {
-  if (rows.some((r) => r.next_due_at !== null)) {
-    await loadPolicies(
-      db,
-      rows.filter((r) => r.next_due_at !== null),
-    );
-  }
+  const policies = await policiesOf(
+    db,
+    rows.filter((r) => r.next_due_at !== null),
+  );
   const out = new Map<number, Countdown>();
   for (const row of rows) {
     out.set(row.number, countdownOf(row, policies.get(policyKey(row.policy_id, row.policy_version)), now));
@@ -261,10 +244,8 @@ async function latestDueWithin(db: Kysely<Database>, withinMs: number, now: numb
     .selectFrom('policies')
     .select(['id as policy_id', 'version as policy_version'])
     .execute();
-  await loadPolicies(db, versions);
   let latest = now + withinMs;
-  for (const v of versions) {
-    const policy = policies.get(policyKey(v.policy_id, v.policy_version));
+  for (const policy of (await policiesOf(db, versions)).values()) {
     if (!policy) continue;
     for (const calendarId of Object.keys(policy.calendars)) {
       const windows = windowsFor(policy, calendarId, now, now, now + withinMs + LOOKAHEAD_MS);
