@@ -40,7 +40,9 @@ export const envSchema = z.object({
   ORQUESTA_DATA_DIR: z.string().min(1).default('.data'),
   ORQUESTA_PG_PORT: port(54329),
   ORQUESTA_TEMPORAL_MODE: z.enum(['auto', 'dev-server', 'emulator']).default('auto'),
-  ORQUESTA_EMULATOR_PORT: port(7233),
+  ORQUESTA_TEMPORAL_PORT: port(7233),
+  ORQUESTA_TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_CLI_PATH: z.string().optional(),
   ORQUESTA_DEMO: bool.default(true),
   ORQUESTA_RATE_LIMIT_BURST: z.coerce
     .number({ error: 'expected a whole number of requests, 1 or more' })

@@ -89,6 +89,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       db,
       temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
       routes: ticketActionRoutes(),
+      console: { temporalUiUrl: temporal.uiUrl ?? null, namespace: temporal.namespace },
       api: {
         rateLimit: {
           capacity: config.ORQUESTA_RATE_LIMIT_BURST,
@@ -129,13 +130,26 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         }),
     );
     logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
+    const banner = [''];
     if (config.DATABASE_URL === undefined) {
       // Development on embedded defaults: a local admin key, so the console opens signed in.
       const key = await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
-      process.stdout.write(
-        `\nOrquesta console: http://${config.HOST}:${config.PORT}/#/?key=${key}\n(local admin key, kept in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)\n\n`,
+      banner.push(
+        `Orquesta console: http://${config.HOST}:${config.PORT}/#/?key=${key}`,
+        `  (local admin key, kept in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`,
       );
-    }
+    } else banner.push(`Orquesta console: http://${config.HOST}:${config.PORT}/`);
+    if (temporal.uiUrl !== undefined)
+      banner.push(`Temporal UI:      ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows`);
+    banner.push(
+      temporal.kind === 'dev-server'
+        ? `Temporal:         dev server at ${temporal.address}, workflows kept in ${temporal.dataFile}`
+        : temporal.kind === 'emulator'
+          ? `Temporal:         IN-MEMORY EMULATOR at ${temporal.address}: open tickets are lost at exit`
+          : `Temporal:         ${temporal.address}`,
+      '',
+    );
+    process.stdout.write(`${banner.join('\n')}\n`);
     if (config.ORQUESTA_DEMO && config.ORQUESTA_ROLE === 'all') {
       const opened = await loadDemo(db, { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger);
       if (opened > 0)
