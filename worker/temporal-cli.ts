@@ -168,7 +168,7 @@ async function goInstall(
   const target = `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`;
   progress(`building the Temporal CLI: ${go} install ${target}`);
   progress(
-    '  a first build downloads ~1.5 GB of Go modules and compiles for several minutes (about 6 on 2 cores); ' +
+    '  a first build downloads ~1.5 GB of Go modules and compiles for about 10 minutes on 2 cores; ' +
       "later builds reuse Go's module and build caches and take seconds",
   );
   const started = Date.now();

@@ -4,11 +4,12 @@
  * (its pid file names it) is stopped and replaced; a port held by anything else is a clear error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { stopLeftoverProcess } from '../config/leftover-process';
 
 export interface DevServerOptions {
   /** The `temporal` binary (see temporal-cli.ts). */
@@ -50,11 +51,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const logFile = path.join(options.stateDir, 'server.log');
   const dbFile = path.join(options.stateDir, 'temporal.db');
 
-  const leftBehind = await readPid(pidFile);
-  if (leftBehind !== undefined && isOurServer(leftBehind, options.cliPath)) {
-    log(`stopping a Temporal dev server left behind by an earlier start (pid ${leftBehind})`);
-    await stopPid(leftBehind);
-  }
+  const leftBehind = await stopLeftoverProcess(
+    pidFile,
+    (argv) => argv[0] === options.cliPath && argv.includes('start-dev'),
+  );
+  if (leftBehind !== undefined)
+    log(`stopped a Temporal dev server left behind by an earlier start (pid ${leftBehind})`);
   await rm(pidFile, { force: true });
   for (const [what, port] of [
     ['gRPC', options.port],
@@ -165,42 +167,6 @@ async function waitUntilServing(
   throw new DevServerError(
     `the Temporal dev server did not answer at ${address} within ${Math.round(timeoutMs / 1000)} s (${(last as Error)?.message})`,
   );
-}
-
-async function readPid(pidFile: string): Promise<number | undefined> {
-  const text = await readFile(pidFile, 'utf8').catch(() => undefined);
-  const pid = Number(text?.trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/**
- * True when `pid` is alive and runs `temporal server start-dev` from our binary, so a pid reused by another
- * program is never signalled. Without /proc (not Linux) nothing is stopped and a busy port is reported instead.
- */
-function isOurServer(pid: number, cliPath: string): boolean {
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv[0] === cliPath && argv.includes('start-dev');
-  } catch {
-    return false;
-  }
-}
-
-async function stopPid(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  process.kill(pid, 'SIGTERM');
-  for (let waited = 0; alive() && waited < 10_000; waited += 100)
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive()) process.kill(pid, 'SIGKILL');
-  for (let waited = 0; alive() && waited < 5_000; waited += 100)
-    await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function portIsFree(host: string, port: number): Promise<boolean> {
