@@ -9,6 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
 import { stopLeftoverProcess } from '../config/leftover-process';
 
 export interface DevServerOptions {
@@ -23,8 +24,8 @@ export interface DevServerOptions {
   /** Web UI port; undefined runs headless. */
   uiPort?: number;
   namespace: string;
-  /** `--search-attribute Name=Type` registered at start. */
-  searchAttributes?: Record<string, string>;
+  /** Search attributes registered at start (`--search-attribute Name=Type`). */
+  searchAttributes?: Record<string, SearchAttributeType>;
   /** How long to wait for the frontend to answer. Default 60 s (a cold SQLite start on a busy machine). */
   readyTimeoutMs?: number;
   log?: (message: string) => void;
@@ -43,6 +44,17 @@ export interface DevServer {
 export class DevServerError extends Error {
   override name = 'DevServerError';
 }
+
+/** How `--search-attribute` spells each type. */
+const cliTypeNames: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => undefined);
@@ -90,7 +102,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...Object.entries(options.searchAttributes ?? {}).flatMap(([name, type]) => [
       '--search-attribute',
-      `${name}=${type}`,
+      `${name}=${cliTypeNames[type]}`,
     ]),
   ];
   const out = openSync(logFile, 'a');

@@ -73,7 +73,7 @@ async function startLocalDevServer(config: Config, logger: Logger): Promise<Temp
     port: config.ORQUESTA_TEMPORAL_PORT,
     uiPort: config.ORQUESTA_TEMPORAL_UI_PORT,
     namespace: config.TEMPORAL_NAMESPACE,
-    searchAttributes: Object.fromEntries(ticketSearchAttributes.map((key) => [key.name, cliType(key.type)])),
+    searchAttributes: Object.fromEntries(ticketSearchAttributes.map((key) => [key.name, key.type])),
     log: (message) => logger.warn(message),
   });
   const dataFile = path.join(stateDir, 'temporal.db');
@@ -89,20 +89,6 @@ async function startLocalDevServer(config: Config, logger: Logger): Promise<Temp
     dataFile,
     stop: () => server.stop(),
   };
-}
-
-/** `--search-attribute Name=Type` spells types as the CLI does. */
-function cliType(type: string): string {
-  const names: Record<string, string> = {
-    TEXT: 'Text',
-    KEYWORD: 'Keyword',
-    INT: 'Int',
-    DOUBLE: 'Double',
-    BOOL: 'Bool',
-    DATETIME: 'Datetime',
-    KEYWORD_LIST: 'KeywordList',
-  };
-  return names[type] ?? type;
 }
 
 async function startEmulatorServer(config: Config, logger: Logger, cause: unknown): Promise<TemporalServer> {

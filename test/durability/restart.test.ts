@@ -15,7 +15,7 @@ import { resolveTemporalCli } from '../../worker/temporal-cli';
 import { freePort } from '../support/free-port';
 import { adminKeyOf, startOrquesta, type OrquestaProcess } from '../support/orquesta-process';
 import { apiClient, until, type Call } from './api-client';
-import { timerPolicy, TIMER_SECONDS } from './timer-policy';
+import { draft, setUpCustomer, TIMER_SECONDS } from './fixtures';
 
 const DUE_MS = TIMER_SECONDS * 1000;
 
@@ -219,33 +219,6 @@ interface Note {
   recipient: string;
   status: string;
   eventSeq: number | null;
-}
-
-const draft = {
-  channel: 'portal',
-  type: 'incident',
-  category: 'general',
-  priority: 'high',
-  requesterName: 'Ana Durable',
-  requesterEmail: 'ana@durable.test',
-  description: 'Un ticket que debe sobrevivir',
-};
-
-async function setUpCustomer(call: Call) {
-  const policy = await call('POST', '/v1/policies', timerPolicy());
-  expect(policy.status, JSON.stringify(policy.body)).toBe(201);
-  expect((await call('POST', '/v1/policies/durable/versions/1/activate')).status).toBe(200);
-  expect((await call('POST', '/v1/customers', { id: 'durable-co', name: 'Durable Co' })).status).toBe(201);
-  const contract = await call('POST', '/v1/contracts', {
-    customerId: 'durable-co',
-    policyId: 'durable',
-    policyVersion: 1,
-    plan: 'std',
-    period: 'monthly',
-    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-    endsAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-  });
-  expect(contract.status, JSON.stringify(contract.body)).toBe(201);
 }
 
 /** Processes still running from this data folder: Postgres or the Temporal server. */
