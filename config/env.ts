@@ -33,6 +33,13 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,255}$/, 'expected a task queue name')
     .default('orquesta-tickets'),
   TEMPORAL_UI_URL: z.url('expected an http(s) URL').optional(),
+  /** TLS to TEMPORAL_ADDRESS (a Temporal cluster behind TLS, Temporal Cloud); implied by the two below. */
+  TEMPORAL_TLS: bool.default(false),
+  /** mTLS client certificate and key (PEM files), e.g. for Temporal Cloud with certificates. */
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  /** Temporal Cloud API key (sent as a bearer token over TLS; never logged). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 /** The command line of a live process, or undefined when it is gone (or there is no /proc: not Linux). */
 export function commandLine(pid: number): string[] | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
   } catch {
     return undefined;
   }

@@ -30,6 +30,7 @@ import type { Database } from '../db/schema';
 import { createWorker } from '../worker/worker';
 import { resolveTemporal, TemporalUnavailableError } from '../worker/temporal-server';
 import { ensureSearchAttributes } from '../worker/search-attributes';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../worker/temporal-connection';
 
 type Stop = () => Promise<void>;
 
@@ -58,13 +59,18 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
 
   const temporal = await resolveTemporal(config, logger);
   stops.push(() => temporal.stop());
-  const connection = await connectToTemporal(temporal.address, logger);
+  // TLS and credentials only for a server we did not start (a cluster, Temporal Cloud).
+  const connectionOptions =
+    temporal.kind === 'external'
+      ? temporalConnectionOptions(temporal.address, config)
+      : { address: temporal.address };
+  const connection = await connectToTemporal(connectionOptions, logger);
   stops.push(() => connection.close());
   const registered = await ensureSearchAttributes(connection, temporal.namespace);
   if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
 
   if (config.ORQUESTA_ROLE !== 'api') {
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const nativeConnection = await NativeConnection.connect(connectionOptions);
     stops.push(() => nativeConnection.close());
     const worker: Worker = await createWorker({
       connection: nativeConnection,
@@ -191,11 +197,12 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
 }
 
 /** Connects to Temporal, retrying for a minute: in docker compose the server may still be starting. */
-async function connectToTemporal(address: string, logger: Logger): Promise<Connection> {
+async function connectToTemporal(options: TemporalConnectionOptions, logger: Logger): Promise<Connection> {
+  const { address } = options;
   const deadline = Date.now() + 60_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await Connection.connect({ address, connectTimeout: 5_000 });
+      return await Connection.connect({ ...options, connectTimeout: 5_000 });
     } catch (error) {
       if (Date.now() > deadline) {
         throw new TemporalUnavailableError(

@@ -113,16 +113,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   } finally {
     closeSync(out);
   }
-  const pid = child.pid;
-  if (pid === undefined) throw new DevServerError(`could not run ${options.cliPath}`);
-  await writeFile(pidFile, `${pid}\n`);
+  // Listen for its exit before anything else is awaited: a server that fails at once exits quickly.
   let exited: string | undefined;
-  const exit = new Promise<void>((resolve) =>
+  const exit = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = signal ?? `exit code ${code}`;
       resolve();
-    }),
-  );
+    });
+    child.once('error', (error) => {
+      exited = error.message;
+      resolve();
+    });
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new DevServerError(`could not run ${options.cliPath}`);
+  await writeFile(pidFile, `${pid}\n`);
 
   const address = `${options.ip}:${options.port}`;
   try {
