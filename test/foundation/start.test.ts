@@ -36,7 +36,7 @@ describe('npm start with bad configuration', () => {
 });
 
 describe('npm start on embedded defaults', () => {
-  it('serves /readyz 200 with embedded Postgres and the emulator, limits requests per key as configured, and stops cleanly on SIGINT', async () => {
+  it('without a Temporal CLI, falls back to the emulator loudly, serves /readyz 200 with embedded Postgres, limits requests per key as configured, and stops cleanly on SIGINT', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-start-'));
     const [port, pgPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
     const orquesta = startOrquesta({
@@ -44,7 +44,8 @@ describe('npm start on embedded defaults', () => {
       ORQUESTA_DATA_DIR: dataDir,
       ORQUESTA_PG_PORT: String(pgPort),
       ORQUESTA_TEMPORAL_PORT: String(emulatorPort),
-      ORQUESTA_TEMPORAL_MODE: 'emulator',
+      // No usable Temporal CLI: `auto` falls back to the in-memory emulator, loudly.
+      TEMPORAL_CLI_PATH: '/nonexistent/temporal',
       ORQUESTA_DEMO: 'false',
       ORQUESTA_RATE_LIMIT_BURST: '3',
       ORQUESTA_RATE_LIMIT_PER_SECOND: '0.01',
@@ -62,6 +63,7 @@ describe('npm start on embedded defaults', () => {
         body: { status: 'ready', checks: { postgres: { ok: true }, temporal: { ok: true } } },
       });
       expect(output).toMatch(/IN MEMORY/);
+      expect(output).toMatch(/the real Temporal dev server cannot run here; falling back/);
 
       const key = await adminKeyOf(orquesta);
       const statuses: number[] = [];
