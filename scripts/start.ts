@@ -49,7 +49,10 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     stops.push(() => pgServer.stop());
     databaseUrl = pgServer.url;
   }
-  const db = connectDatabase(databaseUrl);
+  const db = connectDatabase(databaseUrl, {
+    onConnectionError: (error) =>
+      logger.warn({ err: error }, 'lost a Postgres connection; the pool replaces it on next use'),
+  });
   stops.push(() => db.destroy());
   const applied = await migrateToLatestOrThrow(db);
   logger.info({ applied }, 'database schema is up to date');
