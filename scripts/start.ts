@@ -26,6 +26,7 @@ import {
   startMailCatcher,
 } from '../activities/notifications/index';
 import { seedPresetPolicies } from '../activities/policies';
+import { startReconciler } from '../activities/reconcile';
 import type { Database } from '../db/schema';
 import { createWorker } from '../worker/worker';
 import { resolveTemporal, TemporalUnavailableError } from '../worker/temporal-server';
@@ -63,8 +64,11 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
   stops.push(() => temporal.stop());
   const connection = await connectToTemporal(temporal.address, logger);
   stops.push(() => connection.close());
-  const registered = await ensureSearchAttributes(connection, temporal.namespace);
-  if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
+  const registerSearchAttributes = async () => {
+    const registered = await ensureSearchAttributes(connection, temporal.namespace);
+    if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
+  };
+  await registerSearchAttributes();
 
   if (config.ORQUESTA_ROLE !== 'api') {
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
@@ -82,6 +86,17 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       await running;
     });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+    // Finishes or releases tickets whose workflow start failed, and re-registers lost search attributes.
+    const reconciler = startReconciler({
+      deps: {
+        db,
+        client: new Client({ connection, namespace: temporal.namespace }),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ensureSearchAttributes: registerSearchAttributes,
+      },
+      logger: logger.child({ component: 'reconciler' }),
+    });
+    stops.push(() => reconciler.stop());
     await startNotifications(config, db, logger, stops);
   }
 
@@ -90,7 +105,11 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     const app = createApp({
       logger,
       db,
-      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      temporal: {
+        client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ensureSearchAttributes: registerSearchAttributes,
+      },
       routes: ticketActionRoutes(),
       api: {
         rateLimit: {

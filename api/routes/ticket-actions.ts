@@ -42,6 +42,8 @@ export interface TicketWorkflows {
    * and cancels the call. Default {@link WORKFLOW_CALL_TIMEOUT_MS}.
    */
   callTimeoutMs?: number;
+  /** Registers the ticket search attributes again when a start finds them missing (see `IntakeDependencies`). */
+  ensureSearchAttributes?: () => Promise<unknown>;
 }
 
 /** The documented answer of a call into a workflow past its deadline. */
@@ -355,6 +357,7 @@ export function ticketActionRoutes(): AnyRoute[] {
           db: services.db,
           client: temporal.client,
           taskQueue: temporal.taskQueue,
+          ...(temporal.ensureSearchAttributes && { ensureSearchAttributes: temporal.ensureSearchAttributes }),
         };
         const key = req.header('idempotency-key');
         const result = await counted('create', () =>
@@ -576,7 +579,14 @@ export function ticketActionRoutes(): AnyRoute[] {
         const result = await counted('create', () =>
           withinDeadline(temporal, () =>
             createTicket(
-              { db, client: temporal.client, taskQueue: temporal.taskQueue },
+              {
+                db,
+                client: temporal.client,
+                taskQueue: temporal.taskQueue,
+                ...(temporal.ensureSearchAttributes && {
+                  ensureSearchAttributes: temporal.ensureSearchAttributes,
+                }),
+              },
               {
                 customerId: match.customer_id,
                 draft: {
