@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { createTicket } from '../../activities/intake';
 import { projectTicket } from '../../activities/projection';
+import { createMetrics } from '../../api/metrics';
+import { ticketView } from '../../api/repositories/tickets';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { commandUpdates, ticketStateQuery, ticketWorkflowId } from '../../workflows/ticket/messages';
@@ -106,6 +108,14 @@ describe('a failing projection', () => {
     );
     expect(flagged.projection_error).toMatch(/poisoned timeline entry/);
     expect(flagged.projection_failures).toBeGreaterThanOrEqual(1);
+    // Visible to the API (and so the console) and to the metrics scrape.
+    expect(ticketView(flagged)).toMatchObject({
+      needsAttention: true,
+      projectionError: 'poisoned timeline entry',
+    });
+    expect(await createMetrics(database.db).registry.metrics()).toMatch(
+      /^orquesta_tickets_needing_attention 1$/m,
+    );
 
     // The workflow still answers: a query, and a command (whose projection fails too, as it carries the reply).
     const { state } = await handle.query(ticketStateQuery);
