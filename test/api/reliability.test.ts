@@ -171,7 +171,11 @@ describe('reliability of the ticket API', () => {
     const live = await api.call('get', `/v1/tickets/${number}/live`);
     expect(live.status, live.text).toBe(504);
     expect(live.headers['retry-after']).toBe('5');
-    expect(live.body).toMatchObject({ type: 'https://orquesta.dev/problems/workflow-timeout' });
+    expect(live.body).toMatchObject({
+      type: 'https://orquesta.dev/problems/workflow-timeout',
+      title: 'Gateway Timeout',
+      status: 504,
+    });
     expect(live.body.commandMayApply).toBeUndefined();
 
     // The first request waits for the absent worker; meanwhile its key row ages past the 60 s takeover.
