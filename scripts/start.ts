@@ -13,7 +13,7 @@ import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
 import { startHousekeeping } from '../api/housekeeping';
-import { ticketActionRoutes } from '../api/routes/ticket-actions';
+import { ticketActionRoutes, WORKFLOW_CALL_TIMEOUT_MS } from '../api/routes/ticket-actions';
 import { loadDemo } from './demo';
 import { ensureDevAdminKey } from '../api/dev-admin-key';
 import { integrationEventSignal, ticketWorkflowId } from '../workflows/ticket/messages';
@@ -119,15 +119,18 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
         onIntegrationEvent: async (event) => {
           if (event.ticketNumber === null) return;
-          await client.workflow
-            .getHandle(ticketWorkflowId(event.ticketNumber))
-            .signal(integrationEventSignal, {
+          const handle = client.workflow.getHandle(ticketWorkflowId(event.ticketNumber));
+          // Under the same deadline as every other workflow call; on failure the event is forgotten and the
+          // sender's retry is processed (the workflow de-duplicates by event id).
+          await client.withDeadline(Date.now() + WORKFLOW_CALL_TIMEOUT_MS, () =>
+            handle.signal(integrationEventSignal, {
               eventId: event.eventId,
               source: event.source,
               kind: event.type,
               ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
               ...(event.data.escalate === true && { escalate: true }),
-            });
+            }),
+          );
         },
       },
       readiness: {
