@@ -13,7 +13,7 @@ import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
 import { startHousekeeping } from '../api/housekeeping';
-import { ticketActionRoutes } from '../api/routes/ticket-actions';
+import { ticketActionRoutes, WORKFLOW_CALL_TIMEOUT_MS } from '../api/routes/ticket-actions';
 import { loadDemo } from './demo';
 import { ensureDevAdminKey } from '../api/dev-admin-key';
 import { integrationEventSignal, ticketWorkflowId } from '../workflows/ticket/messages';
@@ -26,6 +26,7 @@ import {
   startMailCatcher,
 } from '../activities/notifications/index';
 import { seedPresetPolicies } from '../activities/policies';
+import { startReconciler } from '../activities/reconcile';
 import type { Database } from '../db/schema';
 import { createWorker } from '../worker/worker';
 import { resolveTemporal, TemporalUnavailableError } from '../worker/temporal-server';
@@ -50,7 +51,10 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     stops.push(() => pgServer.stop());
     databaseUrl = pgServer.url;
   }
-  const db = connectDatabase(databaseUrl);
+  const db = connectDatabase(databaseUrl, {
+    onConnectionError: (error) =>
+      logger.warn({ err: error }, 'lost a Postgres connection; the pool replaces it on next use'),
+  });
   stops.push(() => db.destroy());
   const applied = await migrateToLatestOrThrow(db);
   logger.info({ applied }, 'database schema is up to date');
@@ -66,8 +70,11 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       : { address: temporal.address };
   const connection = await connectToTemporal(connectionOptions, logger);
   stops.push(() => connection.close());
-  const registered = await ensureSearchAttributes(connection, temporal.namespace);
-  if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
+  const registerSearchAttributes = async () => {
+    const registered = await ensureSearchAttributes(connection, temporal.namespace);
+    if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
+  };
+  await registerSearchAttributes();
 
   if (config.ORQUESTA_ROLE !== 'api') {
     const nativeConnection = await NativeConnection.connect(connectionOptions);
@@ -85,6 +92,17 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       await running;
     });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+    // Finishes or releases tickets whose workflow start failed, and re-registers lost search attributes.
+    const reconciler = startReconciler({
+      deps: {
+        db,
+        client: new Client({ connection, namespace: temporal.namespace }),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ensureSearchAttributes: registerSearchAttributes,
+      },
+      logger: logger.child({ component: 'reconciler' }),
+    });
+    stops.push(() => reconciler.stop());
     await startNotifications(config, db, logger, stops);
   }
 
@@ -93,7 +111,11 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     const app = createApp({
       logger,
       db,
-      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      temporal: {
+        client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ensureSearchAttributes: registerSearchAttributes,
+      },
       routes: ticketActionRoutes(),
       console: { temporalUiUrl: temporal.uiUrl ?? null, namespace: temporal.namespace },
       api: {
@@ -104,15 +126,18 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
         onIntegrationEvent: async (event) => {
           if (event.ticketNumber === null) return;
-          await client.workflow
-            .getHandle(ticketWorkflowId(event.ticketNumber))
-            .signal(integrationEventSignal, {
+          const handle = client.workflow.getHandle(ticketWorkflowId(event.ticketNumber));
+          // Under the same deadline as every other workflow call; on failure the event is forgotten and the
+          // sender's retry is processed (the workflow de-duplicates by event id).
+          await client.withDeadline(Date.now() + WORKFLOW_CALL_TIMEOUT_MS, () =>
+            handle.signal(integrationEventSignal, {
               eventId: event.eventId,
               source: event.source,
               kind: event.type,
               ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
               ...(event.data.escalate === true && { escalate: true }),
-            });
+            }),
+          );
         },
       },
       readiness: {
