@@ -91,7 +91,9 @@ try {
     );
   } else {
     say('checking every acknowledged write ...');
+    const checkStarted = Date.now();
     const report = await checkExactlyOnce(system.call, tickets, load.acknowledged, load.created);
+    const settledIn = ((Date.now() - checkStarted) / 1000).toFixed(1);
     const emails = await drainedMail();
     const duplicateEmails = emails.length - new Set(emails).size;
     const problems = [...report.lost, ...report.duplicated, ...report.disagreements];
@@ -99,7 +101,7 @@ try {
     console.log(
       [
         ...header,
-        `lost writes: ${report.lost.length}; duplicated writes: ${report.duplicated.length}; workflow/Postgres disagreements: ${report.disagreements.length}; acknowledged tickets missing: ${report.missingTickets.length}; emails: ${emails.length}, sent twice: ${duplicateEmails}`,
+        `lost writes: ${report.lost.length}; duplicated writes: ${report.duplicated.length}; workflow/Postgres disagreements: ${report.disagreements.length}; acknowledged tickets missing: ${report.missingTickets.length}; emails: ${emails.length}, sent twice: ${duplicateEmails} (checked in ${settledIn} s after the load stopped)`,
         ...problems.slice(0, 20).map((x) => `  ${x}`),
       ].join('\n'),
     );
