@@ -105,6 +105,7 @@ try {
         ...problems.slice(0, 20).map((x) => `  ${x}`),
       ].join('\n'),
     );
+    for (const lost of report.lost.slice(0, 5)) console.log(await whereIs(lost));
   }
 } finally {
   await system.stop();
@@ -112,6 +113,18 @@ try {
   clearTimeout(deadline);
 }
 process.exit(failed ? 1 : 0);
+
+/** For a lost write: the ticket's last timeline entries and what its workflow says, to see where it went. */
+async function whereIs(lost: string): Promise<string> {
+  const [n] = lost.split('|');
+  const events = await system.call('GET', `/v1/tickets/${n}/events?limit=200`);
+  const items = (
+    events.body as { items: { seq: number; type: string; at: string; data: { body?: string } }[] }
+  ).items;
+  const live = await system.call('GET', `/v1/tickets/${n}/live`);
+  const state = (live.body as { state: { seq: number; counters: unknown } }).state;
+  return `  ${lost}: last entries ${JSON.stringify(items.slice(-3).map((e) => [e.seq, e.type, e.at, e.data.body]))}; workflow seq ${state.seq}, counters ${JSON.stringify(state.counters)}`;
+}
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
