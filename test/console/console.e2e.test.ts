@@ -373,14 +373,18 @@ describe('staff console in Chromium', () => {
     expect(await row.textContent()).toContain('No se generan las facturas del taller');
     // The countdown is business time on the policy calendar: it ticks only while that clock runs.
     const { countdown } = (await api('GET', `/v1/tickets/${number}`)) as {
-      countdown: { running: boolean; clock: string; stoppedBy: string | null };
+      countdown: { running: boolean; clock: string; stoppedBy: string | null; remainingMs: number | null };
     };
     expect(countdown.clock).toBe('business');
     const cd = row.locator('.countdown');
     expect(await cd.getAttribute('data-running')).toBe(String(countdown.running));
     const before = await cd.textContent();
     if (countdown.running) {
-      await expect.poll(() => cd.textContent(), { timeout: 5_000 }).not.toBe(before);
+      // With an hour or more left the text shows minutes ("1h 59m"): it changes once the current minute of clock
+      // time is used up, which can take up to a minute (this test used to wait 5 s, failing in business hours).
+      const left = countdown.remainingMs ?? 0;
+      const timeout = (left >= 3_600_000 ? left % 60_000 : 1_000) + 5_000;
+      await expect.poll(() => cd.textContent(), { timeout }).not.toBe(before);
     } else {
       expect(await row.locator('.clock-stopped').textContent()).toContain('fuera de horario');
       await page.waitForTimeout(2_500);
@@ -458,7 +462,7 @@ describe('staff console in Chromium', () => {
     await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Cerrado');
     await page.locator('h1').scrollIntoViewIfNeeded();
     await shoot('ticket');
-  });
+  }, 150_000);
 
   it('customers, policies with an SLA preview, the compliance chart, English and the help', async () => {
     await page.goto(`${base}/#/customers/talleres`);
