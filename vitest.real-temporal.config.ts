@@ -15,6 +15,7 @@ export default defineConfig({
       'test/console/**/*.test.ts',
     ],
     globalSetup: ['test/global-setup.ts', 'test/real-temporal-setup.ts'],
+    reporters: ['default', './test/support/skipped-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
