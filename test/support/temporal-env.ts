@@ -227,7 +227,9 @@ async function waitUntilNamespaceUsable(
     } catch (error) {
       const notYet =
         error instanceof NamespaceNotFoundError ||
-        /namespace .*not found|search attribute .* is not defined/i.test(String(error));
+        /namespace .*not found|search attribute .* is not defined|no mapping defined for search attribute/i.test(
+          String(error),
+        );
       if (!notYet || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
