@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     pool: 'forks',
     include: ['test/**/*.test.ts'],
+    // Real processes on the real Temporal dev server: in `npm run test:real-temporal`.
+    exclude: ['test/durability/**', '**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
