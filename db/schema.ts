@@ -197,7 +197,8 @@ export interface IntegrationEventsTable {
   ticket_number: number | null;
   occurred_at: Timestamp | null;
   payload: Json<Record<string, unknown>>;
-  received_at: CreatedAt;
+  /** Reset when a stalled delivery is taken over. */
+  received_at: TimestampDefault;
   /** When `onIntegrationEvent` finished; null while it runs (a repeat then answers 409, not `duplicate`). */
   processed_at: Timestamp | null;
 }
