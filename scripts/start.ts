@@ -13,10 +13,9 @@ import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
 import { startHousekeeping } from '../api/housekeeping';
-import { ticketActionRoutes } from '../api/routes/ticket-actions';
+import { signalTicketOnIntegrationEvent, ticketActionRoutes } from '../api/routes/ticket-actions';
 import { loadDemo } from './demo';
 import { ensureDevAdminKey } from '../api/dev-admin-key';
-import { integrationEventSignal, ticketWorkflowId } from '../workflows/ticket/messages';
 import { postgresCheck } from '../api/health';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities/index';
@@ -95,18 +94,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
           refillPerSecond: config.ORQUESTA_RATE_LIMIT_PER_SECOND,
         },
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
-        onIntegrationEvent: async (event) => {
-          if (event.ticketNumber === null) return;
-          await client.workflow
-            .getHandle(ticketWorkflowId(event.ticketNumber))
-            .signal(integrationEventSignal, {
-              eventId: event.eventId,
-              source: event.source,
-              kind: event.type,
-              ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
-              ...(event.data.escalate === true && { escalate: true }),
-            });
-        },
+        onIntegrationEvent: signalTicketOnIntegrationEvent(client),
       },
       readiness: {
         postgres: postgresCheck(db),
