@@ -150,6 +150,18 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
   return isUnavailable((error as { cause?: unknown }).cause, depth + 1);
 }
 
+/**
+ * Postgres refusing text it cannot store: NUL in text or jsonb (22P05 untranslatable_character, 22021
+ * character_not_in_repertoire) and bad Unicode escapes in jsonb (22P02 / 22023 with a "Unicode" message).
+ * Requests are checked before they get here; this keeps anything that slips through a 400, never a 500.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === '22P05' || code === '22021') return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  return (code === '22P02' || code === '22023') && typeof message === 'string' && /unicode/i.test(message);
+}
+
 /** Turns thrown errors into problem+json; unknown errors become a 500 without internals. */
 export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const lang = requestLanguage(req);
@@ -173,6 +185,19 @@ export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, re
       title: TITLES[status] ?? 'Bad Request',
       status,
       detail: known ? known.detail[lang] : (error as Error).message,
+      instance: req.originalUrl,
+    });
+  }
+  if (isUnstorableText(error)) {
+    res.setHeader('Content-Language', lang);
+    return sendProblem(res, {
+      type: `${PROBLEM_BASE}validation`,
+      title: 'Bad Request',
+      status: 400,
+      detail:
+        lang === 'es'
+          ? 'La solicitud contiene texto que no se puede guardar (NUL o sustitutos UTF-16 sueltos).'
+          : 'The request holds text that cannot be stored (NUL or unpaired UTF-16 surrogates).',
       instance: req.originalUrl,
     });
   }
