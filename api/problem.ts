@@ -151,13 +151,15 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
 }
 
 /**
- * Postgres refusing text it cannot store: NUL in text or jsonb (22P05 untranslatable_character, 22021
- * character_not_in_repertoire) and bad Unicode escapes in jsonb (22P02 / 22023 with a "Unicode" message).
- * Requests are checked before they get here; this keeps anything that slips through a 400, never a 500.
+ * Postgres refusing a value the request carried: text it cannot store (NUL in text or jsonb: 22P05
+ * untranslatable_character, 22021 character_not_in_repertoire; bad Unicode escapes in jsonb: 22P02 / 22023
+ * with a "Unicode" message), a number or instant out of its range (22003 numeric_value_out_of_range, 22008
+ * datetime_field_overflow). Requests are validated before they get here; this keeps anything that slips
+ * through a 400, never a 500.
  */
-export function isUnstorableText(error: unknown): boolean {
+export function isRefusedValue(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === '22P05' || code === '22021') return true;
+  if (code === '22P05' || code === '22021' || code === '22003' || code === '22008') return true;
   const message = (error as { message?: unknown } | null)?.message;
   return (code === '22P02' || code === '22023') && typeof message === 'string' && /unicode/i.test(message);
 }
@@ -188,7 +190,8 @@ export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, re
       instance: req.originalUrl,
     });
   }
-  if (isUnstorableText(error)) {
+  if (isRefusedValue(error)) {
+    req.log?.warn({ err: error }, 'request value refused by Postgres');
     res.setHeader('Content-Language', lang);
     return sendProblem(res, {
       type: `${PROBLEM_BASE}validation`,
@@ -196,8 +199,8 @@ export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, re
       status: 400,
       detail:
         lang === 'es'
-          ? 'La solicitud contiene texto que no se puede guardar (NUL o sustitutos UTF-16 sueltos).'
-          : 'The request holds text that cannot be stored (NUL or unpaired UTF-16 surrogates).',
+          ? 'La solicitud contiene un valor que no se puede guardar (texto con NUL o sustitutos sueltos, o un número o fecha fuera de rango).'
+          : 'The request holds a value that cannot be stored (text with NUL or unpaired surrogates, or a number or date out of range).',
       instance: req.originalUrl,
     });
   }

@@ -1,7 +1,7 @@
 /**
  * Text Postgres cannot store: NUL (U+0000) and unpaired UTF-16 surrogates. Path parameters and query strings
  * carrying either are refused before validation (400 naming the parameter), on every route, so they never
- * reach a query. Body text is refused by the zod schemas; `isUnstorableText` in `problem.ts` turns what
+ * reach a query. Body text is refused by the zod schemas; `isRefusedValue` in `problem.ts` turns what
  * still slips through into a 400, never a 500.
  */
 import type { InvalidParam } from './problem';

@@ -43,7 +43,7 @@ export interface TicketWorkflows {
 
 const WRITERS: readonly Role[] = STAFF;
 const CUSTOMER_SIDE: readonly Role[] = ['admin', 'agent', 'integration'];
-const NumberParams = z.object({ number: z.coerce.number().int().positive() });
+const NumberParams = z.object({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 const RefusalSchema = z.object({
   rule: z.string(),
@@ -298,6 +298,7 @@ export function ticketActionRoutes(): AnyRoute[] {
           description: 'Already created with this Idempotency-Key',
           schema: z.object({ number: z.number().int(), workflowId: z.string(), outcome: z.string() }),
         },
+        404: { description: 'No such customer (or not visible to this key)' },
         422: { description: 'Refused by the policy: every reason, naming the rule' },
       },
       async handler({ body, services, auth, req }) {
@@ -347,6 +348,8 @@ export function ticketActionRoutes(): AnyRoute[] {
             quota: z.unknown().optional(),
           }),
         },
+        404: { description: 'No such customer (or not visible to this key)' },
+        422: { description: 'The customer has no contract' },
       },
       async handler({ body, services, auth }) {
         assertCustomerVisible(auth, body.customerId, {

@@ -78,6 +78,42 @@ describe('text Postgres cannot store', () => {
   });
 });
 
+describe('numbers Postgres cannot store (found by Schemathesis)', () => {
+  it('answers 400 for a contract naming a policy version beyond any stored one', async () => {
+    const res = await api.call('post', '/v1/contracts').send({
+      customerId: 'acme',
+      policyId: 'acme-support',
+      policyVersion: 15_020_156_087,
+      plan: 'gold',
+      period: 'monthly',
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '2027-01-01T00:00:00Z',
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body['invalid-params']).toContainEqual({
+      name: 'body.policyVersion',
+      reason: expect.any(String),
+    });
+  });
+
+  it('answers 400, never 500, for a policy version out of the column range', async () => {
+    const res = await api
+      .call('post', '/v1/policies')
+      .send({ ...testPolicy(), id: 'huge', version: 99_999_999_999 });
+    expect(res.status, res.text).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('documents the 404 of a ticket for a customer the key cannot see', async () => {
+    const scoped = await api.keyFor('agent', ['acme']);
+    const res = await api.call('post', '/v1/tickets/intake-check', scoped).send({
+      customerId: 'other',
+      draft: { channel: 'portal', subject: 's', description: 'd', requesterEmail: 'a@b.co' },
+    });
+    expect(res.status, res.text).toBe(404);
+  });
+});
+
 describe('YAML policies', () => {
   it('answers 400 for an alias bomb', async () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
