@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { unstorableParams, UNSTORABLE_REASON } from '../../api/request-text';
 import { apiRoutes } from '../../api/routes/index';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { createTestApi, expectConformance, seedTicket, type TestApi } from './helpers';
@@ -63,8 +64,18 @@ describe('NUL in path parameters and query strings', () => {
     expect(res.body['invalid-params']).toContainEqual({ name: `query.${key}`, reason: expect.any(String) });
   });
 
-  it('refuses an unpaired surrogate in a query string too', async () => {
-    // Percent-encoded UTF-8 cannot carry a lone surrogate, but a raw one in the URL can reach the parser.
+  it('finds unpaired surrogates as well as NUL, in names and repeated values', () => {
+    // Percent-encoded UTF-8 cannot carry a lone surrogate (the parser makes it U+FFFD), so this is checked directly.
+    expect(unstorableParams({ q: 'a\ud800b', ok: '\ud83d\ude00', low: 'x\udc00' }, 'query')).toEqual([
+      { name: 'query.q', reason: UNSTORABLE_REASON },
+      { name: 'query.low', reason: UNSTORABLE_REASON },
+    ]);
+    expect(
+      unstorableParams({ status: ['open', 'a\u0000'], 'a\u0000': 'x' }, 'query').map((p) => p.name),
+    ).toEqual(['query.status', 'query.a\ufffd']);
+  });
+
+  it('answers 4xx, never 500, for invalid UTF-8 in a query string', async () => {
     const res = await api.call('get', '/v1/customers?q=%ED%A0%80');
     expect(res.status).toBeLessThan(500);
   });
