@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { REDACTED } from '../config/logger';
 import type { Database } from '../db/schema';
 import { authenticate, type Principal } from './auth';
-import { consoleRouter } from './console';
+import { consoleRouter, type ConsoleOptions } from './console';
 import { DOCS_HTML } from './docs';
 import { healthRouter, type ReadinessCheck } from './health';
 import { createMetrics } from './metrics';
@@ -44,6 +44,8 @@ export interface AppDependencies {
   api?: Partial<ApiOptions>;
   /** Routes added to the built-in ones (e.g. ticket actions), declared with `defineRoute`. */
   routes?: readonly AnyRoute[];
+  /** Console settings (the Temporal UI its ticket view links to). */
+  console?: ConsoleOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -159,7 +161,7 @@ export function createApp(deps: AppDependencies): Express {
     mountRoutes(app, routes, services);
   }
 
-  app.use(consoleRouter());
+  app.use(consoleRouter(deps.console));
   app.use(notFoundHandler);
   app.use(problemErrorHandler);
   return app;

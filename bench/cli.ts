@@ -34,3 +34,14 @@ export async function atRate<T>(
   }
   await Promise.all(running);
 }
+
+export type TemporalKind = 'emulator' | 'dev-server';
+
+/** `--temporal emulator|dev-server`: which Temporal the bench runs on (default the emulator). */
+export function temporalFlag(): TemporalKind {
+  const i = process.argv.indexOf('--temporal');
+  const value = i >= 0 ? process.argv[i + 1] : 'emulator';
+  if (value !== 'emulator' && value !== 'dev-server')
+    throw new Error('--temporal needs emulator or dev-server');
+  return value;
+}

@@ -1,7 +1,8 @@
 /**
  * What bench:lifecycle and bench:api share: the system wired as `npm start`
- * wires it (a throw-away embedded Postgres, the in-process emulator, a worker with the real activities) with
- * one customer under a preset.
+ * wires it (a throw-away embedded Postgres, Temporal, a worker with the real activities) with one customer
+ * under a preset. Temporal is the in-process emulator, or with `--temporal dev-server` the real Temporal
+ * dev server persisted to SQLite as `npm start` runs it (the CLI from `npm run temporal:cli`).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,9 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import type { Database } from '../db/schema';
 import { startEmulator } from '../emulator/index';
 import { freePort } from '../test/support/free-port';
+import { resolveTemporalCli } from '../worker/temporal-cli';
+import { startDevServer } from '../worker/temporal-dev-server';
+import { temporalFlag, type TemporalKind } from './cli';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { bundleWorkflows } from '../worker/worker';
 
@@ -47,12 +51,10 @@ export async function startBenchStack(customer: BenchCustomer): Promise<BenchSta
     persistent: false,
   });
   const db = connectDatabase(pg.url, { max: 20 });
-  const emulator = await startEmulator({
-    log: { info: () => undefined, debug: () => undefined, warn: () => undefined },
-  });
+  const temporal = await startTemporal(temporalFlag(), dir);
   const stop = async () => {
     await db.destroy();
-    await emulator.shutdown();
+    await temporal.stop();
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   };
@@ -75,10 +77,10 @@ export async function startBenchStack(customer: BenchCustomer): Promise<BenchSta
         requesters: JSON.stringify(customer.requesters ?? []),
       })
       .execute();
-    const connection = await Connection.connect({ address: emulator.address });
+    const connection = await Connection.connect({ address: temporal.address });
     await ensureSearchAttributes(connection, 'default');
     const worker = await Worker.create({
-      connection: await NativeConnection.connect({ address: emulator.address }),
+      connection: await NativeConnection.connect({ address: temporal.address }),
       taskQueue: 'bench',
       workflowBundle: await bundleWorkflows(undefined, new DefaultLogger('ERROR')),
       activities: createActivities({ db }),
@@ -88,4 +90,27 @@ export async function startBenchStack(customer: BenchCustomer): Promise<BenchSta
     await stop();
     throw error;
   }
+}
+
+/** The emulator, or the real dev server persisted under `dir` (headless, on a free port). */
+async function startTemporal(
+  kind: TemporalKind,
+  dir: string,
+): Promise<{ address: string; stop: () => Promise<void> }> {
+  if (kind === 'emulator') {
+    const emulator = await startEmulator({
+      log: { info: () => undefined, debug: () => undefined, warn: () => undefined },
+    });
+    return { address: emulator.address, stop: () => emulator.shutdown() };
+  }
+  const cli = await resolveTemporalCli({ install: false });
+  const server = await startDevServer({
+    cliPath: cli.path,
+    stateDir: path.join(dir, 'temporal'),
+    persist: true,
+    ip: '127.0.0.1',
+    port: await freePort(),
+    namespace: 'default',
+  });
+  return { address: server.address, stop: () => server.stop() };
 }

@@ -33,6 +33,13 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,255}$/, 'expected a task queue name')
     .default('orquesta-tickets'),
   TEMPORAL_UI_URL: z.url('expected an http(s) URL').optional(),
+  /** TLS to TEMPORAL_ADDRESS (a Temporal cluster behind TLS, Temporal Cloud); implied by the two below. */
+  TEMPORAL_TLS: bool.default(false),
+  /** mTLS client certificate and key (PEM files), e.g. for Temporal Cloud with certificates. */
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  /** Temporal Cloud API key (sent as a bearer token over TLS; never logged). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -40,7 +47,9 @@ export const envSchema = z.object({
   ORQUESTA_DATA_DIR: z.string().min(1).default('.data'),
   ORQUESTA_PG_PORT: port(54329),
   ORQUESTA_TEMPORAL_MODE: z.enum(['auto', 'dev-server', 'emulator']).default('auto'),
-  ORQUESTA_EMULATOR_PORT: port(7233),
+  ORQUESTA_TEMPORAL_PORT: port(7233),
+  ORQUESTA_TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_CLI_PATH: z.string().optional(),
   ORQUESTA_DEMO: bool.default(true),
   ORQUESTA_RATE_LIMIT_BURST: z.coerce
     .number({ error: 'expected a whole number of requests, 1 or more' })

@@ -3,6 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
+import { stopLeftoverProcess } from '../config/leftover-process';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -80,6 +81,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (messageOrError: unknown) => options.onLog?.(String(messageOrError)),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  // A Postgres left running on this data folder by a start that crashed: a fast shutdown (SIGINT), then ours.
+  const leftBehind = await stopLeftoverProcess(
+    path.join(dataDir, 'postmaster.pid'),
+    (argv) => argv.some((arg) => arg.endsWith('postgres')) && argv.includes(dataDir),
+    'SIGINT',
+  );
+  if (leftBehind !== undefined)
+    options.onLog?.(`stopped a Postgres left behind by an earlier start (pid ${leftBehind})`);
   try {
     await server.start();
   } catch (error) {

@@ -172,7 +172,7 @@ async function main(): Promise<number> {
       ORQUESTA_DATA_DIR: dataDir,
       ORQUESTA_PG_PORT: String(pgPort),
       ORQUESTA_TEMPORAL_MODE: 'emulator',
-      ORQUESTA_EMULATOR_PORT: String(temporalPort),
+      ORQUESTA_TEMPORAL_PORT: String(temporalPort),
       ORQUESTA_DEMO: 'true',
       ORQUESTA_RATE_LIMIT_BURST: '1000000',
       ORQUESTA_RATE_LIMIT_PER_SECOND: '1000000',

@@ -29,6 +29,7 @@ import type { Database } from '../db/schema';
 import { createWorker } from '../worker/worker';
 import { resolveTemporal, TemporalUnavailableError } from '../worker/temporal-server';
 import { ensureSearchAttributes } from '../worker/search-attributes';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../worker/temporal-connection';
 
 type Stop = () => Promise<void>;
 
@@ -57,13 +58,18 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
 
   const temporal = await resolveTemporal(config, logger);
   stops.push(() => temporal.stop());
-  const connection = await connectToTemporal(temporal.address, logger);
+  // TLS and credentials only for a server we did not start (a cluster, Temporal Cloud).
+  const connectionOptions =
+    temporal.kind === 'external'
+      ? temporalConnectionOptions(temporal.address, config)
+      : { address: temporal.address };
+  const connection = await connectToTemporal(connectionOptions, logger);
   stops.push(() => connection.close());
   const registered = await ensureSearchAttributes(connection, temporal.namespace);
   if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
 
   if (config.ORQUESTA_ROLE !== 'api') {
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const nativeConnection = await NativeConnection.connect(connectionOptions);
     stops.push(() => nativeConnection.close());
     const worker: Worker = await createWorker({
       connection: nativeConnection,
@@ -88,6 +94,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       db,
       temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
       routes: ticketActionRoutes(),
+      console: { temporalUiUrl: temporal.uiUrl ?? null, namespace: temporal.namespace },
       api: {
         rateLimit: {
           capacity: config.ORQUESTA_RATE_LIMIT_BURST,
@@ -117,13 +124,26 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         }),
     );
     logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
+    const banner = [''];
     if (config.DATABASE_URL === undefined) {
       // Development on embedded defaults: a local admin key, so the console opens signed in.
       const key = await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
-      process.stdout.write(
-        `\nOrquesta console: http://${config.HOST}:${config.PORT}/#/?key=${key}\n(local admin key, kept in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)\n\n`,
+      banner.push(
+        `Orquesta console: http://${config.HOST}:${config.PORT}/#/?key=${key}`,
+        `  (local admin key, kept in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`,
       );
-    }
+    } else banner.push(`Orquesta console: http://${config.HOST}:${config.PORT}/`);
+    if (temporal.uiUrl !== undefined)
+      banner.push(`Temporal UI:      ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows`);
+    banner.push(
+      temporal.kind === 'dev-server'
+        ? `Temporal:         dev server at ${temporal.address}, workflows kept in ${temporal.dataFile}`
+        : temporal.kind === 'emulator'
+          ? `Temporal:         IN-MEMORY EMULATOR at ${temporal.address}: open tickets are lost at exit`
+          : `Temporal:         ${temporal.address}`,
+      '',
+    );
+    process.stdout.write(`${banner.join('\n')}\n`);
     if (config.ORQUESTA_DEMO && config.ORQUESTA_ROLE === 'all') {
       const opened = await loadDemo(db, { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger);
       if (opened > 0)
@@ -165,11 +185,12 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
 }
 
 /** Connects to Temporal, retrying for a minute: in docker compose the server may still be starting. */
-async function connectToTemporal(address: string, logger: Logger): Promise<Connection> {
+async function connectToTemporal(options: TemporalConnectionOptions, logger: Logger): Promise<Connection> {
+  const { address } = options;
   const deadline = Date.now() + 60_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await Connection.connect({ address, connectTimeout: 5_000 });
+      return await Connection.connect({ ...options, connectTimeout: 5_000 });
     } catch (error) {
       if (Date.now() > deadline) {
         throw new TemporalUnavailableError(

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/free-port';
+import { adminKeyOf, startOrquesta } from '../support/orquesta-process';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -35,45 +36,36 @@ describe('npm start with bad configuration', () => {
 });
 
 describe('npm start on embedded defaults', () => {
-  it('serves /readyz 200 with embedded Postgres and the emulator, limits requests per key as configured, and stops cleanly on SIGINT', async () => {
+  it('without a Temporal CLI, falls back to the emulator loudly, serves /readyz 200 with embedded Postgres, limits requests per key as configured, and stops cleanly on SIGINT', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-start-'));
     const [port, pgPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/root',
-        PORT: String(port),
-        ORQUESTA_DATA_DIR: dataDir,
-        ORQUESTA_PG_PORT: String(pgPort),
-        ORQUESTA_EMULATOR_PORT: String(emulatorPort),
-        ORQUESTA_DEMO: 'false',
-        ORQUESTA_RATE_LIMIT_BURST: '3',
-        ORQUESTA_RATE_LIMIT_PER_SECOND: '0.01',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const orquesta = startOrquesta({
+      PORT: String(port),
+      ORQUESTA_DATA_DIR: dataDir,
+      ORQUESTA_PG_PORT: String(pgPort),
+      ORQUESTA_TEMPORAL_PORT: String(emulatorPort),
+      // No usable Temporal CLI: `auto` falls back to the in-memory emulator, loudly.
+      TEMPORAL_CLI_PATH: '/nonexistent/temporal',
+      ORQUESTA_DEMO: 'false',
+      ORQUESTA_RATE_LIMIT_BURST: '3',
+      ORQUESTA_RATE_LIMIT_PER_SECOND: '0.01',
+      LOG_LEVEL: 'warn',
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      let ready: { status: number; body: unknown } | undefined;
-      for (let i = 0; i < 120 && ready?.status !== 200; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`)
-          .then(async (res) => ({ status: res.status, body: await res.json() }))
-          .catch(() => undefined);
-      }
+      await orquesta.waitReady(port);
+      const output = orquesta.output();
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(async (res) => ({
+        status: res.status,
+        body: await res.json(),
+      }));
       expect(ready, output).toEqual({
         status: 200,
         body: { status: 'ready', checks: { postgres: { ok: true }, temporal: { ok: true } } },
       });
       expect(output).toMatch(/IN MEMORY/);
+      expect(output).toMatch(/the real Temporal dev server cannot run here; falling back/);
 
-      const key = /#\/\?key=(\S+)/.exec(output)?.[1];
-      expect(key, output).toBeDefined();
+      const key = await adminKeyOf(orquesta);
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
         const res = await fetch(`http://127.0.0.1:${port}/v1/customers`, {
@@ -83,9 +75,8 @@ describe('npm start on embedded defaults', () => {
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
-      child.kill('SIGINT');
+      expect(await orquesta.interrupt(), orquesta.output()).toBe(0);
     }
-    expect(await exited, output).toBe(0);
     const leftover = spawnSync('pgrep', ['-f', `postgres -D ${dataDir}`], { encoding: 'utf8' });
     expect(leftover.stdout.trim(), 'postgres still running').toBe('');
     rmSync(dataDir, { recursive: true, force: true });

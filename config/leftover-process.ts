@@ -1,0 +1,59 @@
+/**
+ * Servers that `npm start` runs as child processes (embedded Postgres, the Temporal dev server) outlive a
+ * start that crashed. The next start finds them by the pid they left in their data folder and stops them,
+ * so it never meets a confusing port clash, and never signals a process that merely reuses the pid.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The command line of a live process, or undefined when it is gone (or there is no /proc: not Linux). */
+export function commandLine(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid on the first line of a pid file, when there is one. */
+export function pidFromFile(pidFile: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]?.trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stops the process named by `pidFile` when it is alive and `isOurs(argv)` says it is the server we
+ * started: `signal` first (each server's own graceful stop), SIGKILL after `graceMs`. Returns its pid when
+ * it stopped one.
+ */
+export async function stopLeftoverProcess(
+  pidFile: string,
+  isOurs: (argv: string[]) => boolean,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<number | undefined> {
+  const pid = pidFromFile(pidFile);
+  const argv = pid === undefined ? undefined : commandLine(pid);
+  if (pid === undefined || argv === undefined || !isOurs(argv)) return undefined;
+  process.kill(pid, signal);
+  for (let waited = 0; alive(pid) && waited < graceMs; waited += 100) await pause(100);
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (let waited = 0; alive(pid) && waited < 5_000; waited += 100) await pause(100);
+  return pid;
+}
