@@ -154,12 +154,12 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
  * Postgres refusing a value the request carried: text it cannot store (NUL in text or jsonb: 22P05
  * untranslatable_character, 22021 character_not_in_repertoire; bad Unicode escapes in jsonb: 22P02 / 22023
  * with a "Unicode" message), a number or instant out of its range (22003 numeric_value_out_of_range, 22008
- * datetime_field_overflow). Requests are validated before they get here; this keeps anything that slips
+ * datetime_field_overflow, 22009 invalid_time_zone_displacement_value, 22007 invalid_datetime_format). Requests are validated before they get here; this keeps anything that slips
  * through a 400, never a 500.
  */
 export function isRefusedValue(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === '22P05' || code === '22021' || code === '22003' || code === '22008') return true;
+  if (['22P05', '22021', '22003', '22008', '22009', '22007'].includes(String(code))) return true;
   const message = (error as { message?: unknown } | null)?.message;
   return (code === '22P02' || code === '22023') && typeof message === 'string' && /unicode/i.test(message);
 }

@@ -115,6 +115,17 @@ describe('numbers Postgres cannot store (found by Schemathesis)', () => {
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
+  it('answers 400 for an instant whose UTC offset Postgres cannot store', async () => {
+    const res = await api
+      .call('post', '/v1/products/erp/versions')
+      .send({ version: '9.1', releasedAt: '4978-10-31T22:33:47.274+17:28' });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body['invalid-params']).toContainEqual({
+      name: 'body.releasedAt',
+      reason: expect.any(String),
+    });
+  });
+
   it('documents the 404 of a ticket for a customer the key cannot see', async () => {
     const scoped = await api.keyFor('agent', ['acme']);
     const res = await api.call('post', '/v1/tickets/intake-check', scoped).send({
