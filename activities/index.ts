@@ -1,7 +1,13 @@
+import { log } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { expandCalendarWindows } from './calendar';
-import { projectTicket, type ProjectionInput } from './projection';
+import {
+  flagProjectionFailure,
+  projectTicket,
+  type ProjectionFailure,
+  type ProjectionInput,
+} from './projection';
 
 /** What activities need from the outside world. */
 export interface ActivityDependencies {
@@ -23,6 +29,10 @@ export function createActivities(deps: ActivityDependencies) {
         input,
         deps.webhookUrl === undefined ? {} : { webhookUrl: deps.webhookUrl },
       );
+    },
+    flagProjectionFailure: async (failure: ProjectionFailure): Promise<void> => {
+      log.warn('ticket projection keeps failing; ticket flagged as needing attention', { ...failure });
+      await flagProjectionFailure(deps.db, failure);
     },
   };
 }

@@ -29,6 +29,20 @@ export interface IntakeDependencies {
   db: Kysely<Database>;
   client: Client;
   taskQueue: string;
+  /**
+   * Registers the ticket search attributes on the namespace (`worker/search-attributes.ts`). Called when a
+   * start is refused for a missing one (a restarted dev server or emulator forgot them), then the start is
+   * retried once.
+   */
+  ensureSearchAttributes?: () => Promise<unknown>;
+}
+
+/** A start refused because the namespace does not know one of the ticket search attributes. */
+function isMissingSearchAttribute(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const message = (error as { message?: unknown; details?: unknown }).details ?? (error as Error).message;
+  if (typeof message === 'string' && /no mapping defined for search attribute/i.test(message)) return true;
+  return isMissingSearchAttribute((error as { cause?: unknown }).cause, depth + 1);
 }
 
 /** A request to open a ticket. */
@@ -181,7 +195,10 @@ async function resume(deps: IntakeDependencies, ticket: Ticket): Promise<CreateT
   };
 }
 
-/** Starts (or finds already running) the workflow of a stored ticket. */
+/**
+ * Starts (or finds already running) the workflow of a stored ticket. When it fails the ticket stays `new`;
+ * the reconciler (`reconcile.ts`) finishes or releases it.
+ */
 export async function startTicketWorkflow(deps: IntakeDependencies, ticket: Ticket): Promise<void> {
   const { open } = ticket.intake as unknown as StoredIntake;
   const policy = await getPolicy(deps.db, ticket.policy_id, ticket.policy_version);
@@ -196,16 +213,24 @@ export async function startTicketWorkflow(deps: IntakeDependencies, ticket: Tick
     ),
     open,
   };
-  await deps.client.workflow.start('ticketWorkflow', {
-    workflowId: ticket.workflow_id,
-    taskQueue: deps.taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    typedSearchAttributes: [
-      { key: TicketNumberKey, value: ticket.number },
-      { key: CustomerIdKey, value: ticket.customer_id },
-      { key: TicketPriorityKey, value: ticket.priority },
-      { key: TicketStatusKey, value: 'open' },
-    ],
-  });
+  const start = () =>
+    deps.client.workflow.start('ticketWorkflow', {
+      workflowId: ticket.workflow_id,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [
+        { key: TicketNumberKey, value: ticket.number },
+        { key: CustomerIdKey, value: ticket.customer_id },
+        { key: TicketPriorityKey, value: ticket.priority },
+        { key: TicketStatusKey, value: 'open' },
+      ],
+    });
+  try {
+    await start();
+  } catch (error) {
+    if (deps.ensureSearchAttributes === undefined || !isMissingSearchAttribute(error)) throw error;
+    await deps.ensureSearchAttributes();
+    await start();
+  }
 }

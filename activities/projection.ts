@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Notification, TicketView, TimelineEntry } from '../domain/lifecycle/index';
 import type { Database } from '../db/schema';
+import { toStorableText } from '../domain/text';
 
 /** What one projection carries: the ticket's current view and what happened since the last one. */
 export interface ProjectionInput {
@@ -16,15 +17,24 @@ const date = (ms: number | null): Date | null => (ms === null ? null : new Date(
 
 /**
  * Writes a ticket's projection in one transaction: the row (only if this version is newer), the timeline
- * entries and the outbox messages (each skipped when already written). Safe to run any number of times.
+ * entries and the outbox messages (each skipped when already written), and clears the ticket's
+ * projection-failure flag. Safe to run any number of times. Text Postgres cannot store (NUL, lone
+ * surrogates) is made storable first: the API refuses it, but one such string must never wedge a ticket.
  */
 export async function projectTicket(
   db: Kysely<Database>,
-  input: ProjectionInput,
+  given: ProjectionInput,
   options: { webhookUrl?: string } = {},
 ): Promise<{ rowUpdated: boolean }> {
+  const input = toStorableText(given);
   const { view } = input;
   return db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('tickets')
+      .set({ projection_error: null, projection_failed_at: null, projection_failures: 0 })
+      .where('number', '=', input.number)
+      .where('projection_error', 'is not', null)
+      .execute();
     const updated = await tx
       .updateTable('tickets')
       .set({
@@ -96,4 +106,30 @@ export async function projectTicket(
     }
     return { rowUpdated: Number(updated.numUpdatedRows) > 0 };
   });
+}
+
+/** A projection that failed every attempt: what the workflow records on the ticket. */
+export interface ProjectionFailure {
+  number: number;
+  /** The last error's message. */
+  error: string;
+  /** Failed rounds in a row (each round is several attempts). */
+  failures: number;
+}
+
+/**
+ * Flags a ticket whose projection keeps failing (`projection_error`), so it shows as needing attention
+ * in the API, the console and the `orquesta_tickets_needing_attention` metric. Touches no text the
+ * ticket's commands carried, so it succeeds where the projection failed (unless Postgres is down).
+ */
+export async function flagProjectionFailure(db: Kysely<Database>, failure: ProjectionFailure): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({
+      projection_error: toStorableText(failure.error).slice(0, 2_000),
+      projection_failed_at: sql<Date>`now()`,
+      projection_failures: failure.failures,
+    })
+    .where('number', '=', failure.number)
+    .execute();
 }

@@ -3,6 +3,12 @@
  * (method, path and body) and replayed for retries; the same key with another request is 422, and
  * a retry while the first is still running is 409. The row is inserted before the handler runs, so
  * two concurrent requests with one key never both execute.
+ *
+ * A key names one command, ever. Workflow commands sent under a key carry an update id derived from it
+ * (`commandIdFor` in routes/ticket-actions.ts), so Temporal applies them once however often they are
+ * sent. When a command's outcome is unknown (a 5xx whose problem says `commandMayApply`), the row stays
+ * as `may_apply` instead of being released: the same request may be retried at once (it re-sends the
+ * same update and learns its outcome), any other request under the key is refused (422).
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
@@ -21,8 +27,9 @@ export const ABANDONED_AFTER_MS = 60_000;
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 /**
- * Claims a key whose first request was abandoned (its process died before answering) or whose
- * stored response expired: the row is re-armed for this request in one conditional update, so
+ * Claims a key for this request when its first run left no answer: the same request whose command
+ * may still apply (`may_apply`), or was abandoned (its process died before answering); or any request
+ * once the stored response expired. The row is re-armed for this request in one conditional update, so
  * two retries still cannot both run.
  */
 async function takeOverAbandoned(
@@ -49,7 +56,18 @@ async function takeOverAbandoned(
     .where('key', '=', key)
     .where((eb) =>
       eb.or([
-        eb.and([eb('state', '=', 'in_progress'), eb('created_at', '<', new Date(now - ABANDONED_AFTER_MS))]),
+        eb.and([
+          eb('method', '=', request.method),
+          eb('path', '=', request.path),
+          eb('request_hash', '=', request.requestHash),
+          eb.or([
+            eb('state', '=', 'may_apply'),
+            eb.and([
+              eb('state', '=', 'in_progress'),
+              eb('created_at', '<', new Date(now - ABANDONED_AFTER_MS)),
+            ]),
+          ]),
+        ]),
         eb('created_at', '<', new Date(now - IDEMPOTENCY_TTL_MS)),
       ]),
     )
@@ -170,6 +188,17 @@ export async function withIdempotency(
         body,
         headers: { 'Content-Type': 'application/problem+json', ...(error.headers ?? {}) },
       });
+      throw error;
+    }
+    if (error instanceof ProblemError && error.problem.commandMayApply === true) {
+      // The command was sent and may still apply: keep the key bound to it (see the module comment).
+      await db
+        .updateTable('idempotency_keys')
+        .set({ state: 'may_apply' })
+        .where('api_key_id', '=', auth.keyId)
+        .where('key', '=', key)
+        .execute()
+        .catch(() => undefined);
       throw error;
     }
     await db

@@ -41,6 +41,19 @@ export function createMetrics(db: Kysely<Database> | undefined) {
         this.set(Number(row?.n ?? 0));
       },
     });
+    new Gauge({
+      name: 'orquesta_tickets_needing_attention',
+      help: 'Tickets whose projection keeps failing (their workflow retries; the row may lag behind)',
+      registers: [registry],
+      async collect() {
+        const row = await db
+          .selectFrom('tickets')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('projection_error', 'is not', null)
+          .executeTakeFirst();
+        this.set(Number(row?.n ?? 0));
+      },
+    });
   }
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/schema';
+import { findUnstorableText } from '../domain/text';
 import type { Principal, Role } from './auth';
 import { requestLanguage, type Lang } from './i18n';
 import { withIdempotency } from './idempotency';
@@ -188,7 +189,12 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
         });
       }
       if (spec.before !== undefined) await spec.before({ req, auth, services });
-      const invalid: InvalidParam[] = [];
+      // Text Postgres cannot store (NUL, lone surrogates) is refused for every route, in every input.
+      const invalid: InvalidParam[] = [
+        ...findUnstorableText(req.params, 'params'),
+        ...findUnstorableText(req.query, 'query'),
+        ...findUnstorableText(req.body, 'body'),
+      ].map((found) => ({ name: found.path, reason: found.reason }));
       const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
         if (schema === undefined) return undefined;
         const result = schema.safeParse(value, lang === 'es' ? SPANISH : undefined);

@@ -115,6 +115,7 @@ async function allowTraversal(folder: string): Promise<void> {
 /** Creates a database unless it exists already. */
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => undefined); // a failure surfaces through the awaited calls below
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);

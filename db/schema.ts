@@ -66,6 +66,10 @@ export interface TicketsTable {
   breached_metrics: Generated<string[]>;
   counters: JsonDefault<Record<string, number>>;
   projection_version: Generated<number>;
+  /** Set while the ticket's projection keeps failing (its workflow retries later); null when healthy. */
+  projection_error: string | null;
+  projection_failed_at: Timestamp | null;
+  projection_failures: Generated<number>;
   idempotency_key: string | null;
   created_at: TimestampDefault;
   updated_at: TimestampDefault;
@@ -178,7 +182,7 @@ export interface IdempotencyKeysTable {
   method: string;
   path: string;
   request_hash: string;
-  state: Generated<'in_progress' | 'done'>;
+  state: Generated<'in_progress' | 'may_apply' | 'done'>;
   response_status: number | null;
   response_headers: Json<Record<string, string>> | null;
   response_body: Json | null;

@@ -24,5 +24,6 @@ export * from './calendar/describe';
 export * from './sla';
 export * from './intake';
 export * from './quota';
+export * from './text';
 export * from './i18n';
 export * from './lifecycle/index';

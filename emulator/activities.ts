@@ -89,8 +89,15 @@ export function scheduleActivity(ctx: CompletionContext, attrs: Msg): void {
   run.activities.set(activity.scheduledEventId, activity);
   if (scheduleToCloseMs > 0) {
     activity.scheduleToCloseTimer = engine.clock.scheduleIn(scheduleToCloseMs, () => {
+      // As the server: a schedule-to-close timeout is not a retryable failure (whether the attempt is running or
+      // waiting for its retry), so the retry state is NON_RETRYABLE_FAILURE, not TIMEOUT.
       if (run.activities.get(activity.scheduledEventId) === activity)
-        closeTimedOut(engine, activity, 'TIMEOUT_TYPE_SCHEDULE_TO_CLOSE', 'RETRY_STATE_TIMEOUT');
+        closeTimedOut(
+          engine,
+          activity,
+          'TIMEOUT_TYPE_SCHEDULE_TO_CLOSE',
+          'RETRY_STATE_NON_RETRYABLE_FAILURE',
+        );
     });
   }
   enqueue(engine, activity);
@@ -227,11 +234,21 @@ function close(engine: Engine, activity: Activity, write: (startedEventId: numbe
   });
 }
 
+/** The server's message for an activity timeout: `activity StartToClose timeout` and so on. */
+function timeoutMessage(timeoutType: string): string {
+  const words = timeoutType.replace('TIMEOUT_TYPE_', '').toLowerCase().split('_');
+  return `activity ${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')} timeout`;
+}
+
 function closeTimedOut(engine: Engine, activity: Activity, timeoutType: string, retryState: string): void {
+  // When the retries ran out of time (retry state TIMEOUT), the server reports the schedule-to-close timeout
+  // whatever timer fired last.
+  const type = retryState === 'RETRY_STATE_TIMEOUT' ? 'TIMEOUT_TYPE_SCHEDULE_TO_CLOSE' : timeoutType;
   const failure: Msg = {
-    message: `activity ${timeoutType.replace('TIMEOUT_TYPE_', '').toLowerCase()} timeout`,
+    message: timeoutMessage(type),
+    source: 'Server',
     cause: activity.lastFailure,
-    timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: activity.heartbeatDetails },
+    timeoutFailureInfo: { timeoutType: type, lastHeartbeatDetails: activity.heartbeatDetails },
   };
   close(engine, activity, (startedEventId) =>
     appendEvent(activity.run, engine.now(), 'EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT', {
@@ -265,7 +282,7 @@ function retryDecision(
     );
   if (
     activity.scheduleToCloseMs > 0 &&
-    engine.now() + delayMs >= activity.scheduledTime + activity.scheduleToCloseMs
+    engine.now() + delayMs > activity.scheduledTime + activity.scheduleToCloseMs
   ) {
     return { retryState: 'RETRY_STATE_TIMEOUT' };
   }
@@ -289,7 +306,8 @@ function attemptTimedOut(engine: Engine, activity: Activity, seq: number, timeou
   )
     return;
   const failure: Msg = {
-    message: `activity ${timeoutType.replace('TIMEOUT_TYPE_', '')} timeout`,
+    message: timeoutMessage(timeoutType),
+    source: 'Server',
     timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: activity.heartbeatDetails },
   };
   const decision = retryDecision(engine, activity, failure);

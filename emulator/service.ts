@@ -456,7 +456,7 @@ function workflowService(engine: Engine): Record<string, Handler> {
       const groupBy = /\s*\bGROUP\s+BY\s+(\S+)\s*$/i.exec(text);
       if (groupBy && groupBy[1] !== 'ExecutionStatus') {
         throw invalidArgument(
-          `invalid query: GROUP BY ${groupBy[1]} is not supported (only ExecutionStatus)`,
+          "invalid query: operation is not supported: 'group by' clause is only supported for ExecutionStatus search attribute",
         );
       }
       const query = parseVisibilityQuery(namespace, groupBy ? text.slice(0, groupBy.index) : text);

@@ -6,8 +6,10 @@ import type { Namespace, Run } from './state';
  * The list filter subset operators use: comparisons (=, !=, <, <=, >, >=, [NOT] IN, BETWEEN, STARTS_WITH,
  * IS [NOT] NULL) on WorkflowId, WorkflowType,
  * RunId, TaskQueue, ExecutionStatus, StartTime, CloseTime, ExecutionTime and registered custom attributes,
- * joined with AND / OR and parentheses, with an optional ORDER BY StartTime|CloseTime [ASC|DESC].
- * Anything else is refused with INVALID_ARGUMENT and a message, never ignored.
+ * joined with AND / OR and parentheses. Results come in the order of the server's SQL visibility store (the dev
+ * server's SQLite, and the Postgres of docker compose): running runs first, then by close time, newest first, then
+ * by start time, newest first. As there, ORDER BY and LIMIT are refused; anything else unsupported is refused with
+ * INVALID_ARGUMENT and a message in the server's words, never ignored.
  */
 type Value = string | number | boolean;
 type Node =
@@ -67,12 +69,15 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
   const upper = () => peek()?.toUpperCase();
   const next = () => {
     const t = tokens[i++];
-    if (t === undefined) throw invalidArgument('invalid query: unexpected end of query');
+    if (t === undefined) throw invalidArgument('invalid query: malformed SQL query: unexpected end of query');
     return t;
   };
   const attributeType = (attr: string) => {
     const type = systemAttributes[attr] ?? ns.searchAttributes.get(attr);
-    if (!type) throw invalidArgument(`invalid query: unknown or unsupported search attribute ${attr}`);
+    if (!type)
+      throw invalidArgument(
+        `invalid query: invalid expression: column name '${attr}' is not a valid search attribute`,
+      );
     return type;
   };
   const literal = (attr: string): Value => {
@@ -92,7 +97,15 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
         'ContinuedAsNew',
         'TimedOut',
       ];
-      if (!known.includes(value)) throw invalidArgument(`invalid query: unknown ExecutionStatus ${value}`);
+      if (!known.includes(value))
+        throw invalidArgument(`invalid query: invalid expression: invalid ExecutionStatus value '${value}'`);
+    }
+    if (
+      systemAttributes[attr] === 'INDEXED_VALUE_TYPE_DATETIME' ||
+      ns.searchAttributes.get(attr) === 'INDEXED_VALUE_TYPE_DATETIME'
+    ) {
+      if (typeof value === 'string' && Number.isNaN(Date.parse(value)))
+        throw invalidArgument(`invalid query: invalid expression: unable to parse datetime '${value}'`);
     }
     return value;
   };
@@ -132,7 +145,7 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
       return { kind: 'cmp', attr, op, values };
     }
     if (!['=', '!=', '<>', '<', '<=', '>', '>='].includes(op))
-      throw invalidArgument(`invalid query: operator ${op} is not supported`);
+      throw invalidArgument(`invalid query: invalid expression: invalid operator '${op.toLowerCase()}'`);
     return { kind: 'cmp', attr, op: op === '<>' ? '!=' : op, values: [literal(attr)] };
   };
   const andExpr = (): Node => {
@@ -151,21 +164,22 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
     }
     return left;
   };
-  let root: Node | undefined;
-  if (tokens.length > 0 && upper() !== 'ORDER') root = orExpr();
-  let orderAttr = 'StartTime';
-  let descending = true;
-  if (upper() === 'ORDER') {
-    next();
-    if (next().toUpperCase() !== 'BY') throw invalidArgument('invalid query: expected BY after ORDER');
-    orderAttr = next();
-    if (!['StartTime', 'CloseTime'].includes(orderAttr))
-      throw invalidArgument(`invalid query: ORDER BY ${orderAttr} is not supported (StartTime or CloseTime)`);
-    descending = false;
-    if (upper() === 'ASC' || upper() === 'DESC') descending = next().toUpperCase() === 'DESC';
+  // Clauses the server's SQL visibility store refuses, wherever they appear.
+  for (let at = 0; at < tokens.length; at++) {
+    const word = tokens[at]!.toUpperCase();
+    const following = tokens[at + 1]?.toUpperCase();
+    if (word === 'ORDER' && following === 'BY')
+      throw invalidArgument("invalid query: operation is not supported: 'order by' clause");
+    if (word === 'LIMIT') throw invalidArgument("invalid query: operation is not supported: 'limit' clause");
+    if (word === 'GROUP' && following === 'BY')
+      throw invalidArgument("invalid query: operation is not supported: 'group by' clause");
   }
+  let root: Node | undefined;
+  if (tokens.length > 0) root = orExpr();
   if (i < tokens.length)
-    throw invalidArgument(`invalid query: unsupported syntax near ${tokens.slice(i).join(' ')}`);
+    throw invalidArgument(
+      `invalid query: malformed SQL query: syntax error near ${tokens.slice(i).join(' ')}`,
+    );
 
   const valuesOf = (run: Run, attr: string): Value[] => {
     switch (attr) {
@@ -251,11 +265,10 @@ export function parseVisibilityQuery(ns: Namespace, query: string): VisibilityQu
   };
   return {
     matches: (run) => (root ? evaluate(root, run) : true),
-    compare: (a, b) => {
-      const key = (run: Run) =>
-        orderAttr === 'CloseTime' ? run.closeTime || Number.MAX_SAFE_INTEGER : run.startTime;
-      const diff = key(a) - key(b) || a.seq - b.seq;
-      return descending ? -diff : diff;
-    },
+    // The SQL store's `ORDER BY coalesce(close_time, <far future>) DESC, start_time DESC, run_id`.
+    compare: (a, b) =>
+      (b.closeTime || Number.MAX_SAFE_INTEGER) - (a.closeTime || Number.MAX_SAFE_INTEGER) ||
+      b.startTime - a.startTime ||
+      (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0),
   };
 }

@@ -25,6 +25,7 @@ import {
   startMailCatcher,
 } from '../activities/notifications/index';
 import { seedPresetPolicies } from '../activities/policies';
+import { startReconciler } from '../activities/reconcile';
 import type { Database } from '../db/schema';
 import { createWorker } from '../worker/worker';
 import { resolveTemporal, TemporalUnavailableError } from '../worker/temporal-server';
@@ -49,7 +50,10 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     stops.push(() => pgServer.stop());
     databaseUrl = pgServer.url;
   }
-  const db = connectDatabase(databaseUrl);
+  const db = connectDatabase(databaseUrl, {
+    onConnectionError: (error) =>
+      logger.warn({ err: error }, 'lost a Postgres connection; the pool replaces it on next use'),
+  });
   stops.push(() => db.destroy());
   const applied = await migrateToLatestOrThrow(db);
   logger.info({ applied }, 'database schema is up to date');
@@ -65,8 +69,11 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       : { address: temporal.address };
   const connection = await connectToTemporal(connectionOptions, logger);
   stops.push(() => connection.close());
-  const registered = await ensureSearchAttributes(connection, temporal.namespace);
-  if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
+  const registerSearchAttributes = async () => {
+    const registered = await ensureSearchAttributes(connection, temporal.namespace);
+    if (registered.length > 0) logger.info({ registered }, 'registered search attributes');
+  };
+  await registerSearchAttributes();
 
   if (config.ORQUESTA_ROLE !== 'api') {
     const nativeConnection = await NativeConnection.connect(connectionOptions);
@@ -84,6 +91,17 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       await running;
     });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+    // Finishes or releases tickets whose workflow start failed, and re-registers lost search attributes.
+    const reconciler = startReconciler({
+      deps: {
+        db,
+        client: new Client({ connection, namespace: temporal.namespace }),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ensureSearchAttributes: registerSearchAttributes,
+      },
+      logger: logger.child({ component: 'reconciler' }),
+    });
+    stops.push(() => reconciler.stop());
     await startNotifications(config, db, logger, stops);
   }
 
@@ -92,7 +110,11 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     const app = createApp({
       logger,
       db,
-      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      temporal: {
+        client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ensureSearchAttributes: registerSearchAttributes,
+      },
       routes: ticketActionRoutes(),
       console: { temporalUiUrl: temporal.uiUrl ?? null, namespace: temporal.namespace },
       api: {
@@ -101,6 +123,8 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
           refillPerSecond: config.ORQUESTA_RATE_LIMIT_PER_SECOND,
         },
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
+        // Signals under the same deadline as every other workflow call; on failure the event is forgotten and
+        // the sender's retry is processed (the workflow de-duplicates by event id); an ended workflow is a 409.
         onIntegrationEvent: signalTicketOnIntegrationEvent(client),
       },
       readiness: {

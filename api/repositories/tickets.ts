@@ -129,6 +129,7 @@ export function ticketSummaryView(t: Ticket) {
     },
     breached: t.breached,
     breachedMetrics: t.breached_metrics,
+    needsAttention: t.projection_error !== null,
     createdAt: isoRequired(t.created_at),
     updatedAt: isoRequired(t.updated_at),
   };
@@ -153,6 +154,8 @@ export function ticketView(t: Ticket) {
     resolvedAt: iso(t.resolved_at),
     closedAt: iso(t.closed_at),
     billable: t.billable,
+    projectionError: t.projection_error,
+    projectionFailedAt: iso(t.projection_failed_at),
     intake: t.intake,
   };
 }

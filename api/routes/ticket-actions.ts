@@ -3,8 +3,13 @@
  * one endpoint per lifecycle action. Writes go to the ticket's workflow: updates where the caller needs
  * the outcome (a refusal answers 409 with the policy rule and the reason), signals for customer replies.
  */
-import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { createTicket, type CreateTicketResult, type IntakeDependencies } from '../../activities/intake';
@@ -39,6 +44,46 @@ import { sql } from 'kysely';
 export interface TicketWorkflows {
   client: Client;
   taskQueue: string;
+  /**
+   * Deadline of one call into a workflow (update, signal, query), in ms; past it the API answers 504
+   * and cancels the call. Default {@link WORKFLOW_CALL_TIMEOUT_MS}.
+   */
+  callTimeoutMs?: number;
+  /** Registers the ticket search attributes again when a start finds them missing (see `IntakeDependencies`). */
+  ensureSearchAttributes?: () => Promise<unknown>;
+}
+
+/** The documented answer of a call into a workflow past its deadline. */
+const WORKFLOW_TIMEOUT = {
+  504: {
+    description:
+      "The ticket's workflow did not answer within the deadline (no worker?); see `Retry-After`. " +
+      '`commandMayApply: true` says a command was sent and may still apply: retry it with the same ' +
+      '`Idempotency-Key` to learn its outcome without applying it twice.',
+  },
+};
+
+/** Default deadline of a call into a workflow: with the worker down, callers hear 504 within seconds. */
+export const WORKFLOW_CALL_TIMEOUT_MS = 5_000;
+
+/**
+ * Runs one call to Temporal under a gRPC deadline (`client.withDeadline`): the request is cancelled at
+ * the deadline, nothing keeps running behind the answer.
+ */
+function withinDeadline<T>(temporal: TicketWorkflows, call: () => Promise<T>): Promise<T> {
+  return temporal.client.withDeadline(
+    Date.now() + (temporal.callTimeoutMs ?? WORKFLOW_CALL_TIMEOUT_MS),
+    call,
+  );
+}
+
+/**
+ * The Temporal update id (and message id) of the command sent under an Idempotency-Key: the same key of the
+ * same API key always names the same update, so Temporal itself never applies it twice. Random without a key.
+ */
+export function commandIdFor(apiKeyId: string, idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return randomUUID();
+  return `idem-${createHash('sha256').update(`${apiKeyId}\n${idempotencyKey}`).digest('hex').slice(0, 40)}`;
 }
 
 const WRITERS: readonly Role[] = STAFF;
@@ -114,8 +159,28 @@ async function counted<T>(operation: string, call: () => Promise<T>): Promise<T>
   }
 }
 
-/** Maps Temporal failures to problems: refusals 409, unknown workflows 404, unreachable Temporal 503. */
-function temporalProblem(error: unknown, number: number): never {
+/** The gRPC status code of an error or of one of its causes (the SDK wraps them in ServiceError). */
+function grpcCode(error: unknown, depth = 0): number | undefined {
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'number') return code;
+  return grpcCode((error as { cause?: unknown }).cause, depth + 1);
+}
+
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+const CANCELLED = 1;
+
+/** What was asked of the workflow: a command (update or signal), which may still apply after a failure, or a read. */
+type CallKind = 'command' | 'read';
+
+/**
+ * Maps Temporal failures to problems: refusals 409, unknown workflows 409, a call past its deadline 504
+ * and an unreachable Temporal 503 (both with Retry-After). For commands, `commandMayApply` tells the
+ * caller whether the command may still take effect (it was sent and its outcome is unknown): retrying
+ * it with the same Idempotency-Key is then safe and tells the outcome.
+ */
+function temporalProblem(error: unknown, number: number, kind: CallKind = 'command'): never {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     if (error.cause.type === REFUSAL_FAILURE_TYPE) {
       const refusal = error.cause.details?.[0] as LifecycleRefusal;
@@ -128,8 +193,29 @@ function temporalProblem(error: unknown, number: number): never {
       en: `Ticket #${number} no longer takes actions (its workflow has ended).`,
     });
   }
-  const code = (error as { code?: number }).code;
-  if (code === 14 || code === 4) {
+  const mayApply = kind === 'command' ? { commandMayApply: true } : {};
+  const code = grpcCode(error);
+  if (
+    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    code === DEADLINE_EXCEEDED ||
+    code === CANCELLED
+  ) {
+    throw problem(
+      504,
+      'workflow-timeout',
+      kind === 'command'
+        ? {
+            es: `El flujo del ticket #${number} no respondió a tiempo (¿hay un worker en marcha?). La acción quedó enviada y aún puede aplicarse; reintente con la misma Idempotency-Key para conocer su resultado sin aplicarla dos veces.`,
+            en: `Ticket #${number}'s workflow did not answer in time (is a worker running?). The command was sent and may still apply; retry with the same Idempotency-Key to learn its outcome without applying it twice.`,
+          }
+        : {
+            es: `El flujo del ticket #${number} no respondió a tiempo (¿hay un worker en marcha?); reintente en unos segundos.`,
+            en: `Ticket #${number}'s workflow did not answer in time (is a worker running?); retry in a few seconds.`,
+          },
+      { ...mayApply, headers: { 'Retry-After': '5' } },
+    );
+  }
+  if (code === UNAVAILABLE) {
     throw problem(
       503,
       'temporal-unavailable',
@@ -137,7 +223,7 @@ function temporalProblem(error: unknown, number: number): never {
         es: 'Temporal no responde; reintente en unos segundos.',
         en: 'Temporal is not answering; retry in a few seconds.',
       },
-      { headers: { 'Retry-After': '5' } },
+      { ...mayApply, headers: { 'Retry-After': '5' } },
     );
   }
   throw error;
@@ -152,14 +238,17 @@ export function signalTicketOnIntegrationEvent(client: Client) {
   return async (event: IntegrationEvent): Promise<void> => {
     if (event.ticketNumber === null) return;
     const number = event.ticketNumber;
+    // Under the same deadline as every other workflow call.
     await counted('integration_event', () =>
-      client.workflow.getHandle(ticketWorkflowId(number)).signal(integrationEventSignal, {
-        eventId: event.eventId,
-        source: event.source,
-        kind: event.type,
-        ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
-        ...(event.data.escalate === true && { escalate: true }),
-      }),
+      client.withDeadline(Date.now() + WORKFLOW_CALL_TIMEOUT_MS, () =>
+        client.workflow.getHandle(ticketWorkflowId(number)).signal(integrationEventSignal, {
+          eventId: event.eventId,
+          source: event.source,
+          kind: event.type,
+          ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
+          ...(event.data.escalate === true && { escalate: true }),
+        }),
+      ),
     ).catch((error: unknown) => {
       if (error instanceof WorkflowNotFoundError) {
         throw problem(
@@ -187,7 +276,8 @@ type ActionSpec = {
   summary: string;
   body: z.ZodObject;
   roles?: readonly Role[];
-  toArgs: (body: Record<string, unknown>, auth: Principal) => object;
+  /** The command's arguments; `commandId` is the update id, also the message id of a reply. */
+  toArgs: (body: Record<string, unknown>, auth: Principal, commandId: string) => object;
 };
 
 const actions: ActionSpec[] = [
@@ -200,8 +290,8 @@ const actions: ActionSpec[] = [
       internal: z.boolean().default(false),
       agent: z.string().optional(),
     }),
-    toArgs: (b, auth) => ({
-      messageId: randomUUID(),
+    toArgs: (b, auth, commandId) => ({
+      messageId: commandId,
       agent: actor(auth, b.agent as string | undefined),
       body: b.body,
       internal: b.internal,
@@ -300,6 +390,7 @@ export function ticketActionRoutes(): AnyRoute[] {
         },
         404: { description: 'No such customer (or not visible to this key)' },
         422: { description: 'Refused by the policy: every reason, naming the rule' },
+        ...WORKFLOW_TIMEOUT,
       },
       async handler({ body, services, auth, req }) {
         assertCustomerVisible(auth, body.customerId, {
@@ -311,17 +402,20 @@ export function ticketActionRoutes(): AnyRoute[] {
           db: services.db,
           client: temporal.client,
           taskQueue: temporal.taskQueue,
+          ...(temporal.ensureSearchAttributes && { ensureSearchAttributes: temporal.ensureSearchAttributes }),
         };
         const key = req.header('idempotency-key');
         const result = await counted('create', () =>
-          createTicket(deps, {
-            customerId: body.customerId,
-            draft: body.draft,
-            ...(body.createdBy && { createdBy: body.createdBy }),
-            ...(body.locale && { locale: body.locale }),
-            ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
-            now: services.now().getTime(),
-          }),
+          withinDeadline(temporal, () =>
+            createTicket(deps, {
+              customerId: body.customerId,
+              draft: body.draft,
+              ...(body.createdBy && { createdBy: body.createdBy }),
+              ...(body.locale && { locale: body.locale }),
+              ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
+              now: services.now().getTime(),
+            }),
+          ),
         ).catch((error: unknown) => temporalProblem(error, 0));
         if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
         return {
@@ -387,16 +481,20 @@ export function ticketActionRoutes(): AnyRoute[] {
           description: 'Accepted',
           schema: z.object({ number: z.number().int(), accepted: z.boolean() }),
         },
+        ...WORKFLOW_TIMEOUT,
       },
-      async handler({ params, body, services, auth }) {
+      async handler({ params, body, services, auth, req }) {
         await visibleTicket(services.db, auth, params.number);
-        const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(params.number));
+        const temporal = workflows(services);
+        const handle = temporal.client.workflow.getHandle(ticketWorkflowId(params.number));
         await counted('customer_reply', () =>
-          handle.signal(customerReplySignal, {
-            messageId: randomUUID(),
-            body: body.body,
-            ...(body.from && { from: body.from }),
-          }),
+          withinDeadline(temporal, () =>
+            handle.signal(customerReplySignal, {
+              messageId: commandIdFor(auth.keyId, req.header('idempotency-key')),
+              body: body.body,
+              ...(body.from && { from: body.from }),
+            }),
+          ),
         ).catch((error: unknown) => temporalProblem(error, params.number));
         return { status: 202, body: { number: params.number, accepted: true } };
       },
@@ -419,13 +517,15 @@ export function ticketActionRoutes(): AnyRoute[] {
             now: z.number(),
           }),
         },
+        ...WORKFLOW_TIMEOUT,
       },
       async handler({ params, services, auth }) {
         await visibleTicket(services.db, auth, params.number);
-        const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(params.number));
-        const snapshot = await handle
-          .query(ticketStateQuery)
-          .catch((error: unknown) => temporalProblem(error, params.number));
+        const temporal = workflows(services);
+        const handle = temporal.client.workflow.getHandle(ticketWorkflowId(params.number));
+        const snapshot = await withinDeadline(temporal, () => handle.query(ticketStateQuery)).catch(
+          (error: unknown) => temporalProblem(error, params.number, 'read'),
+        );
         return { status: 200, body: snapshot };
       },
     }),
@@ -473,6 +573,7 @@ export function ticketActionRoutes(): AnyRoute[] {
         },
         409: { description: 'The same message is still being handled (retry after `Retry-After`)' },
         422: { description: 'Unknown sender, or refused by the policy (with its answer)' },
+        ...WORKFLOW_TIMEOUT,
       },
       async handler({ body, services, auth, req }) {
         const db = services.db;
@@ -526,13 +627,18 @@ export function ticketActionRoutes(): AnyRoute[] {
                   en: `${body.from} is not an authorized requester of ticket #${threaded}.`,
                 });
               }
-              const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(threaded));
+              const temporal = workflows(services);
+              const handle = temporal.client.workflow.getHandle(ticketWorkflowId(threaded));
               await counted('customer_reply', () =>
-                handle.signal(customerReplySignal, {
-                  messageId: messageId ?? randomUUID(),
-                  body: body.text || body.subject,
-                  from: body.from,
-                }),
+                withinDeadline(temporal, () =>
+                  handle.signal(customerReplySignal, {
+                    // The Message-ID when there is one (the workflow records a message id once), else the
+                    // command id of the Idempotency-Key.
+                    messageId: messageId ?? commandIdFor(auth.keyId, req.header('idempotency-key')),
+                    body: body.text || body.subject,
+                    from: body.from,
+                  }),
+                ),
               ).catch((error: unknown) => temporalProblem(error, threaded));
               return { number: threaded, outcome: 'threaded' };
             }
@@ -554,23 +660,32 @@ export function ticketActionRoutes(): AnyRoute[] {
           const temporal = workflows(services);
           const key = req.header('idempotency-key');
           const result = await counted('create', () =>
-            createTicket(
-              { db, client: temporal.client, taskQueue: temporal.taskQueue },
-              {
-                customerId: match.customer_id,
-                draft: {
-                  channel: 'email',
-                  requesterEmail: body.from,
-                  ...(body.fromName && { requesterName: body.fromName }),
-                  subject: body.subject,
-                  description: body.text,
-                  attachments: body.attachments,
+            withinDeadline(temporal, () =>
+              createTicket(
+                {
+                  db,
+                  client: temporal.client,
+                  taskQueue: temporal.taskQueue,
+                  ...(temporal.ensureSearchAttributes && {
+                    ensureSearchAttributes: temporal.ensureSearchAttributes,
+                  }),
                 },
-                ...(key
-                  ? { idempotencyKey: `${auth.keyId}:${key}` }
-                  : messageId && { idempotencyKey: `inbound-email:${sender}:${messageId}` }),
-                now: services.now().getTime(),
-              },
+                {
+                  customerId: match.customer_id,
+                  draft: {
+                    channel: 'email',
+                    requesterEmail: body.from,
+                    ...(body.fromName && { requesterName: body.fromName }),
+                    subject: body.subject,
+                    description: body.text,
+                    attachments: body.attachments,
+                  },
+                  ...(key
+                    ? { idempotencyKey: `${auth.keyId}:${key}` }
+                    : messageId && { idempotencyKey: `inbound-email:${sender}:${messageId}` }),
+                  now: services.now().getTime(),
+                },
+              ),
             ),
           ).catch((error: unknown) => temporalProblem(error, 0));
           if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
@@ -607,16 +722,24 @@ export function ticketActionRoutes(): AnyRoute[] {
         responses: {
           200: { description: 'Done; the ticket as it now stands', schema: CommandResultSchema },
           409: { description: 'Refused by the lifecycle: `rule`, `code` and the reason' },
+          ...WORKFLOW_TIMEOUT,
         },
-        async handler({ params, body, services, auth }) {
+        async handler({ params, body, services, auth, req }) {
           await visibleTicket(services.db, auth, params.number);
-          const handle = workflows(services).client.workflow.getHandle(ticketWorkflowId(params.number));
+          const temporal = workflows(services);
+          const handle = temporal.client.workflow.getHandle(ticketWorkflowId(params.number));
           const update = commandUpdates[action.command];
-          const result = await handle
-            .executeUpdate(update as never, {
-              args: [action.toArgs(body, auth)] as never,
-            })
-            .catch((error: unknown) => temporalProblem(error, params.number));
+          // Under an Idempotency-Key the update id derives from the key: however often the request is
+          // retried (after a 504, or by another API process), Temporal applies the command once.
+          const commandId = commandIdFor(auth.keyId, req.header('idempotency-key'));
+          const result = await counted(action.command, () =>
+            withinDeadline(temporal, () =>
+              handle.executeUpdate(update as never, {
+                updateId: commandId,
+                args: [action.toArgs(body, auth, commandId)] as never,
+              }),
+            ),
+          ).catch((error: unknown) => temporalProblem(error, params.number));
           return { status: 200, body: result };
         },
       }),

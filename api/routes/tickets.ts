@@ -93,6 +93,10 @@ export const TicketSummarySchema = z
     due: Due,
     breached: z.boolean(),
     breachedMetrics: z.array(z.string()),
+    needsAttention: z.boolean().meta({
+      description:
+        "The ticket's projection keeps failing: this row may lag behind its workflow (see `projectionError`); the workflow still takes commands and retries.",
+    }),
     countdown: CountdownSchema,
     createdAt: InstantSchema,
     updatedAt: InstantSchema,
@@ -116,6 +120,10 @@ export const TicketSchema = TicketSummarySchema.extend({
   resolvedAt: InstantSchema.nullable(),
   closedAt: InstantSchema.nullable(),
   billable: z.boolean(),
+  projectionError: z.string().nullable().meta({
+    description: 'The last error of a projection that keeps failing; null while the projection is healthy.',
+  }),
+  projectionFailedAt: InstantSchema.nullable(),
   intake: z.record(z.string(), z.unknown()),
 }).meta({ id: 'Ticket' });
 

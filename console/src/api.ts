@@ -148,6 +148,8 @@ export interface TicketSummary {
   };
   breached: boolean;
   breachedMetrics: string[];
+  /** The projection keeps failing: the row may lag behind the workflow. */
+  needsAttention: boolean;
   countdown: Countdown;
   createdAt: string;
   updatedAt: string;
@@ -195,6 +197,8 @@ export interface Ticket extends TicketSummary {
   resolvedAt: string | null;
   closedAt: string | null;
   billable: boolean;
+  projectionError: string | null;
+  projectionFailedAt: string | null;
   intake: Record<string, unknown>;
 }
 

@@ -123,6 +123,10 @@ const texts = {
   running: ['En marcha', 'Running'],
   paused: ['Detenido', 'Stopped'],
   breached: ['Incumplido', 'Breached'],
+  needsAttention: [
+    'Requiere atención: la proyección de este ticket falla y puede ir atrasada; el workflow sigue aceptando acciones y reintenta.',
+    "Needs attention: this ticket's projection keeps failing and may lag behind; the workflow still takes actions and retries.",
+  ],
   noClocks: ['Sin relojes en marcha.', 'No clocks.'],
   liveUnavailable: [
     'El workflow no responde ahora; se muestran datos de la proyección.',

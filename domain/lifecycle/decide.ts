@@ -289,6 +289,10 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
   const state = step.state;
   switch (cmd.type) {
     case 'customer_reply': {
+      // A reply delivered twice (a retried signal under the same Idempotency-Key) is recorded once.
+      const seen = `message:${cmd.messageId}`;
+      if (state.recentEventIds.includes(seen)) return step.result();
+      step.set({ recentEventIds: [...state.recentEventIds, seen].slice(-100) });
       if (state.status === 'closed' || state.status === 'resolved') {
         if (reopenRefusal(state, ctx, 'customer', now) === undefined) {
           reopenTicket(step, now, 'customer', state.autoClosed ? 'information_received' : 'customer_replied');

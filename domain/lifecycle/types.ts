@@ -88,7 +88,7 @@ export interface TicketState {
   };
   /** Timeline sequence number of the last entry (every decision that changes state adds entries). */
   readonly seq: number;
-  /** Recently seen integration event ids, for de-duplication. */
+  /** Recently seen integration event ids and `message:<id>` of customer replies, for de-duplication. */
   readonly recentEventIds: readonly string[];
 }
 

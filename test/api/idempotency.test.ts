@@ -120,7 +120,7 @@ describe('Idempotency-Key', () => {
     expect(await countNamed('Long')).toBe(0);
   });
 
-  it('takes over a key whose first request died, and forgets expired responses', async () => {
+  it('lets the same request take over a key whose first request died, and forgets expired responses', async () => {
     const { keyId } = await api.db
       .selectFrom('api_keys')
       .select('id as keyId')
@@ -143,13 +143,19 @@ describe('Idempotency-Key', () => {
         })
         .execute();
     await insert('fresh-running', 1_000, 'in_progress', { name: 'F' });
-    await insert('dead-running', ABANDONED_AFTER_MS + 5_000, 'in_progress');
+    await insert('dead-running', ABANDONED_AFTER_MS + 5_000, 'in_progress', { name: 'Dead' });
     await insert('expired', IDEMPOTENCY_TTL_MS + 5_000, 'done');
     const fresh = await api
       .call('post', '/v1/customers')
       .set('Idempotency-Key', 'fresh-running')
       .send({ name: 'F' });
     expect(fresh.status).toBe(409);
+    // A key names one request for good: another request may not take over an abandoned one.
+    const other = await api
+      .call('post', '/v1/customers')
+      .set('Idempotency-Key', 'dead-running')
+      .send({ name: 'Other' });
+    expect(other.status).toBe(422);
     const dead = await api
       .call('post', '/v1/customers')
       .set('Idempotency-Key', 'dead-running')

@@ -5,7 +5,7 @@ import { createApiKey } from '../../api/auth';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { createTestEnv, NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestApi, type TestApi } from './helpers';
 
@@ -131,7 +131,8 @@ describe('ticket write routes against the workflow', () => {
     expect(check.body).toMatchObject({ accepted: true, quota: { kind: 'plan' } });
   });
 
-  it('lets the customer reply reopen an auto-closed ticket after time passes', async () => {
+  it('lets the customer reply reopen an auto-closed ticket after time passes', async (ctx) => {
+    ctx.skip(!env.timeSkipping, NEEDS_SKIPPED_TIME);
     const created = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
     const number = created.body.number as number;
     await eventually(

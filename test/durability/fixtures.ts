@@ -1,5 +1,4 @@
-import { expect } from 'vitest';
-import type { Call } from './api-client';
+import type { Answer, Call } from './api-client';
 
 /**
  * A policy whose timers fall due within a minute of wall-clock time, so a test on the real Temporal server
@@ -59,10 +58,13 @@ export const draft = {
 
 /** Stores and activates {@link timerPolicy} and gives customer `durable-co` a contract under it. */
 export async function setUpCustomer(call: Call): Promise<void> {
-  const policy = await call('POST', '/v1/policies', timerPolicy());
-  expect(policy.status, JSON.stringify(policy.body)).toBe(201);
-  expect((await call('POST', '/v1/policies/durable/versions/1/activate')).status).toBe(200);
-  expect((await call('POST', '/v1/customers', { id: 'durable-co', name: 'Durable Co' })).status).toBe(201);
+  const expectStatus = (res: Answer, status: number, what: string) => {
+    if (res.status !== status)
+      throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  expectStatus(await call('POST', '/v1/policies', timerPolicy()), 201, 'store the policy');
+  expectStatus(await call('POST', '/v1/policies/durable/versions/1/activate'), 200, 'activate it');
+  expectStatus(await call('POST', '/v1/customers', { id: 'durable-co', name: 'Durable Co' }), 201, 'customer');
   const contract = await call('POST', '/v1/contracts', {
     customerId: 'durable-co',
     policyId: 'durable',
@@ -72,5 +74,5 @@ export async function setUpCustomer(call: Call): Promise<void> {
     startsAt: new Date(Date.now() - 86_400_000).toISOString(),
     endsAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
   });
-  expect(contract.status, JSON.stringify(contract.body)).toBe(201);
+  expectStatus(contract, 201, 'contract');
 }

@@ -273,7 +273,9 @@ describe('bad requests get the status the server returns, with a message', () =>
       taskQueue,
       workflowId: uniqueId('unpolled'),
     });
-    expect(result).toBe('TimeoutFailure:SCHEDULE_TO_START');
+    expect(result).toBe(
+      'TimeoutFailure:SCHEDULE_TO_START/NON_RETRYABLE_FAILURE/activity ScheduleToStart timeout',
+    );
   });
 
   test('a garbage task token is refused, not crashing the server', async () => {

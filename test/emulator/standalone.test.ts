@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import { startEmulator } from '../../emulator';
-import { emulatorExecutable } from '../support/temporal-env';
+import { emulatorExecutable, realTemporalAddress } from '../support/temporal-env';
 import { uniqueId } from './helpers';
 import * as wf from './workflows';
 
@@ -38,7 +38,10 @@ afterAll(() => {
   for (const child of children) child.kill('SIGTERM');
 });
 
-describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))('running the emulator', () => {
+describe('running the emulator', () => {
+  beforeEach((ctx) =>
+    ctx.skip(realTemporalAddress() !== undefined, 'starts emulators of its own: not a contract test'),
+  );
   test('startEmulator() serves the SDK in-process and reports in-memory state', async () => {
     const emulator = await startEmulator({ port: 0, namespace: 'orquesta' });
     try {

@@ -1,5 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import {
+  createTestEnv,
+  NEEDS_SKIPPED_TIME,
+  realTemporalAddress,
+  type TestEnv,
+} from '../support/temporal-env';
 import { createActivities } from './activities';
 import { eventually, uniqueId, workflowsPath } from './helpers';
 import * as wf from './workflows';
@@ -8,8 +13,11 @@ const day = 24 * 3600 * 1000;
 let env: TestEnv;
 const taskQueue = uniqueId('skipping');
 let stopWorker: () => Promise<void>;
+/** This file tests the time-skipping server itself (the TestService, a server-side dynamic config). */
+const onRealServer = realTemporalAddress() !== undefined;
 
 beforeAll(async () => {
+  if (onRealServer) return;
   // A low continue-as-new threshold for the rollover test; the other workflows here ignore the suggestion.
   // Also a namespace other than `default`: createTestEnv registers it (the test-server form only has `default`).
   env = await createTestEnv({
@@ -26,79 +34,83 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))(
-  'time skipping (TestService over a virtual clock)',
-  () => {
-    test('the environment runs in its own registered namespace', async () => {
-      expect(env.namespace).toBe('orquesta-test');
-      const { namespaceInfo } = await env.connection.workflowService.describeNamespace({
-        namespace: 'orquesta-test',
-      });
-      expect(namespaceInfo?.name).toBe('orquesta-test');
+describe('time skipping (TestService over a virtual clock)', () => {
+  beforeEach((ctx) => ctx.skip(onRealServer, NEEDS_SKIPPED_TIME));
+  test('the environment runs in its own registered namespace', async () => {
+    expect(env.namespace).toBe('orquesta-test');
+    const { namespaceInfo } = await env.connection.workflowService.describeNamespace({
+      namespace: 'orquesta-test',
     });
+    expect(namespaceInfo?.name).toBe('orquesta-test');
+  });
 
-    test('env.sleep() advances the server clock by the duration', async () => {
-      const before = await env.env.currentTimeMs();
-      await env.env.sleep(day);
-      const after = await env.env.currentTimeMs();
-      expect(after - before).toBeGreaterThanOrEqual(day);
+  test('env.sleep() advances the server clock by the duration', async () => {
+    const before = await env.env.currentTimeMs();
+    await env.env.sleep(day);
+    const after = await env.env.currentTimeMs();
+    expect(after - before).toBeGreaterThanOrEqual(day);
+  });
+
+  test('awaiting result() skips to the next timer: a 30-day sleep completes', async () => {
+    const before = await env.env.currentTimeMs();
+    const slept = await env.client.workflow.execute(wf.sleeper, {
+      taskQueue,
+      workflowId: uniqueId('month'),
+      args: [30 * day],
     });
+    expect(slept).toBeGreaterThanOrEqual(30 * day);
+    expect((await env.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(30 * day);
+  });
 
-    test('awaiting result() skips to the next timer: a 30-day sleep completes', async () => {
-      const before = await env.env.currentTimeMs();
-      const slept = await env.client.workflow.execute(wf.sleeper, {
-        taskQueue,
-        workflowId: uniqueId('month'),
-        args: [30 * day],
-      });
-      expect(slept).toBeGreaterThanOrEqual(30 * day);
-      expect((await env.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(30 * day);
+  test('concurrent result() calls each skip to their own timers', async () => {
+    const [a, b] = await Promise.all([
+      env.client.workflow.execute(wf.sleeper, { taskQueue, workflowId: uniqueId('a'), args: [2 * day] }),
+      env.client.workflow.execute(wf.sleeper, { taskQueue, workflowId: uniqueId('b'), args: [5 * day] }),
+    ]);
+    expect(a).toBeGreaterThanOrEqual(2 * day);
+    expect(b).toBeGreaterThanOrEqual(5 * day);
+  });
+
+  test('time does not skip while locked: a signal sent before result() beats a one-hour timer', async () => {
+    const handle = await env.client.workflow.start(wf.deadline, {
+      taskQueue,
+      workflowId: uniqueId('locked'),
+      args: [3_600_000],
     });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await handle.signal(wf.finishSignal);
+    expect(await handle.result()).toBe('signalled');
+  });
 
-    test('concurrent result() calls each skip to their own timers', async () => {
-      const [a, b] = await Promise.all([
-        env.client.workflow.execute(wf.sleeper, { taskQueue, workflowId: uniqueId('a'), args: [2 * day] }),
-        env.client.workflow.execute(wf.sleeper, { taskQueue, workflowId: uniqueId('b'), args: [5 * day] }),
-      ]);
-      expect(a).toBeGreaterThanOrEqual(2 * day);
-      expect(b).toBeGreaterThanOrEqual(5 * day);
+  test('env.sleep() fires the workflow timers it passes', async () => {
+    const handle = await env.client.workflow.start(wf.deadline, {
+      taskQueue,
+      workflowId: uniqueId('slept'),
+      args: [3_600_000],
     });
+    await env.env.sleep(2 * 3_600_000);
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    expect(await handle.result()).toBe('timed out');
+  });
 
-    test('time does not skip while locked: a signal sent before result() beats a one-hour timer', async () => {
-      const handle = await env.client.workflow.start(wf.deadline, {
-        taskQueue,
-        workflowId: uniqueId('locked'),
-        args: [3_600_000],
-      });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await handle.signal(wf.finishSignal);
-      expect(await handle.result()).toBe('signalled');
+  test('a workflow run timeout is reached by skipping', async () => {
+    const handle = await env.client.workflow.start(wf.forever, {
+      taskQueue,
+      workflowId: uniqueId('expire'),
+      workflowRunTimeout: '7 days',
     });
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+  });
+});
 
-    test('env.sleep() fires the workflow timers it passes', async () => {
-      const handle = await env.client.workflow.start(wf.deadline, {
-        taskQueue,
-        workflowId: uniqueId('slept'),
-        args: [3_600_000],
-      });
-      await env.env.sleep(2 * 3_600_000);
-      expect((await handle.describe()).status.name).toBe('COMPLETED');
-      expect(await handle.result()).toBe('timed out');
-    });
-
-    test('a workflow run timeout is reached by skipping', async () => {
-      const handle = await env.client.workflow.start(wf.forever, {
-        taskQueue,
-        workflowId: uniqueId('expire'),
-        workflowRunTimeout: '7 days',
-      });
-      await expect(handle.result()).rejects.toThrow();
-      expect((await handle.describe()).status.name).toBe('TIMED_OUT');
-    });
-  },
-);
-
-describe.skipIf(Boolean(process.env.TEMPORAL_ADDRESS))('continue-as-new suggested by history length', () => {
+describe('continue-as-new suggested by history length', () => {
+  beforeEach((ctx) =>
+    ctx.skip(
+      onRealServer,
+      'sets the server-wide limit.historyCount.suggestContinueAsNew: emulator only (a shared real server keeps its own)',
+    ),
+  );
   test('a workflow that continues as new when suggested keeps every signal across runs', async () => {
     const handle = await env.client.workflow.start(wf.rollover, {
       taskQueue,

@@ -210,6 +210,8 @@ describe.each(cacheModes)('workflows with $name', ({ maxCachedWorkflows }) => {
 
   test('a timer is canceled when a signal satisfies the condition first', async () => {
     const handle = await start(wf.deadline, [3_600_000]);
+    // A signal that arrives with the first workflow task satisfies the condition before any timer starts.
+    await eventually(async () => (await eventTypes(handle)).includes('TIMER_STARTED'));
     await handle.signal(wf.finishSignal);
     expect(await handle.result()).toBe('signalled');
     expect(await eventTypes(handle)).toContain('TIMER_CANCELED');
@@ -270,19 +272,39 @@ describe.each(cacheModes)('workflows with $name', ({ maxCachedWorkflows }) => {
 
   test('an activity that stops heartbeating times out on its heartbeat timeout', async () => {
     const handle = await start(wf.heartbeatTimeout, []);
-    expect(await handle.result()).toBe('TimeoutFailure:HEARTBEAT');
+    expect(await handle.result()).toBe(
+      'TimeoutFailure:HEARTBEAT/MAXIMUM_ATTEMPTS_REACHED/activity Heartbeat timeout',
+    );
   });
 
   test('an activity running past start-to-close times out', async () => {
     const handle = await start(wf.startToCloseTimeout, []);
-    expect(await handle.result()).toBe('TimeoutFailure:START_TO_CLOSE');
+    expect(await handle.result()).toBe(
+      'TimeoutFailure:START_TO_CLOSE/MAXIMUM_ATTEMPTS_REACHED/activity StartToClose timeout',
+    );
   });
 
-  test('schedule-to-close bounds the retries of a failing activity', async () => {
+  test('retries stop with retry state TIMEOUT when the next one would pass schedule-to-close', async () => {
     const key = uniqueId('s2c');
     const handle = await start(wf.scheduleToCloseTimeout, [key]);
-    expect(await handle.result()).toBe('retryState=TIMEOUT');
-    expect(attempts.get(key)).toBeGreaterThan(1);
+    expect(await handle.result()).toBe('ApplicationFailure:-/TIMEOUT/attempt 2 fails');
+    expect(attempts.get(key)).toBe(2);
+  });
+
+  test('an attempt still running at the schedule-to-close deadline times out, not retryable', async () => {
+    const handle = await start(wf.scheduleToCloseWhileRunning, []);
+    expect(await handle.result()).toBe(
+      'TimeoutFailure:SCHEDULE_TO_CLOSE/NON_RETRYABLE_FAILURE/activity ScheduleToClose timeout',
+    );
+    const events = await eventTypes(handle);
+    expect(events).toEqual(expect.arrayContaining(['ACTIVITY_TASK_STARTED', 'ACTIVITY_TASK_TIMED_OUT']));
+  });
+
+  test('a start-to-close timeout whose retry would pass schedule-to-close reports a schedule-to-close timeout', async () => {
+    const handle = await start(wf.startToCloseRetryPastDeadline, []);
+    expect(await handle.result()).toBe(
+      'TimeoutFailure:SCHEDULE_TO_CLOSE/TIMEOUT/activity ScheduleToClose timeout',
+    );
   });
 
   test('a running activity is canceled through its heartbeat', async () => {

@@ -315,3 +315,15 @@ describe('decide: sisnova priority decay', () => {
     expect(t.notifications.filter((n) => n.template === 'priority_lowered')).toHaveLength(0); // no requester email
   });
 });
+
+describe('decide: de-duplication', () => {
+  it('records a customer reply delivered twice with one message id once (a retried signal)', () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    const reply = { type: 'customer_reply' as const, messageId: 'idem-1', body: 'Adjunto la captura' };
+    t.apply(reply, at('2026-03-02T11:00-06:00'));
+    t.apply(reply, at('2026-03-02T11:05-06:00'));
+    t.apply({ ...reply, messageId: 'idem-2' }, at('2026-03-02T11:10-06:00'));
+    expect(t.types().filter((type) => type === 'customer_reply')).toHaveLength(2);
+    expect(t.state.counters.customerReplies).toBe(2);
+  });
+});

@@ -36,10 +36,14 @@ export async function seedCustomer(
     .execute();
 }
 
-/** Polls `read` until `accept` holds (or 15 s pass) and returns the last value. */
-export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+/** Polls `read` until `accept` holds (or `timeoutMs`, default 15 s, pass) and returns the last value. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   let value = await read();
-  for (let i = 0; i < 150 && !accept(value); i++) {
+  for (let i = 0; i < timeoutMs / 100 && !accept(value); i++) {
     await new Promise((r) => setTimeout(r, 100));
     value = await read();
   }

@@ -78,8 +78,28 @@ export interface ExactlyOnceReport {
   missingTickets: number[];
 }
 
-/** Compares what the load was told with what Postgres and the workflows hold. */
+/**
+ * Compares what the load was told with what Postgres and the workflows hold. The projection is written by
+ * the worker after the decision, so a write acknowledged in the last instant may land a moment later: the
+ * comparison is repeated until it is clean or `settleMs` has passed, and the last one is returned.
+ */
 export async function checkExactlyOnce(
+  call: Call,
+  tickets: number[],
+  acknowledged: string[],
+  created: number[],
+  settleMs = 30_000,
+): Promise<ExactlyOnceReport> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const report = await compareOnce(call, tickets, acknowledged, created);
+    const clean = Object.values(report).every((list) => list.length === 0);
+    if (clean || Date.now() > deadline) return report;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
+async function compareOnce(
   call: Call,
   tickets: number[],
   acknowledged: string[],

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
-import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  NamespaceNotFoundError,
+  type SearchAttributeType,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TimeSkippingClient } from '@temporalio/testing/lib/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -14,6 +19,14 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** `host:port` of the real Temporal server the run shares (test/real-temporal-setup.ts); absent on the emulator. */
+    temporalAddress: string | undefined;
+  }
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -26,7 +39,11 @@ export interface TestEnvOptions {
   timeSkipping?: boolean;
   /** Custom search attributes to register: name to type. */
   searchAttributes?: Record<string, SearchAttributeType>;
-  /** Namespace (default `default`; on a real server it must exist). */
+  /**
+   * Namespace, registered when missing. Default: `default` on the emulator (each environment is its own
+   * emulator); on a real server a new namespace per environment, since test files running in parallel against
+   * one server reuse ticket numbers, hence workflow ids such as `ticket:1`.
+   */
   namespace?: string;
   /**
    * History length from which `workflowInfo().continueAsNewSuggested` turns true (the server's
@@ -109,6 +126,36 @@ const indexedValueTypes: Record<SearchAttributeType, number> = {
   KEYWORD_LIST: 7,
 };
 
+/**
+ * Why a test does not run on a real server: it lets days pass, which only a time-skipping server (the emulator)
+ * can do in seconds. Tests pass it to `ctx.skip(!env.timeSkipping, NEEDS_SKIPPED_TIME)` (or skip on
+ * {@link realTemporalAddress} at collection time), so the skip and its reason show in the report.
+ */
+export const NEEDS_SKIPPED_TIME =
+  'needs skipped time: runs on the emulator only (a real Temporal server cannot skip time)';
+
+/**
+ * The real Temporal server the tests use: `TEMPORAL_ADDRESS`, or the dev server `npm run test:real-temporal`
+ * starts for the run (provided by its global setup). Undefined: the tests run on the emulator.
+ */
+export function realTemporalAddress(): string | undefined {
+  const fromEnv = process.env.TEMPORAL_ADDRESS?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    return inject('temporalAddress') || undefined;
+  } catch {
+    return undefined; // not inside a vitest run
+  }
+}
+
+let namespaceCounter = 0;
+
+/** A namespace name no other test environment of this run uses. */
+function uniqueNamespace(): string {
+  namespaceCounter++;
+  return `orquesta-test-${process.pid}-${namespaceCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /** Registers the namespace when it does not exist (the time-skipping launcher form only creates `default`). */
 async function ensureNamespace(connection: Connection, namespace: string): Promise<void> {
   try {
@@ -137,16 +184,69 @@ async function registerSearchAttributes(
   });
 }
 
+/** A value of each search attribute type, for the readiness probe. */
+const probeValues: Record<SearchAttributeType, unknown> = {
+  TEXT: 'probe',
+  KEYWORD: 'probe',
+  INT: 0,
+  DOUBLE: 0,
+  BOOL: false,
+  DATETIME: new Date(0),
+  KEYWORD_LIST: ['probe'],
+};
+
+/**
+ * Waits until a real server accepts starts in a namespace just registered, with its search attributes: the
+ * frontend and history services learn of new namespaces and search attribute aliases through a namespace cache
+ * that refreshes every few seconds, so until then a start fails with NamespaceNotFound or "search attribute is
+ * not defined". Starts (and deletes) a probe workflow that no worker polls for.
+ */
+async function waitUntilNamespaceUsable(
+  client: Client,
+  searchAttributes: Record<string, SearchAttributeType>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const typedSearchAttributes = Object.entries(searchAttributes).map(
+    ([name, type]) =>
+      ({ key: defineSearchAttributeKey(name, type), value: probeValues[type] }) as SearchAttributePair,
+  );
+  for (let attempt = 1; ; attempt++) {
+    const workflowId = `namespace-ready-probe-${attempt}-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      const handle = await client.workflow.start('namespaceReadyProbe', {
+        taskQueue: 'namespace-ready-probe',
+        workflowId,
+        typedSearchAttributes,
+      });
+      await client.workflowService.deleteWorkflowExecution({
+        namespace: client.options.namespace,
+        workflowExecution: { workflowId, runId: handle.firstExecutionRunId },
+      });
+      return;
+    } catch (error) {
+      const notYet =
+        error instanceof NamespaceNotFoundError ||
+        /namespace .*not found|search attribute .* is not defined|no mapping defined for search attribute/i.test(
+          String(error),
+        );
+      if (!notYet || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /**
  * Creates the Temporal environment tests run against. Without TEMPORAL_ADDRESS: the emulator, started by the
- * SDK's own launcher (`createTimeSkipping` or `createLocal` with `executable: existing-path`). With it: the real
- * server at that address (no time skipping; `env.sleep` sleeps for real).
+ * SDK's own launcher (`createTimeSkipping` or `createLocal` with `executable: existing-path`). With it (or the
+ * dev server of `npm run test:real-temporal`): the real server at that address, in a namespace of the
+ * environment's own (no time skipping; `env.sleep` sleeps for real).
  */
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   installQuietRuntime();
-  const namespace = options.namespace ?? 'default';
+  const address = realTemporalAddress();
+  const namespace = options.namespace ?? (address ? uniqueNamespace() : 'default');
   const searchAttributes = options.searchAttributes ?? {};
-  const address = process.env.TEMPORAL_ADDRESS;
   const extraArgs = options.suggestContinueAsNewAfterEvents
     ? [
         '--dynamic-config-value',
@@ -173,13 +273,17 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     });
   }
   await ensureNamespace(env.connection, namespace);
-  await registerSearchAttributes(env.connection, namespace, searchAttributes);
   const client =
     namespace === (env.namespace ?? 'default')
       ? env.client
       : env.supportsTimeSkipping
         ? new TimeSkippingClient({ connection: env.connection, namespace })
         : new Client({ connection: env.connection, namespace });
+  // A real server knows a new namespace, and then new search attributes, only once its caches refresh.
+  if (address) await waitUntilNamespaceUsable(client, {});
+  await registerSearchAttributes(env.connection, namespace, searchAttributes);
+  if (address && Object.keys(searchAttributes).length > 0)
+    await waitUntilNamespaceUsable(client, searchAttributes);
 
   const startWorker = async (opts: RunWorkerOptions) => {
     const worker = await Worker.create({

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -55,11 +56,17 @@ const { expandCalendarWindows } = proxyActivities<Activities>({
 /**
  * Projection runs as a local activity: in the worker that made the decision, right after it, with no
  * task-queue round trip, so the row is visible within milliseconds and history grows by one marker.
+ * Its retries are bounded: a projection that keeps failing must not hold the workflow (while a local
+ * activity retries, no update, signal or query is answered). After the last attempt the ticket is
+ * flagged and the projection is tried again on the next decision or after a back-off timer.
  */
-const { projectTicket } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+const { projectTicket, flagProjectionFailure } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '2 seconds', maximumAttempts: 3 },
 });
+/** Back-off between rounds of a failing projection: 1 minute, doubling, at most 30 minutes. */
+const projectionBackoffMs = (failures: number): number =>
+  Math.min(30 * 60_000, 60_000 * 2 ** Math.min(failures - 1, 10));
 
 function refusalFailure(refusal: LifecycleRefusal): ApplicationFailure {
   return ApplicationFailure.create({
@@ -163,22 +170,53 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (changed.length > 0) upsertSearchAttributes(changed);
   };
 
+  // What was decided but is not in Postgres yet; kept (and added to) while the projection fails.
+  let unprojected: { timeline: TimelineEntry[]; notifications: Notification[] } | undefined;
+  let projectionFailures = 0;
+  let projectionRetryAt = Infinity;
   for (;;) {
     if (timeline.length > 0) {
-      const batch = { timeline, notifications };
+      unprojected = {
+        timeline: [...(unprojected?.timeline ?? []), ...timeline],
+        notifications: [...(unprojected?.notifications ?? []), ...notifications],
+      };
       timeline = [];
       notifications = [];
       upsertIndex();
-      await projectTicket({
-        number: state.number,
-        version: state.seq,
-        view: ticketView(state, ctx()),
-        timeline: batch.timeline,
-        notifications: batch.notifications,
-      });
+      projectionRetryAt = Date.now(); // a new decision retries a failing projection at once
+    }
+    if (unprojected !== undefined && Date.now() >= projectionRetryAt) {
+      try {
+        await projectTicket({
+          number: state.number,
+          version: state.seq,
+          view: ticketView(state, ctx()),
+          timeline: unprojected.timeline,
+          notifications: unprojected.notifications,
+        });
+        unprojected = undefined;
+        projectionFailures = 0;
+        projectionRetryAt = Infinity;
+      } catch (error) {
+        projectionFailures++;
+        projectionRetryAt = Date.now() + projectionBackoffMs(projectionFailures);
+        // An ActivityFailure; its cause holds the activity's own error.
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const message = cause instanceof Error ? cause.message : String(cause);
+        log.warn('ticket projection failed; retrying later', {
+          ticket: state.number,
+          failures: projectionFailures,
+          error: message,
+        });
+        try {
+          await flagProjectionFailure({ number: state.number, error: message, failures: projectionFailures });
+        } catch {
+          // Postgres itself is unreachable: the next round tries both again.
+        }
+      }
       continue;
     }
-    if (done) break;
+    if (done && unprojected === undefined) break;
     if (Date.now() >= windows.to - WINDOW_REFRESH_MARGIN_MS) {
       windows = await expandCalendarWindows({
         calendar: policy.calendars[state.calendarId]!,
@@ -188,20 +226,23 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       continue;
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+    if (
+      unprojected === undefined &&
+      (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS)
+    ) {
       await condition(allHandlersFinished);
       if (timeline.length > 0) continue;
       return continueAsNew<typeof ticketWorkflow>({ policy, windows, state });
     }
-    const wakeAt = Math.min(
-      nextDeadline(state, ctx())?.at ?? Infinity,
-      windows.to - WINDOW_REFRESH_MARGIN_MS,
-    );
+    const dueAt = done
+      ? Infinity
+      : Math.min(nextDeadline(state, ctx())?.at ?? Infinity, windows.to - WINDOW_REFRESH_MARGIN_MS);
+    const wakeAt = Math.min(dueAt, projectionRetryAt);
     const messageArrived = await condition(
-      () => timeline.length > 0 || done,
+      () => timeline.length > 0 || (done && unprojected === undefined),
       Math.max(1, wakeAt - Date.now()),
     );
-    if (!messageArrived) apply({ type: 'tick' });
+    if (!messageArrived && Date.now() >= dueAt) apply({ type: 'tick' });
   }
   await condition(allHandlersFinished);
   return {

@@ -350,6 +350,11 @@ export function TicketView({ number }: { number: number }) {
         <h1 id="ticket-title">
           #{ticket.number} · {ticket.subject}
         </h1>
+        {ticket.needsAttention && (
+          <p role="alert" class="refusal" data-testid="needs-attention">
+            {t('needsAttention')} {ticket.projectionError && <code>{ticket.projectionError}</code>}
+          </p>
+        )}
         <p class="meta">
           <span class="pill" data-testid="ticket-status">
             {tv('st_', status)}

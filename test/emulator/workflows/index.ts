@@ -25,6 +25,18 @@ type Activities = ReturnType<typeof createActivities>;
 const acts = proxyActivities<Activities>({ startToCloseTimeout: '10s' });
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10s' });
 
+/**
+ * How an activity call failed, as the server reported it: `<cause name>:<timeout type>/<retry state>/<cause message>`
+ * (for example `TimeoutFailure:START_TO_CLOSE/MAXIMUM_ATTEMPTS_REACHED/activity StartToClose timeout`).
+ */
+function outcome(error: unknown): string {
+  const { retryState, cause } = error as {
+    retryState?: string;
+    cause?: { name?: string; timeoutType?: string; message?: string };
+  };
+  return `${cause?.name}:${cause?.timeoutType ?? '-'}/${retryState}/${cause?.message}`;
+}
+
 export const addSignal = defineSignal<[number]>('add');
 export const finishSignal = defineSignal('finish');
 export const countQuery = defineQuery<number>('count');
@@ -121,7 +133,7 @@ export async function nonRetryable(key: string): Promise<string> {
   }
 }
 
-/** An activity that stops heartbeating times out on its heartbeat timeout; returns the timeout type. */
+/** An activity that stops heartbeating times out on its heartbeat timeout; returns the {@link outcome}. */
 export async function heartbeatTimeout(): Promise<string> {
   const p = proxyActivities<Activities>({
     startToCloseTimeout: '30s',
@@ -132,34 +144,64 @@ export async function heartbeatTimeout(): Promise<string> {
     await p.stall(3000);
     return 'unexpected success';
   } catch (error) {
-    const cause = (error as { cause?: { name?: string; timeoutType?: number } }).cause;
-    return `${cause?.name}:${cause?.timeoutType}`;
+    return outcome(error);
   }
 }
 
-/** An activity exceeding its start-to-close timeout with no retries left fails the call with a TimeoutFailure. */
+/** An activity exceeding its start-to-close timeout with no retries left; returns the {@link outcome}. */
 export async function startToCloseTimeout(): Promise<string> {
   const p = proxyActivities<Activities>({ startToCloseTimeout: '1s', retry: { maximumAttempts: 1 } });
   try {
     await p.stall(3000);
     return 'unexpected success';
   } catch (error) {
-    const cause = (error as { cause?: { name?: string; timeoutType?: number } }).cause;
-    return `${cause?.name}:${cause?.timeoutType}`;
+    return outcome(error);
   }
 }
 
-/** Schedule-to-close bounds all attempts of a failing activity: retries stop with retry state TIMEOUT. */
+/**
+ * A failing activity whose next retry (10 s after the second attempt) would start after its schedule-to-close
+ * deadline (5 s): retries stop there; returns the {@link outcome}.
+ */
 export async function scheduleToCloseTimeout(key: string): Promise<string> {
   const p = proxyActivities<Activities>({
-    scheduleToCloseTimeout: '2s',
-    retry: { initialInterval: '200ms', backoffCoefficient: 1 },
+    scheduleToCloseTimeout: '5s',
+    retry: { initialInterval: '1s', backoffCoefficient: 10 },
   });
   try {
     await p.flaky(key, 1000);
     return 'unexpected success';
   } catch (error) {
-    return `retryState=${(error as { retryState?: string }).retryState}`;
+    return outcome(error);
+  }
+}
+
+/** An attempt still running when the schedule-to-close deadline passes; returns the {@link outcome}. */
+export async function scheduleToCloseWhileRunning(): Promise<string> {
+  const p = proxyActivities<Activities>({ scheduleToCloseTimeout: '1s' });
+  try {
+    await p.stall(3000);
+    return 'unexpected success';
+  } catch (error) {
+    return outcome(error);
+  }
+}
+
+/**
+ * An attempt that times out on start-to-close (retryable) when the retry would start after the schedule-to-close
+ * deadline; returns the {@link outcome}.
+ */
+export async function startToCloseRetryPastDeadline(): Promise<string> {
+  const p = proxyActivities<Activities>({
+    scheduleToCloseTimeout: '3s',
+    startToCloseTimeout: '1s',
+    retry: { initialInterval: '5s' },
+  });
+  try {
+    await p.stall(3000);
+    return 'unexpected success';
+  } catch (error) {
+    return outcome(error);
   }
 }
 
@@ -273,8 +315,7 @@ export async function unpolledActivity(): Promise<string> {
     await p.greet('nobody');
     return 'unexpected success';
   } catch (error) {
-    const cause = (error as { cause?: { name?: string; timeoutType?: string } }).cause;
-    return `${cause?.name}:${cause?.timeoutType}`;
+    return outcome(error);
   }
 }
 

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:real-temporal`: the suites that talk to Temporal, against one real Temporal dev server started
+ * for the run (test/real-temporal-setup.ts) instead of the emulator. Tests that need skipped time skip
+ * themselves there, with the reason in the report; the README's "Which suites run where" table lists them.
+ */
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    include: [
+      'test/emulator/**/*.test.ts',
+      'test/lifecycle/**/*.test.ts',
+      'test/api/**/*.test.ts',
+      'test/console/**/*.test.ts',
+    ],
+    globalSetup: ['test/global-setup.ts', 'test/real-temporal-setup.ts'],
+    reporters: ['default', './test/support/skipped-reporter.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
