@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { REDACTED } from '../config/logger';
 import type { Database } from '../db/schema';
 import { authenticate, type Principal } from './auth';
 import { consoleRouter, type ConsoleOptions } from './console';
@@ -62,6 +63,23 @@ function keepRaw(req: IncomingMessage, _res: ServerResponse, buf: Buffer): void 
   (req as Request & { rawBody?: Buffer }).rawBody = buf;
 }
 
+/** Request headers that carry credentials; logged as `[Redacted]` whatever logger the app is given. */
+const SECRET_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-api-key',
+  'x-orquesta-signature',
+];
+
+/** pino-http's request serializer minus credentials (the serialized request is a fresh object). */
+function redactRequest(req: { headers?: Record<string, unknown> }): unknown {
+  if (req.headers === undefined) return req;
+  const headers = { ...req.headers };
+  for (const name of SECRET_HEADERS) if (headers[name] !== undefined) headers[name] = REDACTED;
+  return { ...req, headers };
+}
+
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
 /** Builds the Express app; `listen` lives in the caller so tests can drive the app directly. */
@@ -73,6 +91,7 @@ export function createApp(deps: AppDependencies): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: requestId,
+      serializers: { req: redactRequest },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
@@ -113,7 +132,7 @@ export function createApp(deps: AppDependencies): Express {
       temporal: deps.temporal,
     };
     const limiter = rateLimit(options.rateLimit);
-    const auth = authenticate(db);
+    const auth = authenticate(db, services.now);
     const metricsRoles = new Set(['admin', 'read-only']);
     const metricsAccess: RequestHandler = (_req, res, next) => {
       if (!metricsRoles.has((res.locals.auth as Principal).role)) {

@@ -46,6 +46,8 @@ export interface NewApiKey {
   customerIds?: string[] | null;
   /** Integration keys get a generated signing secret unless one is given. */
   signingSecret?: string | null;
+  /** After this instant the key is refused; null or absent: it never expires. */
+  expiresAt?: Date | null;
 }
 
 /** A created key: the plaintext `key` (and signing secret) are only known now. */
@@ -58,6 +60,7 @@ export interface CreatedApiKey {
   keyPrefix: string;
   signingSecret: string | null;
   createdAt: Date;
+  expiresAt: Date | null;
 }
 
 /** Creates an API key and returns its plaintext once (for scripts, tests and `POST /v1/api-keys`). */
@@ -72,6 +75,7 @@ export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Prom
         ? randomBytes(32).toString('base64url')
         : null;
   const customerIds = input.customerIds ?? null;
+  const expiresAt = input.expiresAt ?? null;
   const row = await db
     .insertInto('api_keys')
     .values({
@@ -82,6 +86,7 @@ export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Prom
       key_hash: hashKey(key),
       key_prefix: keyPrefix,
       signing_secret: signingSecret,
+      expires_at: expiresAt,
     })
     .returning(['created_at'])
     .executeTakeFirstOrThrow();
@@ -94,6 +99,7 @@ export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Prom
     keyPrefix,
     signingSecret,
     createdAt: row.created_at,
+    expiresAt,
   };
 }
 
@@ -106,26 +112,54 @@ function presentedKey(authorization: string | undefined, apiKey: string | undefi
   return apiKey?.trim() || undefined;
 }
 
-/** Looks up the caller's key; 401 problem when it is missing, unknown or revoked. */
-export function authenticate(db: Kysely<Database>): RequestHandler {
+/** The last use of a key is written when the stored one is older than this (one write per key a minute). */
+export const LAST_USED_GRANULARITY_MS = 60_000;
+
+/**
+ * Looks up the caller's key; 401 problem when it is missing, unknown, revoked or expired (`reason` says
+ * which of the last). Records the key's last use, at most once a minute.
+ */
+export function authenticate(db: Kysely<Database>, now: () => Date = () => new Date()): RequestHandler {
   return async (req, res, next) => {
     const key = presentedKey(req.get('authorization'), req.get('x-api-key'));
-    const unauthorized = (detail: { es: string; en: string }) =>
-      problem(401, 'unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="orquesta"' } });
-    if (key === undefined || key.length > 200) {
-      throw unauthorized({
-        es: 'Falta la clave de API (Authorization: Bearer <clave> o X-Api-Key).',
-        en: 'Missing API key (Authorization: Bearer <key> or X-Api-Key).',
+    const unauthorized = (detail: { es: string; en: string }, extra: Record<string, unknown> = {}) =>
+      problem(401, 'unauthorized', detail, {
+        ...extra,
+        headers: { 'WWW-Authenticate': 'Bearer realm="orquesta"' },
       });
+    if (key === undefined || key.length > 200) {
+      throw unauthorized(
+        {
+          es: 'Falta la clave de API (Authorization: Bearer <clave> o X-Api-Key).',
+          en: 'Missing API key (Authorization: Bearer <key> or X-Api-Key).',
+        },
+        { reason: 'missing' },
+      );
     }
     const row = await db
       .selectFrom('api_keys')
-      .select(['id', 'name', 'role', 'customer_ids', 'signing_secret'])
+      .select(['id', 'name', 'role', 'customer_ids', 'signing_secret', 'expires_at', 'last_used_at'])
       .where('key_hash', '=', hashKey(key))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (row === undefined) {
-      throw unauthorized({ es: 'Clave de API desconocida o revocada.', en: 'Unknown or revoked API key.' });
+      throw unauthorized(
+        { es: 'Clave de API desconocida o revocada.', en: 'Unknown or revoked API key.' },
+        { reason: 'unknown-or-revoked' },
+      );
+    }
+    const at = now();
+    if (row.expires_at !== null && row.expires_at.getTime() <= at.getTime()) {
+      const expiredAt = row.expires_at.toISOString();
+      throw unauthorized(
+        { es: `La clave de API venció el ${expiredAt}.`, en: `The API key expired at ${expiredAt}.` },
+        { reason: 'expired', expiredAt },
+      );
+    }
+    if (row.last_used_at === null || at.getTime() - row.last_used_at.getTime() >= LAST_USED_GRANULARITY_MS) {
+      await recordUse(db, row.id, at).catch((error: unknown) =>
+        req.log?.warn({ err: error }, 'could not record the last use of an API key'),
+      );
     }
     const principal: Principal = {
       keyId: row.id,
@@ -138,6 +172,17 @@ export function authenticate(db: Kysely<Database>): RequestHandler {
     req.log?.setBindings?.({ apiKey: row.id });
     next();
   };
+}
+
+/** Sets `last_used_at` unless another request (or process) already did within the last minute. */
+async function recordUse(db: Kysely<Database>, keyId: string, at: Date): Promise<void> {
+  const stale = new Date(at.getTime() - LAST_USED_GRANULARITY_MS);
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: at })
+    .where('id', '=', keyId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', stale)]))
+    .execute();
 }
 
 /** Whether the caller may see objects of `customerId`. */

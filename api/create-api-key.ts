@@ -1,5 +1,5 @@
 /**
- * `npx tsx api/create-api-key.ts --role admin --name ops [--customers acme,beta]`: creates an API key
+ * `npx tsx api/create-api-key.ts --role admin --name ops [--customers acme,beta] [--expires-at ISO]`: creates an API key
  * in the database of `DATABASE_URL` (or the embedded Postgres of a running `npm start`) and prints
  * it once, as JSON. The first admin key of an installation is made this way.
  */
@@ -9,11 +9,24 @@ import { connectDatabase } from '../db/index';
 import { createApiKey, ROLES, type Role } from './auth';
 
 const { values } = parseArgs({
-  options: { role: { type: 'string' }, name: { type: 'string' }, customers: { type: 'string' } },
+  options: {
+    role: { type: 'string' },
+    name: { type: 'string' },
+    customers: { type: 'string' },
+    'expires-at': { type: 'string' },
+  },
 });
 const role = values.role as Role | undefined;
-if (role === undefined || !ROLES.includes(role) || !values.name) {
-  process.stderr.write(`usage: create-api-key --role ${ROLES.join('|')} --name NAME [--customers id1,id2]\n`);
+const expiresAt = values['expires-at'] === undefined ? null : new Date(values['expires-at']);
+if (
+  role === undefined ||
+  !ROLES.includes(role) ||
+  !values.name ||
+  (expiresAt && Number.isNaN(expiresAt.getTime()))
+) {
+  process.stderr.write(
+    `usage: create-api-key --role ${ROLES.join('|')} --name NAME [--customers id1,id2] [--expires-at 2027-01-01T00:00:00Z]\n`,
+  );
   process.exit(2);
 }
 const config = loadConfig();
@@ -25,6 +38,7 @@ try {
     name: values.name,
     role,
     customerIds: values.customers ? values.customers.split(',').map((s) => s.trim()) : null,
+    expiresAt,
   });
   process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
 } finally {

@@ -1,11 +1,12 @@
 /**
- * Periodic clean-up the API process owns: stored idempotent responses past their retention. Deletes are
- * idempotent, so several API processes may run it side by side.
+ * Periodic clean-up the API process owns: stored idempotent responses and inbound-email replay records past
+ * their retention. Deletes are idempotent, so several API processes may run it side by side.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
 import { purgeIdempotencyKeys } from './idempotency';
+import { purgeInboundEmails } from './repositories/inbound-emails';
 
 /** How often the purge runs by default: hourly (keys live 24 h, so at most an hour's surplus is kept). */
 export const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
@@ -17,12 +18,20 @@ export function startHousekeeping(options: { db: Kysely<Database>; logger: Logge
   const { db, logger, everyMs = HOUSEKEEPING_INTERVAL_MS } = options;
   let running: Promise<void> = Promise.resolve();
   const run = () => {
-    running = purgeIdempotencyKeys(db).then(
-      (purged) => {
-        if (purged > 0) logger.info({ purged }, 'purged expired idempotency keys');
-      },
-      (error: unknown) => logger.warn({ err: error }, 'idempotency key purge failed; retrying next run'),
-    );
+    running = Promise.all([
+      purgeIdempotencyKeys(db).then(
+        (purged) => {
+          if (purged > 0) logger.info({ purged }, 'purged expired idempotency keys');
+        },
+        (error: unknown) => logger.warn({ err: error }, 'idempotency key purge failed; retrying next run'),
+      ),
+      purgeInboundEmails(db).then(
+        (purged) => {
+          if (purged > 0) logger.info({ purged }, 'purged old inbound-email records');
+        },
+        (error: unknown) => logger.warn({ err: error }, 'inbound-email purge failed; retrying next run'),
+      ),
+    ]).then(() => undefined);
   };
   run();
   const timer = setInterval(run, everyMs);

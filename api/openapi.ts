@@ -9,7 +9,7 @@ const problemContent = { 'application/problem+json': { schema: ProblemSchema } }
 /** Problem responses any authenticated operation may give. */
 const COMMON_PROBLEMS: Record<number, string> = {
   400: 'Invalid request: `invalid-params` names every failing field',
-  401: 'Missing, unknown or revoked API key',
+  401: 'Missing, unknown, revoked or expired API key (`reason` says which)',
   403: "The key's role may not call this operation",
   429: 'Rate limit of the key exceeded; see `Retry-After`',
   500: 'Unexpected error',

@@ -151,6 +151,20 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
   return isUnavailable((error as { cause?: unknown }).cause, depth + 1);
 }
 
+/**
+ * Postgres refusing a value the request carried: text it cannot store (NUL in text or jsonb: 22P05
+ * untranslatable_character, 22021 character_not_in_repertoire; bad Unicode escapes in jsonb: 22P02 / 22023
+ * with a "Unicode" message), a number or instant out of its range (22003 numeric_value_out_of_range, 22008
+ * datetime_field_overflow, 22009 invalid_time_zone_displacement_value, 22007 invalid_datetime_format). Requests are validated before they get here; this keeps anything that slips
+ * through a 400, never a 500.
+ */
+export function isRefusedValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (['22P05', '22021', '22003', '22008', '22009', '22007'].includes(String(code))) return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  return (code === '22P02' || code === '22023') && typeof message === 'string' && /unicode/i.test(message);
+}
+
 /** Turns thrown errors into problem+json; unknown errors become a 500 without internals. */
 export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const lang = requestLanguage(req);
@@ -174,6 +188,20 @@ export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, re
       title: TITLES[status] ?? 'Bad Request',
       status,
       detail: known ? known.detail[lang] : (error as Error).message,
+      instance: req.originalUrl,
+    });
+  }
+  if (isRefusedValue(error)) {
+    req.log?.warn({ err: error }, 'request value refused by Postgres');
+    res.setHeader('Content-Language', lang);
+    return sendProblem(res, {
+      type: `${PROBLEM_BASE}validation`,
+      title: 'Bad Request',
+      status: 400,
+      detail:
+        lang === 'es'
+          ? 'La solicitud contiene un valor que no se puede guardar (texto con NUL o sustitutos sueltos, o un número o fecha fuera de rango).'
+          : 'The request holds a value that cannot be stored (text with NUL or unpaired surrogates, or a number or date out of range).',
       instance: req.originalUrl,
     });
   }

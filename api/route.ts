@@ -13,6 +13,7 @@ import type { Principal, Role } from './auth';
 import { requestLanguage, type Lang } from './i18n';
 import { withIdempotency } from './idempotency';
 import { invalidParamsOf, problem, type InvalidParam } from './problem';
+import { unstorableParams } from './request-text';
 
 /** Integration event as stored, handed to `onIntegrationEvent`. */
 export interface IntegrationEvent {
@@ -170,6 +171,15 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
             en: `Role ${auth.role} may not call ${spec.method.toUpperCase()} ${spec.path}.`,
           },
           { roles: [...spec.roles] },
+        );
+      }
+      const unstorable = [...unstorableParams(req.params, 'params'), ...unstorableParams(req.query, 'query')];
+      if (unstorable.length > 0) {
+        throw problem(
+          400,
+          'validation',
+          { es: 'La solicitud tiene campos inválidos.', en: 'The request has invalid fields.' },
+          { 'invalid-params': unstorable },
         );
       }
       if (spec.body !== undefined && hasBody(req) && !req.is(bodyTypes)) {

@@ -24,8 +24,19 @@ export const IdSchema = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case identifier ([a-z0-9_-], at most 64)');
 
-/** An instant as an RFC 3339 date-time with offset. */
-export const InstantSchema = z.iso.datetime({ offset: true });
+/** Largest UTC offset of an instant, in minutes: real zones span -12:00 to +14:00 (Postgres refuses past 15:59). */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/** Whether the offset of an RFC 3339 date-time (`Z` or `±hh:mm`) is within ±14:00. */
+function offsetInRange(value: string): boolean {
+  const match = /([+-])(\d{2}):?(\d{2})$/.exec(value);
+  return match === null || Number(match[2]) * 60 + Number(match[3]) <= MAX_OFFSET_MINUTES;
+}
+
+/** An instant as an RFC 3339 date-time with offset (at most ±14:00). */
+export const InstantSchema = z.iso
+  .datetime({ offset: true })
+  .refine(offsetInRange, 'the UTC offset must be between -14:00 and +14:00');
 
 /** Page size: 1 to 200, 50 by default. */
 export const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);

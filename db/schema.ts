@@ -169,6 +169,10 @@ export interface ApiKeysTable {
   signing_secret: string | null;
   created_at: CreatedAt;
   revoked_at: Timestamp | null;
+  /** After this instant the key is refused (401); null: never expires. */
+  expires_at: Timestamp | null;
+  /** Last request made with the key, updated at most once a minute. */
+  last_used_at: Timestamp | null;
 }
 
 /** The first response to a POST with an `Idempotency-Key`, replayed for retries of the same request. */
@@ -186,7 +190,7 @@ export interface IdempotencyKeysTable {
   completed_at: Timestamp | null;
 }
 
-/** An event received from an external system, unique per source and event id. */
+/** An event received from an external system, unique per sending key, source and event id. */
 export interface IntegrationEventsTable {
   id: Generated<number>;
   api_key_id: string;
@@ -197,6 +201,25 @@ export interface IntegrationEventsTable {
   ticket_number: number | null;
   occurred_at: Timestamp | null;
   payload: Json<Record<string, unknown>>;
+  /** Reset when a stalled delivery is taken over. */
+  received_at: TimestampDefault;
+  /** When `onIntegrationEvent` finished; null while it runs (a repeat then answers 409, not `duplicate`). */
+  processed_at: Timestamp | null;
+}
+
+/** An inbound email, remembered by Message-ID per sender and by request signature to refuse replays. */
+export interface InboundEmailsTable {
+  id: Generated<number>;
+  api_key_id: string;
+  /** Lower-cased sender address. */
+  sender: string;
+  /** The message's Message-ID header, when the gateway sent it. */
+  message_id: string | null;
+  /** `X-Orquesta-Signature` of the request that delivered it. */
+  signature: string;
+  /** Set once handled: the ticket opened or threaded into. */
+  ticket_number: number | null;
+  outcome: 'created' | 'threaded' | null;
   received_at: CreatedAt;
 }
 
@@ -214,6 +237,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
   integration_events: IntegrationEventsTable;
+  inbound_emails: InboundEmailsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

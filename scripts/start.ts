@@ -13,10 +13,9 @@ import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createApp } from '../api/app';
 import { startHousekeeping } from '../api/housekeeping';
-import { ticketActionRoutes, WORKFLOW_CALL_TIMEOUT_MS } from '../api/routes/ticket-actions';
+import { signalTicketOnIntegrationEvent, ticketActionRoutes } from '../api/routes/ticket-actions';
 import { loadDemo } from './demo';
 import { ensureDevAdminKey } from '../api/dev-admin-key';
-import { integrationEventSignal, ticketWorkflowId } from '../workflows/ticket/messages';
 import { postgresCheck } from '../api/health';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities/index';
@@ -124,21 +123,9 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
           refillPerSecond: config.ORQUESTA_RATE_LIMIT_PER_SECOND,
         },
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
-        onIntegrationEvent: async (event) => {
-          if (event.ticketNumber === null) return;
-          const handle = client.workflow.getHandle(ticketWorkflowId(event.ticketNumber));
-          // Under the same deadline as every other workflow call; on failure the event is forgotten and the
-          // sender's retry is processed (the workflow de-duplicates by event id).
-          await client.withDeadline(Date.now() + WORKFLOW_CALL_TIMEOUT_MS, () =>
-            handle.signal(integrationEventSignal, {
-              eventId: event.eventId,
-              source: event.source,
-              kind: event.type,
-              ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
-              ...(event.data.escalate === true && { escalate: true }),
-            }),
-          );
-        },
+        // Signals under the same deadline as every other workflow call; on failure the event is forgotten and
+        // the sender's retry is processed (the workflow de-duplicates by event id); an ended workflow is a 409.
+        onIntegrationEvent: signalTicketOnIntegrationEvent(client),
       },
       readiness: {
         postgres: postgresCheck(db),

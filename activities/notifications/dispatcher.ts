@@ -61,10 +61,13 @@ export interface OutboxDispatcherOptions {
   /** Longest one delivery may take before it counts as a (retryable) failure. Default 60 s. */
   deliveryTimeoutMs?: number;
   /**
-   * How long a claimed row stays invisible to other dispatchers while it is delivered. Default: twice the
-   * longest a round can take (`ceil(batchSize / concurrency) * deliveryTimeoutMs`), at least 5 min.
+   * How long a claimed row stays invisible to other dispatchers without a heartbeat. Default 30 s: while
+   * its delivery runs the dispatcher renews the lease every `heartbeatMs`, so a row claimed by a process
+   * that died is delivered by another within this long.
    */
   leaseMs?: number;
+  /** How often the leases of rows being delivered are renewed. Default a third of `leaseMs`. */
+  heartbeatMs?: number;
   /** Polling period of {@link OutboxDispatcher.start}. Default 500 ms. */
   pollIntervalMs?: number;
   /** Domain of the generated `Message-ID`s, e.g. the domain of `MAIL_FROM`. Default `orquesta.local`. */
@@ -138,6 +141,9 @@ export interface WebhookBody {
 
 const DEFAULT_MAX_BACKOFF_MS = 15 * 60_000;
 
+/** Default lease of a claimed row between heartbeats (see `leaseMs`). */
+export const DEFAULT_LEASE_MS = 30_000;
+
 /** The columns of an `outbox` row the dispatcher reads. */
 export interface OutboxRow {
   id: string | number;
@@ -173,8 +179,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const concurrency = Math.max(1, options.concurrency ?? 5);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 60_000;
-  const leaseMs =
-    options.leaseMs ?? Math.max(5 * 60_000, 2 * Math.ceil(batchSize / concurrency) * deliveryTimeoutMs);
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const heartbeatMs = Math.max(10, options.heartbeatMs ?? Math.floor(leaseMs / 3));
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const domain = options.messageIdDomain ?? 'orquesta.local';
   const webhookTimeoutMs = options.webhook?.timeoutMs ?? 10_000;
@@ -211,6 +217,22 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       returning o.id, o.dedupe_key, o.ticket_number, o.channel, o.template, o.locale, o.recipient,
         o.payload, o.attempts, o.created_at`.execute(db);
     return result.rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /**
+   * Renews the leases of the rows still being delivered (fenced by `attempts`, like the outcome), so other
+   * dispatchers leave them alone for another `leaseMs`; once this process dies the renewals stop and the
+   * rows are due again within `leaseMs`.
+   */
+  async function renewLeases(rows: Iterable<OutboxRow>, now: Date | undefined): Promise<void> {
+    const held = [...rows];
+    if (held.length === 0) return;
+    const ids = held.map((r) => String(r.id));
+    const attempts = held.map((r) => r.attempts);
+    await sql`
+      update outbox o set next_attempt_at = ${clock(now, leaseMs)}
+      from unnest(${ids}::bigint[], ${attempts}::int[]) as held(id, attempts)
+      where o.id = held.id and o.attempts = held.attempts and o.status = 'pending'`.execute(db);
   }
 
   /** Records an outcome unless the row changed hands (its lease ran out and another dispatcher took it). */
@@ -395,14 +417,30 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   async function runOnce(now?: Date): Promise<DispatchReport> {
     const rows = await claim(now);
     const report: DispatchReport = { claimed: rows.length, delivered: 0, retried: 0, failed: 0 };
+    if (rows.length === 0) return report;
+    // Rows claimed and not yet settled: their leases are renewed every `heartbeatMs` until they are.
+    const unsettled = new Set(rows);
+    let renewing: Promise<void> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      renewing = renewing
+        .then(() => renewLeases(unsettled, now))
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not renew outbox leases'));
+    }, heartbeatMs);
     let next = 0;
     const lane = async () => {
       while (next < rows.length) {
         const row = rows[next++];
-        if (row) await settle(row, now, report);
+        if (!row) continue;
+        await settle(row, now, report);
+        unsettled.delete(row);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+    } finally {
+      clearInterval(heartbeat);
+      await renewing;
+    }
     return report;
   }
 

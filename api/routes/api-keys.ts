@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ADMIN, createApiKey, notFound, ROLES } from '../auth';
 import { problem } from '../problem';
 import { defineRoute } from '../route';
-import { IdSchema, InstantSchema, isoRequired } from '../schemas';
+import { IdSchema, InstantSchema, iso, isoRequired } from '../schemas';
 
 const ApiKeySchema = z
   .object({
@@ -14,6 +14,10 @@ const ApiKeySchema = z
     keyPrefix: z.string(),
     createdAt: InstantSchema,
     revokedAt: InstantSchema.nullable(),
+    expiresAt: InstantSchema.nullable().meta({ description: 'After this instant the key is refused (401).' }),
+    lastUsedAt: InstantSchema.nullable().meta({
+      description: 'Last request made with the key (recorded at most once a minute).',
+    }),
   })
   .meta({ id: 'ApiKey' });
 
@@ -29,6 +33,9 @@ const NewApiKeySchema = z
     name: z.string().trim().min(1).max(200),
     role: z.enum(ROLES),
     customerIds: z.array(IdSchema).min(1).max(100).optional(),
+    expiresAt: InstantSchema.optional().meta({
+      description: 'When the key stops working (a future instant); never when absent.',
+    }),
   })
   .meta({ id: 'NewApiKey' });
 
@@ -59,10 +66,20 @@ export const apiKeyRoutes = [
           { 'invalid-params': [{ name: 'body.customerIds', reason: 'not allowed for role admin' }] },
         );
       }
+      const expiresAt = body.expiresAt === undefined ? null : new Date(body.expiresAt);
+      if (expiresAt !== null && expiresAt.getTime() <= services.now().getTime()) {
+        throw problem(
+          422,
+          'validation',
+          { es: 'La fecha de vencimiento ya pasó.', en: 'The expiry is not in the future.' },
+          { 'invalid-params': [{ name: 'body.expiresAt', reason: 'must be in the future' }] },
+        );
+      }
       const created = await createApiKey(services.db, {
         name: body.name,
         role: body.role,
         customerIds: body.customerIds ?? null,
+        expiresAt,
       });
       return {
         status: 201,
@@ -74,6 +91,8 @@ export const apiKeyRoutes = [
           keyPrefix: created.keyPrefix,
           createdAt: isoRequired(created.createdAt),
           revokedAt: null,
+          expiresAt: iso(created.expiresAt),
+          lastUsedAt: null,
           key: created.key,
           signingSecret: created.signingSecret,
         },
@@ -85,7 +104,7 @@ export const apiKeyRoutes = [
     method: 'get',
     path: '/v1/api-keys',
     operationId: 'listApiKeys',
-    summary: 'List API keys (never the keys themselves)',
+    summary: 'List API keys (never the keys themselves), with their expiry and last use',
     tags: ['api-keys'],
     roles: ADMIN,
     responses: { 200: { description: 'Every key', schema: z.object({ items: z.array(ApiKeySchema) }) } },
@@ -106,7 +125,9 @@ export const apiKeyRoutes = [
             customerIds: r.customer_ids,
             keyPrefix: r.key_prefix,
             createdAt: isoRequired(r.created_at),
-            revokedAt: r.revoked_at === null ? null : isoRequired(r.revoked_at),
+            revokedAt: iso(r.revoked_at),
+            expiresAt: iso(r.expires_at),
+            lastUsedAt: iso(r.last_used_at),
           })),
         },
       };

@@ -62,7 +62,7 @@ export const ContractSchema = z
 
 const contractFields = {
   policyId: IdSchema,
-  policyVersion: z.number().int().positive(),
+  policyVersion: z.number().int().positive().max(1_000_000),
   plan: IdSchema,
   period: z.enum(['monthly', 'yearly']),
   startsAt: InstantSchema,

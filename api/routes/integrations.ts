@@ -3,10 +3,11 @@
  * Signed with HMAC-SHA256 over `timestamp + "." + raw body` (`X-Orquesta-Timestamp` in Unix
  * seconds, `X-Orquesta-Signature: sha256=<hex>`), with the key's signing secret or the configured
  * one; refused when the signature is wrong or the timestamp is more than 5 minutes off;
- * de-duplicated by source and event id. Stored, then handed to `onIntegrationEvent`.
+ * de-duplicated by sending key, source and event id. Stored, then handed to `onIntegrationEvent`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { canSeeCustomer, type Principal } from '../auth';
 import { problem } from '../problem';
@@ -99,6 +100,72 @@ function verify(req: Request, secret: string, now: number): void {
   }
 }
 
+/** A delivery still being processed (or whose processor died) is taken over after this long. */
+export const EVENT_TAKEOVER_MS = 60_000;
+
+type StoredEvent = { kind: 'new' | 'duplicate'; id: number; receivedAt: Date };
+
+/**
+ * Stores a new event, unique per sending key, source and id (a key cannot squat another sender's ids).
+ * A repeat of a processed event is a duplicate; a repeat while the first delivery is still being processed
+ * is 409 (retry shortly: that delivery may yet fail and be forgotten); a delivery left unprocessed for
+ * `EVENT_TAKEOVER_MS` (its process died) is taken over and processed again.
+ */
+async function storeEvent(
+  services: Services,
+  auth: Principal,
+  body: z.output<typeof EventSchema>,
+  payload: Record<string, unknown>,
+): Promise<StoredEvent> {
+  const db = services.db;
+  const inserted = await db
+    .insertInto('integration_events')
+    .values({
+      api_key_id: auth.keyId,
+      source: body.source,
+      event_id: body.id,
+      type: body.type,
+      customer_id: body.customerId ?? null,
+      ticket_number: body.ticketNumber ?? null,
+      occurred_at: body.occurredAt ?? null,
+      payload: JSON.stringify(payload),
+    })
+    .onConflict((oc) => oc.columns(['api_key_id', 'source', 'event_id']).doNothing())
+    .returning(['id', 'received_at'])
+    .executeTakeFirst();
+  if (inserted !== undefined) return { kind: 'new', id: inserted.id, receivedAt: inserted.received_at };
+  const existing = await db
+    .selectFrom('integration_events')
+    .select(['id', 'received_at', 'processed_at'])
+    .where('api_key_id', '=', auth.keyId)
+    .where('source', '=', body.source)
+    .where('event_id', '=', body.id)
+    .executeTakeFirst();
+  if (existing?.processed_at != null) {
+    return { kind: 'duplicate', id: existing.id, receivedAt: existing.received_at };
+  }
+  if (existing !== undefined) {
+    const taken = await db
+      .updateTable('integration_events')
+      .set({ received_at: sql<Date>`now()`, payload: JSON.stringify(payload) })
+      .where('id', '=', existing.id)
+      .where('processed_at', 'is', null)
+      .where('received_at', '<', sql<Date>`now() - ${EVENT_TAKEOVER_MS} * interval '1 millisecond'`)
+      .returning(['id', 'received_at'])
+      .executeTakeFirst();
+    if (taken !== undefined) return { kind: 'new', id: taken.id, receivedAt: taken.received_at };
+  }
+  throw problem(
+    409,
+    'event-in-progress',
+    {
+      es: 'Este evento se está procesando; reintente en un momento.',
+      en: 'This event is being processed; retry in a moment.',
+    },
+    { headers: { 'Retry-After': '1' } },
+  );
+}
+
 /** Integration routes. */
 export const integrationRoutes = [
   defineRoute({
@@ -108,14 +175,19 @@ export const integrationRoutes = [
     summary: 'Receive a signed event from an external system',
     description:
       'Headers `X-Orquesta-Timestamp` (Unix seconds) and `X-Orquesta-Signature: sha256=<hex HMAC-SHA256 of timestamp + "." + raw body>`. ' +
-      'A wrong signature or a timestamp more than 5 minutes off is 401. A repeated (source, id) answers 200 `duplicate` and is not processed again.',
+      'A wrong signature or a timestamp more than 5 minutes off is 401. Event ids are unique per sending key and source: ' +
+      'a repeated (source, id) from the same key answers 200 `duplicate` once processed, 409 while still being processed.',
     tags: ['integrations'],
     roles: ['integration', 'admin'],
     before: verifySignedRequest,
     body: EventSchema,
     responses: {
       202: { description: 'Stored and handed to processing', schema: ReceiptSchema },
-      200: { description: 'Already received (same source and id)', schema: ReceiptSchema },
+      200: { description: 'Already received and processed (same key, source and id)', schema: ReceiptSchema },
+      409: {
+        description:
+          'The same event is still being processed (retry after `Retry-After`), or its ticket no longer takes events',
+      },
       401: { description: 'Bad signature, stale timestamp or missing key' },
       422: { description: 'Unknown customer or ticket' },
     },
@@ -147,33 +219,14 @@ export const integrationRoutes = [
         );
       }
       const payload = (req.body ?? {}) as Record<string, unknown>;
-      const inserted = await db
-        .insertInto('integration_events')
-        .values({
-          api_key_id: auth.keyId,
-          source: body.source,
-          event_id: body.id,
-          type: body.type,
-          customer_id: body.customerId ?? null,
-          ticket_number: body.ticketNumber ?? null,
-          occurred_at: body.occurredAt ?? null,
-          payload: JSON.stringify(payload),
-        })
-        .onConflict((oc) => oc.columns(['source', 'event_id']).doNothing())
-        .returning(['id', 'received_at'])
-        .executeTakeFirst();
-      if (inserted === undefined) {
-        const existing = await db
-          .selectFrom('integration_events')
-          .select(['id', 'received_at'])
-          .where('source', '=', body.source)
-          .where('event_id', '=', body.id)
-          .executeTakeFirstOrThrow();
+      const stored = await storeEvent(services, auth, body, payload);
+      if (stored.kind === 'duplicate') {
         return {
           status: 200,
-          body: { id: existing.id, status: 'duplicate', receivedAt: isoRequired(existing.received_at) },
+          body: { id: stored.id, status: 'duplicate', receivedAt: isoRequired(stored.receivedAt) },
         };
       }
+      const inserted = { id: stored.id, received_at: stored.receivedAt };
       const event: IntegrationEvent = {
         id: inserted.id,
         source: body.source,
@@ -192,6 +245,11 @@ export const integrationRoutes = [
         await db.deleteFrom('integration_events').where('id', '=', inserted.id).execute();
         throw error;
       }
+      await db
+        .updateTable('integration_events')
+        .set({ processed_at: sql<Date>`now()` })
+        .where('id', '=', inserted.id)
+        .execute();
       return {
         status: 202,
         body: { id: inserted.id, status: 'accepted', receivedAt: isoRequired(inserted.received_at) },

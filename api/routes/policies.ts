@@ -110,6 +110,9 @@ const PreviewResultSchema = z
 
 const DAY_MS = 86_400_000;
 
+/** Largest YAML policy accepted (the presets are under 10 kB); larger answers 413. */
+export const MAX_POLICY_YAML_BYTES = 128 * 1024;
+
 /** `invalid-params` for domain policy issues (`plans[0].quota` -> `body.plans[0].quota`). */
 function policyIssues(issues: readonly { path: string; message: string }[]) {
   return issues.map((i) => ({
@@ -135,11 +138,30 @@ export const policyRoutes = [
     bodyTypes: ['application/json', ...YAML_TYPES],
     responses: {
       201: { description: 'Stored', schema: PolicyVersionWithDocumentSchema },
+      400: { description: 'Malformed body, or YAML whose aliases expand too far (`yaml-too-complex`)' },
       409: { description: 'This id and version already exist' },
+      413: { description: 'Body over 256 kB, or YAML over 128 KiB' },
       422: { description: 'The document is not a valid policy' },
     },
     async handler({ body, services }) {
+      if (typeof body === 'string' && Buffer.byteLength(body, 'utf8') > MAX_POLICY_YAML_BYTES) {
+        throw problem(413, 'body-too-large', {
+          es: `La política YAML supera ${MAX_POLICY_YAML_BYTES / 1024} KiB.`,
+          en: `The YAML policy is larger than ${MAX_POLICY_YAML_BYTES / 1024} KiB.`,
+        });
+      }
       const result = typeof body === 'string' ? parsePolicy(body) : validatePolicy(body);
+      if (!result.ok && result.tooComplex) {
+        throw problem(
+          400,
+          'yaml-too-complex',
+          {
+            es: 'El YAML expande demasiados alias (posible ataque de agotamiento de recursos).',
+            en: 'The YAML expands too many aliases (a possible resource exhaustion attack).',
+          },
+          { 'invalid-params': policyIssues(result.issues) },
+        );
+      }
       if (!result.ok) {
         throw problem(
           422,

@@ -18,6 +18,7 @@ import { decideIntake, PRIORITIES, TicketDraftSchema } from '../../domain/index'
 import {
   commandUpdates,
   customerReplySignal,
+  integrationEventSignal,
   REFUSAL_FAILURE_TYPE,
   ticketStateQuery,
   ticketWorkflowId,
@@ -27,7 +28,13 @@ import {
 import { assertCustomerVisible, canSeeCustomer, STAFF, type Principal, type Role } from '../auth';
 import { workflowCalls } from '../metrics';
 import { problem } from '../problem';
-import { defineRoute, type AnyRoute, type Services } from '../route';
+import { defineRoute, type AnyRoute, type IntegrationEvent, type Services } from '../route';
+import {
+  claimInboundEmail,
+  completeInboundEmail,
+  forgetInboundEmail,
+  normalizeMessageId,
+} from '../repositories/inbound-emails';
 import { verifySignedRequest } from './integrations';
 import { visibleTicket } from './tickets';
 import { parseTicketSubjectTag } from '../../activities/notifications/templates';
@@ -81,7 +88,7 @@ export function commandIdFor(apiKeyId: string, idempotencyKey: string | undefine
 
 const WRITERS: readonly Role[] = STAFF;
 const CUSTOMER_SIDE: readonly Role[] = ['admin', 'agent', 'integration'];
-const NumberParams = z.object({ number: z.coerce.number().int().positive() });
+const NumberParams = z.object({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 const RefusalSchema = z.object({
   rule: z.string(),
@@ -222,6 +229,43 @@ function temporalProblem(error: unknown, number: number, kind: CallKind = 'comma
   throw error;
 }
 
+/**
+ * `api.onIntegrationEvent` for `npm start`: an event naming a ticket becomes an `integrationEvent` signal to
+ * its workflow. A ticket whose workflow has ended (or is gone) answers 409 `ticket-not-running`, so the
+ * sender learns the event was not taken, instead of a 500.
+ */
+export function signalTicketOnIntegrationEvent(client: Client) {
+  return async (event: IntegrationEvent): Promise<void> => {
+    if (event.ticketNumber === null) return;
+    const number = event.ticketNumber;
+    // Under the same deadline as every other workflow call.
+    await counted('integration_event', () =>
+      client.withDeadline(Date.now() + WORKFLOW_CALL_TIMEOUT_MS, () =>
+        client.workflow.getHandle(ticketWorkflowId(number)).signal(integrationEventSignal, {
+          eventId: event.eventId,
+          source: event.source,
+          kind: event.type,
+          ...(typeof event.data.summary === 'string' && { summary: event.data.summary }),
+          ...(event.data.escalate === true && { escalate: true }),
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) {
+        throw problem(
+          409,
+          'ticket-not-running',
+          {
+            es: `El ticket #${number} ya no admite eventos (su flujo terminó); el evento no se registró.`,
+            en: `Ticket #${number} no longer takes events (its workflow has ended); the event was not recorded.`,
+          },
+          { reason: 'workflow-ended', ticketNumber: number },
+        );
+      }
+      temporalProblem(error, number);
+    });
+  };
+}
+
 function actor(auth: Principal, given: string | undefined): string {
   return given ?? auth.name;
 }
@@ -344,6 +388,7 @@ export function ticketActionRoutes(): AnyRoute[] {
           description: 'Already created with this Idempotency-Key',
           schema: z.object({ number: z.number().int(), workflowId: z.string(), outcome: z.string() }),
         },
+        404: { description: 'No such customer (or not visible to this key)' },
         422: { description: 'Refused by the policy: every reason, naming the rule' },
         ...WORKFLOW_TIMEOUT,
       },
@@ -397,6 +442,8 @@ export function ticketActionRoutes(): AnyRoute[] {
             quota: z.unknown().optional(),
           }),
         },
+        404: { description: 'No such customer (or not visible to this key)' },
+        422: { description: 'The customer has no contract' },
       },
       async handler({ body, services, auth }) {
         assertCustomerVisible(auth, body.customerId, {
@@ -494,7 +541,9 @@ export function ticketActionRoutes(): AnyRoute[] {
         'Signed like integration events (`X-Orquesta-Timestamp`, `X-Orquesta-Signature`). A `[#number]` in the subject ' +
         'threads the message into that ticket when the sender is its requester or an authorized requester of its customer. ' +
         'Otherwise the sender must be an authorized requester of a customer, and the message opens a ticket through intake: ' +
-        "where the policy refuses email, the answer is 422 with the policy's own reply.",
+        "where the policy refuses email, the answer is 422 with the policy's own reply. " +
+        'A replayed request (same signature) or a message re-sent with the same `messageId` from the same sender is ' +
+        'answered 200 `duplicate` with the ticket it went to, and handled once.',
       tags: ['integrations'],
       roles: ['integration', 'admin'],
       before: verifySignedRequest,
@@ -504,6 +553,10 @@ export function ticketActionRoutes(): AnyRoute[] {
         subject: z.string().min(1).max(1_000),
         text: z.string().max(200_000).default(''),
         attachments: z.number().int().nonnegative().default(0),
+        messageId: z.string().max(998).optional().meta({
+          description:
+            "The message's Message-ID header. A message already received from the same sender with this id is not handled again (200 `duplicate`).",
+        }),
       }),
       responses: {
         201: {
@@ -514,97 +567,144 @@ export function ticketActionRoutes(): AnyRoute[] {
           description: 'Threaded into an existing ticket',
           schema: z.object({ number: z.number().int(), outcome: z.string() }),
         },
+        200: {
+          description: 'Already received (same Message-ID from the same sender, or the same signed request)',
+          schema: z.object({ number: z.number().int(), outcome: z.literal('duplicate') }),
+        },
+        409: { description: 'The same message is still being handled (retry after `Retry-After`)' },
         422: { description: 'Unknown sender, or refused by the policy (with its answer)' },
         ...WORKFLOW_TIMEOUT,
       },
       async handler({ body, services, auth, req }) {
         const db = services.db;
         const sender = body.from.toLowerCase();
-        const senderIsAuthorized = async (customerId: string) =>
-          (await db
+        const messageId = normalizeMessageId(body.messageId);
+        const claim = await claimInboundEmail(db, {
+          apiKeyId: auth.keyId,
+          sender,
+          messageId,
+          // Verified by `before`, so present.
+          signature: (req.get('x-orquesta-signature') ?? '').trim(),
+        });
+        if (claim.kind === 'duplicate') {
+          return { status: 200, body: { number: claim.ticketNumber, outcome: 'duplicate' } };
+        }
+        if (claim.kind === 'in-progress') {
+          throw problem(
+            409,
+            'inbound-email-in-progress',
+            {
+              es: 'Este mensaje se está procesando; reintente en un momento.',
+              en: 'This message is being processed; retry in a moment.',
+            },
+            { headers: { 'Retry-After': '1' } },
+          );
+        }
+        const handleMessage = async (): Promise<{ number: number; outcome: string }> => {
+          const senderIsAuthorized = async (customerId: string) =>
+            (await db
+              .selectFrom('contracts')
+              .select('id')
+              .where('customer_id', '=', customerId)
+              .where(
+                sql<boolean>`exists (select 1 from jsonb_array_elements(requesters) r where lower(r->>'email') = ${sender})`,
+              )
+              .executeTakeFirst()) !== undefined;
+          const threaded = parseTicketSubjectTag(body.subject);
+          if (threaded !== undefined) {
+            const ticket = await db
+              .selectFrom('tickets')
+              .select(['number', 'customer_id', 'requester_email'])
+              .where('number', '=', threaded)
+              .executeTakeFirst();
+            if (ticket && canSeeCustomer(auth, ticket.customer_id)) {
+              if (
+                ticket.requester_email.toLowerCase() !== sender &&
+                !(await senderIsAuthorized(ticket.customer_id))
+              ) {
+                throw problem(422, 'unknown-sender', {
+                  es: `${body.from} no es solicitante autorizado del ticket #${threaded}.`,
+                  en: `${body.from} is not an authorized requester of ticket #${threaded}.`,
+                });
+              }
+              const temporal = workflows(services);
+              const handle = temporal.client.workflow.getHandle(ticketWorkflowId(threaded));
+              await counted('customer_reply', () =>
+                withinDeadline(temporal, () =>
+                  handle.signal(customerReplySignal, {
+                    // The Message-ID when there is one (the workflow records a message id once), else the
+                    // command id of the Idempotency-Key.
+                    messageId: messageId ?? commandIdFor(auth.keyId, req.header('idempotency-key')),
+                    body: body.text || body.subject,
+                    from: body.from,
+                  }),
+                ),
+              ).catch((error: unknown) => temporalProblem(error, threaded));
+              return { number: threaded, outcome: 'threaded' };
+            }
+          }
+          const match = await db
             .selectFrom('contracts')
-            .select('id')
-            .where('customer_id', '=', customerId)
+            .select('customer_id')
             .where(
               sql<boolean>`exists (select 1 from jsonb_array_elements(requesters) r where lower(r->>'email') = ${sender})`,
             )
-            .executeTakeFirst()) !== undefined;
-        const threaded = parseTicketSubjectTag(body.subject);
-        if (threaded !== undefined) {
-          const ticket = await db
-            .selectFrom('tickets')
-            .select(['number', 'customer_id', 'requester_email'])
-            .where('number', '=', threaded)
+            .orderBy('starts_at', 'desc')
             .executeTakeFirst();
-          if (ticket && canSeeCustomer(auth, ticket.customer_id)) {
-            if (
-              ticket.requester_email.toLowerCase() !== sender &&
-              !(await senderIsAuthorized(ticket.customer_id))
-            ) {
-              throw problem(422, 'unknown-sender', {
-                es: `${body.from} no es solicitante autorizado del ticket #${threaded}.`,
-                en: `${body.from} is not an authorized requester of ticket #${threaded}.`,
-              });
-            }
-            const temporal = workflows(services);
-            const handle = temporal.client.workflow.getHandle(ticketWorkflowId(threaded));
-            await counted('customer_reply', () =>
-              withinDeadline(temporal, () =>
-                handle.signal(customerReplySignal, {
-                  messageId: commandIdFor(auth.keyId, req.header('idempotency-key')),
-                  body: body.text || body.subject,
-                  from: body.from,
-                }),
-              ),
-            ).catch((error: unknown) => temporalProblem(error, threaded));
-            return { status: 202, body: { number: threaded, outcome: 'threaded' } };
+          if (match === undefined || !canSeeCustomer(auth, match.customer_id)) {
+            throw problem(422, 'unknown-sender', {
+              es: `${body.from} no es solicitante autorizado de ningún cliente.`,
+              en: `${body.from} is not an authorized requester of any customer.`,
+            });
           }
-        }
-        const match = await db
-          .selectFrom('contracts')
-          .select('customer_id')
-          .where(
-            sql<boolean>`exists (select 1 from jsonb_array_elements(requesters) r where lower(r->>'email') = ${sender})`,
-          )
-          .orderBy('starts_at', 'desc')
-          .executeTakeFirst();
-        if (match === undefined || !canSeeCustomer(auth, match.customer_id)) {
-          throw problem(422, 'unknown-sender', {
-            es: `${body.from} no es solicitante autorizado de ningún cliente.`,
-            en: `${body.from} is not an authorized requester of any customer.`,
-          });
-        }
-        const temporal = workflows(services);
-        const key = req.header('idempotency-key');
-        const result = await counted('create', () =>
-          withinDeadline(temporal, () =>
-            createTicket(
-              {
-                db,
-                client: temporal.client,
-                taskQueue: temporal.taskQueue,
-                ...(temporal.ensureSearchAttributes && {
-                  ensureSearchAttributes: temporal.ensureSearchAttributes,
-                }),
-              },
-              {
-                customerId: match.customer_id,
-                draft: {
-                  channel: 'email',
-                  requesterEmail: body.from,
-                  ...(body.fromName && { requesterName: body.fromName }),
-                  subject: body.subject,
-                  description: body.text,
-                  attachments: body.attachments,
+          const temporal = workflows(services);
+          const key = req.header('idempotency-key');
+          const result = await counted('create', () =>
+            withinDeadline(temporal, () =>
+              createTicket(
+                {
+                  db,
+                  client: temporal.client,
+                  taskQueue: temporal.taskQueue,
+                  ...(temporal.ensureSearchAttributes && {
+                    ensureSearchAttributes: temporal.ensureSearchAttributes,
+                  }),
                 },
-                ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
-                now: services.now().getTime(),
-              },
+                {
+                  customerId: match.customer_id,
+                  draft: {
+                    channel: 'email',
+                    requesterEmail: body.from,
+                    ...(body.fromName && { requesterName: body.fromName }),
+                    subject: body.subject,
+                    description: body.text,
+                    attachments: body.attachments,
+                  },
+                  ...(key
+                    ? { idempotencyKey: `${auth.keyId}:${key}` }
+                    : messageId && { idempotencyKey: `inbound-email:${sender}:${messageId}` }),
+                  now: services.now().getTime(),
+                },
+              ),
             ),
-          ),
-        ).catch((error: unknown) => temporalProblem(error, 0));
-        if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
-        return { status: 201, body: { number: result.number, outcome: result.outcome } };
+          ).catch((error: unknown) => temporalProblem(error, 0));
+          if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
+          return { number: result.number, outcome: result.outcome };
+        };
+        let handled: { number: number; outcome: string };
+        try {
+          handled = await handleMessage();
+        } catch (error) {
+          // Not handled: forget the claim so the gateway's retry is handled.
+          await forgetInboundEmail(db, claim.id);
+          throw error;
+        }
+        const threadedInto = handled.outcome === 'threaded';
+        await completeInboundEmail(db, claim.id, {
+          ticketNumber: handled.number,
+          outcome: threadedInto ? 'threaded' : 'created',
+        });
+        return { status: threadedInto ? 202 : 201, body: handled };
       },
     }),
   );

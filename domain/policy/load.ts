@@ -17,7 +17,18 @@ export interface PolicyIssue {
 /** Result of parsing a policy: the policy, or every issue found. */
 export type PolicyParseResult =
   | { readonly ok: true; readonly policy: Policy }
-  | { readonly ok: false; readonly issues: readonly PolicyIssue[] };
+  | {
+      readonly ok: false;
+      readonly issues: readonly PolicyIssue[];
+      /** Set when the text was refused for the resources it would take (a YAML alias bomb), not its content. */
+      readonly tooComplex?: true;
+    };
+
+/**
+ * Most alias expansions a policy document may cause (the `yaml` library's `maxAliasCount`). Policies have no
+ * use for aliases beyond a few shared calendars, and a few nested aliases can expand to billions of nodes.
+ */
+export const MAX_POLICY_ALIASES = 100;
 
 /** Thrown by `loadPolicy` when the document is invalid; `issues` lists every problem. */
 export class PolicyError extends Error {
@@ -56,7 +67,15 @@ export function parsePolicy(text: string): PolicyParseResult {
   if (doc.errors.length > 0) {
     return { ok: false, issues: doc.errors.map((e) => ({ path: '(document)', message: e.message })) };
   }
-  return validatePolicy(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_POLICY_ALIASES });
+  } catch (error) {
+    // `yaml` throws a ReferenceError when the aliases would expand past maxAliasCount.
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, tooComplex: true, issues: [{ path: '(document)', message }] };
+  }
+  return validatePolicy(value);
 }
 
 /** Parses and validates policy text, throwing a `PolicyError` naming every bad field. */

@@ -13,13 +13,21 @@ let key: string;
 let secret: string;
 const received: IntegrationEvent[] = [];
 let failNext = false;
+/** When set, the hook waits for it and then fails (a slow, failing first delivery). */
+let holdThenFail: Promise<void> | undefined;
 
 beforeAll(async () => {
   api = await createTestApi({
     api: {
       now: () => NOW,
       integrationSecret: 'configured-secret-0123456789',
-      onIntegrationEvent: (event) => {
+      onIntegrationEvent: async (event) => {
+        if (holdThenFail !== undefined) {
+          const hold = holdThenFail;
+          holdThenFail = undefined;
+          await hold;
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7233'), { code: 'ECONNREFUSED' });
+        }
         if (failNext) {
           failNext = false;
           throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7233'), { code: 'ECONNREFUSED' });
@@ -158,6 +166,70 @@ describe('POST /v1/integrations/events', () => {
     const retry = await send(event('e-retry'));
     expect(retry.status).toBe(202);
     expect(received.filter((e) => e.eventId === 'e-retry')).toHaveLength(1);
+  });
+
+  it('keeps event ids apart per sender: another key cannot squat an id (issue 12, defect 10)', async () => {
+    await api.call('post', '/v1/customers').send({ id: 'beta', name: 'Beta' });
+    const squatter = await createApiKey(api.db, {
+      name: 'acme monitor',
+      role: 'integration',
+      customerIds: ['acme'],
+    });
+    const victim = await createApiKey(api.db, {
+      name: 'beta monitor',
+      role: 'integration',
+      customerIds: ['beta'],
+    });
+    const squat = await send(event('shared-1', { customerId: 'acme' }), {
+      key: squatter.key,
+      secret: squatter.signingSecret!,
+    });
+    expect(squat.status).toBe(202);
+    const real = await send(event('shared-1', { customerId: 'beta' }), {
+      key: victim.key,
+      secret: victim.signingSecret!,
+    });
+    expect(real.status, real.text).toBe(202);
+    expect(real.body.status).toBe('accepted');
+    expect(received.filter((e) => e.eventId === 'shared-1').map((e) => e.customerId)).toEqual([
+      'acme',
+      'beta',
+    ]);
+    // The same sender repeating its own id is still a duplicate.
+    const repeat = await send(event('shared-1', { customerId: 'beta' }), {
+      key: victim.key,
+      secret: victim.signingSecret!,
+    });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toMatchObject({ status: 'duplicate', id: real.body.id });
+  });
+
+  it('does not acknowledge a repeat while the first delivery is still running and then fails (issue 12, defect 8)', async () => {
+    let release!: () => void;
+    holdThenFail = new Promise<void>((resolve) => (release = resolve));
+    const first = send(event('e-race')).then((r) => r);
+    // Let the first request store its row and enter the hook.
+    for (let i = 0; i < 100; i++) {
+      const row = await api.db
+        .selectFrom('integration_events')
+        .select('id')
+        .where('event_id', '=', 'e-race')
+        .executeTakeFirst();
+      if (row !== undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const second = await send(event('e-race'));
+    release();
+    const firstRes = await first;
+    expect(firstRes.status).toBe(503);
+    expect(second.status).toBeLessThan(500);
+    expect(second.body.status).not.toBe('duplicate');
+    expect(second.status).toBe(409);
+    expect(second.headers['retry-after']).toBe('1');
+    expect(second.headers['content-type']).toMatch(/application\/problem\+json/);
+    const retry = await send(event('e-race'));
+    expect(retry.status).toBe(202);
+    expect(received.filter((e) => e.eventId === 'e-race')).toHaveLength(1);
   });
 
   it('every response above matches the published document', async () => {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -590,6 +592,74 @@ describe('outbox dispatcher: concurrency and lifecycle', () => {
     while (errors.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     await d.stop();
     expect(errors.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('leases (issue 12, defect 9)', () => {
+  it('re-delivers within a minute the mail a crashed dispatcher had claimed', async () => {
+    const id = await enqueue(handle.db, {
+      channel: 'email',
+      template: 'ticket_created',
+      recipient: 'crash@example.test',
+      payload: { ticketNumber: 9001, subject: 'after a crash' },
+    });
+    // One node process (not the tsx wrapper, whose child would survive the kill).
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.resolve('test/fixtures/hanging-dispatcher.ts'), handle.url],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(() => child.kill('SIGKILL'));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('delivering')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`the dispatcher exited (${code}) before delivering`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect((await outboxRow(handle.db, id)).attempts).toBe(1);
+
+    // Another dispatcher a minute later (the clock is given, not waited for) takes the row over and sends it.
+    const report = await dispatcher().runOnce(new Date(Date.now() + 60_000));
+    expect(report).toMatchObject({ claimed: 1, delivered: 1 });
+    await catcher.waitFor((m) => m.subject.includes('9001'));
+    expect((await outboxRow(handle.db, id)).status).toBe('delivered');
+  });
+
+  it('keeps a slow delivery leased by heartbeats, so no other dispatcher takes it over', async () => {
+    const waiting: (() => void)[] = [];
+    const finish = () => waiting.forEach((resolve) => resolve());
+    const sent: string[] = [];
+    const slowMailer = {
+      sendMail: async (mail: { to: string }) => {
+        sent.push(mail.to);
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      },
+    };
+    const id = await enqueue(handle.db, {
+      channel: 'email',
+      template: 'ticket_created',
+      recipient: 'slow@example.test',
+      payload: { ticketNumber: 9002 },
+    });
+    // A lease much shorter than the delivery: only heartbeats keep the row from being taken over.
+    const holder = dispatcher({ mailer: slowMailer, leaseMs: 1_500 }).runOnce();
+    while (sent.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const other = dispatcher({
+      mailer: { sendMail: (mail: { to: string }) => Promise.resolve(void sent.push(mail.to)) },
+      leaseMs: 1_500,
+    });
+    const takenOver: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      takenOver.push((await other.runOnce()).claimed);
+    }
+    finish();
+    expect(takenOver.every((n) => n === 0)).toBe(true);
+    expect(await holder).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(sent).toEqual(['slow@example.test']);
+    expect((await outboxRow(handle.db, id)).status).toBe('delivered');
   });
 });
 
