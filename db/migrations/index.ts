@@ -5,7 +5,7 @@ import * as api from './20261122_0004_api';
 import * as queueIndexes from './20261122_0005_queue_indexes';
 import * as outboxTicketIndex from './20261122_0006_outbox_ticket_index';
 import * as security from './20261122_0007_security';
-import * as reliability from './20261127_0007_reliability';
+import * as reliability from './20261127_0008_reliability';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -18,5 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0005_queue_indexes': queueIndexes,
   '20261122_0006_outbox_ticket_index': outboxTicketIndex,
   '20261122_0007_security': security,
-  '20261127_0007_reliability': reliability,
+  '20261127_0008_reliability': reliability,
 };

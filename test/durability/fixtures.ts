@@ -64,7 +64,11 @@ export async function setUpCustomer(call: Call): Promise<void> {
   };
   expectStatus(await call('POST', '/v1/policies', timerPolicy()), 201, 'store the policy');
   expectStatus(await call('POST', '/v1/policies/durable/versions/1/activate'), 200, 'activate it');
-  expectStatus(await call('POST', '/v1/customers', { id: 'durable-co', name: 'Durable Co' }), 201, 'customer');
+  expectStatus(
+    await call('POST', '/v1/customers', { id: 'durable-co', name: 'Durable Co' }),
+    201,
+    'customer',
+  );
   const contract = await call('POST', '/v1/contracts', {
     customerId: 'durable-co',
     policyId: 'durable',
