@@ -124,7 +124,7 @@ describe('intake on Postgres and Temporal', () => {
     // real-server flood is paced by the API (see the issue notes).
     ctx.skip(
       !env.isEmulator,
-      'a 2,000-signal flood beside the durability tests outruns 2 cores on a real server; runs alone with TEMPORAL_ADDRESS',
+      'a 2,000-signal flood beside the durability tests outruns 2 cores on a real server; kept on the emulator for now',
     );
     // On a real server, 2,000: still past the continue-as-new threshold (asserted below), and what the shared
     // 2-core CI machine pushes through a real server and the worker while other test files run.
