@@ -16,7 +16,7 @@ export default defineConfig({
       'test/durability/**/*.test.ts',
     ],
     globalSetup: ['test/global-setup.ts', 'test/real-temporal-setup.ts'],
-    reporters: ['default', './test/support/skipped-reporter.ts'],
+    reporters: ['./test/support/skipped-reporter.ts', 'default'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
