@@ -193,7 +193,9 @@ export function countdownOf(ticket: Ticket, policy: Policy | null | undefined, n
         ? ticket.type
         : undefined;
   const target = metric === null ? undefined : slaTargets(policy, planId, priority, type)[metric];
-  const kind = target === undefined ? 'business' : resolveDuration(target, calendar).clock;
+  // Whole business days are still business time: the countdown shows the open hours left to the due instant.
+  const kind =
+    target === undefined || resolveDuration(target, calendar).clock !== 'calendar' ? 'business' : 'calendar';
   if (kind === 'calendar') {
     return { ...base, clock: kind, remainingMs: due - now, running: !paused, changesAt: null };
   }

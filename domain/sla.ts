@@ -15,7 +15,7 @@ import { describeCalendar } from './calendar/describe';
 import type { CalendarWindows } from './calendar/expand';
 import { formatLocal } from './calendar/zone';
 import { METRIC_NAMES, PRIORITY_NAMES } from './i18n';
-import { describeDuration, resolveDuration } from './policy/duration';
+import { describeDuration, resolveDuration, type ClockKind } from './policy/duration';
 import { calendarFor, planById } from './policy/rules';
 import type { Duration, Policy, Text } from './policy/schema';
 import { METRICS, type Metric, type Priority } from './policy/vocabulary';
@@ -80,8 +80,8 @@ export interface DueInstant {
   readonly targetMs: number;
   /** Time already counted before `start`. */
   readonly accruedMs: number;
-  /** `business` (calendar windows) or `calendar` (wall-clock) time. */
-  readonly clock: 'business' | 'calendar';
+  /** `business` (calendar windows), `businessDays` (whole business days) or `calendar` (wall-clock) time. */
+  readonly clock: ClockKind;
   /** Calendar id and zone. */
   readonly calendarId: string;
   /** IANA zone of the calendar. */
@@ -241,11 +241,17 @@ export function explainDue(due: DueInstant, policy: Policy): Text {
           : 'is due after the computed horizon'
         : `${es ? 'vence el' : 'due'} ${local(due.at)} (${due.zone})`;
     const hoursText = calendar ? ` (${describeCalendar(calendar, lang)})` : '';
-    const on =
-      due.clock === 'business'
+    const wholeDays =
+      due.clock === 'businessDays'
         ? es
-          ? `en el calendario "${due.calendarId}"${hoursText}, prioridad ${PRIORITY_NAMES[due.priority].es}`
-          : `on calendar "${due.calendarId}"${hoursText}, priority ${due.priority}`
+          ? `; cada día hábil cuenta entero, sea cual sea su horario (un día abierto solo a algunas prioridades es día hábil solo para ellas), y el plazo vence en el mismo punto del horario del último día hábil que el de inicio: a la misma hora local cuando ambos días tienen el mismo horario`
+          : `; every business day counts whole, whatever its hours (a day open only to some priorities is a business day only for them), and the term ends at the same point of the last business day's hours as the start: the same local time when both days have the same hours`
+        : '';
+    const on =
+      due.clock !== 'calendar'
+        ? es
+          ? `en el calendario "${due.calendarId}"${hoursText}, prioridad ${PRIORITY_NAMES[due.priority].es}${wholeDays}`
+          : `on calendar "${due.calendarId}"${hoursText}, priority ${due.priority}${wholeDays}`
         : es
           ? 'en tiempo natural'
           : 'in calendar time';

@@ -400,7 +400,7 @@ export const policyRoutes = [
               metric: due.metric,
               dueAt: due.at === undefined ? null : new Date(due.at).toISOString(),
               target: due.target,
-              clock: due.clock,
+              clock: due.clock === 'calendar' ? 'calendar' : 'business',
               explanation: explanations[lang],
               explanations,
             };

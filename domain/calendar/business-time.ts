@@ -21,6 +21,26 @@ export interface BusinessClock {
   readonly starts: readonly number[];
   /** Interval ends (exclusive), ascending; `ends[i] < starts[i + 1]`. */
   readonly ends: readonly number[];
+  /**
+   * Clock time counted per real ms inside each interval; absent means 1 everywhere. A whole-day
+   * clock (`businessDayClock`) weighs each business day so that the whole day counts the same.
+   */
+  readonly rates?: readonly number[];
+}
+
+interface Interval {
+  start: number;
+  end: number;
+  rate?: number;
+}
+
+function build(from: number, to: number, out: readonly Interval[]): BusinessClock {
+  const clock = { from, to, starts: out.map((x) => x.start), ends: out.map((x) => x.end) };
+  return out.some((x) => x.rate !== undefined) ? { ...clock, rates: out.map((x) => x.rate ?? 1) } : clock;
+}
+
+function rateAt(clock: BusinessClock, i: number): number {
+  return clock.rates?.[i] ?? 1;
 }
 
 /** A period during which the clock is stopped, `[start, end)` in epoch ms. */
@@ -48,6 +68,42 @@ function fromIntervals(from: number, to: number, intervals: { start: number; end
   return { from, to, starts, ends };
 }
 
+/**
+ * The whole-business-day clock of a calendar for one priority: every local day with open time for
+ * that priority is one business day, worth `businessDayMs` however long it is open (a Saturday
+ * 09:00-14:00 open to critical tickets is a whole business day for them, and no day at all for the
+ * others); inside a day, time counts in proportion to the day's open time. So `n` business days
+ * from an instant end at the same point of the n-th following business day's open hours: the same
+ * local time when the two days have the same hours. Windows expanded without `midnights` (recorded
+ * before whole business days) give the plain business clock, so old histories replay unchanged.
+ * The horizon shrinks to whole local days.
+ */
+export function businessDayClock(calendar: CalendarWindows, priority: Priority): BusinessClock {
+  const plain = businessClock(calendar, priority);
+  const { midnights, businessDayMs } = calendar;
+  if (midnights === undefined || businessDayMs === undefined || midnights.length < 2) return plain;
+  const from = midnights.find((m) => m >= calendar.from);
+  const to = [...midnights].reverse().find((m) => m <= calendar.to);
+  if (from === undefined || to === undefined || to <= from) return { from: 0, to: 0, starts: [], ends: [] };
+  const out: Interval[] = [];
+  let i = 0;
+  for (let d = 0; d + 1 < midnights.length; d++) {
+    const dayStart = midnights[d]!;
+    const dayEnd = midnights[d + 1]!;
+    if (dayStart < from || dayEnd > to) continue;
+    const pieces: Interval[] = [];
+    while (i < plain.starts.length && plain.ends[i]! <= dayStart) i++;
+    for (let k = i; k < plain.starts.length && plain.starts[k]! < dayEnd; k++) {
+      const start = Math.max(plain.starts[k]!, dayStart);
+      const end = Math.min(plain.ends[k]!, dayEnd);
+      if (start < end) pieces.push({ start, end });
+    }
+    const open = pieces.reduce((sum, p) => sum + (p.end - p.start), 0);
+    for (const p of pieces) out.push({ ...p, rate: businessDayMs / open });
+  }
+  return build(from, to, out);
+}
+
 /** The clock of a calendar for one priority: windows open to that priority, merged. */
 export function businessClock(calendar: CalendarWindows, priority: Priority): BusinessClock {
   const open = calendar.windows.filter((w) => w.priorities === undefined || w.priorities.includes(priority));
@@ -71,21 +127,24 @@ export function withoutPauses(clock: BusinessClock, pauses: readonly Pause[]): B
     clock.to,
     pauses.map((p) => ({ start: p.start, end: p.end })),
   );
-  const out: { start: number; end: number }[] = [];
+  const out: Interval[] = [];
   let j = 0;
   for (let i = 0; i < clock.starts.length; i++) {
     let start = clock.starts[i]!;
     const end = clock.ends[i]!;
+    const rate = clock.rates?.[i];
+    const piece = (s: number, e: number): Interval =>
+      rate === undefined ? { start: s, end: e } : { start: s, end: e, rate };
     while (j < cuts.ends.length && cuts.ends[j]! <= start) j++;
     let k = j;
     while (k < cuts.starts.length && cuts.starts[k]! < end) {
-      if (cuts.starts[k]! > start) out.push({ start, end: cuts.starts[k]! });
+      if (cuts.starts[k]! > start) out.push(piece(start, cuts.starts[k]!));
       start = Math.max(start, cuts.ends[k]!);
       k++;
     }
-    if (start < end) out.push({ start, end });
+    if (start < end) out.push(piece(start, end));
   }
-  return { from: clock.from, to: clock.to, starts: out.map((x) => x.start), ends: out.map((x) => x.end) };
+  return build(clock.from, clock.to, out);
 }
 
 /** Index of the first interval whose end is after `at` (binary search); `length` if none. */
@@ -123,8 +182,11 @@ export function addBusiness(
   let remaining = durationMs;
   for (let i = firstEndingAfter(c, start); i < c.starts.length; i++) {
     const from = Math.max(c.starts[i]!, start);
-    const available = c.ends[i]! - from;
-    if (remaining <= available) return from + remaining;
+    const rate = rateAt(c, i);
+    const available = (c.ends[i]! - from) * rate;
+    if (remaining <= available) {
+      return rate === 1 ? from + remaining : Math.min(c.ends[i]!, from + Math.round(remaining / rate));
+    }
     remaining -= available;
   }
   return undefined;
@@ -145,7 +207,7 @@ export function businessElapsed(
   const c = withoutPauses(clock, pauses);
   let total = 0;
   for (let i = firstEndingAfter(c, from); i < c.starts.length && c.starts[i]! < to; i++) {
-    total += Math.min(c.ends[i]!, to) - Math.max(c.starts[i]!, from);
+    total += (Math.min(c.ends[i]!, to) - Math.max(c.starts[i]!, from)) * rateAt(c, i);
   }
   return total;
 }

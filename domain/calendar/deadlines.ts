@@ -4,12 +4,13 @@
  * safe in workflows. Clocks are memoized per windows object and priority.
  */
 import type { ContractSnapshot } from '../contract';
-import type { ResolvedDuration } from '../policy/duration';
+import type { ClockKind, ResolvedDuration } from '../policy/duration';
 import { calendarFor } from '../policy/rules';
 import type { Policy, Priority } from '../policy/schema';
 import {
   addBusiness,
   businessClock,
+  businessDayClock,
   businessElapsed,
   calendarClock,
   type BusinessClock,
@@ -20,27 +21,26 @@ import { expandCalendar, type CalendarWindows } from './expand';
 /** Wall-clock time: always open over the whole range of JavaScript dates, so no horizon limits it. */
 const WALL_CLOCK = calendarClock(-8.64e15, 8.64e15);
 
-const clocks = new WeakMap<CalendarWindows, Map<Priority, BusinessClock>>();
+const clocks = new WeakMap<CalendarWindows, Map<string, BusinessClock>>();
 
 /**
- * The clock to count a duration on: the windows open to `priority` for business time, or the
- * wall clock (no horizon) for calendar time. Memoized per `windows` object.
+ * The clock to count a duration on: the windows open to `priority` for business time, the same
+ * windows weighed into whole business days for `businessDays`, or the wall clock (no horizon) for
+ * calendar time. Memoized per `windows` object.
  */
-export function clockOf(
-  windows: CalendarWindows,
-  priority: Priority,
-  clock: 'business' | 'calendar',
-): BusinessClock {
+export function clockOf(windows: CalendarWindows, priority: Priority, clock: ClockKind): BusinessClock {
   if (clock === 'calendar') return WALL_CLOCK;
-  let byPriority = clocks.get(windows);
-  if (byPriority === undefined) {
-    byPriority = new Map();
-    clocks.set(windows, byPriority);
+  let byKey = clocks.get(windows);
+  if (byKey === undefined) {
+    byKey = new Map();
+    clocks.set(windows, byKey);
   }
-  let result = byPriority.get(priority);
+  const key = `${clock}:${priority}`;
+  let result = byKey.get(key);
   if (result === undefined) {
-    result = businessClock(windows, priority);
-    byPriority.set(priority, result);
+    result =
+      clock === 'businessDays' ? businessDayClock(windows, priority) : businessClock(windows, priority);
+    byKey.set(key, result);
   }
   return result;
 }
@@ -64,7 +64,7 @@ export function addDuration(
 export function elapsedOn(
   windows: CalendarWindows,
   priority: Priority,
-  clock: 'business' | 'calendar',
+  clock: ClockKind,
   from: number,
   to: number,
   pauses: readonly Pause[] = [],

@@ -32,6 +32,15 @@ export interface CalendarWindows {
   readonly to: number;
   /** Open windows sorted by start; windows with the same priority set never touch or overlap. */
   readonly windows: readonly UtcWindow[];
+  /**
+   * UTC instants of the local midnights from the first local day of the horizon to the day after
+   * its last, ascending: where one local day ends and the next begins, so `businessDays` durations
+   * can count whole days without time zones. Absent in windows recorded before whole business days
+   * (those count `businessDays` as `businessDayHours` of business time).
+   */
+  readonly midnights?: readonly number[];
+  /** The calendar's `businessDayHours` in ms: the length a whole business day stands for. */
+  readonly businessDayMs?: number;
 }
 
 /** Days since epoch of an ISO `YYYY-MM-DD` date. */
@@ -128,5 +137,14 @@ export function expandCalendar(calendar: Calendar, from: number, to: number): Ca
       }
     }
   }
-  return { zone, from, to, windows: mergeSamePriorities(raw) };
+  const midnights: number[] = [];
+  for (let day = firstDay + 1; day <= lastDay; day++) midnights.push(localToUtc(zone, day, 0));
+  return {
+    zone,
+    from,
+    to,
+    windows: mergeSamePriorities(raw),
+    midnights,
+    businessDayMs: calendar.businessDayHours * 3_600_000,
+  };
 }

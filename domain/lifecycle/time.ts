@@ -3,8 +3,9 @@
  * math, no time zones, so it is deterministic inside workflow code.
  */
 import { addBusiness, businessClock, businessElapsed, type BusinessClock } from '../calendar/business-time';
+import { clockOf } from '../calendar/deadlines';
 import type { CalendarWindows } from '../calendar/expand';
-import { resolveDuration, type ResolvedDuration } from '../policy/duration';
+import { resolveDuration, type ClockKind, type ResolvedDuration } from '../policy/duration';
 import type { Duration, Policy, Priority } from '../policy/schema';
 
 /** What every lifecycle decision needs besides the state: the pinned policy and its calendar windows. */
@@ -45,24 +46,24 @@ export function resolve(ctx: LifecycleContext, calendarId: string, duration: Dur
 export function addTime(
   ctx: LifecycleContext,
   priority: Priority,
-  clock: 'business' | 'calendar',
+  clock: ClockKind,
   start: number,
   ms: number,
 ): number | undefined {
   if (clock === 'calendar') return start + ms;
-  return addBusiness(priorityClock(ctx.windows, priority), start, Math.max(0, ms));
+  return addBusiness(clockOf(ctx.windows, priority, clock), start, Math.max(0, ms));
 }
 
 /** Time of the given clock elapsed in `[from, to)`; business time outside the horizon counts as none. */
 export function elapsedTime(
   ctx: LifecycleContext,
   priority: Priority,
-  clock: 'business' | 'calendar',
+  clock: ClockKind,
   from: number,
   to: number,
 ): number {
   if (to <= from) return 0;
   if (clock === 'calendar') return to - from;
-  const c = priorityClock(ctx.windows, priority);
+  const c = clockOf(ctx.windows, priority, clock);
   return businessElapsed(c, Math.max(from, c.from), Math.min(to, c.to)) ?? 0;
 }

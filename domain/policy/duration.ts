@@ -5,19 +5,28 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** A duration in milliseconds on a business clock or on the wall clock. */
+/**
+ * What a duration is counted on: `business` (the calendar's open time), `businessDays` (whole
+ * business days, see `businessDayClock`) or `calendar` (wall-clock time).
+ */
+export type ClockKind = 'business' | 'businessDays' | 'calendar';
+
+/** A duration in milliseconds on a business clock, a whole-business-day clock or the wall clock. */
 export interface ResolvedDuration {
-  /** Length in milliseconds of business (or calendar) time. */
+  /**
+   * Length in milliseconds of clock time; on the `businessDays` clock a business day is worth the
+   * calendar's `businessDayHours`, whatever hours that day is open.
+   */
   readonly ms: number;
-  /** `business`: counted only while the calendar is open; `calendar`: wall-clock time. */
-  readonly clock: 'business' | 'calendar';
+  /** Which clock counts it. */
+  readonly clock: ClockKind;
 }
 
-/** Resolves a policy duration; `businessDays` use the calendar's `businessDayHours`. */
+/** Resolves a policy duration; `businessDays` count whole business days (`businessDayHours` each). */
 export function resolveDuration(d: Duration, calendar: Calendar): ResolvedDuration {
   if (d.days !== undefined) return { ms: d.days * DAY_MS, clock: 'calendar' };
   if (d.businessDays !== undefined)
-    return { ms: d.businessDays * calendar.businessDayHours * HOUR_MS, clock: 'business' };
+    return { ms: d.businessDays * calendar.businessDayHours * HOUR_MS, clock: 'businessDays' };
   const clock = d.clock ?? 'business';
   if (d.hours !== undefined) return { ms: d.hours * HOUR_MS, clock };
   return { ms: (d.minutes ?? 0) * MINUTE_MS, clock };

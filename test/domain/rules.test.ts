@@ -25,7 +25,7 @@ describe('durations', () => {
       ms: 1.5 * H,
       clock: 'calendar',
     });
-    expect(resolveDuration({ businessDays: 3 }, w32)).toEqual({ ms: 36 * H, clock: 'business' });
+    expect(resolveDuration({ businessDays: 3 }, w32)).toEqual({ ms: 36 * H, clock: 'businessDays' });
     expect(resolveDuration({ days: 8 }, w32)).toEqual({ ms: 192 * H, clock: 'calendar' });
   });
   it('names them in both languages', () => {
