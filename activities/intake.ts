@@ -8,6 +8,7 @@ import {
   type Refusal,
   type TicketDraft,
   type TicketDraftInput,
+  requesterOnFile,
 } from '../domain/index';
 import type { OpenTicketInput } from '../domain/lifecycle/index';
 import type { Database, Ticket } from '../db/schema';
@@ -132,7 +133,8 @@ export async function createTicket(
         category: decision.category,
         priority: draft.priority,
         status: 'new',
-        requester_email: draft.requesterEmail ?? '',
+        // Phone intake names the caller; the contract's record of that person gives the email.
+        requester_email: draft.requesterEmail || requesterOnFile(loaded.snapshot, draft)?.email || '',
         requester_name: draft.requesterName ?? null,
         subject: draft.subject ?? '',
         description: draft.description ?? '',

@@ -3,7 +3,7 @@
  * does it consume? Every refusal reason is reported (not just the first), each naming the policy
  * rule it comes from, in Spanish and English.
  */
-import type { ContractSnapshot, TicketDraft } from './contract';
+import type { AuthorizedRequester, ContractSnapshot, TicketDraft } from './contract';
 import { businessClock, isOpen } from './calendar/business-time';
 import { expandCalendar } from './calendar/expand';
 import { calendarById, calendarFor, categoryById, planById } from './policy/rules';
@@ -109,6 +109,25 @@ export function normalizeName(s: string): string {
     .toLowerCase()
     .trim()
     .replace(/\s+/g, ' ');
+}
+
+/**
+ * The contract's authorized-requester record of the person a draft names: by email when the draft
+ * has one, else by name (phone intake, where staff write down who called).
+ */
+export function requesterOnFile(
+  contract: Pick<ContractSnapshot, 'authorizedRequesters'>,
+  draft: Pick<TicketDraft, 'requesterEmail' | 'requesterName'>,
+): AuthorizedRequester | undefined {
+  const email = draft.requesterEmail?.trim();
+  if (email) {
+    return contract.authorizedRequesters.find(
+      (r) => r.email !== undefined && normalizeName(r.email) === normalizeName(email),
+    );
+  }
+  const name = draft.requesterName?.trim();
+  if (!name) return undefined;
+  return contract.authorizedRequesters.find((r) => normalizeName(r.name) === normalizeName(name));
 }
 
 function hasField(draft: TicketDraft, field: DraftField): boolean {

@@ -1,5 +1,6 @@
 /** The first state of a ticket accepted at intake, and its creation entries. */
 import type { ContractSnapshot, TicketDraft } from '../contract';
+import { requesterOnFile } from '../intake';
 import { slaTargets } from '../sla';
 import { startClock } from './clocks';
 import { commonPayload, recipientsOf } from './recipients';
@@ -29,6 +30,9 @@ export function openTicket(
   const { policy } = ctx;
   const now = input.createdAt;
   const targets = slaTargets(policy, input.contract.planId, input.draft.priority, input.draft.type);
+  // A caller registered by phone gives no email: the contract's record of that person has it (w32:
+  // "se enviará por correo electrónico la confirmación de su creación", whatever the channel).
+  const email = input.draft.requesterEmail?.trim() || requesterOnFile(input.contract, input.draft)?.email;
   const clocks: Partial<Record<ClockState['name'], ClockState>> = {};
   if (targets.firstResponse) clocks.firstResponse = startClock('firstResponse', targets.firstResponse, now);
   if (targets.resolution) clocks.resolution = startClock('resolution', targets.resolution, now);
@@ -47,7 +51,7 @@ export function openTicket(
     level: 1,
     assignee: null,
     requester: {
-      ...(input.draft.requesterEmail !== undefined && { email: input.draft.requesterEmail }),
+      ...(email !== undefined && email !== '' && { email }),
       ...(input.draft.requesterName !== undefined && { name: input.draft.requesterName }),
     },
     subject: input.draft.subject ?? '',

@@ -37,6 +37,41 @@ describe('decide: opening', () => {
   });
 });
 
+describe('decide: phone intake confirmation (issue 14, defect 3)', () => {
+  // w32: "En automático se le asignará un número de ticket y se enviará por correo electrónico la
+  // confirmación de su creación." A caller identified by name gets it at the email on file.
+  const phone = {
+    channel: 'phone' as const,
+    type: 'incident',
+    category: 'dms',
+    company: 'ACME',
+    requesterName: 'ana  ruíz',
+    subject: 'No timbra',
+    description: 'Error 301 al timbrar',
+  };
+
+  it('sends the creation email to the authorized requester on file when the draft has no email', () => {
+    const t = openUnder('w32', at('2026-03-02T10:00-06:00'), w32Requester, phone);
+    expect(t.state.requester).toEqual({ email: 'ana@acme.mx', name: 'ana  ruíz' });
+    expect(t.notifications).toMatchObject([{ template: 'ticket_created', recipient: 'ana@acme.mx' }]);
+  });
+
+  it('keeps an email the draft gives, and sends nothing when the person on file has no email', () => {
+    const given = openUnder('w32', at('2026-03-02T10:00-06:00'), w32Requester, {
+      ...phone,
+      requesterEmail: 'ana.casa@acme.mx',
+    });
+    expect(given.notifications.map((n) => n.recipient)).toEqual(['ana.casa@acme.mx']);
+    const noEmail = openUnder(
+      'w32',
+      at('2026-03-02T10:00-06:00'),
+      { authorizedRequesters: [{ name: 'Ana Ruiz' }] },
+      phone,
+    );
+    expect(noEmail.notifications).toEqual([]);
+  });
+});
+
 describe('decide: w32 information request', () => {
   it('closes the ticket when no information arrives within 3 business days, and reopens it when it arrives', () => {
     const t = w32(at('2026-03-02T10:00-06:00'));
