@@ -74,6 +74,8 @@ export type IntakeDecision =
       readonly calendarId: string;
       /** Quota consumed. */
       readonly quota: QuotaUse;
+      /** The category's advice, for the acknowledgement. */
+      readonly advice?: Text;
     }
   | {
       readonly accepted: false;
@@ -275,25 +277,36 @@ function checkEntitlement(
     }
   }
   if (e.supportedVersions !== undefined) {
-    const supported = contract.releasedVersions.slice(0, e.supportedVersions.latest);
+    const { latest, versions = [], required } = e.supportedVersions;
+    const supported = [
+      ...(latest === undefined ? [] : contract.releasedVersions.slice(0, latest)),
+      ...versions,
+    ];
     const version = draft.productVersion;
+    const isSupported = (v: string): boolean => supported.some((s) => normalizeName(s) === normalizeName(v));
     if (version === undefined || version.trim() === '') {
-      if (!requiredByChannel.includes('productVersion')) {
+      if (required && !requiredByChannel.includes('productVersion')) {
         out.push({
           rule: 'entitlement.supportedVersions',
           code: 'missing_field',
           message: { es: 'Indique la versión del producto.', en: 'Please state the product version.' },
         });
       }
-    } else if (!supported.includes(version)) {
+    } else if (!isSupported(version)) {
       const list = supported.join(', ') || '-';
       out.push({
         rule: 'entitlement.supportedVersions',
         code: 'unsupported_version',
-        message: {
-          es: `La versión ${version} no tiene soporte; se atienden las ${e.supportedVersions.latest} últimas versiones (${list}).`,
-          en: `Version ${version} is not supported; only the latest ${e.supportedVersions.latest} versions are (${list}).`,
-        },
+        message:
+          latest !== undefined && versions.length === 0
+            ? {
+                es: `La versión ${version} no tiene soporte; se atienden las ${latest} últimas versiones (${list}).`,
+                en: `Version ${version} is not supported; only the latest ${latest} versions are (${list}).`,
+              }
+            : {
+                es: `La versión ${version} no tiene soporte; se atienden las versiones ${list}.`,
+                en: `Version ${version} is not supported; supported versions: ${list}.`,
+              },
       });
     }
   }
@@ -475,5 +488,11 @@ export function decideIntake(
   if (reasons.length > 0 || category === undefined || quota === undefined) {
     return { accepted: false, reasons, ...(routedTo && { routedTo }) };
   }
-  return { accepted: true, category: category.id, calendarId: calendarFor(policy, contract).id, quota };
+  return {
+    accepted: true,
+    category: category.id,
+    calendarId: calendarFor(policy, contract).id,
+    quota,
+    ...(category.advice && { advice: category.advice }),
+  };
 }

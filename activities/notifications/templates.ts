@@ -186,6 +186,7 @@ const TEMPLATES: Record<NotificationTemplate, TemplateSpec> = {
           en: 'You will get a first response by {firstResponseDueAt}.',
         },
       },
+      { p: { es: '{advice}', en: '{advice}' } },
     ],
   },
 
@@ -540,6 +541,7 @@ function varsOf(v: PayloadView, lang: NotificationLocale, ticket: number) {
     by: v.str('by'),
     reason: v.str('reason'),
     solution: v.str('solution'),
+    advice: v.str('advice'),
     firstResponseDueAt: v.instant('firstResponseDueAt'),
     expiresAt: v.instant('expiresAt'),
     validationEndsAt: v.instant('validationEndsAt'),

@@ -368,6 +368,16 @@ const actions: ActionSpec[] = [
   },
 ];
 
+const CreatedTicket = z.object({
+  number: z.number().int(),
+  workflowId: z.string(),
+  outcome: z.string(),
+  advice: z
+    .object({ es: z.string(), en: z.string() })
+    .optional()
+    .meta({ description: "The policy's advice for this kind of request (the ticket is accepted all the same)." }),
+});
+
 /** The ticket write routes. */
 export function ticketActionRoutes(): AnyRoute[] {
   const routes: AnyRoute[] = [
@@ -380,14 +390,8 @@ export function ticketActionRoutes(): AnyRoute[] {
       roles: ['admin', 'agent', 'integration'],
       body: CreateTicketBody,
       responses: {
-        201: {
-          description: 'Created',
-          schema: z.object({ number: z.number().int(), workflowId: z.string(), outcome: z.string() }),
-        },
-        200: {
-          description: 'Already created with this Idempotency-Key',
-          schema: z.object({ number: z.number().int(), workflowId: z.string(), outcome: z.string() }),
-        },
+        201: { description: 'Created', schema: CreatedTicket },
+        200: { description: 'Already created with this Idempotency-Key', schema: CreatedTicket },
         404: { description: 'No such customer (or not visible to this key)' },
         422: { description: 'Refused by the policy: every reason, naming the rule' },
         ...WORKFLOW_TIMEOUT,
@@ -420,7 +424,12 @@ export function ticketActionRoutes(): AnyRoute[] {
         if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
         return {
           status: result.outcome === 'created' ? 201 : 200,
-          body: { number: result.number, workflowId: result.workflowId, outcome: result.outcome },
+          body: {
+            number: result.number,
+            workflowId: result.workflowId,
+            outcome: result.outcome,
+            ...(result.decision.accepted && result.decision.advice && { advice: result.decision.advice }),
+          },
           headers: { Location: `/v1/tickets/${result.number}` },
         };
       },

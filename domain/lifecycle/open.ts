@@ -1,6 +1,7 @@
 /** The first state of a ticket accepted at intake, and its creation entries. */
 import type { ContractSnapshot, TicketDraft } from '../contract';
 import { requesterOnFile } from '../intake';
+import { categoryById } from '../policy/rules';
 import { slaTargets } from '../sla';
 import { startClock } from './clocks';
 import { commonPayload, recipientsOf } from './recipients';
@@ -82,13 +83,14 @@ export function openTicket(
       },
     },
   ];
+  const advice = categoryById(policy, input.category)?.advice;
   const notifications: Notification[] = policy.notifications.confirmationOnCreate
     ? recipientsOf(state, ctx, 'requester').map((recipient) => ({
         dedupeKey: `ticket:${state.number}:1:ticket_created:${recipient}`,
         template: 'ticket_created',
         locale: state.locale,
         recipient,
-        payload: commonPayload(state, ctx),
+        payload: { ...commonPayload(state, ctx), ...(advice && { advice: advice[state.locale] }) },
       }))
     : [];
   return { state, timeline, notifications };

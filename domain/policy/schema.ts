@@ -143,6 +143,11 @@ export const CategorySchema = z.object({
   servedWithoutPlan: z.boolean().default(false),
   /** Not a support case: routed to another team (e.g. `sales`) with this answer. */
   routedTo: z.object({ team: id, answer: TextSchema }).optional(),
+  /**
+   * Advice that does not refuse the ticket (e.g. "contact the distributor first"): the ticket is
+   * accepted and the advice goes into its acknowledgement (the creation email and the API answer).
+   */
+  advice: TextSchema.optional(),
 });
 /** A ticket category. */
 export type Category = z.infer<typeof CategorySchema>;
@@ -178,8 +183,21 @@ export const EntitlementSchema = z.object({
       requireCurrentUpdates: z.boolean().default(false),
     })
     .optional(),
-  /** Only the latest N released versions are supported. */
-  supportedVersions: z.object({ latest: z.number().int().positive() }).optional(),
+  /**
+   * Supported product versions: the latest N released (`latest`), a fixed named set (`versions`,
+   * e.g. sisnova's "Versiones R3 y R4 · Versión WEB"), or both (a version in either is supported).
+   * `required: false` accepts a ticket that names no version (one about another product).
+   */
+  supportedVersions: z
+    .object({
+      latest: z.number().int().positive().optional(),
+      versions: z.array(z.string().min(1)).min(1).optional(),
+      required: z.boolean().default(true),
+    })
+    .refine((v) => v.latest !== undefined || v.versions !== undefined, {
+      message: 'needs latest, versions or both',
+    })
+    .optional(),
   /** Only requesters on the contract's authorized list may open tickets. */
   authorizedRequesters: z.boolean().default(false),
   /** The requester must be trained in the ticket's module. */

@@ -114,7 +114,7 @@ describe('arcoiris', () => {
     const wait = infoWaitRule(policy, calendar);
     expect(wait).toMatchObject({
       onExpiry: 'close',
-      contactAttempts: { count: 2, every: { ms: 7 * H, clock: 'business' } },
+      contactAttempts: { count: 2, every: { ms: 7 * H, clock: 'businessDays' } },
     });
     // First attempt Monday 16:00 -> second attempt Tuesday 16:00 -> close Wednesday 16:00.
     const every = wait?.contactAttempts?.every.ms ?? 0;
@@ -309,7 +309,7 @@ describe('sisnova', () => {
     const { calendar } = calendarFor(policy, contractFor(policy));
     expect(priorityDecayRule(policy, calendar)).toEqual({
       priorities: ['medium', 'high', 'critical'],
-      after: { ms: 18 * H, clock: 'business' },
+      after: { ms: 18 * H, clock: 'businessDays' },
       floor: 'low',
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Priority } from '../../domain/index';
 import { explainClocks, nextDeadline, ticketView } from '../../domain/lifecycle/index';
+import { renderNotification } from '../../activities/notifications/templates';
 import { openUnder } from './support';
 
 const at = (iso: string) => Date.parse(iso);
@@ -69,6 +70,31 @@ describe('decide: phone intake confirmation (issue 14, defect 3)', () => {
       phone,
     );
     expect(noEmail.notifications).toEqual([]);
+  });
+});
+
+describe('decide: advice in the acknowledgement (issue 14, defect 6)', () => {
+  // paygroup: "Si tienes una duda sobre el software de un tercero que interactúa con nuestro sistema, es
+  // recomendable que contacte al distribuidor antes de contactar el Soporte Técnico de PayGroup."
+  it('accepts a third-party question and puts the advice in the creation email', () => {
+    const t = openUnder(
+      'paygroup',
+      at('2026-03-10T10:05-03:00'),
+      {},
+      {
+        channel: 'portal',
+        type: 'question',
+        category: 'third_party',
+        requesterEmail: 'spereira@coopsur.com.uy',
+        subject: 'Error del core bancario',
+        description: 'El core devuelve timeout al consultar saldos.',
+      },
+    );
+    expect(t.state.status).toBe('open');
+    const [created] = t.notifications;
+    expect(created).toMatchObject({ template: 'ticket_created', recipient: 'spereira@coopsur.com.uy' });
+    const email = renderNotification(created!.template, created!.locale, created!.payload);
+    expect(email.text).toContain('le recomendamos contactar primero a su distribuidor');
   });
 });
 
