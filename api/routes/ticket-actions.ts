@@ -375,7 +375,9 @@ const CreatedTicket = z.object({
   advice: z
     .object({ es: z.string(), en: z.string() })
     .optional()
-    .meta({ description: "The policy's advice for this kind of request (the ticket is accepted all the same)." }),
+    .meta({
+      description: "The policy's advice for this kind of request (the ticket is accepted all the same).",
+    }),
 });
 
 /** The ticket write routes. */
