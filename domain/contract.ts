@@ -47,6 +47,8 @@ export const LicenseSchema = z.object({
   trial: z.boolean(),
   /** Whose name the license is in. */
   holder: z.string().optional(),
+  /** What kind of holder that is (e.g. `public_entity`), for the policy's `license.holder` rule. */
+  holderKind: z.string().optional(),
   /** License valid until (exclusive); absent means perpetual. */
   validUntil: instant.optional(),
   /** Updates (maintenance) paid until (exclusive); absent means none. */

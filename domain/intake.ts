@@ -252,7 +252,11 @@ function checkEntitlement(
   const out: Refusal[] = [];
   const requiredByChannel = policy.channels[draft.channel]?.requiredFields ?? [];
   if (e.license?.required) {
-    const valid = contract.licenses.filter((l) => l.validUntil === undefined || l.validUntil > now);
+    const holder = e.license.holder;
+    const inForce = contract.licenses.filter((l) => l.validUntil === undefined || l.validUntil > now);
+    const valid = inForce.filter(
+      (l) => holder === undefined || (l.holderKind !== undefined && holder.kinds.includes(l.holderKind)),
+    );
     const usable = valid.filter((l) => e.license?.allowTrial || !l.trial);
     const current = usable.filter(
       (l) => !e.license?.requireCurrentUpdates || (l.updatesUntil ?? -Infinity) > now,
@@ -261,10 +265,15 @@ function checkEntitlement(
       const [es, en] =
         usable.length === 0
           ? valid.length === 0
-            ? [
-                'No hay una licencia vigente a nombre del cliente.',
-                'There is no valid license in the customer’s name.',
-              ]
+            ? holder !== undefined && inForce.length > 0
+              ? [
+                  `La licencia debe estar a nombre de ${holder.name.es}.`,
+                  `The license must be held by ${holder.name.en}.`,
+                ]
+              : [
+                  'No hay una licencia vigente a nombre del cliente.',
+                  'There is no valid license in the customer’s name.',
+                ]
             : [
                 'La licencia es de prueba; se requiere una licencia adquirida.',
                 'The license is a trial; a purchased license is required.',
@@ -333,19 +342,38 @@ function checkEntitlement(
             },
     });
   }
-  if (e.trainedUsers) {
+  const training =
+    e.trainedUsers === true ? { courses: [], ticketModule: true } : e.trainedUsers || undefined;
+  if (training !== undefined) {
     const module = draft.module === undefined ? undefined : normalizeName(draft.module);
-    const trained = contract.trainedUsers.some(
-      (u) => matches(u) && module !== undefined && u.modules.some((m) => normalizeName(m) === module),
-    );
+    const needed = training.courses.map(normalizeName);
+    const trained = contract.trainedUsers.some((u) => {
+      const taken = u.modules.map(normalizeName);
+      return (
+        matches(u) &&
+        needed.every((c) => taken.includes(c)) &&
+        (!training.ticketModule || (module !== undefined && taken.includes(module)))
+      );
+    });
     if (!trained) {
+      const moduleText = {
+        es: `el del módulo ${draft.module ?? '(no indicado)'}`,
+        en: `that of module ${draft.module ?? '(not given)'}`,
+      };
+      const courses = training.courses.join(', ');
       out.push({
         rule: 'entitlement.trainedUsers',
         code: 'untrained_user',
-        message: {
-          es: `El usuario debe estar capacitado en el módulo ${draft.module ?? '(no indicado)'}.`,
-          en: `The user must be trained in module ${draft.module ?? '(not given)'}.`,
-        },
+        message:
+          training.courses.length === 0
+            ? {
+                es: `El usuario debe estar capacitado en el módulo ${draft.module ?? '(no indicado)'}.`,
+                en: `The user must be trained in module ${draft.module ?? '(not given)'}.`,
+              }
+            : {
+                es: `El usuario debe haber tomado los cursos: ${courses}${training.ticketModule ? ` y ${moduleText.es}` : ''}.`,
+                en: `The user must have taken the courses: ${courses}${training.ticketModule ? ` and ${moduleText.en}` : ''}.`,
+              },
       });
     }
   }
@@ -469,8 +497,12 @@ export function decideIntake(
   reasons.push(...checkEntitlement(policy, contract, draft, now));
 
   let quota: QuotaUse | undefined = { kind: 'exempt' };
+  const typeExempt = policy.ticketTypes.find((t) => t.id === draft.type)?.quota === 'exempt';
   const consumes =
-    category !== undefined && category.quota === 'consume' && !(withoutPlan && plan === undefined);
+    category !== undefined &&
+    category.quota === 'consume' &&
+    !typeExempt &&
+    !(withoutPlan && plan === undefined);
   if (consumes && planUsable && plan !== undefined) {
     quota = chooseQuota(policy, contract, now);
     if (quota === undefined) {

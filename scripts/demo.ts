@@ -173,8 +173,15 @@ const customers: DemoCustomer[] = [
     plan: 'annual',
     product: 'saacg',
     requesters: [{ name: 'Jorge Salas' }],
-    licenses: [{ trial: false, holder: 'Municipio de San Luis', updatesUntil: 4102444800000 }],
-    trainedUsers: [{ name: 'Jorge Salas', modules: ['nomina'] }],
+    licenses: [
+      {
+        trial: false,
+        holder: 'Municipio de San Luis',
+        holderKind: 'public_entity',
+        updatesUntil: 4102444800000,
+      },
+    ],
+    trainedUsers: [{ name: 'Jorge Salas', modules: ['Implementación', 'nomina'] }],
     tickets: [
       {
         createdBy: 'recepcion',

@@ -130,8 +130,12 @@ export const AddOnPackSchema = z.object({
   validDays: z.number().int().positive(),
 });
 
-/** A ticket type (incident, question, ...). */
-export const TicketTypeSchema = z.object({ id, name: TextSchema });
+/** A ticket type (incident, question, ...); `quota: exempt` tickets of this type consume no quota. */
+export const TicketTypeSchema = z.object({
+  id,
+  name: TextSchema,
+  quota: z.enum(['consume', 'exempt']).default('consume'),
+});
 
 /** A ticket category: may be quota-exempt, served without a plan, or routed out of support. */
 export const CategorySchema = z.object({
@@ -181,6 +185,11 @@ export const EntitlementSchema = z.object({
       required: z.boolean(),
       allowTrial: z.boolean().default(false),
       requireCurrentUpdates: z.boolean().default(false),
+      /**
+       * Who must hold the license: its `holderKind` in the contract must be one of `kinds` (indetec:
+       * "a nombre de un Ente Público"); `name` says it to the customer ("un Ente Público").
+       */
+      holder: z.object({ kinds: z.array(id).min(1), name: TextSchema }).optional(),
     })
     .optional(),
   /**
@@ -200,8 +209,20 @@ export const EntitlementSchema = z.object({
     .optional(),
   /** Only requesters on the contract's authorized list may open tickets. */
   authorizedRequesters: z.boolean().default(false),
-  /** The requester must be trained in the ticket's module. */
-  trainedUsers: z.boolean().default(false),
+  /**
+   * Training the requester must have, all of it: `true` is the ticket's module's course; an object
+   * lists `courses` everyone needs (indetec: the implementation course) and whether the ticket's
+   * module's course is needed too (`ticketModule`, default true).
+   */
+  trainedUsers: z
+    .union([
+      z.boolean(),
+      z.object({
+        courses: z.array(z.string().min(1)).default([]),
+        ticketModule: z.boolean().default(true),
+      }),
+    ])
+    .default(false),
 });
 /** Entitlement rules. */
 export type Entitlement = z.infer<typeof EntitlementSchema>;

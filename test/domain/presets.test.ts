@@ -321,9 +321,16 @@ describe('indetec', () => {
     planId: 'annual',
     periodStart: at('2026-01-01T00:00Z'),
     periodEnd: at('2027-01-01T00:00Z'),
-    licenses: [{ trial: false, holder: 'Municipio', updatesUntil: at('2027-01-01T00:00Z') }],
+    licenses: [
+      {
+        trial: false,
+        holder: 'Municipio',
+        holderKind: 'public_entity',
+        updatesUntil: at('2027-01-01T00:00Z'),
+      },
+    ],
     releasedVersions: ['2026', '2025', '2024'],
-    trainedUsers: [{ name: 'María López', modules: ['Contabilidad'] }],
+    trainedUsers: [{ name: 'María López', modules: ['Implementación', 'Contabilidad'] }],
   });
   const call = {
     channel: 'phone',

@@ -318,9 +318,16 @@ describe('decide: indetec level-1 budget', () => {
       'indetec',
       at('2026-03-02T10:00-06:00'),
       {
-        licenses: [{ trial: false, holder: 'ACME', updatesUntil: at('2027-01-01T00:00Z') }],
+        licenses: [
+          {
+            trial: false,
+            holder: 'ACME',
+            holderKind: 'public_entity',
+            updatesUntil: at('2027-01-01T00:00Z'),
+          },
+        ],
         releasedVersions: ['2026.1', '2025.2', '2025.1'],
-        trainedUsers: [{ name: 'Ana Ruiz', modules: ['nomina'] }],
+        trainedUsers: [{ name: 'Ana Ruiz', modules: ['Implementación', 'nomina'] }],
         authorizedRequesters: [{ name: 'Ana Ruiz' }],
       },
       {
