@@ -341,6 +341,21 @@ const TEMPLATES: Record<NotificationTemplate, TemplateSpec> = {
             en: 'If the problem persists, reply to this email.',
           },
         ],
+        when: (v) => v.bool('reopenOnRequest') !== true,
+      },
+      {
+        // `reopen.trigger: request`: a message alone does not reopen; the customer must ask for it.
+        p: [
+          {
+            es: 'Si la solución no le satisface, pida expresamente que se reabra el caso antes del {validationEndsAt}: responda a este correo escribiendo que solicita la reapertura y su consultor la registrará. Un mensaje sin esa petición no reabre el caso; después de esa fecha la resolución se dará por aceptada.',
+            en: 'If the solution does not satisfy you, ask explicitly for the ticket to be reopened by {validationEndsAt}: reply to this email saying you request the reopening and your consultant will register it. A message without that request does not reopen the ticket; after that date the resolution is considered accepted.',
+          },
+          {
+            es: 'Si la solución no le satisface, pida expresamente que se reabra el caso: responda a este correo escribiendo que solicita la reapertura y su consultor la registrará.',
+            en: 'If the solution does not satisfy you, ask explicitly for the ticket to be reopened: reply to this email saying you request the reopening and your consultant will register it.',
+          },
+        ],
+        when: (v) => v.bool('reopenOnRequest') === true,
       },
     ],
   },

@@ -457,9 +457,11 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         from: state.status,
         validationEndsAt,
       });
+      const reopenOnRequest = reopenRule(ctx.policy, calendarOf(state, ctx))?.trigger === 'request';
       step.notify('requester', 'ticket_resolved', {
         solution: cmd.solution,
         validationEndsAt: iso(validationEndsAt),
+        ...(reopenOnRequest && { reopenOnRequest }),
       });
       return step.result();
     }

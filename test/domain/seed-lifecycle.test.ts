@@ -65,6 +65,10 @@ describe('arcoiris: "El usuario que reportó la solicitud tiene derecho de solic
 
   it('a reply during the validation window is no reopen: it goes on the timeline and to the assignee, and the resolution still becomes final and billable', () => {
     const t = resolved();
+    expect(t.notifications.at(-1)).toMatchObject({
+      template: 'ticket_resolved',
+      payload: { reopenOnRequest: true },
+    });
     t.apply(
       { type: 'customer_reply', messageId: 'm1', body: 'Gracias, ya funciona', from: 'marta@cliente.co' },
       at('2026-03-04T10:00-05:00'),
