@@ -623,7 +623,11 @@ export function ticketActionRoutes(): AnyRoute[] {
           description: 'Already received (same Message-ID from the same sender, or the same signed request)',
           schema: z.object({ number: z.number().int(), outcome: z.literal('duplicate') }),
         },
-        409: { description: 'The same message is still being handled (retry after `Retry-After`)' },
+        409: {
+          description:
+            'The same message is still being handled (retry after `Retry-After`), or the ticket it threads ' +
+            'into is closed for good (`reason: workflow-ended`, `nextStep: open-new-ticket`)',
+        },
         422: { description: 'Unknown sender, or refused by the policy (with its answer)' },
         ...WORKFLOW_TIMEOUT,
       },

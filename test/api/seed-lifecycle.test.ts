@@ -3,8 +3,10 @@
  * only the reporting user may ask for, the customer complaint command, and the answer to a reply on a ticket
  * whose workflow has ended. Each test quotes the seed sentence it honours.
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
+import { createApiKey } from '../../api/auth';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
@@ -12,6 +14,23 @@ import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { createTestApi, expectConformance, type TestApi } from './helpers';
+
+const SECRET = 'inbound-mail-secret-seed-lifecycle';
+
+/** A body and the headers of a request signed like the mail gateway signs it. */
+function signed(body: object): { headers: Record<string, string>; raw: string } {
+  const raw = JSON.stringify(body);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
+  return {
+    headers: {
+      'X-Orquesta-Timestamp': ts,
+      'X-Orquesta-Signature': `sha256=${sig}`,
+      'Content-Type': 'application/json',
+    },
+    raw,
+  };
+}
 
 const arcoirisDraft = {
   channel: 'portal',
@@ -51,7 +70,7 @@ describe('seed lifecycle rules through the API', () => {
     api = await createTestApi({
       temporal: { client: env.client, taskQueue },
       routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()) },
+      api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
     });
     const now = await env.env.currentTimeMs();
     await seedCustomer(api.db, 'arcoiris', 'clinica', now, {
@@ -216,6 +235,23 @@ describe('seed lifecycle rules through the API', () => {
       nextStep: 'open-new-ticket',
     });
     expect(res.body.detail).toMatch(new RegExp(`abra un ticket nuevo y cite el #${number}`));
+    // The same answer to the customer's email threaded into it by the mail gateway.
+    const gateway = (
+      await createApiKey(api.db, { name: 'mail gateway', role: 'integration', signingSecret: SECRET })
+    ).key;
+    const { headers, raw } = signed({
+      from: 'ana@acme.mx',
+      subject: `RE: [#${number}] El timbrado devuelve error 301`,
+      text: 'Adjunto la captura',
+    });
+    const email = await api
+      .call('post', '/v1/integrations/inbound-email', gateway)
+      .set(headers)
+      .set('Accept-Language', 'en')
+      .send(raw);
+    expect(email.status, email.text).toBe(409);
+    expect(email.body).toMatchObject({ reason: 'workflow-ended', nextStep: 'open-new-ticket' });
+    expect(email.body.detail).toMatch(new RegExp(`open a new ticket quoting #${number}`));
     const action = await api
       .call('post', `/v1/tickets/${number}/reopen`)
       .set('Accept-Language', 'en')
