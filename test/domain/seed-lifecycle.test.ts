@@ -4,7 +4,7 @@
  * before the rule existed).
  */
 import { describe, expect, it } from 'vitest';
-import type { Policy, Priority } from '../../domain/index';
+import { validatePolicy, type Policy, type Priority } from '../../domain/index';
 import { nextDeadline } from '../../domain/lifecycle/index';
 import { loadPreset } from '../../policies/index';
 import { openUnder, TicketHarness } from '../lifecycle/support';
@@ -276,5 +276,24 @@ describe('the presets state their lifecycle rules', () => {
       ['sisnova', 'reply', false],
     ]);
     expect(loadPreset('w32').infoWait?.reopenWindow).toBe('none');
+  });
+});
+
+describe('the new policy fields are validated with the field path and the reason', () => {
+  it('refuses an unknown reopen trigger and an info-wait reopen window that is neither none nor a duration', () => {
+    const base = loadPreset('w32') as unknown as Record<string, Record<string, unknown>>;
+    const result = validatePolicy({
+      ...base,
+      reopen: { ...base.reopen, trigger: 'sometimes' },
+      infoWait: { ...base.infoWait, reopenWindow: 'forever' },
+      escalation: { ...base.escalation, raisesLevel: 'yes' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.path).sort()).toEqual([
+      'escalation.raisesLevel',
+      'infoWait.reopenWindow',
+      'reopen.trigger',
+    ]);
   });
 });
