@@ -262,6 +262,7 @@ export async function runScenario(scenario: Scenario, dir: string): Promise<Simu
       confirm: ['confirm', { by: 'customer' }],
       reopen: ['reopen', rest],
       escalate: ['escalate', rest],
+      complaint: ['complaint', { complaintId: messageId, ...rest }],
       assign: ['assign', { by: 'agent', ...rest }],
       changePriority: ['change_priority', { by: 'agent', ...rest }],
       close: ['close', { by: 'agent', ...rest }],

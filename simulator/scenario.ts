@@ -43,7 +43,13 @@ const ActionSchema = z.union([
   z
     .object({
       reopen: z
-        .object({ ticket, reason: text, by: z.enum(['customer', 'agent']).default('customer') })
+        .object({
+          ticket,
+          reason: text,
+          by: z.enum(['customer', 'agent']).default('customer'),
+          /** Who asks (email or name), where only the reporting user may ask. */
+          requestedBy: z.string().optional(),
+        })
         .strict(),
     })
     .strict(),
@@ -52,6 +58,11 @@ const ActionSchema = z.union([
       escalate: z
         .object({ ticket, reason: text, by: z.enum(['customer', 'agent']).default('agent') })
         .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      complaint: z.object({ ticket, body: text, from: z.string().optional() }).strict(),
     })
     .strict(),
   z.object({ assign: z.object({ ticket, assignee: z.string().nullable() }).strict() }).strict(),

@@ -23,6 +23,8 @@ export const NOTIFICATION_TEMPLATES = [
   'ticket_closed',
   'priority_lowered',
   'ticket_escalated',
+  'customer_reply_received',
+  'complaint_received',
   'sla_warning',
   'sla_breach',
   'ticket_event',
@@ -340,6 +342,21 @@ const TEMPLATES: Record<NotificationTemplate, TemplateSpec> = {
             en: 'If the problem persists, reply to this email.',
           },
         ],
+        when: (v) => v.bool('reopenOnRequest') !== true,
+      },
+      {
+        // `reopen.trigger: request`: a message alone does not reopen; the customer must ask for it.
+        p: [
+          {
+            es: 'Si la solución no le satisface, pida expresamente que se reabra el caso antes del {validationEndsAt}: responda a este correo escribiendo que solicita la reapertura y su consultor la registrará. Un mensaje sin esa petición no reabre el caso; después de esa fecha la resolución se dará por aceptada.',
+            en: 'If the solution does not satisfy you, ask explicitly for the ticket to be reopened by {validationEndsAt}: reply to this email saying you request the reopening and your consultant will register it. A message without that request does not reopen the ticket; after that date the resolution is considered accepted.',
+          },
+          {
+            es: 'Si la solución no le satisface, pida expresamente que se reabra el caso: responda a este correo escribiendo que solicita la reapertura y su consultor la registrará.',
+            en: 'If the solution does not satisfy you, ask explicitly for the ticket to be reopened: reply to this email saying you request the reopening and your consultant will register it.',
+          },
+        ],
+        when: (v) => v.bool('reopenOnRequest') === true,
       },
     ],
   },
@@ -429,6 +446,50 @@ const TEMPLATES: Record<NotificationTemplate, TemplateSpec> = {
         ],
       },
       { facts: [...TICKET_FACTS, REASON] },
+    ],
+  },
+
+  customer_reply_received: {
+    audience: 'staff',
+    subject: { es: 'El cliente escribió en un caso resuelto', en: 'The customer wrote on a resolved ticket' },
+    tail: 'customerName',
+    blocks: [
+      {
+        p: [
+          {
+            es: '{by} escribió en el caso #{ticketNumber}. El mensaje no reabre el caso: la política solo lo reabre si el cliente lo pide expresamente. La solución queda firme el {validationEndsAt} salvo que se pida la reapertura.',
+            en: '{by} wrote on ticket #{ticketNumber}. The message does not reopen it: the policy reopens only on an explicit request. The resolution becomes final on {validationEndsAt} unless a reopen is requested.',
+          },
+          {
+            es: 'El cliente escribió en el caso #{ticketNumber}. El mensaje no reabre el caso: la política solo lo reabre si el cliente lo pide expresamente.',
+            en: 'The customer wrote on ticket #{ticketNumber}. The message does not reopen it: the policy reopens only on an explicit request.',
+          },
+        ],
+      },
+      { quote: 'body' },
+      { facts: TICKET_FACTS },
+    ],
+  },
+
+  complaint_received: {
+    audience: 'staff',
+    subject: { es: 'Queja del cliente', en: 'Customer complaint' },
+    tail: 'customerName',
+    blocks: [
+      {
+        p: [
+          {
+            es: '{by} presentó una queja sobre la atención del caso #{ticketNumber}:',
+            en: '{by} filed a complaint about how ticket #{ticketNumber} is being handled:',
+          },
+          {
+            es: 'El cliente presentó una queja sobre la atención del caso #{ticketNumber}:',
+            en: 'The customer filed a complaint about how ticket #{ticketNumber} is being handled:',
+          },
+        ],
+      },
+      { quote: 'body' },
+      { facts: TICKET_FACTS },
     ],
   },
 

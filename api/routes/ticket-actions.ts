@@ -146,6 +146,22 @@ function intakeProblem(result: Exclude<CreateTicketResult, { number: number }>):
   );
 }
 
+/**
+ * The answer for a ticket whose workflow has ended: closed for good (its reopen window elapsed, or its
+ * resolution became final some time ago), so it takes no reply and no action; the caller is told what to do.
+ */
+function ticketEndedProblem(number: number) {
+  return problem(
+    409,
+    'ticket-not-running',
+    {
+      es: `El ticket #${number} está cerrado definitivamente (su plazo de reapertura terminó) y ya no admite mensajes ni acciones. Para seguir con el asunto, abra un ticket nuevo y cite el #${number}.`,
+      en: `Ticket #${number} is closed for good (its reopen window has elapsed) and takes no more messages or actions. To follow the matter up, open a new ticket quoting #${number}.`,
+    },
+    { reason: 'workflow-ended', ticketNumber: number, nextStep: 'open-new-ticket' },
+  );
+}
+
 /** Runs one workflow call, counting it in the `workflowCalls` metric by operation and outcome. */
 async function counted<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -187,12 +203,7 @@ function temporalProblem(error: unknown, number: number, kind: CallKind = 'comma
       throw problem(409, 'action-refused', refusal.message, { rule: refusal.rule, code: refusal.code });
     }
   }
-  if (error instanceof WorkflowNotFoundError) {
-    throw problem(409, 'ticket-not-running', {
-      es: `El ticket #${number} ya no admite acciones (su flujo terminó).`,
-      en: `Ticket #${number} no longer takes actions (its workflow has ended).`,
-    });
-  }
+  if (error instanceof WorkflowNotFoundError) throw ticketEndedProblem(number);
   const mayApply = kind === 'command' ? { commandMayApply: true } : {};
   const code = grpcCode(error);
   if (
@@ -326,9 +337,41 @@ const actions: ActionSpec[] = [
     body: z.object({
       reason: z.string().min(1).max(5_000),
       by: z.enum(['customer', 'agent']).default('agent'),
+      requestedBy: z
+        .string()
+        .min(1)
+        .max(320)
+        .optional()
+        .meta({
+          description:
+            'Who asks for the reopen (email or name). Where the policy lets only the reporting user ask ' +
+            '(`reopen.onlyRequester`), a reopen naming anyone else, or nobody, is refused (409, `not_the_requester`).',
+        }),
     }),
     roles: CUSTOMER_SIDE,
-    toArgs: (b) => ({ by: b.by, reason: b.reason }),
+    toArgs: (b) => ({
+      by: b.by,
+      reason: b.reason,
+      ...(b.requestedBy !== undefined && { requestedBy: b.requestedBy }),
+    }),
+  },
+  {
+    path: 'complaints',
+    command: 'complaint',
+    summary:
+      "A customer complaint: tells the escalation matrix's complaint contacts, without changing level or priority",
+    body: z.object({
+      body: z.string().min(1).max(50_000),
+      from: z.string().min(1).max(320).optional().meta({ description: 'Who complains (email or name)' }),
+    }),
+    roles: CUSTOMER_SIDE,
+    // The command id (from the Idempotency-Key) names the complaint: a retried request is recorded once.
+    toArgs: (b, auth, commandId) => ({
+      complaintId: commandId,
+      body: b.body,
+      ...(b.from !== undefined && { from: b.from }),
+      recordedBy: auth.name,
+    }),
   },
   {
     path: 'escalate',
@@ -483,6 +526,11 @@ export function ticketActionRoutes(): AnyRoute[] {
       path: '/v1/tickets/{number}/customer-replies',
       operationId: 'addCustomerReply',
       summary: 'Record a reply from the customer (reopens or resumes the ticket as the policy says)',
+      description:
+        'Under `reopen.trigger: request` a reply on a resolved ticket does not reopen it: it goes on the timeline ' +
+        'and to the assignee, and the resolution still becomes final when the validation window ends ' +
+        '(`POST /v1/tickets/{number}/reopen` reopens). A reply answering an information-wait closure reopens the ' +
+        'ticket within `infoWait.reopenWindow` (`none`: no limit).',
       tags: ['tickets'],
       roles: CUSTOMER_SIDE,
       params: NumberParams,
@@ -491,6 +539,10 @@ export function ticketActionRoutes(): AnyRoute[] {
         202: {
           description: 'Accepted',
           schema: z.object({ number: z.number().int(), accepted: z.boolean() }),
+        },
+        409: {
+          description:
+            'The ticket is closed for good (its workflow has ended): `reason: workflow-ended`, `nextStep: open-new-ticket`',
         },
         ...WORKFLOW_TIMEOUT,
       },
@@ -582,7 +634,11 @@ export function ticketActionRoutes(): AnyRoute[] {
           description: 'Already received (same Message-ID from the same sender, or the same signed request)',
           schema: z.object({ number: z.number().int(), outcome: z.literal('duplicate') }),
         },
-        409: { description: 'The same message is still being handled (retry after `Retry-After`)' },
+        409: {
+          description:
+            'The same message is still being handled (retry after `Retry-After`), or the ticket it threads ' +
+            'into is closed for good (`reason: workflow-ended`, `nextStep: open-new-ticket`)',
+        },
         422: { description: 'Unknown sender, or refused by the policy (with its answer)' },
         ...WORKFLOW_TIMEOUT,
       },
@@ -732,7 +788,11 @@ export function ticketActionRoutes(): AnyRoute[] {
         body: action.body,
         responses: {
           200: { description: 'Done; the ticket as it now stands', schema: CommandResultSchema },
-          409: { description: 'Refused by the lifecycle: `rule`, `code` and the reason' },
+          409: {
+            description:
+              'Refused by the lifecycle: `rule`, `code` and the reason; or the ticket is closed for good ' +
+              '(`reason: workflow-ended`, `nextStep: open-new-ticket`)',
+          },
           ...WORKFLOW_TIMEOUT,
         },
         async handler({ params, body, services, auth, req }) {

@@ -152,14 +152,22 @@ function restartNextUpdate(step: Step, now: number): void {
 function closeTicket(step: Step, now: number, actor: Actor, reason: string, auto: boolean): void {
   step.pauseAll(now);
   const rule = reopenRule(step.ctx.policy, calendarOf(step.state, step.ctx));
-  const keepOpenForReply =
-    auto && infoWaitRule(step.ctx.policy, calendarOf(step.state, step.ctx))?.reopenOnReply;
+  const infoRule = auto ? infoWaitRule(step.ctx.policy, calendarOf(step.state, step.ctx)) : undefined;
+  const keepOpenForReply = infoRule?.reopenOnReply === true;
+  // The info-wait closure's own reopen rule, where the policy sets one; else the general reopen window.
+  const infoWindow = keepOpenForReply ? infoRule.reopenWindow : undefined;
   let reopenUntil: number | undefined;
-  if (rule !== undefined || keepOpenForReply) {
+  if (infoWindow !== undefined) {
+    reopenUntil =
+      infoWindow === 'none'
+        ? undefined
+        : addTime(step.ctx, step.state.priority, infoWindow.clock, now, infoWindow.ms);
+  } else if (rule !== undefined || keepOpenForReply) {
     reopenUntil = rule?.window
       ? addTime(step.ctx, step.state.priority, rule.window.clock, now, rule.window.ms)
       : now + DEFAULT_REOPEN_KEEPALIVE_MS;
   }
+  const reopenWithoutLimit = infoWindow === 'none';
   const from = step.state.status;
   step.set({
     status: 'closed',
@@ -168,13 +176,19 @@ function closeTicket(step: Step, now: number, actor: Actor, reason: string, auto
     autoClosed: auto,
     reopenUntil,
     infoWait: undefined,
+    ...(reopenWithoutLimit && { reopenWithoutLimit }),
   });
-  step.log(auto ? 'auto_closed' : 'closed', now, actor, { from, reason, reopenUntil });
+  step.log(auto ? 'auto_closed' : 'closed', now, actor, {
+    from,
+    reason,
+    reopenUntil,
+    ...(reopenWithoutLimit && { reopenWithoutLimit }),
+  });
   step.notify('requester', auto ? 'auto_closed' : 'ticket_closed', {
     reason,
-    reopenOnReply: keepOpenForReply === true,
+    reopenOnReply: keepOpenForReply,
   });
-  if (reopenUntil === undefined) step.done = true;
+  if (reopenUntil === undefined && !reopenWithoutLimit) step.done = true;
 }
 
 function finalize(step: Step, now: number, actor: Actor, reason: 'confirmed' | 'validation_elapsed'): void {
@@ -195,7 +209,13 @@ function finalize(step: Step, now: number, actor: Actor, reason: 'confirmed' | '
   step.notify('requester', 'resolution_final', { billable });
 }
 
-function reopenTicket(step: Step, now: number, by: 'customer' | 'agent', reason: string): void {
+function reopenTicket(
+  step: Step,
+  now: number,
+  by: 'customer' | 'agent',
+  reason: string,
+  requestedBy?: string,
+): void {
   const from = step.state.status;
   step.set({
     status: 'open',
@@ -205,6 +225,7 @@ function reopenTicket(step: Step, now: number, by: 'customer' | 'agent', reason:
     closeReason: undefined,
     autoClosed: false,
     reopenUntil: undefined,
+    reopenWithoutLimit: undefined,
     infoWait: undefined,
     counters: { ...step.state.counters, reopens: step.state.counters.reopens + 1 },
   });
@@ -212,12 +233,29 @@ function reopenTicket(step: Step, now: number, by: 'customer' | 'agent', reason:
   if (resolution) step.setClock('resolution', { ...resolution, metAt: undefined });
   step.resumeAll(now);
   restartNextUpdate(step, now);
-  step.log('reopened', now, by, { from, reason });
+  step.log('reopened', now, by, { from, reason, ...(requestedBy !== undefined && { requestedBy }) });
   step.notify('requester', 'ticket_reopened', { reason, by });
 }
 
-/** Why `by` may not reopen the ticket now, or undefined when it may. */
-function reopenRefusal(state: TicketState, ctx: LifecycleContext, by: 'customer' | 'agent', now: number) {
+/** True when `who` (an email or a name) is the ticket's requester. */
+function isRequester(state: TicketState, who: string | undefined): boolean {
+  const given = who?.trim().toLowerCase();
+  if (given === undefined || given === '') return false;
+  const { email, name } = state.requester;
+  return given === email?.trim().toLowerCase() || given === name?.trim().toLowerCase();
+}
+
+/**
+ * Why `by` may not reopen the ticket now, or undefined when it may. `requestedBy` is who asks (checked where
+ * only the reporting user may ask).
+ */
+function reopenRefusal(
+  state: TicketState,
+  ctx: LifecycleContext,
+  by: 'customer' | 'agent',
+  now: number,
+  requestedBy: string | undefined,
+) {
   if (state.status !== 'resolved' && state.status !== 'closed') {
     return refuse(
       'reopen',
@@ -244,7 +282,24 @@ function reopenRefusal(state: TicketState, ctx: LifecycleContext, by: 'customer'
       `Policy ${ctx.policy.id} does not let ${by === 'customer' ? 'the customer' : 'an agent'} reopen tickets.`,
     );
   }
-  if (state.status === 'closed' && (state.reopenUntil === undefined || now >= state.reopenUntil)) {
+  if (!infoReopen && rule?.onlyRequester === true && !isRequester(state, requestedBy)) {
+    return refuse(
+      'reopen.onlyRequester',
+      'not_the_requester',
+      requestedBy === undefined
+        ? `Solo el usuario que reportó el ticket #${state.number} puede pedir que se reabra: indique quién lo pide.`
+        : `Solo el usuario que reportó el ticket #${state.number} puede pedir que se reabra; lo pide ${requestedBy}.`,
+      requestedBy === undefined
+        ? `Only the user who reported ticket #${state.number} may ask to reopen it: say who is asking.`
+        : `Only the user who reported ticket #${state.number} may ask to reopen it; ${requestedBy} is asking.`,
+    );
+  }
+  const noLimit = state.reopenWithoutLimit === true && state.autoClosed;
+  if (
+    state.status === 'closed' &&
+    !noLimit &&
+    (state.reopenUntil === undefined || now >= state.reopenUntil)
+  ) {
     return refuse(
       'reopen.window',
       'reopen_window_elapsed',
@@ -293,9 +348,21 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
       const seen = `message:${cmd.messageId}`;
       if (state.recentEventIds.includes(seen)) return step.result();
       step.set({ recentEventIds: [...state.recentEventIds, seen].slice(-100) });
+      let notifyAssignee = false;
       if (state.status === 'closed' || state.status === 'resolved') {
-        if (reopenRefusal(state, ctx, 'customer', now) === undefined) {
+        const rule = reopenRule(ctx.policy, calendarOf(state, ctx));
+        // The information answering an info-wait closure always reopens (as `infoWait.reopenOnReply` says);
+        // otherwise, under `reopen.trigger: request`, a reply is not a request to reopen.
+        const replyReopens = state.autoClosed || rule?.trigger !== 'request';
+        const requestedBy = cmd.from ?? state.requester.email;
+        const refusal = replyReopens ? reopenRefusal(state, ctx, 'customer', now, requestedBy) : undefined;
+        if (replyReopens && refusal === undefined) {
           reopenTicket(step, now, 'customer', state.autoClosed ? 'information_received' : 'customer_replied');
+        } else {
+          // Under the new rules (request-only reopens, reporter-only reopens) the assignee hears of it.
+          const byRule =
+            !replyReopens || (refusal?.accepted === false && refusal.refusal.code === 'not_the_requester');
+          notifyAssignee = byRule && !state.final;
         }
       } else if (state.status === 'awaiting_customer') {
         step.set({ status: 'open', infoWait: undefined });
@@ -310,7 +377,15 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         messageId: cmd.messageId,
         body: cmd.body,
         from: cmd.from,
+        ...(notifyAssignee && { reopened: false }),
       });
+      if (notifyAssignee) {
+        step.notify('assignee', 'customer_reply_received', {
+          body: cmd.body,
+          from: cmd.from,
+          validationEndsAt: iso(state.validationEndsAt),
+        });
+      }
       return step.result();
     }
     case 'agent_reply': {
@@ -382,9 +457,11 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         from: state.status,
         validationEndsAt,
       });
+      const reopenOnRequest = reopenRule(ctx.policy, calendarOf(state, ctx))?.trigger === 'request';
       step.notify('requester', 'ticket_resolved', {
         solution: cmd.solution,
         validationEndsAt: iso(validationEndsAt),
+        ...(reopenOnRequest && { reopenOnRequest }),
       });
       return step.result();
     }
@@ -401,9 +478,9 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
       return step.result();
     }
     case 'reopen': {
-      const refusal = reopenRefusal(state, ctx, cmd.by, now);
+      const refusal = reopenRefusal(state, ctx, cmd.by, now, cmd.requestedBy);
       if (refusal) return refusal;
-      reopenTicket(step, now, cmd.by, cmd.reason);
+      reopenTicket(step, now, cmd.by, cmd.reason, cmd.requestedBy);
       return step.result();
     }
     case 'escalate': {
@@ -424,6 +501,9 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
             `La política ${ctx.policy.id} no contempla escalamientos a petición del cliente.`,
             `Policy ${ctx.policy.id} does not offer escalation on customer request.`,
           );
+        }
+        if (rule.raisesPriority && rule.raisesLevel === true) {
+          return escalatePriorityAndLevel(step, now, cmd.reason);
         }
         if (rule.raisesPriority) {
           const to = raisePriority(state.priority);
@@ -456,6 +536,33 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         );
       }
       escalateLevel(step, now, cmd.by, state.level + 1, cmd.reason);
+      return step.result();
+    }
+    case 'complaint': {
+      const seen = `complaint:${cmd.complaintId}`;
+      if (state.recentEventIds.includes(seen)) return step.result();
+      if (recipientsOf(state, ctx, 'complaint').length === 0) {
+        return refuse(
+          'escalation.matrix',
+          'no_complaint_contact',
+          `La política ${ctx.policy.id} no nombra a quién dirigir las quejas: nadie en su matriz de escalamiento las recibe.`,
+          `Policy ${ctx.policy.id} names nobody to take complaints: no one in its escalation matrix receives them.`,
+        );
+      }
+      step.set({
+        recentEventIds: [...state.recentEventIds, seen].slice(-100),
+        counters: { ...state.counters, complaints: (state.counters.complaints ?? 0) + 1 },
+      });
+      step.log('complaint', now, 'customer', {
+        complaintId: cmd.complaintId,
+        body: cmd.body,
+        ...(cmd.from !== undefined && { from: cmd.from }),
+        ...(cmd.recordedBy !== undefined && { recordedBy: cmd.recordedBy }),
+      });
+      step.notify('complaint', 'complaint_received', {
+        body: cmd.body,
+        by: cmd.from ?? state.requester.name,
+      });
       return step.result();
     }
     case 'assign': {
@@ -512,6 +619,35 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
       return step.result();
     }
   }
+}
+
+/**
+ * The customer's escalation where the policy raises priority and level together: one step up each, as far
+ * as each can go; refused only when neither can.
+ */
+function escalatePriorityAndLevel(step: Step, now: number, reason: string): Decision {
+  const { state, ctx } = step;
+  const priority = raisePriority(state.priority);
+  const level = Math.min(state.level + 1, maxLevel(ctx));
+  if (priority === state.priority && level === state.level) {
+    return refuse(
+      'escalation.raisesLevel',
+      'already_top_escalation',
+      `El ticket ya tiene la prioridad más alta y está en el nivel más alto (${state.level}).`,
+      `The ticket already has the highest priority and is at the highest level (${state.level}).`,
+    );
+  }
+  // Two entries, as for each change alone: the priority's (`to` a priority) and the level's (`to` a level).
+  if (priority !== state.priority) {
+    changePriority(step, now, priority, 'customer', 'escalated', { by: 'customer', reason });
+  }
+  if (level !== state.level) {
+    escalateLevel(step, now, 'customer', level, reason);
+  } else {
+    step.set({ counters: { ...step.state.counters, escalations: step.state.counters.escalations + 1 } });
+    step.notify('escalation', 'ticket_escalated', { level, reason, by: 'customer' });
+  }
+  return step.result();
 }
 
 function escalateLevel(step: Step, now: number, by: Actor, to: number, reason: string): void {

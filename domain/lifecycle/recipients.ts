@@ -2,12 +2,22 @@
 import type { LifecycleContext } from './time';
 import type { TicketState } from './types';
 
-/** A notification audience: the requester, or the escalation-matrix contacts subscribed to an event. */
-export type Audience = 'requester' | 'warning' | 'breach' | 'escalation' | 'complaint';
+/**
+ * A notification audience: the requester, the assignee, or the escalation-matrix contacts subscribed to an
+ * event.
+ */
+export type Audience = 'requester' | 'assignee' | 'warning' | 'breach' | 'escalation' | 'complaint';
 
-/** Email addresses of an audience (none when the requester has no email or nobody subscribed). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Email addresses of an audience: none when the requester has no email, nobody subscribed, or the
+ * assignee is not an email address (assignees are free text; an agent named by email gets the mail).
+ */
 export function recipientsOf(state: TicketState, ctx: LifecycleContext, audience: Audience): string[] {
   if (audience === 'requester') return state.requester.email ? [state.requester.email] : [];
+  if (audience === 'assignee')
+    return state.assignee !== null && EMAIL.test(state.assignee) ? [state.assignee] : [];
   return ctx.policy.escalation.matrix.filter((c) => c.notifyOn.includes(audience)).map((c) => c.email);
 }
 

@@ -76,6 +76,11 @@ export interface TicketState {
   readonly autoClosed: boolean;
   /** Until when a closed ticket may be reopened; the workflow ends after it. */
   readonly reopenUntil?: number;
+  /**
+   * Closed for missing information under `infoWait.reopenWindow: none`: the answer reopens it whenever it
+   * comes, so the workflow waits for it with no deadline. Absent on tickets closed before the rule existed.
+   */
+  readonly reopenWithoutLimit?: boolean;
   /** The resolution became final (validation window elapsed or customer confirmed). */
   readonly final: boolean;
   readonly billable: boolean;
@@ -85,6 +90,8 @@ export interface TicketState {
     readonly internalNotes: number;
     readonly reopens: number;
     readonly escalations: number;
+    /** Customer complaints recorded (absent on tickets started before complaints existed). */
+    readonly complaints?: number;
   };
   /** Timeline sequence number of the last entry (every decision that changes state adds entries). */
   readonly seq: number;
@@ -113,7 +120,24 @@ export type TicketCommand =
   | { readonly type: 'request_info'; readonly agent: string; readonly body: string }
   | { readonly type: 'resolve'; readonly agent: string; readonly solution: string }
   | { readonly type: 'confirm'; readonly by: string }
-  | { readonly type: 'reopen'; readonly by: 'customer' | 'agent'; readonly reason: string }
+  | {
+      readonly type: 'reopen';
+      readonly by: 'customer' | 'agent';
+      readonly reason: string;
+      /** Who asks for the reopen (email or name); checked where only the reporting user may ask. */
+      readonly requestedBy?: string;
+    }
+  | {
+      /** A customer complaint: notifies the escalation matrix's complaint audience, changes nothing else. */
+      readonly type: 'complaint';
+      /** De-duplicates a complaint delivered twice (the command id). */
+      readonly complaintId: string;
+      readonly body: string;
+      /** Who complains (email or name), as given. */
+      readonly from?: string;
+      /** Staff recording the complaint on the customer's behalf, if any. */
+      readonly recordedBy?: string;
+    }
   | { readonly type: 'escalate'; readonly by: 'customer' | 'agent'; readonly reason: string }
   | { readonly type: 'assign'; readonly assignee: string | null; readonly by: string }
   | {

@@ -59,6 +59,11 @@ export interface InfoWaitRule {
   readonly onExpiry: 'close' | 'none';
   /** A customer answer after the expiry close reopens the ticket. */
   readonly reopenOnReply: boolean;
+  /**
+   * How long the answer may still reopen the closed ticket: `none` (no limit) or a duration; undefined: the
+   * general reopen window.
+   */
+  readonly reopenWindow?: ResolvedDuration | 'none';
 }
 
 /** The policy's info-wait rule on `calendar`, or undefined when the policy has none. */
@@ -69,6 +74,9 @@ export function infoWaitRule(policy: Policy, calendar: Calendar): InfoWaitRule |
     pausesSla: r.pausesSla,
     onExpiry: r.onExpiry,
     reopenOnReply: r.reopenOnReply,
+    ...(r.reopenWindow !== undefined && {
+      reopenWindow: r.reopenWindow === 'none' ? 'none' : resolveDuration(r.reopenWindow, calendar),
+    }),
     ...(r.expireAfter && { expireAfter: resolveDuration(r.expireAfter, calendar) }),
     ...(r.contactAttempts && {
       contactAttempts: {
@@ -88,14 +96,27 @@ export function validationRule(
   return r && { window: resolveDuration(r.window, calendar), billableWhenFinal: r.billableWhenFinal };
 }
 
-/** Reopen rule, resolved (`window` undefined: no time limit); undefined when reopening is not allowed. */
-export function reopenRule(
-  policy: Policy,
-  calendar: Calendar,
-): { readonly window?: ResolvedDuration; readonly by: readonly ('customer' | 'agent')[] } | undefined {
+/** Reopen rule with its defaults applied. */
+export interface ReopenRule {
+  /** Undefined: no time limit. */
+  readonly window?: ResolvedDuration;
+  readonly by: readonly ('customer' | 'agent')[];
+  /** `reply`: any customer message reopens; `request`: only an explicit reopen request does. */
+  readonly trigger: 'reply' | 'request';
+  /** Only the reporting user may ask for the reopen. */
+  readonly onlyRequester: boolean;
+}
+
+/** Reopen rule, resolved; undefined when reopening is not allowed. */
+export function reopenRule(policy: Policy, calendar: Calendar): ReopenRule | undefined {
   const r = policy.reopen;
   if (r === undefined) return undefined;
-  return { by: r.by, ...(r.window && { window: resolveDuration(r.window, calendar) }) };
+  return {
+    by: r.by,
+    trigger: r.trigger ?? 'reply',
+    onlyRequester: r.onlyRequester ?? false,
+    ...(r.window && { window: resolveDuration(r.window, calendar) }),
+  };
 }
 
 /** Priority decay rule, resolved; undefined when the policy has none. */

@@ -240,6 +240,11 @@ export const InfoWaitSchema = z
     onExpiry: z.enum(['close', 'none']).default('close'),
     /** A customer answer after the expiry close reopens the ticket. */
     reopenOnReply: z.boolean().default(true),
+    /**
+     * How long after the expiry close the answer still reopens the ticket: `none` (no limit; the ticket waits
+     * for it indefinitely) or a duration. Absent: the general `reopen.window` applies (the earlier behaviour).
+     */
+    reopenWindow: z.union([z.literal('none'), DurationSchema]).optional(),
   })
   .refine((w) => w.onExpiry === 'none' || w.expireAfter !== undefined || w.contactAttempts !== undefined, {
     message: 'onExpiry close needs expireAfter or contactAttempts',
@@ -256,13 +261,21 @@ export const ValidationSchema = z.object({
 /** Validation window rule. */
 export type Validation = z.infer<typeof ValidationSchema>;
 
-/** Window after close in which a reopen is allowed, and by whom. */
+/** Window after close in which a reopen is allowed, by whom, and what counts as asking for it. */
 export const ReopenSchema = z.object({
   window: DurationSchema.optional(),
   by: z
     .array(z.enum(['customer', 'agent']))
     .min(1)
     .default(['customer', 'agent']),
+  /**
+   * What reopens a resolved (or closed) ticket: `reply`, any customer message; `request`, only an explicit
+   * reopen request (API, console). Under `request` a reply goes on the timeline and notifies the assignee.
+   * Absent: `reply`. The info-wait closure has its own rule (`infoWait.reopenOnReply`).
+   */
+  trigger: z.enum(['reply', 'request']).optional(),
+  /** Only the user who reported the ticket may ask to reopen it: the reopen names who asks. Absent: false. */
+  onlyRequester: z.boolean().optional(),
 });
 /** Reopen rule. */
 export type Reopen = z.infer<typeof ReopenSchema>;
@@ -296,9 +309,11 @@ export const EscalationContactSchema = z.object({
 /** Escalation levels and matrix. */
 export const EscalationSchema = z.object({
   levels: z.array(z.object({ level: z.number().int().positive(), name: TextSchema })).min(1),
-  /** A customer may ask to escalate, which raises the priority by one level. */
+  /** A customer may ask to escalate: it raises the priority by one step (`raisesPriority`), else the level. */
   customerMayRequest: z.boolean().default(false),
   raisesPriority: z.boolean().default(false),
+  /** With `raisesPriority`: the customer's escalation also raises the level (both together). Absent: false. */
+  raisesLevel: z.boolean().optional(),
   matrix: z.array(EscalationContactSchema).default([]),
 });
 /** Escalation rule. */

@@ -466,6 +466,14 @@ describe('staff console in Chromium', () => {
       .first()
       .waitFor({ timeout: 20_000 });
 
+    // w32: doubts and comments "pueden ser escaladas a" the managers: a complaint tells them, nothing else changes.
+    await page.getByRole('button', { name: 'Registrar queja' }).click();
+    expect(await page.getByLabel('Quién se queja (email o nombre)').inputValue()).toMatch(/@/);
+    await page.getByLabel('Queja del cliente').fill('Nadie nos había contestado.');
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await page.locator('tr[data-event="complaint"]').first().waitFor({ timeout: 20_000 });
+    expect(await status().textContent()).toBe('Abierto');
+
     // Resolve with `s`, then the solution is confirmed.
     await page.locator('h1').click();
     await page.locator('body').press('s');

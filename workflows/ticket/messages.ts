@@ -74,6 +74,7 @@ export const changePriorityUpdate = defineUpdate<CommandResult, [CommandArgs<'ch
   'changePriority',
 );
 export const closeUpdate = defineUpdate<CommandResult, [CommandArgs<'close'>]>('close');
+export const complaintUpdate = defineUpdate<CommandResult, [CommandArgs<'complaint'>]>('complaint');
 
 /** Every update, by the command type it carries. */
 export const commandUpdates = {
@@ -86,6 +87,7 @@ export const commandUpdates = {
   assign: assignUpdate,
   change_priority: changePriorityUpdate,
   close: closeUpdate,
+  complaint: complaintUpdate,
 } as const;
 
 /** Command types sent as updates. */

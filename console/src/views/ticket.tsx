@@ -36,6 +36,7 @@ type ActionId =
   | 'assign'
   | 'priority'
   | 'reopen'
+  | 'complaint'
   | 'close'
   | 'confirm';
 
@@ -45,6 +46,8 @@ interface ActionDef {
   key?: string;
   field: 'body' | 'solution' | 'reason' | 'assignee' | 'priority' | null;
   fieldLabel?: TextKey;
+  /** A second, optional input below the text (its value is `extra`). */
+  extraLabel?: TextKey;
   /** The request for the form's value. */
   call: (n: number, value: string, extra: string) => [string, unknown];
 }
@@ -115,7 +118,20 @@ const ACTIONS: ActionDef[] = [
     label: 'aReopen',
     field: 'reason',
     fieldLabel: 'reason',
-    call: (n, v) => [`/v1/tickets/${n}/reopen`, { reason: v }],
+    extraLabel: 'requestedBy',
+    // Staff register the customer's request: who asks goes with it (some policies let only the reporter ask).
+    call: (n, v, who) => [
+      `/v1/tickets/${n}/reopen`,
+      { reason: v, ...(who && { by: 'customer', requestedBy: who }) },
+    ],
+  },
+  {
+    id: 'complaint',
+    label: 'aComplaint',
+    field: 'body',
+    fieldLabel: 'complaintText',
+    extraLabel: 'complainant',
+    call: (n, v, who) => [`/v1/tickets/${n}/complaints`, { body: v, ...(who && { from: who }) }],
   },
   {
     id: 'close',
@@ -282,7 +298,7 @@ export function TicketView({ number }: { number: number }) {
   const open = (id: ActionId) => {
     setActive(id);
     setValue(id === 'priority' ? (ticket?.priority ?? 'medium') : id === 'assign' ? agentName() : '');
-    setExtra('');
+    setExtra(id === 'reopen' || id === 'complaint' ? (ticket?.requesterEmail ?? '') : '');
     setRefusal(null);
     setNotice(null);
   };
@@ -450,6 +466,12 @@ export function TicketView({ number }: { number: number }) {
                   value={value}
                   onInput={(e) => setValue(e.currentTarget.value)}
                 />
+                {def.extraLabel && (
+                  <>
+                    <label for="action-extra">{t(def.extraLabel)}</label>
+                    <input id="action-extra" value={extra} onInput={(e) => setExtra(e.currentTarget.value)} />
+                  </>
+                )}
               </>
             ) : null}
             {refusal && (
