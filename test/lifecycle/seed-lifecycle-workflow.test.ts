@@ -1,7 +1,8 @@
 /**
  * Issue 14, the lifecycle part, on the ticket workflow (emulator with skipped time, real Postgres): w32's
- * information-wait closure has no reopen limit, so the workflow waits for the answer however long it takes,
- * and every history it produced replays without a nondeterminism error.
+ * information-wait closure has no reopen limit, so the workflow waits for the answer however long it takes;
+ * a complaint (once per id) and a customer escalation go through the workflow's updates; and every history
+ * it produced replays without a nondeterminism error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
@@ -96,9 +97,33 @@ describe('seed lifecycle rules on the ticket workflow', () => {
     expect(reopened.status).toBe('open');
   });
 
-  it('replays every ticket history it produced without a nondeterminism error', async () => {
+  it('w32: a complaint and a customer escalation on the workflow, then every history replays without a nondeterminism error', async () => {
+    const created = await createTicket(
+      { db: database.db, client: env.client, taskQueue },
+      { customerId: 'acme', draft: w32Draft, now: await env.env.currentTimeMs() },
+    );
+    if (created.outcome !== 'created') throw new Error(created.outcome);
+    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.number));
+    const complaint = { complaintId: 'c-1', body: 'Nadie nos ha llamado', from: 'ana@acme.mx' };
+    await handle.executeUpdate(commandUpdates.complaint, { args: [complaint] });
+    await handle.executeUpdate(commandUpdates.complaint, { args: [complaint] });
+    const escalated = await handle.executeUpdate(commandUpdates.escalate, {
+      args: [{ by: 'customer', reason: 'Sin respuesta' }],
+    });
+    expect(escalated).toMatchObject({ level: 2, priority: 'medium' });
+    const { state } = await handle.query(ticketStateQuery);
+    expect(state.counters).toMatchObject({ complaints: 1, escalations: 1 });
+
+    const listed = async () => {
+      const found = [];
+      for await (const execution of env.client.workflow.list({ query: "WorkflowType = 'ticketWorkflow'" }))
+        found.push(execution);
+      return found;
+    };
+    // Visibility on a real server is eventually consistent.
+    const executions = await eventually(listed, (found) => found.length >= 1);
     const histories = [];
-    for await (const execution of env.client.workflow.list({ query: "WorkflowType = 'ticketWorkflow'" })) {
+    for (const execution of executions) {
       const history = await env.client.workflow
         .getHandle(execution.workflowId, execution.runId)
         .fetchHistory();
