@@ -28,12 +28,75 @@ function concrete(path: string): string {
     .replace('{id}', 'nobody');
 }
 
+/**
+ * What each role may do, written here and not read from the routes: a route given the wrong roles fails.
+ * admin: everything; agent: staff work, no key, policy or product administration; read-only: reads only,
+ * not the integration surface; integration: the customer side (tickets, replies, confirmations, events)
+ * and the reads it needs, never staff actions or reports.
+ */
+const A = 'admin',
+  G = 'agent',
+  I = 'integration',
+  R = 'read-only';
+const MAY: Record<string, readonly Role[]> = {
+  'POST /v1/api-keys': [A],
+  'GET /v1/api-keys': [A],
+  'DELETE /v1/api-keys/{id}': [A],
+  'POST /v1/customers': [A, G],
+  'GET /v1/customers': [A, G, R, I],
+  'GET /v1/customers/{id}': [A, G, R, I],
+  'PATCH /v1/customers/{id}': [A, G],
+  'DELETE /v1/customers/{id}': [A],
+  'POST /v1/contracts': [A, G],
+  'GET /v1/contracts': [A, G, R, I],
+  'GET /v1/contracts/{id}': [A, G, R, I],
+  'PATCH /v1/contracts/{id}': [A, G],
+  'POST /v1/contracts/{id}/addon-purchases': [A, G],
+  'GET /v1/contracts/{id}/addon-purchases': [A, G, R, I],
+  'GET /v1/products/{product}/versions': [A, G, R, I],
+  'POST /v1/products/{product}/versions': [A],
+  'DELETE /v1/products/{product}/versions/{version}': [A],
+  'POST /v1/policies': [A],
+  'GET /v1/policies': [A, G, R],
+  'GET /v1/policies/{id}/versions': [A, G, R],
+  'GET /v1/policies/{id}/versions/{version}': [A, G, R],
+  'POST /v1/policies/{id}/versions/{version}/activate': [A],
+  'POST /v1/policies/{id}/versions/{version}/preview': [A, G, R],
+  'GET /v1/tickets': [A, G, R, I],
+  'GET /v1/tickets/{number}': [A, G, R, I],
+  'GET /v1/tickets/{number}/events': [A, G, R, I],
+  'GET /v1/tickets/{number}/notifications': [A, G, R, I],
+  'GET /v1/reports/sla-compliance': [A, G, R],
+  'GET /v1/reports/quota-usage': [A, G, R],
+  'GET /v1/reports/breaches': [A, G, R],
+  'POST /v1/integrations/events': [A, I],
+  'POST /v1/integrations/inbound-email': [A, I],
+  'POST /v1/tickets': [A, G, I],
+  'POST /v1/tickets/intake-check': [A, G, I],
+  'POST /v1/tickets/{number}/customer-replies': [A, G, I],
+  'GET /v1/tickets/{number}/live': [A, G, R],
+  'POST /v1/tickets/{number}/replies': [A, G],
+  'POST /v1/tickets/{number}/request-info': [A, G],
+  'POST /v1/tickets/{number}/resolve': [A, G],
+  'POST /v1/tickets/{number}/confirm': [A, G, I],
+  'POST /v1/tickets/{number}/reopen': [A, G, I],
+  'POST /v1/tickets/{number}/escalate': [A, G, I],
+  'POST /v1/tickets/{number}/assign': [A, G],
+  'POST /v1/tickets/{number}/priority': [A, G],
+  'POST /v1/tickets/{number}/close': [A, G],
+};
+const routeName = (route: { method: string; path: string }) => `${route.method.toUpperCase()} ${route.path}`;
+
 describe('role matrix', () => {
+  it('has an expectation for every route and a route for every expectation', () => {
+    expect(allRoutes.map(routeName).sort()).toEqual(Object.keys(MAY).sort());
+  });
+
   const cases = allRoutes.flatMap((route) =>
-    ROLES.map((role) => ({ route, role, allowed: route.roles.includes(role) })),
+    ROLES.map((role) => ({ route, role, allowed: (MAY[routeName(route)] ?? []).includes(role) })),
   );
 
-  it.each(cases.map((c) => [`${c.route.method.toUpperCase()} ${c.route.path} as ${c.role}`, c] as const))(
+  it.each(cases.map((c) => [`${routeName(c.route)} as ${c.role}`, c] as const))(
     '%s',
     async (_name, { route, role, allowed }) => {
       const res = await api
@@ -46,16 +109,10 @@ describe('role matrix', () => {
       } else {
         expect(res.status).toBe(403);
         expect(res.body.type).toBe(`${PROBLEM_BASE}forbidden`);
-        expect(res.body.roles).toEqual([...route.roles]);
+        expect([...(res.body.roles as Role[])].sort()).toEqual([...MAY[routeName(route)]!].sort());
       }
     },
   );
-
-  it('covers every declared route and role', () => {
-    expect(cases.length).toBe(allRoutes.length * ROLES.length);
-    expect(cases.some((c) => c.allowed)).toBe(true);
-    expect(cases.some((c) => !c.allowed)).toBe(true);
-  });
 
   it.each(ROLES.map((r) => [r]))('/metrics as %s', async (role) => {
     const res = await api.call('get', '/metrics', keys[role]);
