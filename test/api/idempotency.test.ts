@@ -184,6 +184,23 @@ describe('Idempotency-Key', () => {
     expect(left).toEqual([]);
   });
 
+  it('replays a completed request long after the abandonment delay, without running it again', async () => {
+    const body = { name: 'Completed Once' };
+    const first = await api.call('post', '/v1/customers').set('Idempotency-Key', 'done-long-ago').send(body);
+    expect(first.status).toBe(201);
+    // The request completed; an hour later (past ABANDONED_AFTER_MS, inside the 24 h retention) it is retried.
+    await api.db
+      .updateTable('idempotency_keys')
+      .set({ created_at: new Date(Date.now() - ABANDONED_AFTER_MS - 3_600_000) })
+      .where('key', '=', 'done-long-ago')
+      .execute();
+    const retry = await api.call('post', '/v1/customers').set('Idempotency-Key', 'done-long-ago').send(body);
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await countNamed('Completed Once')).toBe(1);
+  });
+
   it('every response above matches the published document', async () => {
     expect(await expectConformance(api)).toBeGreaterThan(15);
   });
