@@ -85,6 +85,18 @@ const MAY: Record<string, readonly Role[]> = {
   'POST /v1/tickets/{number}/priority': [A, G],
   'POST /v1/tickets/{number}/close': [A, G],
 };
+const validDraft = {
+  channel: 'portal',
+  category: 'support',
+  priority: 'high',
+  requesterName: 'Luis Pérez',
+  subject: 'La caja no imprime',
+  description: 'Desde esta mañana',
+};
+const DAY = 86_400_000;
+/** Contracts current whatever day the suite runs. */
+const startsAt = new Date(Date.now() - 30 * DAY).toISOString();
+const endsAt = new Date(Date.now() + 330 * DAY).toISOString();
 const routeName = (route: { method: string; path: string }) => `${route.method.toUpperCase()} ${route.path}`;
 
 describe('role matrix', () => {
@@ -171,8 +183,8 @@ describe('customer scope (object-level checks)', () => {
         policyVersion: 1,
         plan: 'gold',
         period: 'monthly',
-        startsAt: '2026-01-01T00:00:00Z',
-        endsAt: '2027-01-01T00:00:00Z',
+        startsAt,
+        endsAt,
       });
       tickets[id] = await seedTicket(api.db, { customer_id: id, contract_id: `${id}-c`, breached: true });
     }
@@ -226,13 +238,61 @@ describe('customer scope (object-level checks)', () => {
       policyVersion: 1,
       plan: 'gold',
       period: 'monthly',
-      startsAt: '2026-01-01T00:00:00Z',
-      endsAt: '2027-01-01T00:00:00Z',
+      startsAt,
+      endsAt,
     });
     expect(contract.status).toBe(422);
     expect((await api.call('post', '/v1/customers', scoped).send({ name: 'New' })).status).toBe(403);
     expect((await api.call('get', '/v1/customers/zeta')).body.name).toBe('ZETA');
     expect((await api.call('patch', '/v1/customers/acme', scoped).send({ name: 'Acme' })).status).toBe(200);
+  });
+
+  /** A valid body for every write on a ticket, so the answer is the scope check's and not validation's. */
+  const WRITE_BODIES: Record<string, object> = {
+    'POST /v1/tickets/{number}/replies': { body: 'Revisando' },
+    'POST /v1/tickets/{number}/request-info': { body: '¿Qué versión?' },
+    'POST /v1/tickets/{number}/resolve': { solution: 'Reiniciar' },
+    'POST /v1/tickets/{number}/confirm': {},
+    'POST /v1/tickets/{number}/reopen': { reason: 'Sigue fallando' },
+    'POST /v1/tickets/{number}/escalate': { reason: 'Urgente' },
+    'POST /v1/tickets/{number}/assign': { assignee: 'eva' },
+    'POST /v1/tickets/{number}/priority': { priority: 'high' },
+    'POST /v1/tickets/{number}/close': { reason: 'Duplicado' },
+    'POST /v1/tickets/{number}/customer-replies': { body: 'Adjunto captura' },
+    'GET /v1/tickets/{number}/live': {},
+  };
+  const workflowRoutes = ticketActionRoutes().filter((r) => r.path.startsWith('/v1/tickets/{number}'));
+
+  it('has a body for every route that reaches a ticket workflow', () => {
+    expect(workflowRoutes.map(routeName).sort()).toEqual(Object.keys(WRITE_BODIES).sort());
+  });
+
+  it.each(workflowRoutes.map((r) => [routeName(r), r] as const))(
+    "%s: 404 on another customer's ticket, through to the workflow on its own",
+    async (name, route) => {
+      const key = route.roles.includes('agent') ? scoped : scopedIntegration;
+      const send = (number: number) => {
+        const call = api.call(route.method, route.path.replace('{number}', String(number)), key);
+        return route.method === 'get' ? call : call.send(WRITE_BODIES[name]);
+      };
+      const other = await send(tickets.zeta!);
+      expect(other.status, other.text).toBe(404);
+      expect(other.body.type).toBe(`${PROBLEM_BASE}not-found`);
+      // Its own customer's ticket passes the scope check and reaches Temporal (absent here: 503).
+      const own = await send(tickets.acme!);
+      expect(own.status, own.text).toBe(503);
+      expect(own.body.type).toBe(`${PROBLEM_BASE}temporal-unavailable`);
+    },
+  );
+
+  it("refuses to open or check a ticket for another customer's contract", async () => {
+    for (const path of ['/v1/tickets', '/v1/tickets/intake-check']) {
+      for (const key of [scoped, scopedIntegration]) {
+        const res = await api.call('post', path, key).send({ customerId: 'zeta', draft: validDraft });
+        expect(res.status, `${path} ${res.text}`).toBe(404);
+        expect(JSON.stringify(res.body)).not.toContain('ZETA');
+      }
+    }
   });
 
   it('keeps scoped integration keys to their customers', async () => {
