@@ -105,7 +105,7 @@ export const ExpectationSchema = z
     timeline: z.array(z.string()).optional(),
     /** Event types that must not appear. */
     absent: z.array(z.string()).optional(),
-    /** `type@ISO instant` pairs: that event at exactly that instant. */
+    /** `type: ISO instant` pairs: that event within that instant's minute. */
     at: z.record(z.string(), instant).optional(),
     notifications: z.array(z.string()).optional(),
   })

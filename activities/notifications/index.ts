@@ -15,7 +15,6 @@ export {
 } from './dispatcher';
 export { createSmtpMailer, mailDomain, type SmtpMailer, type SmtpMailerOptions } from './mailer';
 export { startMailCatcher, type CaughtMail, type MailCatcher, type MailCatcherOptions } from './mail-catcher';
-export { enqueueNotifications, type NotificationToSend } from './outbox';
 export {
   formatInstant,
   InvalidPayloadError,

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHousekeeping } from '../../api/housekeeping';
 import { IDEMPOTENCY_TTL_MS } from '../../api/idempotency';
 import { connectDatabase } from '../../db/index';
@@ -35,24 +35,36 @@ async function insertKey(key: string, ageMs: number): Promise<void> {
 }
 
 describe('housekeeping', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('purges expired idempotency keys at start and then on every run, keeping fresh ones', async () => {
+    // Only the interval is faked: the test decides when a run is due, and can see that stop() cancels it.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const everyMs = 60_000;
     await insertKey('expired-at-start', IDEMPOTENCY_TTL_MS + 60_000);
     await insertKey('fresh', 60_000);
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const housekeeping = startHousekeeping({ db: api.db, logger, everyMs: 50 });
+    const housekeeping = startHousekeeping({ db: api.db, logger, everyMs });
     try {
       await eventually(keys, (k) => !k.includes('expired-at-start'));
       await insertKey('expired-later', IDEMPOTENCY_TTL_MS + 1_000);
+      expect(await keys()).toEqual(['expired-later', 'fresh']);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(everyMs);
       await eventually(keys, (k) => !k.includes('expired-later'));
       expect(await keys()).toEqual(['fresh']);
-      expect(lines.some((l) => l.includes('purged expired idempotency keys'))).toBe(true);
+      expect(lines.filter((l) => l.includes('purged expired idempotency keys'))).toHaveLength(2);
     } finally {
       await housekeeping.stop();
     }
+    expect(vi.getTimerCount()).toBe(0);
     await insertKey('expired-after-stop', IDEMPOTENCY_TTL_MS + 1_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    vi.advanceTimersByTime(10 * everyMs);
     expect(await keys()).toEqual(['expired-after-stop', 'fresh']);
+    await api.db.deleteFrom('idempotency_keys').execute();
   });
 
   it('logs a failed purge and keeps running', async () => {
@@ -61,11 +73,15 @@ describe('housekeeping', () => {
     // A real connection to a port nothing listens on: every purge fails.
     const unreachable = connectDatabase(`postgres://nobody@127.0.0.1:${await freePort()}/none`);
     const housekeeping = startHousekeeping({ db: unreachable, logger, everyMs: 20 });
-    await eventually(
-      () => Promise.resolve(lines.filter((l) => l.includes('purge failed')).length),
-      (n) => n >= 2,
-    );
-    await housekeeping.stop();
-    await unreachable.destroy();
+    try {
+      const failures = await eventually(
+        () => Promise.resolve(lines.filter((l) => l.includes('idempotency key purge failed'))),
+        (found) => found.length >= 2,
+      );
+      expect(failures.every((l) => JSON.parse(l).level === 40)).toBe(true);
+    } finally {
+      await housekeeping.stop();
+      await unreachable.destroy();
+    }
   });
 });

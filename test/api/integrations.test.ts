@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../api/auth';
 import type { IntegrationEvent } from '../../api/route';
@@ -118,6 +119,28 @@ describe('POST /v1/integrations/events', () => {
       .send(JSON.stringify(event('e-bad', { type: 'alert.resolved' })));
     expect(tampered.status).toBe(401);
     expect(received.some((e) => e.eventId === 'e-bad')).toBe(false);
+  });
+
+  it('signs the timestamp with the body: the documented HMAC is accepted, a signature moved to another timestamp is not', async () => {
+    // Computed here as the README documents it, not with the code under test.
+    const hmac = (timestamp: string, raw: string) =>
+      `sha256=${createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex')}`;
+    const raw = JSON.stringify(event('e-hmac'));
+    const at = seconds(NOW.getTime());
+    const earlier = seconds(NOW.getTime() - 60_000);
+    expect(signIntegrationEvent(secret, at, raw)).toBe(hmac(at, raw));
+    const post = (timestamp: string, signature: string) =>
+      api
+        .call('post', '/v1/integrations/events', key)
+        .set('Content-Type', 'application/json')
+        .set('X-Orquesta-Timestamp', timestamp)
+        .set('X-Orquesta-Signature', signature)
+        .send(raw);
+    const replayed = await post(at, hmac(earlier, raw));
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.type).toMatch(/invalid-signature$/);
+    expect(received.some((e) => e.eventId === 'e-hmac')).toBe(false);
+    expect((await post(at, hmac(at, raw))).status).toBe(202);
   });
 
   it('refuses timestamps more than 5 minutes off, both ways', async () => {

@@ -201,6 +201,22 @@ describe('decide: SLA warnings and breaches', () => {
   });
 });
 
+describe('decide: billing a final resolution', () => {
+  it('makes a confirmed resolution final but not billable under a policy with no validation rule (w32)', () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    t.apply(
+      { type: 'resolve', agent: 'luis', solution: 'Reinstalar el certificado' },
+      at('2026-03-02T11:00-06:00'),
+    );
+    t.apply({ type: 'confirm', by: 'ana' }, at('2026-03-02T12:00-06:00'));
+    expect(t.state).toMatchObject({ status: 'closed', final: true, billable: false });
+    expect(t.notifications.at(-1)).toMatchObject({
+      template: 'resolution_final',
+      payload: { billable: false },
+    });
+  });
+});
+
 describe('decide: refusals name the rule', () => {
   it('refuses to confirm an unresolved ticket and to reopen outside the window', () => {
     const t = w32(at('2026-03-02T10:00-06:00'));

@@ -36,16 +36,30 @@ export async function seedCustomer(
     .execute();
 }
 
-/** Polls `read` until `accept` holds (or `timeoutMs`, default 15 s, pass) and returns the last value. */
+/**
+ * Polls `read` until `accept` holds and returns that value; throws, naming the last value read, when
+ * `timeoutMs` (default 15 s) passes first, so a condition that never holds fails the test.
+ */
 export async function eventually<T>(
   read: () => Promise<T>,
   accept: (value: T) => boolean,
   timeoutMs = 15_000,
 ): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < timeoutMs / 100 && !accept(value); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await read();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() >= deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${describe(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return value;
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 500) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

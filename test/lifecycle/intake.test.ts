@@ -112,6 +112,46 @@ describe('intake on Postgres and Temporal', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('finishes on retry a creation whose process died between storing the ticket and starting its workflow', async () => {
+    const now = await env.env.currentTimeMs();
+    const request = {
+      customerId: 'tiendas',
+      draft: { ...draft(300), category: 'administrative' },
+      idempotencyKey: 'crashed-start',
+      now,
+    };
+    // The real client, except that the process "dies" at the workflow start: the ticket row is committed.
+    const crashing = {
+      ...deps(),
+      client: Object.assign(Object.create(env.client) as typeof env.client, {
+        workflow: { start: () => Promise.reject(new Error('process died before the workflow start')) },
+      }),
+    };
+    await expect(createTicket(crashing, request)).rejects.toThrow('process died');
+    const stored = await database.db
+      .selectFrom('tickets')
+      .select(['number', 'status', 'workflow_id'])
+      .where('idempotency_key', '=', 'crashed-start')
+      .executeTakeFirstOrThrow();
+    expect(stored.status).toBe('new');
+    await expect(env.client.workflow.getHandle(stored.workflow_id).describe()).rejects.toThrow();
+
+    const retried = await createTicket(deps(), request);
+    expect(retried).toMatchObject({
+      outcome: 'existing',
+      number: stored.number,
+      workflowId: stored.workflow_id,
+    });
+    const described = await env.client.workflow.getHandle(stored.workflow_id).describe();
+    expect(described.status.name).toBe('RUNNING');
+    const rows = await database.db
+      .selectFrom('tickets')
+      .select('number')
+      .where('idempotency_key', '=', 'crashed-start')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('refuses a customer without a contract', async () => {
     expect(await createTicket(deps(), { customerId: 'nobody', draft: draft(1) })).toEqual({
       outcome: 'no_contract',

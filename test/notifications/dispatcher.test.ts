@@ -663,6 +663,38 @@ describe('leases (issue 12, defect 9)', () => {
   });
 });
 
+describe('outbox dispatcher: fencing', () => {
+  it('records no outcome for a row that changed hands while it was being delivered', async () => {
+    const release: (() => void)[] = [];
+    const sent: string[] = [];
+    const heldMailer = {
+      sendMail: async (mail: { to: string }) => {
+        sent.push(mail.to);
+        await new Promise<void>((resolve) => release.push(resolve));
+      },
+    };
+    const lines: string[] = [];
+    const id = await enqueue(handle.db, {
+      channel: 'email',
+      template: 'ticket_created',
+      recipient: 'fenced@example.test',
+      payload: { ticketNumber: 9003 },
+    });
+    const holder = dispatcher({
+      mailer: heldMailer,
+      logger: createLogger('warn', 'orquesta', { write: (line: string) => void lines.push(line) }),
+    }).runOnce();
+    while (sent.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await outboxRow(handle.db, id)).attempts).toBe(1);
+    // What another dispatcher's claim does once the lease ran out: the row is its own now.
+    await sql`update outbox set attempts = attempts + 1 where id = ${id}`.execute(handle.db);
+    release.forEach((resolve) => resolve());
+    await holder;
+    expect(await outboxRow(handle.db, id)).toMatchObject({ status: 'pending', attempts: 2 });
+    expect(lines.some((l) => l.includes('changed hands'))).toBe(true);
+  });
+});
+
 describe('backoff', () => {
   it('grows exponentially, is capped, and jitter only shortens it', () => {
     const fixed = { initialMs: 1_000, maxMs: 10_000, jitter: 0 };

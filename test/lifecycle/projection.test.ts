@@ -1,0 +1,118 @@
+/**
+ * The projection activity against a real Postgres: the row's version guard (an older projection never
+ * overwrites a newer one), the outbox rows it writes (email, and a signed-webhook row per timeline entry
+ * when `WEBHOOK_URL` is set), and that a repeat writes nothing new.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectTicket, type ProjectionInput } from '../../activities/projection';
+import { ticketView, type TimelineEntry } from '../../domain/lifecycle/index';
+import { seedTicket } from '../api/helpers';
+import { createTestDatabase } from '../support/database';
+import { seedCustomer } from './fixtures';
+import { openUnder } from './support';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const NOW = Date.now();
+const WEBHOOK = 'http://127.0.0.1:9/hooks/orquesta';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedCustomer(database.db, 'w32', 'acme', NOW);
+});
+afterAll(() => database.destroy());
+
+const draft = {
+  channel: 'portal' as const,
+  type: 'incident',
+  category: 'dms',
+  priority: 'medium' as const,
+  company: 'ACME',
+  requesterName: 'Ana Ruiz',
+  requesterEmail: 'ana@acme.mx',
+  contactPhone: '+52 55 5555 5555',
+  subject: 'No timbra',
+  description: 'Error 301',
+  attachments: 1,
+};
+
+/** A ticket row and the harness whose decisions are projected onto it. */
+async function openTicket() {
+  const number = await seedTicket(database.db, { customer_id: 'acme', contract_id: 'acme-contract' });
+  const t = openUnder(
+    'w32',
+    NOW,
+    { authorizedRequesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }] },
+    draft,
+  );
+  const projection = (version: number, timeline: readonly TimelineEntry[] = []): ProjectionInput => ({
+    number,
+    version,
+    view: ticketView(t.state, t.ctx),
+    timeline,
+    notifications: t.notifications
+      .splice(0)
+      .map((n) => ({ ...n, dedupeKey: n.dedupeKey.replace('1042', String(number)) })),
+  });
+  return { number, t, projection };
+}
+
+const row = (number: number) =>
+  database.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+const outbox = (number: number) =>
+  database.db
+    .selectFrom('outbox')
+    .select(['dedupe_key', 'channel', 'template', 'recipient', 'payload'])
+    .where('ticket_number', '=', number)
+    .orderBy('id')
+    .execute();
+
+describe('projectTicket', () => {
+  it('never lets an older projection overwrite a newer one', async () => {
+    const { number, t, projection } = await openTicket();
+    const opened = projection(1);
+    expect(await projectTicket(database.db, opened)).toEqual({ rowUpdated: true });
+    t.apply({ type: 'request_info', agent: 'luis', body: 'Envíe la captura' }, NOW + 60_000);
+    const awaiting = projection(2);
+    expect(await projectTicket(database.db, awaiting)).toEqual({ rowUpdated: true });
+    expect((await row(number)).status).toBe('awaiting_customer');
+
+    // A retried, late delivery of version 1 (status open) must leave version 2 in place.
+    expect(await projectTicket(database.db, opened)).toEqual({ rowUpdated: false });
+    expect(await row(number)).toMatchObject({ status: 'awaiting_customer', projection_version: 2 });
+    // The same version again is not newer either.
+    expect(await projectTicket(database.db, awaiting)).toEqual({ rowUpdated: false });
+  });
+
+  it('writes a webhook row per timeline entry when WEBHOOK_URL is set, once however often it runs', async () => {
+    const { number, t, projection } = await openTicket();
+    const input = projection(1, t.timeline);
+    expect(input.timeline.length).toBeGreaterThan(0);
+    await projectTicket(database.db, input, { webhookUrl: WEBHOOK });
+    await projectTicket(database.db, input, { webhookUrl: WEBHOOK });
+    const rows = await outbox(number);
+    const webhooks = rows.filter((r) => r.channel === 'webhook');
+    expect(webhooks.map((r) => r.dedupe_key)).toEqual(
+      input.timeline.map((e) => `ticket:${number}:${e.seq}:webhook`),
+    );
+    for (const [i, w] of webhooks.entries()) {
+      expect(w).toMatchObject({ template: 'ticket_event', recipient: WEBHOOK });
+      expect(w.payload).toMatchObject({
+        ticketNumber: number,
+        seq: input.timeline[i]!.seq,
+        type: input.timeline[i]!.type,
+        status: 'open',
+      });
+    }
+    const emails = rows.filter((r) => r.channel === 'email');
+    expect(emails.map((r) => r.template)).toEqual(input.notifications.map((n) => n.template));
+    expect(emails.length).toBeGreaterThan(0);
+  });
+
+  it('writes no webhook rows without WEBHOOK_URL', async () => {
+    const { number, t, projection } = await openTicket();
+    await projectTicket(database.db, projection(1, t.timeline));
+    const rows = await outbox(number);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.channel === 'webhook')).toEqual([]);
+  });
+});
