@@ -39,6 +39,7 @@ import { verifySignedRequest } from './integrations';
 import { visibleTicket } from './tickets';
 import { parseTicketSubjectTag } from '../../activities/notifications/templates';
 import { sql } from 'kysely';
+import { liveClocks } from '../countdown';
 
 /** What the ticket write routes need from Temporal. */
 export interface TicketWorkflows {
@@ -504,6 +505,9 @@ export function ticketActionRoutes(): AnyRoute[] {
       path: '/v1/tickets/{number}/live',
       operationId: 'getTicketLive',
       summary: 'The live state from the workflow: SLA clocks counted to now, each due instant explained',
+      description:
+        "Each clock is counted at the API's now and read like the list's `countdown`: `remainingMs`, `running` " +
+        '(counting right now), `stoppedBy` (`outside_hours`, `status`) and `changesAt`.',
       tags: ['tickets'],
       roles: ['admin', 'agent', 'read-only'],
       params: NumberParams,
@@ -526,7 +530,11 @@ export function ticketActionRoutes(): AnyRoute[] {
         const snapshot = await withinDeadline(temporal, () => handle.query(ticketStateQuery)).catch(
           (error: unknown) => temporalProblem(error, params.number, 'read'),
         );
-        return { status: 200, body: snapshot };
+        // The query counts clocks at the workflow's last event; count them at now, read like the queue's
+        // countdown. The workflow's time is later only when tests skip time.
+        const now = Math.max(services.now().getTime(), snapshot.now);
+        const clocks = await liveClocks(services.db, snapshot.state, now);
+        return { status: 200, body: { ...snapshot, clocks: clocks ?? snapshot.clocks, now } };
       },
     }),
   ];

@@ -210,9 +210,15 @@ export interface TicketEvent {
   data: Record<string, unknown>;
 }
 
+/** One SLA clock of the ticket page, counted at the API's now and read like a queue countdown. */
 export interface LiveClock {
   metric: string;
+  /** Counting right now (false outside business hours, while the status stops it, or once met). */
   running: boolean;
+  stoppedBy: 'outside_hours' | 'status' | 'no_clock' | null;
+  asOf: string;
+  remainingMs: number | null;
+  changesAt: string | null;
   breached: boolean;
   countedMs: number;
   targetMs: number;
