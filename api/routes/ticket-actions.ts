@@ -104,9 +104,21 @@ const CommandResultSchema = z.object({
   level: z.number().int(),
   assignee: z.string().nullable(),
 });
+/** Text a person typed: trimmed, and when given it must say something. */
+const typedText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty or only spaces').max(max).optional();
+/** A ticket draft as the API takes it: what people type is trimmed, and a blank subject or description refused. */
+const CreateTicketDraft = TicketDraftSchema.extend({
+  subject: typedText(1_000),
+  description: typedText(50_000),
+  requesterName: typedText(200),
+  company: typedText(200),
+  contactPhone: typedText(100),
+  requesterEmail: z.string().trim().max(320).optional(),
+});
 const CreateTicketBody = z.object({
   customerId: z.string().min(1),
-  draft: TicketDraftSchema,
+  draft: CreateTicketDraft,
   /** Agent registering the ticket for a caller (phone intake). */
   createdBy: z.string().min(1).optional(),
   locale: z.enum(['es', 'en']).optional(),

@@ -183,7 +183,7 @@ const texts = {
   ],
   pickCustomer: ['Elige un cliente', 'Pick a customer'],
   callerName: ['Nombre de quien llama', "Caller's name"],
-  callerEmail: ['Correo de quien llama', "Caller's email"],
+  callerEmail: ['Correo de quien llama (opcional)', "Caller's email (optional)"],
   company: ['Empresa', 'Company'],
   phone: ['Teléfono de contacto', 'Contact phone'],
   productVersion: ['Versión del producto', 'Product version'],

@@ -235,4 +235,75 @@ describe('a console agents can trust', () => {
     );
     await queue.context().close();
   }, 120_000);
+
+  it('phone intake: a caller identified by name, one ticket per submission even when retried, then an empty form', async () => {
+    const count = async () =>
+      ((await stack.api('GET', '/v1/tickets?customerId=reyes&limit=200')) as { items: unknown[] }).items
+        .length;
+    const before = await count();
+    await page.goto(`${stack.base}/#/intake`);
+    await page.getByLabel('Elige un cliente').fill('reyes');
+    await page.getByRole('option', { name: /Talleres Reyes \(reyes\)/ }).click();
+    // No email: w32's phone line identifies callers by name.
+    await page.getByLabel('Nombre de quien llama').fill('Luis Pérez');
+    await page.getByLabel('Empresa').fill('Talleres Reyes');
+    await page.getByLabel('Tipo').selectOption('incident');
+    await page.getByLabel('Categoría').selectOption('dms');
+    await page.getByLabel('Asunto').fill('La terminal de caja se reinicia');
+    await page.getByLabel('Descripción').fill('Se reinicia al cobrar con tarjeta.');
+    // The first answer is lost on the way back (the ticket is made): the agent clicks again.
+    let lost = false;
+    await page.route(`${stack.base}/v1/tickets`, async (route) => {
+      if (route.request().method() !== 'POST' || lost) return route.continue();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: 'Crear ticket' }).click();
+    await expect.poll(() => lost).toBe(true);
+    await page.locator('.intake .refusal').waitFor();
+    expect(await page.getByTestId('intake-created').count()).toBe(0);
+    await page.getByRole('button', { name: 'Crear ticket' }).click();
+    const created = page.getByTestId('intake-created');
+    await created.waitFor();
+    const number = Number(((await created.textContent()) ?? '').match(/#(\d+)/)?.[1]);
+    expect(await count()).toBe(before + 1);
+    const row = (await stack.api('GET', `/v1/tickets/${number}`)) as {
+      requesterName: string;
+      subject: string;
+    };
+    expect(row).toMatchObject({ requesterName: 'Luis Pérez', subject: 'La terminal de caja se reinicia' });
+    // The form starts again empty: a second click makes nothing.
+    expect(await page.getByLabel('Asunto').inputValue()).toBe('');
+    expect(await page.getByLabel('Nombre de quien llama').inputValue()).toBe('');
+    expect(await page.getByLabel('Elige un cliente').inputValue()).toBe('');
+    expect(await page.getByRole('button', { name: 'Crear ticket' }).isDisabled()).toBe(true);
+    expect(await count()).toBe(before + 1);
+    await page.unroute(`${stack.base}/v1/tickets`);
+  }, 120_000);
+
+  it('refuses a blank subject or description on the server, naming the field', async () => {
+    for (const field of ['subject', 'description'] as const) {
+      const res = await stack.fetchApi('POST', '/v1/tickets', {
+        customerId: 'reyes',
+        draft: {
+          channel: 'phone',
+          type: 'incident',
+          category: 'dms',
+          requesterName: 'Ana Ruiz',
+          company: 'Talleres Reyes',
+          subject: 'Asunto',
+          description: 'Descripción',
+          [field]: '   ',
+        },
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+      const problem = (await res.json()) as { 'invalid-params': { name: string; reason: string }[] };
+      expect(problem['invalid-params']).toContainEqual({
+        name: `body.draft.${field}`,
+        reason: expect.stringMatching(/empty or only spaces/) as string,
+      });
+    }
+  });
 });
