@@ -381,6 +381,64 @@ const actions: ActionSpec[] = [
   },
 ];
 
+/** What every action may carry: the ticket version it was written against. */
+const ExpectedVersion = z.object({
+  expectedVersion: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .meta({
+      description:
+        "The ticket's `version` the action was written against (from `GET /v1/tickets/{number}` or `/live`'s `state.seq`). " +
+        'When the ticket has changed since, the action is not applied: 409 `ticket-changed` with `currentVersion` and the timeline entries since (`changes`).',
+    }),
+});
+
+/** The timeline entries of a ticket after `version` (what changed since an action was written). */
+async function changesSince(services: Services, number: number, version: number) {
+  return services.db
+    .selectFrom('ticket_events')
+    .select(['seq', 'type', 'at', 'actor'])
+    .where('ticket_number', '=', number)
+    .where('seq', '>', version)
+    .orderBy('seq')
+    .limit(50)
+    .execute();
+}
+
+/** The 409 of an action written against an older version of the ticket, naming what changed since. */
+async function ticketChangedProblem(
+  services: Services,
+  number: number,
+  expected: number,
+  refusal: LifecycleRefusal,
+): Promise<never> {
+  const changes = await changesSince(services, number, expected);
+  throw problem(409, 'ticket-changed', refusal.message, {
+    rule: refusal.rule,
+    code: refusal.code,
+    expectedVersion: expected,
+    currentVersion: Math.max(expected, ...changes.map((c) => c.seq)),
+    changes: changes.map((c) => ({
+      seq: c.seq,
+      type: c.type,
+      at: new Date(c.at as unknown as string).toISOString(),
+      actor: c.actor,
+    })),
+  });
+}
+
+/** The stale-version refusal inside a failed update, if that is what it is. */
+function staleRefusal(error: unknown): LifecycleRefusal | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError) || !(error.cause instanceof ApplicationFailure)) {
+    return undefined;
+  }
+  if (error.cause.type !== REFUSAL_FAILURE_TYPE) return undefined;
+  const refusal = error.cause.details?.[0] as LifecycleRefusal | undefined;
+  return refusal?.code === 'stale_version' ? refusal : undefined;
+}
+
 /** The ticket write routes. */
 export function ticketActionRoutes(): AnyRoute[] {
   const routes: AnyRoute[] = [
@@ -738,10 +796,14 @@ export function ticketActionRoutes(): AnyRoute[] {
         tags: ['tickets'],
         roles: action.roles ?? WRITERS,
         params: NumberParams,
-        body: action.body,
+        body: action.body.extend(ExpectedVersion.shape),
         responses: {
           200: { description: 'Done; the ticket as it now stands', schema: CommandResultSchema },
-          409: { description: 'Refused by the lifecycle: `rule`, `code` and the reason' },
+          409: {
+            description:
+              'Refused by the lifecycle (`action-refused`: `rule`, `code` and the reason), or the ticket changed ' +
+              'since `expectedVersion` (`ticket-changed`: `currentVersion`, `changes`)',
+          },
           ...WORKFLOW_TIMEOUT,
         },
         async handler({ params, body, services, auth, req }) {
@@ -752,14 +814,20 @@ export function ticketActionRoutes(): AnyRoute[] {
           // Under an Idempotency-Key the update id derives from the key: however often the request is
           // retried (after a 504, or by another API process), Temporal applies the command once.
           const commandId = commandIdFor(auth.keyId, req.header('idempotency-key'));
+          const expected = body.expectedVersion as number | undefined;
+          const args = {
+            ...action.toArgs(body, auth, commandId),
+            ...(expected !== undefined && { expectedVersion: expected }),
+          };
           const result = await counted(action.command, () =>
             withinDeadline(temporal, () =>
-              handle.executeUpdate(update as never, {
-                updateId: commandId,
-                args: [action.toArgs(body, auth, commandId)] as never,
-              }),
+              handle.executeUpdate(update as never, { updateId: commandId, args: [args] as never }),
             ),
-          ).catch((error: unknown) => temporalProblem(error, params.number));
+          ).catch(async (error: unknown) => {
+            const stale = expected === undefined ? undefined : staleRefusal(error);
+            if (stale !== undefined) return ticketChangedProblem(services, params.number, expected!, stale);
+            return temporalProblem(error, params.number);
+          });
           return { status: 200, body: result };
         },
       }),

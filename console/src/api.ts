@@ -185,6 +185,8 @@ export interface TicketNotification {
 
 export interface Ticket extends TicketSummary {
   workflowId: string;
+  /** The sequence number of the last timeline entry: sent as `expectedVersion` with actions. */
+  version: number;
   policyId: string;
   policyVersion: number;
   description: string;

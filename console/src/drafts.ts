@@ -7,6 +7,8 @@
 export interface TicketDraft {
   active: string | null;
   values: Record<string, string>;
+  /** The ticket version each action's text was written against (sent as `expectedVersion`). */
+  versions: Record<string, number>;
 }
 
 const key = (ticket: number) => `orquesta.draft.${ticket}`;
@@ -20,20 +22,24 @@ export function loadDraft(ticket: number): TicketDraft {
       return {
         active: typeof parsed.active === 'string' ? parsed.active : null,
         values: parsed.values && typeof parsed.values === 'object' ? parsed.values : {},
+        versions: parsed.versions && typeof parsed.versions === 'object' ? parsed.versions : {},
       };
     }
   } catch {
     // an unreadable draft is no draft
   }
-  return { active: null, values: {} };
+  return { active: null, values: {}, versions: {} };
 }
 
 /** Keeps the draft of `ticket` (forgotten when nothing is open and nothing typed). */
 export function saveDraft(ticket: number, draft: TicketDraft): void {
   const values = Object.fromEntries(Object.entries(draft.values).filter(([, v]) => v !== ''));
+  const versions = Object.fromEntries(
+    Object.entries(draft.versions).filter(([action]) => action === draft.active || action in values),
+  );
   try {
     if (draft.active === null && Object.keys(values).length === 0) sessionStorage.removeItem(key(ticket));
-    else sessionStorage.setItem(key(ticket), JSON.stringify({ active: draft.active, values }));
+    else sessionStorage.setItem(key(ticket), JSON.stringify({ active: draft.active, values, versions }));
   } catch {
     // storage full or disabled: the draft lives as long as the page
   }

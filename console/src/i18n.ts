@@ -149,6 +149,13 @@ const texts = {
   cancel: ['Cancelar', 'Cancel'],
   done: ['Hecho', 'Done'],
   refused: ['Rechazado', 'Refused'],
+  staleTitle: ['El ticket cambió mientras escribía', 'The ticket changed while you were writing'],
+  staleHint: [
+    'Revise los cambios. Puede enviar igualmente lo que escribió o descartarlo.',
+    'Review the changes. You can send what you wrote anyway, or discard it.',
+  ],
+  sendAnyway: ['Enviar igualmente', 'Send anyway'],
+  discard: ['Descartar', 'Discard'],
   rule: ['Regla', 'Rule'],
   // notifications in the timeline
   notification: ['Notificación', 'Notification'],

@@ -306,4 +306,69 @@ describe('a console agents can trust', () => {
       });
     }
   });
+
+  it('a reply written before someone else changed the ticket is held: the agent sees what changed, then sends or drops it', async () => {
+    const number = mexico[0]!;
+    const events = async (type: string) =>
+      (
+        (await stack.api('GET', `/v1/tickets/${number}/events?limit=200`)) as { items: { type: string }[] }
+      ).items.filter((e) => e.type === type).length;
+    const repliesBefore = await events('agent_reply');
+    await openTicket(page, number);
+    await page.locator('li.clock[data-metric="firstResponse"]').waitFor({ timeout: 20_000 });
+    await page.locator('button[data-action="reply"]').click();
+    const field = page.locator('#action-field');
+    await field.fill('Ya reiniciamos la impresora, pruebe de nuevo.');
+    // Meanwhile another agent changes the ticket.
+    await stack.api('POST', `/v1/tickets/${number}/priority`, {
+      priority: 'critical',
+      reason: 'Cliente clave',
+    });
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    const stale = page.getByTestId('stale');
+    await stale.waitFor({ timeout: 20_000 });
+    expect(await stale.textContent()).toContain('Prioridad cambiada');
+    expect(await events('agent_reply')).toBe(repliesBefore);
+    // Sent anyway: the reply goes out once, written against the ticket as it now is.
+    await page.getByRole('button', { name: 'Enviar igualmente' }).click();
+    await expect.poll(() => events('agent_reply'), { timeout: 20_000 }).toBe(repliesBefore + 1);
+    await expect.poll(() => page.getByTestId('stale').count()).toBe(0);
+
+    // Dropped: nothing is sent and the draft is gone.
+    await page.locator('button[data-action="note"]').click();
+    await field.fill('Nota que ya no aplica');
+    await stack.api('POST', `/v1/tickets/${number}/assign`, { assignee: 'marta' });
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await stale.waitFor({ timeout: 20_000 });
+    expect(await stale.textContent()).toContain('Asignado');
+    await page.getByRole('button', { name: 'Descartar' }).click();
+    expect(await page.locator('form.action-form').count()).toBe(0);
+    await page.locator('button[data-action="note"]').click();
+    expect(await field.inputValue()).toBe('');
+    expect(await events('internal_note')).toBe(0);
+    await page.getByRole('button', { name: 'Cancelar' }).click();
+  }, 120_000);
+
+  it('answers 409 ticket-changed with what changed when an action names an old version', async () => {
+    const number = mexico[1]!;
+    const { version } = (await stack.api('GET', `/v1/tickets/${number}`)) as { version: number };
+    await stack.api('POST', `/v1/tickets/${number}/replies`, {
+      body: 'Primera respuesta',
+      expectedVersion: version,
+    });
+    const res = await stack.fetchApi('POST', `/v1/tickets/${number}/replies`, {
+      body: 'Respuesta escrita antes',
+      expectedVersion: version,
+    });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    const problem = (await res.json()) as Record<string, unknown>;
+    expect(problem).toMatchObject({
+      type: 'https://orquesta.dev/problems/ticket-changed',
+      code: 'stale_version',
+      expectedVersion: version,
+    });
+    expect(problem.currentVersion).toBeGreaterThan(version);
+    expect((problem.changes as { type: string }[]).map((c) => c.type)).toContain('agent_reply');
+  });
 });

@@ -125,6 +125,14 @@ const ACTIONS: ActionDef[] = [
   },
 ];
 
+/** A timeline entry added since an action was written (from a 409 `ticket-changed`). */
+interface StaleChange {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string | null;
+}
+
 /** Whether the action's form is free text, kept as a draft per ticket. */
 function isTextAction(id: string | null): id is ActionId {
   const field = ACTIONS.find((a) => a.id === id)?.field;
@@ -223,6 +231,8 @@ function calendarZone(doc: Record<string, unknown> | null, live: Live | null): s
 export function TicketView({ number }: { number: number }) {
   const initialDraft = useMemo(() => loadDraft(number), [number]);
   const drafts = useRef<Record<string, string>>({ ...initialDraft.values });
+  /** The ticket version each action's draft was written against. */
+  const versions = useRef<Record<string, number>>({ ...initialDraft.versions });
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [events, setEvents] = useState<TicketEvent[]>([]);
   const [notifications, setNotifications] = useState<TicketNotification[]>([]);
@@ -241,6 +251,8 @@ export function TicketView({ number }: { number: number }) {
   );
   const [extra, setExtra] = useState('');
   const [refusal, setRefusal] = useState<{ message: string; rule?: string } | null>(null);
+  /** The ticket changed since the open action was written: what changed, and the version it is at now. */
+  const [stale, setStale] = useState<{ currentVersion: number; changes: StaleChange[] } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fieldRef = useRef<HTMLTextAreaElement & HTMLInputElement & HTMLSelectElement>(null);
@@ -298,17 +310,36 @@ export function TicketView({ number }: { number: number }) {
   // The open form and the text typed in it are this ticket's draft.
   useEffect(() => {
     if (isTextAction(active)) drafts.current[active] = value;
-    saveDraft(number, { active: isTextAction(active) ? active : null, values: drafts.current });
+    saveDraft(number, {
+      active: isTextAction(active) ? active : null,
+      values: drafts.current,
+      versions: versions.current,
+    });
   }, [number, active, value]);
+
+  /** The ticket's version as last seen: the workflow's when it answers, else the projection's. */
+  const currentVersion = (): number | undefined => {
+    const seq = live?.state?.seq;
+    return typeof seq === 'number' ? seq : ticket?.version;
+  };
 
   /** Drops the draft of action `id` (sent, or cancelled by the agent). */
   const forget = (id: ActionId | null) => {
-    if (id !== null) delete drafts.current[id];
+    if (id !== null) {
+      delete drafts.current[id];
+      delete versions.current[id];
+    }
+    setStale(null);
     setActive(null);
     setValue('');
   };
 
   const open = (id: ActionId) => {
+    // What the agent writes now is written against the ticket as it stands now (a kept draft keeps its own).
+    const version = currentVersion();
+    if (!(id in drafts.current && id in versions.current) && version !== undefined)
+      versions.current[id] = version;
+    setStale(null);
     setActive(id);
     setValue(
       id === 'priority'
@@ -336,25 +367,42 @@ export function TicketView({ number }: { number: number }) {
     if (active !== null) fieldRef.current?.focus();
   }, [active]);
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  /** Sends the open action, written against `expectedVersion` (the ticket as the agent saw it). */
+  const send = async (expectedVersion: number | undefined) => {
     const def = ACTIONS.find((a) => a.id === active);
     if (!def) return;
     setBusy(true);
     setRefusal(null);
+    setStale(null);
     try {
       const [path, body] = def.call(number, value.trim(), extra.trim());
-      const result = await post<ActionResult>(path, body);
+      const result = await post<ActionResult>(path, {
+        ...(body as object),
+        ...(expectedVersion !== undefined && { expectedVersion }),
+      });
       setNotice(`${t('done')}: ${t(def.label)} → ${tv('st_', result.status)}`);
       forget(def.id);
       await load();
     } catch (err) {
-      if (err instanceof ApiError) {
+      if (err instanceof ApiError && err.problem.code === 'stale_version') {
+        const p = err.problem as { currentVersion?: unknown; changes?: unknown };
+        setStale({
+          currentVersion: typeof p.currentVersion === 'number' ? p.currentVersion : (expectedVersion ?? 0),
+          changes: Array.isArray(p.changes) ? (p.changes as StaleChange[]) : [],
+        });
+        void load();
+      } else if (err instanceof ApiError) {
         setRefusal({ message: err.message, ...(err.rule !== undefined && { rule: err.rule }) });
       } else setRefusal({ message: (err as Error).message });
     } finally {
       setBusy(false);
     }
+  };
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (active === null) return;
+    void send(versions.current[active] ?? currentVersion());
   };
 
   if (error && ticket === null) {
@@ -443,7 +491,7 @@ export function TicketView({ number }: { number: number }) {
           </p>
         )}
         {def && (
-          <form class="action-form" onSubmit={(e) => void submit(e)} aria-label={t(def.label)}>
+          <form class="action-form" onSubmit={submit} aria-label={t(def.label)}>
             {def.field === 'priority' ? (
               <>
                 <label for="action-field">{t('priority')}</label>
@@ -497,8 +545,38 @@ export function TicketView({ number }: { number: number }) {
                 )}
               </div>
             )}
+            {stale && (
+              <div role="alert" class="refusal stale" data-testid="stale">
+                <strong>{t('staleTitle')}</strong>
+                <ul>
+                  {stale.changes.map((c) => (
+                    <li key={c.seq}>
+                      {eventName(c.type)} · {tv('actor_', c.actor ?? 'system')} ·{' '}
+                      {formatInstant(Date.parse(c.at))}
+                    </li>
+                  ))}
+                </ul>
+                <p>{t('staleHint')}</p>
+                <div class="row">
+                  <button
+                    type="button"
+                    class="primary"
+                    disabled={busy}
+                    onClick={() => {
+                      versions.current[def.id] = stale.currentVersion;
+                      void send(stale.currentVersion);
+                    }}
+                  >
+                    {t('sendAnyway')}
+                  </button>
+                  <button type="button" onClick={() => forget(def.id)}>
+                    {t('discard')}
+                  </button>
+                </div>
+              </div>
+            )}
             <div class="row">
-              <button type="submit" class="primary" disabled={busy}>
+              <button type="submit" class="primary" disabled={busy || stale !== null}>
                 {def.field === null ? t(def.label) : t('send')}
               </button>
               <button type="button" onClick={() => forget(def.id)}>
