@@ -371,4 +371,50 @@ describe('a console agents can trust', () => {
     expect(problem.currentVersion).toBeGreaterThan(version);
     expect((problem.changes as { type: string }[]).map((c) => c.type)).toContain('agent_reply');
   });
+
+  it('keeps every row of a long queue it was paged to across refreshes (more than the 200 of one call)', async () => {
+    const wanted = 230;
+    const listed = async () =>
+      (
+        (await stack.api('GET', '/v1/tickets?status=open,awaiting_customer&limit=200')) as {
+          items: unknown[];
+        }
+      ).items.length;
+    let missing = wanted - (await listed());
+    // Four at a time: enough to fill the queue quickly without crowding the shared machine.
+    while (missing > 0) {
+      const batch = Math.min(4, missing);
+      await Promise.all(
+        Array.from({ length: batch }, (_, i) =>
+          ticket('reyes', {
+            channel: 'phone',
+            type: 'incident',
+            category: 'dms',
+            priority: 'low',
+            requesterName: 'Ana Ruiz',
+            company: 'Talleres Reyes',
+            subject: `Consulta de volumen ${missing - i}`,
+            description: 'Fila de una cola larga.',
+          }),
+        ),
+      );
+      missing -= batch;
+    }
+    const total = wanted;
+    const p = await stack.newPage();
+    await stack.signIn(p, { agent: 'eva' });
+    await p.goto(`${stack.base}/#/queues/all?limit=200`);
+    const rows = p.locator('tr[data-ticket]');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(200);
+    await p.getByRole('button', { name: 'Más resultados' }).click();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(total);
+    const refreshed = p.locator('[aria-live="polite"]').filter({ hasText: /Actualizado/ });
+    // Two refreshes later (every 5 s), every row is still there.
+    for (let i = 0; i < 2; i++) {
+      const before = await refreshed.textContent();
+      await expect.poll(() => refreshed.textContent(), { timeout: 15_000 }).not.toBe(before);
+      expect(await rows.count()).toBeGreaterThanOrEqual(total);
+    }
+    await p.context().close();
+  }, 240_000);
 });
