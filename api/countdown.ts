@@ -10,17 +10,18 @@
 import type { Kysely } from 'kysely';
 import {
   addBusiness,
-  businessElapsed,
   expandCalendar,
-  isOpen,
+  explainClocks,
   METRICS,
-  nextOpen,
-  openUntil,
   PRIORITIES,
   priorityClock,
+  readClock,
   resolveDuration,
   slaTargets,
   type CalendarWindows,
+  type ClockStop,
+  type ExplainedClock,
+  type TicketState,
   type Metric,
   type Policy,
   type Priority,
@@ -44,7 +45,7 @@ const LOOKAHEAD_MS = 30 * DAY_MS;
 const MAX_SPAN_MS = 3 * 366 * DAY_MS;
 
 /** Why a countdown is not running. */
-export type CountdownStop = 'outside_hours' | 'status' | 'no_clock';
+export type CountdownStop = ClockStop;
 
 /** What the API shows of a ticket's next due instant, counted on the ticket's clock. */
 export interface Countdown {
@@ -197,25 +198,28 @@ export function countdownOf(ticket: Ticket, policy: Policy | null | undefined, n
   const kind =
     target === undefined || resolveDuration(target, calendar).clock !== 'calendar' ? 'business' : 'calendar';
   if (kind === 'calendar') {
-    return { ...base, clock: kind, remainingMs: due - now, running: !paused, changesAt: null };
+    const reading = readClock({ kind, dueAt: due, paused, now });
+    return {
+      ...base,
+      clock: kind,
+      remainingMs: reading.remainingMs,
+      running: reading.running,
+      changesAt: null,
+    };
   }
   const lo = Math.min(now, due);
   const hi = Math.max(now, due) + LOOKAHEAD_MS;
   const windows = windowsFor(policy, calendarId, now, lo, hi);
   if (windows === undefined) return { ...base, clock: kind, remainingMs: null, running: false };
-  const clock = priorityClock(windows, priority);
-  const left = due >= now ? businessElapsed(clock, now, due) : -(businessElapsed(clock, due, now) ?? NaN);
-  const remainingMs = left === undefined || Number.isNaN(left) ? null : left;
-  const openNow = isOpen(clock, now);
-  const change = openNow ? openUntil(clock, now) : nextOpen(clock, now);
+  const reading = readClock({ kind, clock: priorityClock(windows, priority), dueAt: due, paused, now });
   return {
     asOf,
     metric,
     clock: kind,
-    remainingMs,
-    running: openNow && !paused,
-    stoppedBy: paused ? 'status' : openNow ? null : 'outside_hours',
-    changesAt: change === undefined ? null : new Date(change).toISOString(),
+    remainingMs: reading.remainingMs,
+    running: reading.running,
+    stoppedBy: reading.stoppedBy,
+    changesAt: reading.changesAt === null ? null : new Date(reading.changesAt).toISOString(),
   };
 }
 
@@ -308,4 +312,77 @@ export async function listTicketsDueWithin(
     if (next === undefined) return { rows: kept, next: undefined };
     position = next;
   }
+}
+
+/** One SLA clock of the ticket page: the workflow's explained clock, counted and read at the API's now. */
+export interface LiveClock extends Omit<ExplainedClock, 'running'> {
+  /** The instant the figures were computed at. */
+  readonly asOf: string;
+  /** Clock time left until the due instant at `asOf` (negative once overdue; null when unknown). */
+  readonly remainingMs: number | null;
+  /** True when the clock counts at `asOf` (the same reading as the queue's countdown). */
+  readonly running: boolean;
+  /** Why it is not counting (null while it runs); a met clock is stopped by its `status`. */
+  readonly stoppedBy: CountdownStop | null;
+  /** When `running` next changes by the calendar alone. */
+  readonly changesAt: string | null;
+}
+
+/**
+ * Every SLA clock of a workflow's state, counted at `now` (the workflow's own query counts them at its last
+ * event) and read with the same {@link readClock} as the queue's countdown. Undefined when the ticket's
+ * policy version or calendar cannot be loaded.
+ */
+export async function liveClocks(
+  db: Kysely<Database>,
+  state: TicketState,
+  now: number,
+): Promise<LiveClock[] | undefined> {
+  const policy = await loadStoredPolicy(db, state.policyId, state.policyVersion);
+  if (!policy) return undefined;
+  const calendar = policy.calendars[state.calendarId];
+  if (calendar === undefined) return undefined;
+  const explainedNow = (windows: CalendarWindows) => explainClocks(state, { policy, windows }, now);
+  let windows = windowsFor(policy, state.calendarId, now, Math.min(state.createdAt, now), now + LOOKAHEAD_MS);
+  if (windows === undefined) return undefined;
+  let explained = explainedNow(windows);
+  const latestDue = Math.max(now, ...explained.map((c) => c.dueAt ?? now));
+  if (latestDue + LOOKAHEAD_MS > windows.to) {
+    windows = windowsFor(
+      policy,
+      state.calendarId,
+      now,
+      Math.min(state.createdAt, now),
+      latestDue + LOOKAHEAD_MS,
+    );
+    if (windows === undefined) return undefined;
+    explained = explainedNow(windows);
+  }
+  const clock = priorityClock(windows, state.priority);
+  const asOf = new Date(now).toISOString();
+  return explained.map((c) => {
+    const target = state.clocks[c.metric]?.target;
+    // Whole business days read as business time, like the queue's countdown.
+    const kind =
+      target === undefined || resolveDuration(target, calendar).clock !== 'calendar'
+        ? 'business'
+        : 'calendar';
+    const reading =
+      c.running && c.dueAt !== null
+        ? readClock({ kind, clock, dueAt: c.dueAt, paused: state.status !== 'open', now })
+        : {
+            remainingMs: c.metAt !== null ? null : c.targetMs - c.countedMs,
+            running: false,
+            stoppedBy: 'status' as const,
+            changesAt: null,
+          };
+    return {
+      ...c,
+      asOf,
+      remainingMs: reading.remainingMs,
+      running: reading.running,
+      stoppedBy: reading.stoppedBy,
+      changesAt: reading.changesAt === null ? null : new Date(reading.changesAt).toISOString(),
+    };
+  });
 }

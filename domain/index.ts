@@ -22,6 +22,7 @@ export * from './calendar/business-time';
 export * from './calendar/deadlines';
 export * from './calendar/describe';
 export * from './sla';
+export * from './clock-reading';
 export * from './intake';
 export * from './quota';
 export * from './text';

@@ -140,6 +140,7 @@ export function ticketView(t: Ticket) {
   return {
     ...ticketSummaryView(t),
     workflowId: t.workflow_id,
+    version: t.projection_version,
     policyId: t.policy_id,
     policyVersion: t.policy_version,
     description: t.description,

@@ -39,6 +39,7 @@ import { verifySignedRequest } from './integrations';
 import { visibleTicket } from './tickets';
 import { parseTicketSubjectTag } from '../../activities/notifications/templates';
 import { sql } from 'kysely';
+import { liveClocks } from '../countdown';
 
 /** What the ticket write routes need from Temporal. */
 export interface TicketWorkflows {
@@ -103,9 +104,21 @@ const CommandResultSchema = z.object({
   level: z.number().int(),
   assignee: z.string().nullable(),
 });
+/** Text a person typed: trimmed, and when given it must say something. */
+const typedText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty or only spaces').max(max).optional();
+/** A ticket draft as the API takes it: what people type is trimmed, and a blank subject or description refused. */
+const CreateTicketDraft = TicketDraftSchema.extend({
+  subject: typedText(1_000),
+  description: typedText(50_000),
+  requesterName: typedText(200),
+  company: typedText(200),
+  contactPhone: typedText(100),
+  requesterEmail: z.string().trim().max(320).optional(),
+});
 const CreateTicketBody = z.object({
   customerId: z.string().min(1),
-  draft: TicketDraftSchema,
+  draft: CreateTicketDraft,
   /** Agent registering the ticket for a caller (phone intake). */
   createdBy: z.string().min(1).optional(),
   locale: z.enum(['es', 'en']).optional(),
@@ -415,13 +428,68 @@ const CreatedTicket = z.object({
   number: z.number().int(),
   workflowId: z.string(),
   outcome: z.string(),
-  advice: z
-    .object({ es: z.string(), en: z.string() })
+  advice: z.object({ es: z.string(), en: z.string() }).optional().meta({
+    description: "The policy's advice for this kind of request (the ticket is accepted all the same).",
+  }),
+});
+
+/** What every action may carry: the ticket version it was written against. */
+const ExpectedVersion = z.object({
+  expectedVersion: z
+    .number()
+    .int()
+    .nonnegative()
     .optional()
     .meta({
-      description: "The policy's advice for this kind of request (the ticket is accepted all the same).",
+      description:
+        "The ticket's `version` the action was written against (from `GET /v1/tickets/{number}` or `/live`'s `state.seq`). " +
+        'When the ticket has changed since, the action is not applied: 409 `ticket-changed` with `currentVersion` and the timeline entries since (`changes`).',
     }),
 });
+
+/** The timeline entries of a ticket after `version` (what changed since an action was written). */
+async function changesSince(services: Services, number: number, version: number) {
+  return services.db
+    .selectFrom('ticket_events')
+    .select(['seq', 'type', 'at', 'actor'])
+    .where('ticket_number', '=', number)
+    .where('seq', '>', version)
+    .orderBy('seq')
+    .limit(50)
+    .execute();
+}
+
+/** The 409 of an action written against an older version of the ticket, naming what changed since. */
+async function ticketChangedProblem(
+  services: Services,
+  number: number,
+  expected: number,
+  refusal: LifecycleRefusal,
+): Promise<never> {
+  const changes = await changesSince(services, number, expected);
+  throw problem(409, 'ticket-changed', refusal.message, {
+    rule: refusal.rule,
+    code: refusal.code,
+    expectedVersion: expected,
+    currentVersion: Math.max(expected, ...changes.map((c) => c.seq)),
+    changes: changes.map((c) => ({
+      seq: c.seq,
+      type: c.type,
+      at: new Date(c.at as unknown as string).toISOString(),
+      actor: c.actor,
+    })),
+  });
+}
+
+/** The stale-version refusal inside a failed update, if that is what it is. */
+function staleRefusal(error: unknown): LifecycleRefusal | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError) || !(error.cause instanceof ApplicationFailure)) {
+    return undefined;
+  }
+  if (error.cause.type !== REFUSAL_FAILURE_TYPE) return undefined;
+  const refusal = error.cause.details?.[0] as LifecycleRefusal | undefined;
+  return refusal?.code === 'stale_version' ? refusal : undefined;
+}
 
 /** The ticket write routes. */
 export function ticketActionRoutes(): AnyRoute[] {
@@ -567,6 +635,9 @@ export function ticketActionRoutes(): AnyRoute[] {
       path: '/v1/tickets/{number}/live',
       operationId: 'getTicketLive',
       summary: 'The live state from the workflow: SLA clocks counted to now, each due instant explained',
+      description:
+        "Each clock is counted at the API's now and read like the list's `countdown`: `remainingMs`, `running` " +
+        '(counting right now), `stoppedBy` (`outside_hours`, `status`) and `changesAt`.',
       tags: ['tickets'],
       roles: ['admin', 'agent', 'read-only'],
       params: NumberParams,
@@ -589,7 +660,11 @@ export function ticketActionRoutes(): AnyRoute[] {
         const snapshot = await withinDeadline(temporal, () => handle.query(ticketStateQuery)).catch(
           (error: unknown) => temporalProblem(error, params.number, 'read'),
         );
-        return { status: 200, body: snapshot };
+        // The query counts clocks at the workflow's last event; count them at now, read like the queue's
+        // countdown. The workflow's time is later only when tests skip time.
+        const now = Math.max(services.now().getTime(), snapshot.now);
+        const clocks = await liveClocks(services.db, snapshot.state, now);
+        return { status: 200, body: { ...snapshot, clocks: clocks ?? snapshot.clocks, now } };
       },
     }),
   ];
@@ -785,13 +860,14 @@ export function ticketActionRoutes(): AnyRoute[] {
         tags: ['tickets'],
         roles: action.roles ?? WRITERS,
         params: NumberParams,
-        body: action.body,
+        body: action.body.extend(ExpectedVersion.shape),
         responses: {
           200: { description: 'Done; the ticket as it now stands', schema: CommandResultSchema },
           409: {
             description:
-              'Refused by the lifecycle: `rule`, `code` and the reason; or the ticket is closed for good ' +
-              '(`reason: workflow-ended`, `nextStep: open-new-ticket`)',
+              'Refused by the lifecycle (`action-refused`: `rule`, `code` and the reason); the ticket changed ' +
+              'since `expectedVersion` (`ticket-changed`: `currentVersion`, `changes`); or the ticket is closed ' +
+              'for good (`reason: workflow-ended`, `nextStep: open-new-ticket`)',
           },
           ...WORKFLOW_TIMEOUT,
         },
@@ -803,14 +879,20 @@ export function ticketActionRoutes(): AnyRoute[] {
           // Under an Idempotency-Key the update id derives from the key: however often the request is
           // retried (after a 504, or by another API process), Temporal applies the command once.
           const commandId = commandIdFor(auth.keyId, req.header('idempotency-key'));
+          const expected = body.expectedVersion as number | undefined;
+          const args = {
+            ...action.toArgs(body, auth, commandId),
+            ...(expected !== undefined && { expectedVersion: expected }),
+          };
           const result = await counted(action.command, () =>
             withinDeadline(temporal, () =>
-              handle.executeUpdate(update as never, {
-                updateId: commandId,
-                args: [action.toArgs(body, auth, commandId)] as never,
-              }),
+              handle.executeUpdate(update as never, { updateId: commandId, args: [args] as never }),
             ),
-          ).catch((error: unknown) => temporalProblem(error, params.number));
+          ).catch(async (error: unknown) => {
+            const stale = expected === undefined ? undefined : staleRefusal(error);
+            if (stale !== undefined) return ticketChangedProblem(services, params.number, expected!, stale);
+            return temporalProblem(error, params.number);
+          });
           return { status: 200, body: result };
         },
       }),

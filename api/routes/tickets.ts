@@ -106,6 +106,10 @@ export const TicketSummarySchema = z
 /** A ticket with every projected field. */
 export const TicketSchema = TicketSummarySchema.extend({
   workflowId: z.string(),
+  version: z.number().int().meta({
+    description:
+      'The sequence number of the last timeline entry projected: send it as `expectedVersion` with an action so it is refused (409 `ticket-changed`) if the ticket changed meanwhile.',
+  }),
   policyId: z.string(),
   policyVersion: z.number().int(),
   description: z.string(),

@@ -75,7 +75,7 @@ export async function request<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
-  options: { key?: string } = {},
+  options: { key?: string; idempotencyKey?: string } = {},
 ): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
@@ -84,8 +84,8 @@ export async function request<T>(
   const key = options.key ?? apiKey();
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  // A fresh key per user action: a retried click never acts twice.
-  if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
+  // A fresh key per user action unless the screen keeps one per submission: a retried click never acts twice.
+  if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
   const res = await fetch(path, {
     method,
     headers,
@@ -115,9 +115,9 @@ export function get<T>(path: string, query: Record<string, string | number | und
   return request<T>('GET', qs ? `${path}?${qs}` : path);
 }
 
-/** POST a JSON body. */
-export function post<T>(path: string, body: unknown = {}): Promise<T> {
-  return request<T>('POST', path, body);
+/** POST a JSON body (under `idempotencyKey` when given: the same submission sent again acts once). */
+export function post<T>(path: string, body: unknown = {}, idempotencyKey?: string): Promise<T> {
+  return request<T>('POST', path, body, idempotencyKey === undefined ? {} : { idempotencyKey });
 }
 
 /** Types of the API's answers the console reads. */
@@ -185,6 +185,8 @@ export interface TicketNotification {
 
 export interface Ticket extends TicketSummary {
   workflowId: string;
+  /** The sequence number of the last timeline entry: sent as `expectedVersion` with actions. */
+  version: number;
   policyId: string;
   policyVersion: number;
   description: string;
@@ -210,9 +212,15 @@ export interface TicketEvent {
   data: Record<string, unknown>;
 }
 
+/** One SLA clock of the ticket page, counted at the API's now and read like a queue countdown. */
 export interface LiveClock {
   metric: string;
+  /** Counting right now (false outside business hours, while the status stops it, or once met). */
   running: boolean;
+  stoppedBy: 'outside_hours' | 'status' | 'no_clock' | null;
+  asOf: string;
+  remainingMs: number | null;
+  changesAt: string | null;
   breached: boolean;
   countedMs: number;
   targetMs: number;

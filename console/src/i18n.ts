@@ -153,6 +153,13 @@ const texts = {
   cancel: ['Cancelar', 'Cancel'],
   done: ['Hecho', 'Done'],
   refused: ['Rechazado', 'Refused'],
+  staleTitle: ['El ticket cambió mientras escribía', 'The ticket changed while you were writing'],
+  staleHint: [
+    'Revise los cambios. Puede enviar igualmente lo que escribió o descartarlo.',
+    'Review the changes. You can send what you wrote anyway, or discard it.',
+  ],
+  sendAnyway: ['Enviar igualmente', 'Send anyway'],
+  discard: ['Descartar', 'Discard'],
   rule: ['Regla', 'Rule'],
   // notifications in the timeline
   notification: ['Notificación', 'Notification'],
@@ -192,7 +199,7 @@ const texts = {
   ],
   pickCustomer: ['Elige un cliente', 'Pick a customer'],
   callerName: ['Nombre de quien llama', "Caller's name"],
-  callerEmail: ['Correo de quien llama', "Caller's email"],
+  callerEmail: ['Correo de quien llama (opcional)', "Caller's email (optional)"],
   company: ['Empresa', 'Company'],
   phone: ['Teléfono de contacto', 'Contact phone'],
   productVersion: ['Versión del producto', 'Product version'],

@@ -264,7 +264,7 @@ function App() {
         {route.screen === 'queues' && (
           <QueuesView queue={route.arg ?? 'all'} pageSize={Number(route.query?.get('limit')) || undefined} />
         )}
-        {route.screen === 'ticket' && <TicketView number={Number(route.arg)} />}
+        {route.screen === 'ticket' && <TicketView key={route.arg} number={Number(route.arg)} />}
         {route.screen === 'intake' && <IntakeView />}
         {route.screen === 'customers' && <CustomersView selected={route.arg} />}
         {route.screen === 'policies' && <PoliciesView selected={route.arg} />}

@@ -5,3 +5,4 @@ export * from './clocks';
 export * from './open';
 export * from './decide';
 export * from './view';
+export * from './version';

@@ -9,49 +9,22 @@
  * in Spanish and English and the test fails on any violation. Screenshots go to test-results/console/
  * (and are copied to docs/screenshots/ when CONSOLE_SCREENSHOTS=docs).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { pino } from 'pino';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { createActivities } from '../../activities/index';
-import { seedPresetPolicies } from '../../activities/policies';
-import {
-  createOutboxDispatcher,
-  createSmtpMailer,
-  startMailCatcher,
-  type MailCatcher,
-  type OutboxDispatcher,
-} from '../../activities/notifications/index';
 import express from 'express';
-import { createApp } from '../../api/app';
 import { consoleRouter } from '../../api/console';
-import { createApiKey } from '../../api/auth';
 import { ensureDevAdminKey } from '../../api/dev-admin-key';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { ensureConsoleBuilt } from '../../console/build';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestDatabase } from '../support/database';
-import { createTestEnv, NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
+import { NEEDS_SKIPPED_TIME } from '../support/temporal-env';
+import { startConsoleStack, type ConsoleStack } from './harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const DAY = 86_400_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(root, 'test-results/console');
@@ -115,38 +88,14 @@ function e2ePolicy(): object {
 }
 
 describe('staff console in Chromium', () => {
-  let env: TestEnv;
-  let destroyDb: () => Promise<void>;
-  let stopWorker: (() => Promise<void>) | undefined;
-  let catcher: MailCatcher | undefined;
-  let dispatcher: OutboxDispatcher | undefined;
-  let closeMailer: (() => void) | undefined;
+  let stack: ConsoleStack;
   /** The ticket created by phone intake in the main flow (the accessibility check visits it). */
   let intakeTicket = 0;
   /** Whether skipped time closed that ticket (emulator only), so the customer's reply reopens it. */
   let autoClosed = false;
-  let server: Server | undefined;
-  let browser: Browser | undefined;
   let page: Page;
   let base: string;
-  let adminKey: string;
-  let db0: Parameters<typeof ensureDevAdminKey>[0];
-  const taskQueue = 'console-e2e';
-
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${adminKey}`,
-        'Content-Type': 'application/json',
-        'Idempotency-Key': crypto.randomUUID(),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  };
+  const api = (method: string, url: string, body?: unknown) => stack.api(method, url, body);
 
   const shoot = async (name: string) => {
     const file = path.join(shots, `${name}.png`);
@@ -157,50 +106,10 @@ describe('staff console in Chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: the console end-to-end tests need Debian's chromium package ` +
-          '(apt-get install -y --no-install-recommends chromium; .ci/run installs it).',
-      );
-    }
     mkdirSync(shots, { recursive: true });
     if (process.env.CONSOLE_SCREENSHOTS === 'docs') mkdirSync(docsShots, { recursive: true });
-    await ensureConsoleBuilt();
-
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    const database = await createTestDatabase();
-    destroyDb = () => database.destroy();
-    const db = database.db;
-    await seedPresetPolicies(db);
-    adminKey = (await createApiKey(db, { name: 'console e2e', role: 'admin' })).key;
-    db0 = db;
-    const app = createApp({
-      logger: pino({ level: 'silent' }),
-      readiness: {},
-      db,
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-    });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const worker = await env.startWorker({ taskQueue, workflowsPath, activities: createActivities({ db }) });
-    stopWorker = () => worker.stop();
-    // Notifications go out as under `npm start` without SMTP_URL: the outbox dispatcher to a mail catcher.
-    catcher = await startMailCatcher({ logger: pino({ level: 'silent' }) });
-    const mailer = createSmtpMailer({ url: catcher.smtpUrl, from: 'Orquesta <soporte@orquesta.local>' });
-    closeMailer = () => mailer.close();
-    dispatcher = createOutboxDispatcher({
-      db,
-      mailer,
-      logger: pino({ level: 'silent' }),
-      pollIntervalMs: 200,
-    });
-    dispatcher.start();
+    stack = await startConsoleStack({ taskQueue: 'console-e2e' });
+    base = stack.base;
 
     // Customers, contracts and the policy come in through the public API, as an operator would add them.
     await api('POST', '/v1/policies', e2ePolicy());
@@ -210,7 +119,7 @@ describe('staff console in Chromium', () => {
       country: 'MX',
       locale: 'es',
     });
-    const now = await env.env.currentTimeMs();
+    const now = await stack.env.env.currentTimeMs();
     await api('POST', '/v1/contracts', {
       id: 'talleres-2026',
       customerId: 'talleres',
@@ -247,32 +156,11 @@ describe('staff console in Chromium', () => {
         createdBy: 'eva',
       });
     }
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS.filter((f) => f !== '--headless'),
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      locale: 'es-ES',
-      timezoneId: 'Europe/Madrid',
-    });
-    page = await context.newPage();
+    page = await stack.newPage();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
-    }
-    await stopWorker?.();
-    await dispatcher?.stop();
-    closeMailer?.();
-    await catcher?.stop();
-    await env?.teardown();
-    await destroyDb?.();
+    await stack?.teardown();
   });
 
   const status = () => page.getByTestId('ticket-status');
@@ -314,17 +202,17 @@ describe('staff console in Chromium', () => {
   it('keeps one development admin key in the data folder and replaces it when revoked', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-devkey-'));
     try {
-      const first = await ensureDevAdminKey(db0, { dataDir });
-      expect(await ensureDevAdminKey(db0, { dataDir })).toBe(first);
+      const first = await ensureDevAdminKey(stack.db, { dataDir });
+      expect(await ensureDevAdminKey(stack.db, { dataDir })).toBe(first);
       expect(
         (await fetch(`${base}/v1/tickets?limit=1`, { headers: { Authorization: `Bearer ${first}` } })).status,
       ).toBe(200);
-      await db0
+      await stack.db
         .updateTable('api_keys')
         .set({ revoked_at: new Date() })
         .where('name', '=', 'development console (npm start)')
         .execute();
-      expect(await ensureDevAdminKey(db0, { dataDir })).not.toBe(first);
+      expect(await ensureDevAdminKey(stack.db, { dataDir })).not.toBe(first);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -332,11 +220,7 @@ describe('staff console in Chromium', () => {
 
   it('phone intake, queue countdown, a refusal inline, request info by email', async () => {
     // Sign in once: the key stays in localStorage.
-    await page.goto(base);
-    await page.getByLabel('Clave de API').fill(adminKey);
-    await page.getByLabel('Tu nombre de agente').fill('eva');
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.getByRole('heading', { name: 'Colas' }).waitFor();
+    await stack.signIn(page, { agent: 'eva' });
 
     // Phone intake: the entitlement and quota answer before submitting.
     await page.getByRole('link', { name: 'Alta telefónica' }).click();
@@ -420,7 +304,7 @@ describe('staff console in Chromium', () => {
     await page.getByRole('button', { name: 'Enviar' }).click();
     await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Esperando al cliente');
     // The request goes to the caller by email: delivered by the dispatcher, shown in the timeline.
-    await catcher!.waitFor((m) => m.to.includes('ana@talleres.mx') && m.subject.includes(`#${number}`));
+    await stack.catcher.waitFor((m) => m.to.includes('ana@talleres.mx') && m.subject.includes(`#${number}`));
     const infoMail = page.locator('tr[data-notification="info_requested"]');
     await expect.poll(() => infoMail.getAttribute('data-status'), { timeout: 20_000 }).toBe('delivered');
     expect(await infoMail.textContent()).toContain('Solicitud de información');
@@ -429,10 +313,10 @@ describe('staff console in Chromium', () => {
   }, 120_000);
 
   it('skipped time: one reminder, then the info-wait expires and closes the ticket', async (ctx) => {
-    ctx.skip(!env.timeSkipping, NEEDS_SKIPPED_TIME);
+    ctx.skip(!stack.env.timeSkipping, NEEDS_SKIPPED_TIME);
     const number = intakeTicket;
     expect(number).toBeGreaterThan(0);
-    await env.env.sleep(10 * DAY);
+    await stack.env.env.sleep(10 * DAY);
     await expect.poll(() => status().textContent(), { timeout: 30_000 }).toBe('Cerrado');
     await page.locator('tr[data-event="info_reminder"]').waitFor({ timeout: 20_000 });
     await page.locator('tr[data-event="auto_closed"]').waitFor({ timeout: 20_000 });

@@ -23,6 +23,14 @@ export function ticketWorkflowId(number: number): string {
 /** The fields of a command, without its `type`. */
 export type CommandArgs<T extends TicketCommand['type']> = Omit<Extract<TicketCommand, { type: T }>, 'type'>;
 
+/**
+ * The arguments of an update: the command's fields, and optionally the ticket version (`state.seq`) the
+ * caller wrote it against; the workflow refuses it (`stale_version`) when the ticket has changed since.
+ */
+export type UpdateArgs<T extends TicketCommand['type']> = CommandArgs<T> & {
+  readonly expectedVersion?: number;
+};
+
 /** What an accepted update answers. */
 export interface CommandResult {
   readonly number: number;
@@ -63,18 +71,18 @@ export interface TicketSnapshot {
   readonly now: number;
 }
 
-export const agentReplyUpdate = defineUpdate<CommandResult, [CommandArgs<'agent_reply'>]>('agentReply');
-export const requestInfoUpdate = defineUpdate<CommandResult, [CommandArgs<'request_info'>]>('requestInfo');
-export const resolveUpdate = defineUpdate<CommandResult, [CommandArgs<'resolve'>]>('resolve');
-export const confirmUpdate = defineUpdate<CommandResult, [CommandArgs<'confirm'>]>('confirm');
-export const reopenUpdate = defineUpdate<CommandResult, [CommandArgs<'reopen'>]>('reopen');
-export const escalateUpdate = defineUpdate<CommandResult, [CommandArgs<'escalate'>]>('escalate');
-export const assignUpdate = defineUpdate<CommandResult, [CommandArgs<'assign'>]>('assign');
-export const changePriorityUpdate = defineUpdate<CommandResult, [CommandArgs<'change_priority'>]>(
+export const agentReplyUpdate = defineUpdate<CommandResult, [UpdateArgs<'agent_reply'>]>('agentReply');
+export const requestInfoUpdate = defineUpdate<CommandResult, [UpdateArgs<'request_info'>]>('requestInfo');
+export const resolveUpdate = defineUpdate<CommandResult, [UpdateArgs<'resolve'>]>('resolve');
+export const confirmUpdate = defineUpdate<CommandResult, [UpdateArgs<'confirm'>]>('confirm');
+export const reopenUpdate = defineUpdate<CommandResult, [UpdateArgs<'reopen'>]>('reopen');
+export const escalateUpdate = defineUpdate<CommandResult, [UpdateArgs<'escalate'>]>('escalate');
+export const assignUpdate = defineUpdate<CommandResult, [UpdateArgs<'assign'>]>('assign');
+export const changePriorityUpdate = defineUpdate<CommandResult, [UpdateArgs<'change_priority'>]>(
   'changePriority',
 );
-export const closeUpdate = defineUpdate<CommandResult, [CommandArgs<'close'>]>('close');
-export const complaintUpdate = defineUpdate<CommandResult, [CommandArgs<'complaint'>]>('complaint');
+export const closeUpdate = defineUpdate<CommandResult, [UpdateArgs<'close'>]>('close');
+export const complaintUpdate = defineUpdate<CommandResult, [UpdateArgs<'complaint'>]>('complaint');
 
 /** Every update, by the command type it carries. */
 export const commandUpdates = {

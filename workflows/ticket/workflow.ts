@@ -17,6 +17,7 @@ import {
   explainClocks,
   nextDeadline,
   openTicket,
+  staleVersionRefusal,
   ticketView,
   type Decision,
   type LifecycleContext,
@@ -121,17 +122,24 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     assignee: state.assignee,
   });
 
+  /** The command of an update, refused when it was written against another version of the ticket. */
+  const commandOf = (type: string, args: object): TicketEvent => {
+    const { expectedVersion, ...command } = args as { expectedVersion?: number };
+    const stale = staleVersionRefusal(state, expectedVersion);
+    if (stale !== undefined) throw refusalFailure(stale);
+    return { type, ...command } as TicketEvent;
+  };
   for (const [type, update] of Object.entries(commandUpdates)) {
     setHandler(
       update,
       (args: object) => {
-        const decision = apply({ type, ...args } as TicketEvent);
+        const decision = apply(commandOf(type, args));
         if (!decision.accepted) throw refusalFailure(decision.refusal);
         return result();
       },
       {
         validator: (args: object) => {
-          const decision = decide(state, { type, ...args } as TicketEvent, Date.now(), ctx());
+          const decision = decide(state, commandOf(type, args), Date.now(), ctx());
           if (!decision.accepted) throw refusalFailure(decision.refusal);
         },
       },

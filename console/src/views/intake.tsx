@@ -52,24 +52,30 @@ function quotaText(quota: unknown): string {
   }
 }
 
+const EMPTY_FORM = {
+  requesterName: '',
+  requesterEmail: '',
+  company: '',
+  contactPhone: '',
+  type: '',
+  category: '',
+  priority: 'medium',
+  subject: '',
+  description: '',
+  productVersion: '',
+  module: '',
+  selfHelpConsulted: false,
+};
+
 export function IntakeView() {
   const [customer, setCustomer] = useState<Customer | null>(null);
   const customerId = customer?.id ?? '';
   const [policy, setPolicy] = useState<{ ticketTypes: Named[]; categories: Named[] } | null>(null);
-  const [form, setForm] = useState({
-    requesterName: '',
-    requesterEmail: '',
-    company: '',
-    contactPhone: '',
-    type: '',
-    category: '',
-    priority: 'medium',
-    subject: '',
-    description: '',
-    productVersion: '',
-    module: '',
-    selfHelpConsulted: false,
-  });
+  const [form, setForm] = useState(EMPTY_FORM);
+  /** One Idempotency-Key per submission: sending the same form again (a retry) makes no second ticket. */
+  const [submission, setSubmission] = useState(() => crypto.randomUUID());
+  /** Bumped to clear the customer picker after a ticket is created. */
+  const [formRound, setFormRound] = useState(0);
   const [answer, setAnswer] = useState<IntakeAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<number | null>(null);
@@ -101,6 +107,8 @@ export function IntakeView() {
   const setValue = (field: keyof typeof form) => (value: string | boolean) => {
     setForm((f) => ({ ...f, [field]: value }));
     setAnswer(null);
+    // A changed form is a new submission.
+    setSubmission(crypto.randomUUID());
   };
   const set = (field: keyof typeof form) => (e: Event) => {
     const el = e.currentTarget as HTMLInputElement;
@@ -142,9 +150,15 @@ export function IntakeView() {
     setBusy(true);
     setError(null);
     try {
-      const result = await post<{ number: number }>('/v1/tickets', body());
+      const result = await post<{ number: number }>('/v1/tickets', body(), submission);
       setCreated(result.number);
       setAnswer(null);
+      // The call is registered: the form starts again empty, for the next caller.
+      setForm(EMPTY_FORM);
+      setCustomer(null);
+      setPolicy(null);
+      setFormRound((n) => n + 1);
+      setSubmission(crypto.randomUUID());
     } catch (err) {
       if (err instanceof ApiError && Array.isArray(err.problem.reasons)) {
         setAnswer({ accepted: false, reasons: err.problem.reasons as unknown[] });
@@ -164,6 +178,7 @@ export function IntakeView() {
           <legend>{t('customer')}</legend>
           <label for="in-customer">{t('pickCustomer')}</label>
           <CustomerPicker
+            key={formRound}
             id="in-customer"
             required
             value={customerId}
@@ -176,13 +191,7 @@ export function IntakeView() {
             </div>
             <div class="field">
               <label for="in-email">{t('callerEmail')}</label>
-              <input
-                id="in-email"
-                type="email"
-                required
-                value={form.requesterEmail}
-                onInput={set('requesterEmail')}
-              />
+              <input id="in-email" type="email" value={form.requesterEmail} onInput={set('requesterEmail')} />
             </div>
             <div class="field">
               <label for="in-company">{t('company')}</label>

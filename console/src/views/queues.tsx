@@ -32,9 +32,11 @@ const QUEUES: { id: string; label: TextKey; query: () => Query }[] = [
 ];
 
 const DEFAULT_PAGE = 25;
+/** The most rows the list endpoint gives in one call. */
+const MAX_PAGE = 200;
 
 export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: number | undefined }) {
-  const PAGE = Math.min(200, Math.max(1, pageSize ?? DEFAULT_PAGE));
+  const PAGE = Math.min(MAX_PAGE, Math.max(1, pageSize ?? DEFAULT_PAGE));
   const def = QUEUES.find((q) => q.id === queue) ?? QUEUES[0]!;
   const [priority, setPriority] = useState('');
   const [status, setStatus] = useState('');
@@ -68,17 +70,26 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
     };
   };
 
-  // Polls the loaded rows (as many as the user paged in), so the list follows the tickets without reload.
+  // Polls the loaded rows (as many as the user paged in, page after page: the API gives at most 200 a
+  // call), so the list follows the tickets without reload and never drops rows the user paged to.
   usePolling(
     async () => {
       try {
-        const page = await get<Page<TicketSummary>>('/v1/tickets', {
-          ...query(),
-          limit: Math.min(200, Math.max(PAGE, loaded.current)),
-        });
-        setItems(page.items);
-        setReceivedAt(received(page.items, Date.now()));
-        setCursor(page.nextCursor);
+        const want = Math.max(PAGE, loaded.current);
+        const rows: TicketSummary[] = [];
+        let next: string | null = null;
+        do {
+          const page: Page<TicketSummary> = await get<Page<TicketSummary>>('/v1/tickets', {
+            ...query(),
+            limit: Math.min(MAX_PAGE, want - rows.length),
+            cursor: next ?? undefined,
+          });
+          rows.push(...page.items);
+          next = page.nextCursor;
+        } while (next !== null && rows.length < want);
+        setItems(rows);
+        setReceivedAt(received(rows, Date.now()));
+        setCursor(next);
         setError(null);
         setUpdatedAt(Date.now());
       } catch (err) {

@@ -1,5 +1,5 @@
 /** One ticket: conversation, timeline in two zones, live SLA clocks and every action. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   get,
@@ -14,18 +14,17 @@ import {
 } from '../api';
 import { eventName, lang, t, tv, type TextKey } from '../i18n';
 import {
-  countdown,
   formatDuration,
   formatInstant,
   remainingNow,
   remainingText,
-  riskOf,
   riskOfRemaining,
   viewerZone,
 } from '../format';
 import { useNow, usePolling } from '../hooks';
 import { ACTION_EVENT, agentName } from '../session';
 import { consoleConfig } from '../config';
+import { loadDraft, saveDraft } from '../drafts';
 
 type ActionId =
   | 'reply'
@@ -142,6 +141,20 @@ const ACTIONS: ActionDef[] = [
   },
 ];
 
+/** A timeline entry added since an action was written (from a 409 `ticket-changed`). */
+interface StaleChange {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string | null;
+}
+
+/** Whether the action's form is free text, kept as a draft per ticket. */
+function isTextAction(id: string | null): id is ActionId {
+  const field = ACTIONS.find((a) => a.id === id)?.field;
+  return field === 'body' || field === 'solution' || field === 'reason';
+}
+
 const CONVERSATION = new Set([
   'created',
   'customer_reply',
@@ -227,20 +240,35 @@ function calendarZone(doc: Record<string, unknown> | null, live: Live | null): s
   return first?.zone ?? null;
 }
 
+/**
+ * The ticket page. Mount it with `key={number}`: its state (drafts, the policy, the clocks) belongs to one
+ * ticket and must never carry over to another.
+ */
 export function TicketView({ number }: { number: number }) {
+  const initialDraft = useMemo(() => loadDraft(number), [number]);
+  const drafts = useRef<Record<string, string>>({ ...initialDraft.values });
+  /** The ticket version each action's draft was written against. */
+  const versions = useRef<Record<string, number>>({ ...initialDraft.versions });
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [events, setEvents] = useState<TicketEvent[]>([]);
   const [notifications, setNotifications] = useState<TicketNotification[]>([]);
   const [receivedAt, setReceivedAt] = useState(Date.now());
   const [live, setLive] = useState<Live | null>(null);
+  const [liveReceivedAt, setLiveReceivedAt] = useState(Date.now());
   const [liveError, setLiveError] = useState(false);
-  const [skew, setSkew] = useState(0);
-  const [policyDoc, setPolicyDoc] = useState<Record<string, unknown> | null>(null);
+  /** The policy version the ticket was opened under (`id@version`) and its document. */
+  const [policy, setPolicy] = useState<{ key: string; doc: Record<string, unknown> } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [active, setActive] = useState<ActionId | null>(null);
-  const [value, setValue] = useState('');
+  const [active, setActive] = useState<ActionId | null>(() =>
+    isTextAction(initialDraft.active) ? initialDraft.active : null,
+  );
+  const [value, setValue] = useState(() =>
+    isTextAction(initialDraft.active) ? (initialDraft.values[initialDraft.active] ?? '') : '',
+  );
   const [extra, setExtra] = useState('');
   const [refusal, setRefusal] = useState<{ message: string; rule?: string } | null>(null);
+  /** The ticket changed since the open action was written: what changed, and the version it is at now. */
+  const [stale, setStale] = useState<{ currentVersion: number; changes: StaleChange[] } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fieldRef = useRef<HTMLTextAreaElement & HTMLInputElement & HTMLSelectElement>(null);
@@ -271,11 +299,12 @@ export function TicketView({ number }: { number: number }) {
       } while (after !== undefined);
       setNotifications(sent);
       setError(null);
-      if (policyDoc === null) {
+      const policyKey = `${tk.policyId}@${tk.policyVersion}`;
+      if (policy?.key !== policyKey) {
         const doc = await get<{ document: Record<string, unknown> }>(
           `/v1/policies/${tk.policyId}/versions/${tk.policyVersion}`,
         ).catch(() => null);
-        if (doc) setPolicyDoc(doc.document);
+        if (doc) setPolicy({ key: policyKey, doc: doc.document });
       }
     } catch (err) {
       setError((err as Error).message);
@@ -284,8 +313,7 @@ export function TicketView({ number }: { number: number }) {
     try {
       const l = await get<Live>(`/v1/tickets/${number}/live`);
       setLive(l);
-      const serverNow = instant(l.now);
-      setSkew(serverNow === null ? 0 : serverNow - Date.now());
+      setLiveReceivedAt(Date.now());
       setLiveError(false);
     } catch {
       setLive(null);
@@ -295,9 +323,47 @@ export function TicketView({ number }: { number: number }) {
 
   usePolling(load, 4000, [number]);
 
+  // The open form and the text typed in it are this ticket's draft.
+  useEffect(() => {
+    if (isTextAction(active)) drafts.current[active] = value;
+    saveDraft(number, {
+      active: isTextAction(active) ? active : null,
+      values: drafts.current,
+      versions: versions.current,
+    });
+  }, [number, active, value]);
+
+  /** The ticket's version as last seen: the workflow's when it answers, else the projection's. */
+  const currentVersion = (): number | undefined => {
+    const seq = live?.state?.seq;
+    return typeof seq === 'number' ? seq : ticket?.version;
+  };
+
+  /** Drops the draft of action `id` (sent, or cancelled by the agent). */
+  const forget = (id: ActionId | null) => {
+    if (id !== null) {
+      delete drafts.current[id];
+      delete versions.current[id];
+    }
+    setStale(null);
+    setActive(null);
+    setValue('');
+  };
+
   const open = (id: ActionId) => {
+    // What the agent writes now is written against the ticket as it stands now (a kept draft keeps its own).
+    const version = currentVersion();
+    if (!(id in drafts.current && id in versions.current) && version !== undefined)
+      versions.current[id] = version;
+    setStale(null);
     setActive(id);
-    setValue(id === 'priority' ? (ticket?.priority ?? 'medium') : id === 'assign' ? agentName() : '');
+    setValue(
+      id === 'priority'
+        ? (ticket?.priority ?? 'medium')
+        : id === 'assign'
+          ? agentName()
+          : (drafts.current[id] ?? ''),
+    );
     setExtra(id === 'reopen' || id === 'complaint' ? (ticket?.requesterEmail ?? '') : '');
     setRefusal(null);
     setNotice(null);
@@ -317,25 +383,42 @@ export function TicketView({ number }: { number: number }) {
     if (active !== null) fieldRef.current?.focus();
   }, [active]);
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  /** Sends the open action, written against `expectedVersion` (the ticket as the agent saw it). */
+  const send = async (expectedVersion: number | undefined) => {
     const def = ACTIONS.find((a) => a.id === active);
     if (!def) return;
     setBusy(true);
     setRefusal(null);
+    setStale(null);
     try {
       const [path, body] = def.call(number, value.trim(), extra.trim());
-      const result = await post<ActionResult>(path, body);
+      const result = await post<ActionResult>(path, {
+        ...(body as object),
+        ...(expectedVersion !== undefined && { expectedVersion }),
+      });
       setNotice(`${t('done')}: ${t(def.label)} → ${tv('st_', result.status)}`);
-      setActive(null);
+      forget(def.id);
       await load();
     } catch (err) {
-      if (err instanceof ApiError) {
+      if (err instanceof ApiError && err.problem.code === 'stale_version') {
+        const p = err.problem as { currentVersion?: unknown; changes?: unknown };
+        setStale({
+          currentVersion: typeof p.currentVersion === 'number' ? p.currentVersion : (expectedVersion ?? 0),
+          changes: Array.isArray(p.changes) ? (p.changes as StaleChange[]) : [],
+        });
+        void load();
+      } else if (err instanceof ApiError) {
         setRefusal({ message: err.message, ...(err.rule !== undefined && { rule: err.rule }) });
       } else setRefusal({ message: (err as Error).message });
     } finally {
       setBusy(false);
     }
+  };
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (active === null) return;
+    void send(versions.current[active] ?? currentVersion());
   };
 
   if (error && ticket === null) {
@@ -347,8 +430,7 @@ export function TicketView({ number }: { number: number }) {
   }
   if (ticket === null) return <p>{t('loading')}</p>;
 
-  const zone = calendarZone(policyDoc, live);
-  const serverNow = now + skew;
+  const zone = calendarZone(policy?.doc ?? null, live);
   const config = consoleConfig();
   const workflowUrl =
     config.temporalUiUrl &&
@@ -425,7 +507,7 @@ export function TicketView({ number }: { number: number }) {
           </p>
         )}
         {def && (
-          <form class="action-form" onSubmit={(e) => void submit(e)} aria-label={t(def.label)}>
+          <form class="action-form" onSubmit={submit} aria-label={t(def.label)}>
             {def.field === 'priority' ? (
               <>
                 <label for="action-field">{t('priority')}</label>
@@ -485,11 +567,41 @@ export function TicketView({ number }: { number: number }) {
                 )}
               </div>
             )}
+            {stale && (
+              <div role="alert" class="refusal stale" data-testid="stale">
+                <strong>{t('staleTitle')}</strong>
+                <ul>
+                  {stale.changes.map((c) => (
+                    <li key={c.seq}>
+                      {eventName(c.type)} · {tv('actor_', c.actor ?? 'system')} ·{' '}
+                      {formatInstant(Date.parse(c.at))}
+                    </li>
+                  ))}
+                </ul>
+                <p>{t('staleHint')}</p>
+                <div class="row">
+                  <button
+                    type="button"
+                    class="primary"
+                    disabled={busy}
+                    onClick={() => {
+                      versions.current[def.id] = stale.currentVersion;
+                      void send(stale.currentVersion);
+                    }}
+                  >
+                    {t('sendAnyway')}
+                  </button>
+                  <button type="button" onClick={() => forget(def.id)}>
+                    {t('discard')}
+                  </button>
+                </div>
+              </div>
+            )}
             <div class="row">
-              <button type="submit" class="primary" disabled={busy}>
+              <button type="submit" class="primary" disabled={busy || stale !== null}>
                 {def.field === null ? t(def.label) : t('send')}
               </button>
-              <button type="button" onClick={() => setActive(null)}>
+              <button type="button" onClick={() => forget(def.id)}>
                 {t('cancel')}
               </button>
             </div>
@@ -531,14 +643,11 @@ export function TicketView({ number }: { number: number }) {
             {(live?.clocks ?? []).map((c) => {
               const dueAt = instant(c.dueAt);
               const metAt = instant(c.metAt);
-              const risk =
-                metAt !== null
-                  ? 'ok'
-                  : c.running
-                    ? riskOf(dueAt, serverNow, c.breached)
-                    : c.breached
-                      ? 'breached'
-                      : 'none';
+              // Read like a queue countdown: it ticks only while the clock runs, re-synced at each poll.
+              const left = metAt !== null ? null : remainingNow(c, liveReceivedAt, now);
+              const ticked = c.remainingMs !== null && left !== null ? c.remainingMs - left : 0;
+              const counted = c.countedMs + ticked;
+              const risk = metAt !== null ? 'ok' : riskOfRemaining(left, c.breached);
               const state = c.breached
                 ? t('breached')
                 : metAt !== null
@@ -546,27 +655,37 @@ export function TicketView({ number }: { number: number }) {
                   : c.running
                     ? t('running')
                     : t('paused');
-              const pct = c.targetMs > 0 ? Math.min(100, Math.round((c.countedMs / c.targetMs) * 100)) : 0;
+              const stopped =
+                metAt !== null || c.running
+                  ? null
+                  : c.stoppedBy === 'outside_hours'
+                    ? t('cdOutsideHours')
+                    : t('cdStatus');
+              const pct = c.targetMs > 0 ? Math.min(100, Math.round((counted / c.targetMs) * 100)) : 0;
               return (
                 <li key={c.metric} class={`clock risk-${risk}`} data-metric={c.metric}>
                   <div class="clock-head">
                     <strong>{tv('m_', c.metric)}</strong> <span class="pill">{state}</span>
-                    {c.running && metAt === null && (
-                      <span class={`countdown risk-${risk}`}> {countdown(dueAt, serverNow)}</span>
+                    {left !== null && (
+                      <span class={`countdown risk-${risk}`} data-running={String(c.running)}>
+                        {' '}
+                        {remainingText(left)}
+                      </span>
                     )}
+                    {left !== null && stopped && <span class="clock-stopped"> ({stopped})</span>}
                   </div>
                   <div class="bar" role="img" aria-label={`${t('counted')} ${pct}%`}>
                     <span style={{ width: `${pct}%` }} />
                   </div>
                   <dl class="clock-facts">
                     <dt>{t('counted')}</dt>
-                    <dd>{formatDuration(c.countedMs)}</dd>
+                    <dd data-testid="clock-counted">{formatDuration(counted)}</dd>
                     <dt>{t('target')}</dt>
                     <dd>{formatDuration(c.targetMs)}</dd>
                     {metAt === null && (
                       <>
                         <dt>{t('leftBusiness')}</dt>
-                        <dd>{formatDuration(Math.max(0, c.targetMs - c.countedMs))}</dd>
+                        <dd>{formatDuration(Math.max(0, c.targetMs - counted))}</dd>
                       </>
                     )}
                     <dt>{metAt !== null ? t('met') : t('due')}</dt>
