@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import type { AccountTemplate } from './account-templates';
 import type { NotificationLocale, NotificationPayload, NotificationTemplate } from './templates';
 
 /** One notification to write to the outbox. */
@@ -8,11 +9,12 @@ export interface NotificationToSend {
   dedupeKey: string;
   ticketNumber: number | null;
   channel: 'email' | 'webhook';
-  template: NotificationTemplate;
+  /** A ticket template, or an account template (`ticketNumber` null, payload `{ link, displayName, expiresAt }`). */
+  template: NotificationTemplate | AccountTemplate;
   locale: NotificationLocale;
   /** An email address, or the webhook URL (`WEBHOOK_URL`). */
   recipient: string;
-  payload: NotificationPayload;
+  payload: NotificationPayload | Record<string, unknown>;
   /** Do not deliver before this instant; now by default. */
   notBefore?: Date;
 }
