@@ -34,6 +34,8 @@ import { createApp } from '../../api/app';
 import { consoleRouter } from '../../api/console';
 import { createApiKey } from '../../api/auth';
 import { ensureDevAdminKey } from '../../api/dev-admin-key';
+import { hashPassword } from '../../api/passwords';
+import { insertUser } from '../../api/repositories/users';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { ensureConsoleBuilt } from '../../console/build';
 import { workflowsPath } from '../../worker/worker';
@@ -114,6 +116,18 @@ function e2ePolicy(): object {
   return doc;
 }
 
+/** The agent the flow signs in as. */
+const EVA = { email: 'eva@orquesta.test', password: 'eva-console-e2e' };
+
+/** Every sign-in step of this file: the sign-in form with a staff account's email and password. */
+async function signIn(page: Page, base: string, account: { email: string; password: string }): Promise<void> {
+  await page.goto(base);
+  await page.getByLabel('Correo electrónico').fill(account.email);
+  await page.getByLabel('Contraseña').fill(account.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { name: 'Colas' }).waitFor();
+}
+
 describe('staff console in Chromium', () => {
   let env: TestEnv;
   let destroyDb: () => Promise<void>;
@@ -177,6 +191,13 @@ describe('staff console in Chromium', () => {
     await seedPresetPolicies(db);
     adminKey = (await createApiKey(db, { name: 'console e2e', role: 'admin' })).key;
     db0 = db;
+    await insertUser(db, {
+      email: EVA.email,
+      displayName: 'eva',
+      role: 'agent',
+      language: 'es',
+      passwordHash: await hashPassword(EVA.password),
+    });
     const app = createApp({
       logger: pino({ level: 'silent' }),
       readiness: {},
@@ -331,12 +352,8 @@ describe('staff console in Chromium', () => {
   });
 
   it('phone intake, queue countdown, a refusal inline, request info by email', async () => {
-    // Sign in once: the key stays in localStorage.
-    await page.goto(base);
-    await page.getByLabel('Clave de API').fill(adminKey);
-    await page.getByLabel('Tu nombre de agente').fill('eva');
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.getByRole('heading', { name: 'Colas' }).waitFor();
+    // Sign in once with eva's account: the session cookie lasts the whole run.
+    await signIn(page, base, EVA);
 
     // Phone intake: the entitlement and quota answer before submitting.
     await page.getByRole('link', { name: 'Alta telefónica' }).click();
@@ -567,9 +584,8 @@ describe('staff console in Chromium', () => {
       await check(`SLA report (${language})`);
     }
     // Signed out: the sign-in page.
-    await page.evaluate("localStorage.removeItem('orquesta.apiKey')");
-    await page.reload();
-    await page.locator('#api-key').waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.locator('#password').waitFor();
     await check('sign-in (en)');
     expect(failures, failures.join('\n')).toEqual([]);
   });

@@ -56,7 +56,7 @@ const ACTIONS: ActionDef[] = [
     key: 'r',
     field: 'body',
     fieldLabel: 'message',
-    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: false, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: false }],
   },
   {
     id: 'note',
@@ -64,7 +64,7 @@ const ACTIONS: ActionDef[] = [
     key: 'n',
     field: 'body',
     fieldLabel: 'internalNote',
-    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: true, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: true }],
   },
   {
     id: 'request-info',
@@ -72,7 +72,7 @@ const ACTIONS: ActionDef[] = [
     key: 'i',
     field: 'body',
     fieldLabel: 'message',
-    call: (n, v) => [`/v1/tickets/${n}/request-info`, { body: v, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/request-info`, { body: v }],
   },
   {
     id: 'resolve',
@@ -80,7 +80,7 @@ const ACTIONS: ActionDef[] = [
     key: 's',
     field: 'solution',
     fieldLabel: 'solution',
-    call: (n, v) => [`/v1/tickets/${n}/resolve`, { solution: v, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/resolve`, { solution: v }],
   },
   {
     id: 'escalate',
