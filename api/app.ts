@@ -15,8 +15,10 @@ import { buildOpenApiDocument } from './openapi';
 import { notFoundHandler, problem, problemErrorHandler } from './problem';
 import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './rate-limit';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login-throttle';
+import { createNotificationHub } from './notification-hub';
 import { mountPublicRoutes, mountRoutes, type AnyRoute, type IntegrationEvent, type Services } from './route';
 import { apiRoutes } from './routes/index';
+import { notificationRoutes } from './routes/notifications';
 import { publicSessionRoutes, sessionRoutes } from './routes/session';
 import { DEFAULT_SESSIONS, type SessionOptions } from './sessions';
 
@@ -112,7 +114,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metrics.middleware);
   app.use(healthRouter(deps.readiness));
 
-  const routes = [...apiRoutes, ...sessionRoutes, ...(deps.routes ?? [])];
+  const routes = [...apiRoutes, ...sessionRoutes, ...notificationRoutes, ...(deps.routes ?? [])];
   const document = buildOpenApiDocument([...publicSessionRoutes, ...routes]);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
@@ -145,6 +147,7 @@ export function createApp(deps: AppDependencies): Express {
       sessions: options.sessions,
       loginThrottle: options.loginThrottle,
       publicUrl: options.publicUrl.replace(/\/+$/, ''),
+      notifications: createNotificationHub(db),
     };
     const limiter = rateLimit(options.rateLimit);
     const auth = authenticate(db, services.now, services.sessions);

@@ -11,6 +11,7 @@ import type { Database } from '../db/schema';
 import { findUnstorableText } from '../domain/text';
 import { roleAllows, type Principal, type Role } from './auth';
 import type { LoginThrottleOptions } from './login-throttle';
+import type { NotificationHub } from './notification-hub';
 import type { SessionOptions } from './sessions';
 import { requestLanguage, type Lang } from './i18n';
 import { withIdempotency } from './idempotency';
@@ -50,6 +51,8 @@ export interface Services {
   loginThrottle: LoginThrottleOptions;
   /** Base URL of the console in links sent by email (password reset, invitations, notifications). */
   publicUrl: string;
+  /** Live staff notifications, for the event stream. */
+  notifications: NotificationHub;
 }
 
 /** What a handler answers: the framework writes it (and stores it for `Idempotency-Key` replays). */
@@ -250,7 +253,8 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
         spec.method === 'post' && idempotencyKey !== undefined
           ? await withIdempotency(services.db, { req, auth, key: idempotencyKey, lang }, run)
           : await run();
-      writeReply(res, reply);
+      // A streamed answer (server-sent events) has written itself.
+      if (!res.headersSent) writeReply(res, reply);
     };
     router[spec.method](expressPath(spec.path), handle);
   }
