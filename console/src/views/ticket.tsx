@@ -162,6 +162,15 @@ function eventDetail(e: TicketEvent): string {
   return parts.join(' · ');
 }
 
+/** The person who did it (the signed-in user the server recorded), when the entry names one. */
+function personOf(e: TicketEvent): string | null {
+  const d = e.data;
+  for (const v of [d.agent, d.createdBy, d.by]) {
+    if (typeof v === 'string' && !['customer', 'agent', 'system', 'integration'].includes(v)) return v;
+  }
+  return null;
+}
+
 /** One line of the timeline: an entry of the ticket's history or a notification it sent. */
 type TimelineRow =
   | { kind: 'event'; at: number; seq: number; event: TicketEvent }
@@ -592,7 +601,11 @@ export function TicketView({ number }: { number: number }) {
                       </td>
                       <td>{zone ? formatInstant(row.at, zone) : t('none')}</td>
                       <td>
-                        {eventName(e.type)} <span class="muted">({tv('actor_', e.actor ?? 'system')})</span>
+                        {eventName(e.type)}{' '}
+                        <span class="muted">
+                          ({tv('actor_', e.actor ?? 'system')}
+                          {personOf(e) !== null && <span data-testid="actor-name"> · {personOf(e)}</span>})
+                        </span>
                       </td>
                       <td>{eventDetail(e)}</td>
                     </tr>
