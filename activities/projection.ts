@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Notification, TicketView, TimelineEntry } from '../domain/lifecycle/index';
 import type { Database } from '../db/schema';
 import { toStorableText } from '../domain/text';
+import { notifyStaff } from './staff-notifications';
 
 /** What one projection carries: the ticket's current view and what happened since the last one. */
 export interface ProjectionInput {
@@ -17,7 +18,8 @@ const date = (ms: number | null): Date | null => (ms === null ? null : new Date(
 
 /**
  * Writes a ticket's projection in one transaction: the row (only if this version is newer), the timeline
- * entries and the outbox messages (each skipped when already written), and clears the ticket's
+ * entries and the outbox messages (each skipped when already written), the staff notifications they cause
+ * (`staff-notifications.ts`), and clears the ticket's
  * projection-failure flag. Safe to run any number of times. Text Postgres cannot store (NUL, lone
  * surrogates) is made storable first: the API refuses it, but one such string must never wedge a ticket.
  */
@@ -104,6 +106,7 @@ export async function projectTicket(
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .execute();
     }
+    await notifyStaff(tx, input.number, view, input.timeline, input.notifications);
     return { rowUpdated: Number(updated.numUpdatedRows) > 0 };
   });
 }

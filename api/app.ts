@@ -14,8 +14,13 @@ import { createMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { notFoundHandler, problem, problemErrorHandler } from './problem';
 import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './rate-limit';
-import { mountRoutes, type AnyRoute, type IntegrationEvent, type Services } from './route';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login-throttle';
+import { createNotificationHub } from './notification-hub';
+import { mountPublicRoutes, mountRoutes, type AnyRoute, type IntegrationEvent, type Services } from './route';
 import { apiRoutes } from './routes/index';
+import { notificationRoutes } from './routes/notifications';
+import { publicSessionRoutes, sessionRoutes } from './routes/session';
+import { DEFAULT_SESSIONS, type SessionOptions } from './sessions';
 
 /** Tunables of the HTTP API. */
 export interface ApiOptions {
@@ -29,6 +34,12 @@ export interface ApiOptions {
   onIntegrationEvent?: (event: IntegrationEvent) => Promise<void> | void;
   /** Clock (tests pin it). */
   now?: () => Date;
+  /** Console session lifetimes (idle and absolute). */
+  sessions: SessionOptions;
+  /** Failed sign-ins allowed per account and per address in a window. */
+  loginThrottle: LoginThrottleOptions;
+  /** Base URL of the console in emailed links; `http://127.0.0.1:3000` by default (`npm start` passes its own). */
+  publicUrl: string;
 }
 
 /** What the HTTP app needs from the rest of the system. */
@@ -103,8 +114,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metrics.middleware);
   app.use(healthRouter(deps.readiness));
 
-  const routes = [...apiRoutes, ...(deps.routes ?? [])];
-  const document = buildOpenApiDocument(routes);
+  const routes = [...apiRoutes, ...sessionRoutes, ...notificationRoutes, ...(deps.routes ?? [])];
+  const document = buildOpenApiDocument([...publicSessionRoutes, ...routes]);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -121,6 +132,9 @@ export function createApp(deps: AppDependencies): Express {
     const options: ApiOptions = {
       bodyLimit: '256kb',
       rateLimit: DEFAULT_RATE_LIMIT,
+      sessions: DEFAULT_SESSIONS,
+      loginThrottle: DEFAULT_LOGIN_THROTTLE,
+      publicUrl: 'http://127.0.0.1:3000',
       ...deps.api,
     };
     const services: Services = {
@@ -130,9 +144,13 @@ export function createApp(deps: AppDependencies): Express {
       integrationSecret: options.integrationSecret,
       onIntegrationEvent: options.onIntegrationEvent ?? (() => undefined),
       temporal: deps.temporal,
+      sessions: options.sessions,
+      loginThrottle: options.loginThrottle,
+      publicUrl: options.publicUrl.replace(/\/+$/, ''),
+      notifications: createNotificationHub(db),
     };
     const limiter = rateLimit(options.rateLimit);
-    const auth = authenticate(db, services.now);
+    const auth = authenticate(db, services.now, services.sessions);
     const metricsRoles = new Set(['admin', 'read-only']);
     const metricsAccess: RequestHandler = (_req, res, next) => {
       if (!metricsRoles.has((res.locals.auth as Principal).role)) {
@@ -147,12 +165,14 @@ export function createApp(deps: AppDependencies): Express {
       res.locals.route = '/metrics';
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
+    app.use('/v1', (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    });
+    // Sign-in, password reset and set-up answer without a key or session.
+    mountPublicRoutes(app, publicSessionRoutes, services, [express.json({ limit: '16kb', verify: keepRaw })]);
     app.use(
       '/v1',
-      (_req, res, next) => {
-        res.setHeader('Cache-Control', 'no-store');
-        next();
-      },
       auth,
       limiter,
       express.json({ limit: options.bodyLimit, verify: keepRaw }),

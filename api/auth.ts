@@ -1,13 +1,22 @@
 /**
- * API keys: `Authorization: Bearer <key>` or `X-Api-Key: <key>`. Only the sha256 of a key is
- * stored; the plaintext is returned once, when the key is created. A key has one role and may be
- * scoped to some customers, in which case it sees and acts on their objects only.
+ * Who calls: an API key (`Authorization: Bearer <key>` or `X-Api-Key: <key>`, for integrations) or a
+ * signed-in staff member (the session cookie, `sessions.ts`). Only the sha256 of a key is stored; the
+ * plaintext is returned once, when the key is created. A key has one role and may be scoped to some
+ * customers, in which case it sees and acts on their objects only.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { problem } from './problem';
+import {
+  clearedSessionCookie,
+  csrfFailure,
+  findSession,
+  sessionTokenOf,
+  type SessionOptions,
+  type SessionUser,
+} from './sessions';
 
 /** Roles of API keys. */
 export const ROLES = ['admin', 'agent', 'integration', 'read-only'] as const;
@@ -23,15 +32,29 @@ export const STAFF: readonly Role[] = ['admin', 'agent'];
 /** Administrators only. */
 export const ADMIN: readonly Role[] = ['admin'];
 
-/** The caller of a request, from its API key. */
+/** Roles a caller may have: an API key's, or a staff member's (who may also be a supervisor). */
+export type CallerRole = Role | 'supervisor';
+
+/** Whether a caller with `role` may call an operation open to `roles`: supervisors may do what agents may. */
+export function roleAllows(roles: readonly Role[], role: CallerRole): boolean {
+  return role === 'supervisor' ? roles.includes('agent') : roles.includes(role);
+}
+
+/** The caller of a request, from its API key or its session. */
 export interface Principal {
+  /** The API key's id, or the signed-in user's id (idempotency keys and rate limits are per caller). */
   keyId: string;
+  /** The key's name, or the user's display name. */
   name: string;
-  role: Role;
+  role: CallerRole;
   /** Customers the key is limited to; null when it sees every customer. */
   customerIds: string[] | null;
   /** HMAC secret for integration events signed with this key. */
   signingSecret: string | null;
+  /** The signed-in staff member; null for API keys. */
+  user: SessionUser | null;
+  /** The session's id, for sign-out; null for API keys. */
+  sessionId: string | null;
 }
 
 /** sha256 (hex) of a key, as stored. */
@@ -119,14 +142,64 @@ export const LAST_USED_GRANULARITY_MS = 60_000;
  * Looks up the caller's key; 401 problem when it is missing, unknown, revoked or expired (`reason` says
  * which of the last). Records the key's last use, at most once a minute.
  */
-export function authenticate(db: Kysely<Database>, now: () => Date = () => new Date()): RequestHandler {
+export function authenticate(
+  db: Kysely<Database>,
+  now: () => Date = () => new Date(),
+  sessions?: SessionOptions,
+): RequestHandler {
   return async (req, res, next) => {
-    const key = presentedKey(req.get('authorization'), req.get('x-api-key'));
-    const unauthorized = (detail: { es: string; en: string }, extra: Record<string, unknown> = {}) =>
+    const unauthorized = (
+      detail: { es: string; en: string },
+      extra: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ) =>
       problem(401, 'unauthorized', detail, {
         ...extra,
-        headers: { 'WWW-Authenticate': 'Bearer realm="orquesta"' },
+        headers: { 'WWW-Authenticate': 'Bearer realm="orquesta"', ...headers },
       });
+    const explicitKey = req.get('authorization') !== undefined || req.get('x-api-key') !== undefined;
+    const cookieToken = sessionTokenOf(req);
+    if (!explicitKey && cookieToken !== undefined && sessions !== undefined) {
+      const found = await findSession(db, cookieToken, now(), sessions);
+      if (found === 'unknown' || found === 'expired') {
+        throw unauthorized(
+          found === 'expired'
+            ? { es: 'La sesión venció; vuelva a entrar.', en: 'The session has expired; sign in again.' }
+            : { es: 'La sesión terminó; vuelva a entrar.', en: 'The session has ended; sign in again.' },
+          { reason: found === 'expired' ? 'session-expired' : 'session-ended' },
+          { 'Set-Cookie': clearedSessionCookie(req) },
+        );
+      }
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+        const failure = csrfFailure(req, found.csrfToken);
+        if (failure !== null) {
+          throw problem(
+            403,
+            'csrf',
+            {
+              es: 'La solicitud no trae la prueba de la sesión (X-CSRF-Token) o viene de otro sitio; recargue la consola.',
+              en: 'The request lacks the session proof (X-CSRF-Token) or comes from another site; reload the console.',
+            },
+            { reason: failure },
+          );
+        }
+      }
+      const principal: Principal = {
+        keyId: found.user.id,
+        name: found.user.displayName,
+        role: found.user.role,
+        customerIds: null,
+        signingSecret: null,
+        user: found.user,
+        sessionId: found.sessionId,
+      };
+      res.locals.auth = principal;
+      res.locals.csrfToken = found.csrfToken;
+      req.log?.setBindings?.({ user: found.user.id });
+      next();
+      return;
+    }
+    const key = presentedKey(req.get('authorization'), req.get('x-api-key'));
     if (key === undefined || key.length > 200) {
       throw unauthorized(
         {
@@ -167,6 +240,8 @@ export function authenticate(db: Kysely<Database>, now: () => Date = () => new D
       role: row.role,
       customerIds: row.customer_ids,
       signingSecret: row.signing_secret,
+      user: null,
+      sessionId: null,
     };
     res.locals.auth = principal;
     req.log?.setBindings?.({ apiKey: row.id });

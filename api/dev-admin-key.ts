@@ -1,5 +1,6 @@
 /**
- * Development only: a local admin API key so `npm start` can open the console signed in. The key is
+ * Development only: a local admin API key for scripts and API calls against `npm start` (the Schemathesis
+ * run reads it; the console signs in with staff accounts, not keys). The key is
  * kept in `<ORQUESTA_DATA_DIR>/dev-admin-key` (git-ignored, mode 0600) and reused while it is still
  * valid in the database; otherwise a new one is created. Never call this in production wiring.
  */

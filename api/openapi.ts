@@ -42,6 +42,13 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
     in: 'header',
     name: 'X-Api-Key',
   });
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'orquesta_session',
+    description:
+      'Staff session cookie set by `POST /v1/session`; writes also need the `X-CSRF-Token` header from `GET /v1/session`.',
+  });
 
   registry.registerPath({
     method: 'get',
@@ -132,8 +139,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
       path: route.path,
       operationId: route.operationId,
       summary: route.summary,
-      description: `${route.description ? `${route.description}\n\n` : ''}Roles: ${route.roles.join(', ')}.`,
+      description: `${route.description ? `${route.description}\n\n` : ''}${
+        route.public === true ? 'Open: no key or session.' : `Roles: ${route.roles.join(', ')}.`
+      }${route.callers === 'keys' ? ' API keys only (not staff sessions).' : ''}`,
       tags: route.tags,
+      ...(route.public === true && { security: [] }),
       'x-roles': [...(route.roles as readonly string[])],
       request: {
         ...(schemas.params && { params: schemas.params }),
@@ -166,10 +176,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
       title: 'Orquesta API',
       version: '1.0.0',
       description:
-        'Support-ticket orchestrator. Every operation under /v1 needs an API key (`Authorization: Bearer <key>` or `X-Api-Key`); ' +
+        'Support-ticket orchestrator. Every operation under /v1 needs an API key (`Authorization: Bearer <key>` or `X-Api-Key`; for integrations) ' +
+        'or a staff session (the `orquesta_session` cookie from `POST /v1/session`, with `X-CSRF-Token` on writes), except sign-in, password reset and set-up; ' +
         'errors are RFC 9457 problem+json; every POST accepts `Idempotency-Key`; refusals are in Spanish or English by `Accept-Language`.',
     },
-    security: [{ bearer: [] }, { apiKey: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
   }) as unknown as Record<string, unknown>;
 }
 

@@ -9,7 +9,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/schema';
 import { findUnstorableText } from '../domain/text';
-import type { Principal, Role } from './auth';
+import { roleAllows, type Principal, type Role } from './auth';
+import type { LoginThrottleOptions } from './login-throttle';
+import type { NotificationHub } from './notification-hub';
+import type { SessionOptions } from './sessions';
 import { requestLanguage, type Lang } from './i18n';
 import { withIdempotency } from './idempotency';
 import { invalidParamsOf, problem, type InvalidParam } from './problem';
@@ -42,6 +45,14 @@ export interface Services {
   onIntegrationEvent: (event: IntegrationEvent) => Promise<void> | void;
   /** Temporal client, for the ticket routes that talk to workflows. Absent in read-only deployments and tests. */
   temporal: unknown;
+  /** Console session lifetimes. */
+  sessions: SessionOptions;
+  /** Failed sign-ins allowed per account and per address. */
+  loginThrottle: LoginThrottleOptions;
+  /** Base URL of the console in links sent by email (password reset, invitations, notifications). */
+  publicUrl: string;
+  /** Live staff notifications, for the event stream. */
+  notifications: NotificationHub;
 }
 
 /** What a handler answers: the framework writes it (and stores it for `Idempotency-Key` replays). */
@@ -89,8 +100,15 @@ export interface RouteSpec<
   summary: string;
   description?: string;
   tags: string[];
-  /** Roles allowed to call it; every other role gets 403. */
+  /** Roles allowed to call it; every other role gets 403 (a signed-in supervisor may call what agents may). */
   roles: readonly Role[];
+  /**
+   * Open to anyone: no key or session, no role check, no stored idempotent replays (sign-in, password
+   * reset, first set-up). Mounted with `mountPublicRoutes`.
+   */
+  public?: boolean;
+  /** Callers: `keys` for operations only API keys may call (signed integrations); signed-in staff get 403. */
+  callers?: 'keys';
   params?: P;
   query?: Q;
   body?: B;
@@ -162,7 +180,7 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
       res.locals.route = spec.path;
       const auth = principalOf(res);
       const lang = requestLanguage(req);
-      if (!allowed.has(auth.role)) {
+      if (!roleAllows([...allowed], auth.role)) {
         throw problem(
           403,
           'forbidden',
@@ -181,6 +199,12 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
           { es: 'La solicitud tiene campos inválidos.', en: 'The request has invalid fields.' },
           { 'invalid-params': unstorable },
         );
+      }
+      if (spec.callers === 'keys' && auth.user !== null) {
+        throw problem(403, 'forbidden', {
+          es: 'Esta operación es para integraciones con clave de API, no para sesiones de personal.',
+          en: 'This operation is for integrations with an API key, not for staff sessions.',
+        });
       }
       if (spec.body !== undefined && hasBody(req) && !req.is(bodyTypes)) {
         throw problem(415, 'unsupported-media-type', {
@@ -229,8 +253,72 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
         spec.method === 'post' && idempotencyKey !== undefined
           ? await withIdempotency(services.db, { req, auth, key: idempotencyKey, lang }, run)
           : await run();
-      writeReply(res, reply);
+      // A streamed answer (server-sent events) has written itself.
+      if (!res.headersSent) writeReply(res, reply);
     };
     router[spec.method](expressPath(spec.path), handle);
+  }
+}
+
+/** The principal of a caller who presented nothing (public routes only). */
+export const ANONYMOUS: Principal = {
+  keyId: 'anonymous',
+  name: 'anonymous',
+  role: 'read-only',
+  customerIds: [],
+  signingSecret: null,
+  user: null,
+  sessionId: null,
+};
+
+/**
+ * Mounts public routes (`public: true`) before authentication, each behind its own body parsers. The
+ * handler sees {@link ANONYMOUS} as `auth`; a POST's `Idempotency-Key` is not stored (there is no caller
+ * to scope it to), so public operations must be safe to repeat.
+ */
+export function mountPublicRoutes(
+  router: Router,
+  routes: readonly AnyRoute[],
+  services: Services,
+  parsers: readonly RequestHandler[],
+): void {
+  for (const spec of routes) {
+    if (spec.public !== true) throw new Error(`${spec.path} is not public`);
+    const schemas = spec as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+    const handle: RequestHandler = async (req, res) => {
+      res.locals.route = spec.path;
+      const lang = requestLanguage(req);
+      if (spec.body !== undefined && hasBody(req) && !req.is(spec.bodyTypes ?? ['application/json'])) {
+        throw problem(415, 'unsupported-media-type', {
+          es: 'Tipo de contenido no soportado; se acepta application/json.',
+          en: 'Unsupported content type; accepted: application/json.',
+        });
+      }
+      const invalid: InvalidParam[] = findUnstorableText(req.body, 'body').map((found) => ({
+        name: found.path,
+        reason: found.reason,
+      }));
+      const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
+        if (schema === undefined) return undefined;
+        const result = schema.safeParse(value, lang === 'es' ? SPANISH : undefined);
+        if (result.success) return result.data;
+        invalid.push(...invalidParamsOf(result.error, location));
+        return undefined;
+      };
+      const params = parse(schemas.params, req.params, 'params');
+      const query = parse(schemas.query, req.query, 'query');
+      const body = parse(schemas.body, req.body, 'body');
+      if (invalid.length > 0) {
+        throw problem(
+          400,
+          'validation',
+          { es: 'La solicitud tiene campos inválidos.', en: 'The request has invalid fields.' },
+          { 'invalid-params': invalid },
+        );
+      }
+      const ctx = { req, res, params, query, body, auth: ANONYMOUS, lang, services };
+      writeReply(res, await spec.handler(ctx as never));
+    };
+    router[spec.method](expressPath(spec.path), ...parsers, handle);
   }
 }

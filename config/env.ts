@@ -51,6 +51,8 @@ export const envSchema = z.object({
   ORQUESTA_TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI_PATH: z.string().optional(),
   ORQUESTA_DEMO: bool.default(true),
+  /** Base URL of the console in emailed links (password reset, invitations); `http://HOST:PORT` when unset. */
+  ORQUESTA_PUBLIC_URL: z.url('expected an http(s) URL').optional(),
   ORQUESTA_RATE_LIMIT_BURST: z.coerce
     .number({ error: 'expected a whole number of requests, 1 or more' })
     .int('expected a whole number of requests, 1 or more')

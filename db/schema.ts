@@ -223,6 +223,76 @@ export interface InboundEmailsTable {
   received_at: CreatedAt;
 }
 
+/** A staff role: what a signed-in user may do. */
+export type UserRole = 'agent' | 'supervisor' | 'admin' | 'read-only';
+
+/** Which staff notifications a user also gets by email (the console shows them all, live). */
+export interface NotifyPreferences {
+  assigned?: boolean;
+  customerReply?: boolean;
+  slaWarning?: boolean;
+  slaBreach?: boolean;
+}
+
+/** A staff member who signs in to the console. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  role: UserRole;
+  language: Generated<'es' | 'en'>;
+  /** scrypt hash (`api/passwords.ts`); null until the user sets a password. */
+  password_hash: string | null;
+  notify: JsonDefault<NotifyPreferences>;
+  created_at: Generated<CreatedAt>;
+  updated_at: TimestampDefault;
+  deactivated_at: Timestamp | null;
+}
+
+/** A console session; only the sha256 of the cookie's token is stored. */
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  /** Absolute expiry (idle expiry is counted from `last_seen_at`). */
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** A single-use token for a password reset, an invitation or the first administrator's set-up. */
+export interface AccountTokensTable {
+  token_hash: string;
+  purpose: 'reset' | 'invite' | 'setup';
+  user_id: string | null;
+  created_at: Generated<CreatedAt>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** A failed sign-in, counted per account (lower-cased email) and per client address. */
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  scope: 'account' | 'ip';
+  subject: string;
+  at: Timestamp;
+}
+
+/** Something a staff member is told about (shown live in the console, mailed per preference). */
+export interface StaffNotificationsTable {
+  id: Generated<number>;
+  user_id: string;
+  dedupe_key: string;
+  kind: 'assigned' | 'customer_reply' | 'sla_warning' | 'sla_breach';
+  ticket_number: number;
+  payload: JsonDefault<Record<string, unknown>>;
+  created_at: Generated<CreatedAt>;
+  read_at: Timestamp | null;
+}
+
 /** Every table Kysely knows about. */
 export interface Database {
   customers: CustomersTable;
@@ -238,6 +308,11 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   integration_events: IntegrationEventsTable;
   inbound_emails: InboundEmailsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
+  login_failures: LoginFailuresTable;
+  staff_notifications: StaffNotificationsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -15,6 +15,7 @@ import { createApp } from '../api/app';
 import { startHousekeeping } from '../api/housekeeping';
 import { signalTicketOnIntegrationEvent, ticketActionRoutes } from '../api/routes/ticket-actions';
 import { loadDemo } from './demo';
+import { setupLink } from '../api/account-links';
 import { ensureDevAdminKey } from '../api/dev-admin-key';
 import { postgresCheck } from '../api/health';
 import type { Kysely } from 'kysely';
@@ -107,6 +108,10 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
 
   if (config.ORQUESTA_ROLE !== 'worker') {
     const client = new Client({ connection, namespace: temporal.namespace });
+    const publicUrl = (config.ORQUESTA_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(
+      /\/+$/,
+      '',
+    );
     const app = createApp({
       logger,
       db,
@@ -123,6 +128,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
           refillPerSecond: config.ORQUESTA_RATE_LIMIT_PER_SECOND,
         },
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
+        publicUrl,
         // Signals under the same deadline as every other workflow call; on failure the event is forgotten and
         // the sender's retry is processed (the workflow de-duplicates by event id); an ended workflow is a 409.
         onIntegrationEvent: signalTicketOnIntegrationEvent(client),
@@ -149,14 +155,19 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     );
     logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
     const banner = [''];
-    if (config.DATABASE_URL === undefined) {
-      // Development on embedded defaults: a local admin key, so the console opens signed in.
-      const key = await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
+    // An empty database has no staff account yet: a one-time link creates the first administrator.
+    const setup = await setupLink(db, publicUrl);
+    if (setup !== undefined) {
       banner.push(
-        `Orquesta console: http://${config.HOST}:${config.PORT}/#/?key=${key}`,
-        `  (local admin key, kept in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`,
+        `Orquesta console: ${setup}`,
+        '  (one-time set-up link: open it to create the first administrator; valid 24 h, a new one at each start)',
       );
-    } else banner.push(`Orquesta console: http://${config.HOST}:${config.PORT}/`);
+    } else banner.push(`Orquesta console: ${publicUrl}/`);
+    if (config.DATABASE_URL === undefined) {
+      // Development on embedded defaults: an admin API key for scripts and API calls (not for the console).
+      await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
+      banner.push(`  (an admin API key for scripts is in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`);
+    }
     if (temporal.uiUrl !== undefined)
       banner.push(`Temporal UI:      ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows`);
     banner.push(

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Logger } from '../../config/logger';
 import type { Database } from '../../db/schema';
+import { isAccountTemplate, renderAccountNotification } from './account-templates';
 import { InvalidPayloadError, renderNotification, UnknownTemplateError } from './templates';
 
 /** One email as the dispatcher hands it to the {@link Mailer}; a subset of nodemailer's message options. */
@@ -271,6 +272,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   }
 
   function render(row: OutboxRow) {
+    if (isAccountTemplate(row.template)) {
+      try {
+        return renderAccountNotification(row.template, row.locale, row.payload);
+      } catch (error) {
+        throw new DeliveryError(errorText(error), true);
+      }
+    }
     const payload = { ...row.payload };
     payload.ticketNumber ??= row.ticket_number ?? undefined;
     try {
@@ -288,6 +296,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       throw new DeliveryError('template "ticket_event" is for webhooks only', true);
     }
     const rendered = render(row);
+    if (isAccountTemplate(row.template)) return deliverAccountEmail(row, rendered);
     const ticket = row.ticket_number ?? Number(row.payload.ticketNumber);
     const root = `<ticket-${ticket}@${domain}>`;
     const own = `<ticket-${ticket}.${createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20)}@${domain}>`;
@@ -308,6 +317,29 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     };
     try {
       await mailer.sendMail(mail);
+    } catch (error) {
+      const code = (error as { responseCode?: unknown }).responseCode;
+      const permanent = typeof code === 'number' && code >= 500 && code < 600;
+      throw new DeliveryError(`smtp: ${errorText(error)}`, permanent);
+    }
+  }
+
+  /** An account email (password reset, invitation): its own Message-ID, no ticket thread. */
+  async function deliverAccountEmail(row: OutboxRow, rendered: ReturnType<typeof render>): Promise<void> {
+    const id = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20);
+    try {
+      await mailer.sendMail({
+        to: row.recipient,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId: `<account.${id}@${domain}>`,
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'Content-Language': row.locale,
+          'X-Orquesta-Template': row.template,
+        },
+      });
     } catch (error) {
       const code = (error as { responseCode?: unknown }).responseCode;
       const permanent = typeof code === 'number' && code >= 500 && code < 600;

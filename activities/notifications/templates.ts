@@ -27,6 +27,8 @@ export const NOTIFICATION_TEMPLATES = [
   'complaint_received',
   'sla_warning',
   'sla_breach',
+  'staff_assigned',
+  'staff_customer_reply',
   'ticket_event',
 ] as const;
 
@@ -165,6 +167,46 @@ const TICKET_FACTS: [Text, VarName][] = [
 const REASON: [Text, VarName] = [{ es: 'Motivo', en: 'Reason' }, 'reason'];
 
 const TEMPLATES: Record<NotificationTemplate, TemplateSpec> = {
+  staff_assigned: {
+    audience: 'staff',
+    subject: { es: 'Te asignaron un caso', en: 'A ticket was assigned to you' },
+    tail: 'subject',
+    blocks: [
+      {
+        p: [
+          {
+            es: '{by} te asignó el caso #{ticketNumber}.',
+            en: '{by} assigned ticket #{ticketNumber} to you.',
+          },
+          { es: 'Te asignaron el caso #{ticketNumber}.', en: 'Ticket #{ticketNumber} was assigned to you.' },
+        ],
+      },
+      { facts: TICKET_FACTS },
+    ],
+  },
+
+  staff_customer_reply: {
+    audience: 'staff',
+    subject: { es: 'El cliente respondió en tu caso', en: 'The customer replied on your ticket' },
+    tail: 'subject',
+    blocks: [
+      {
+        p: [
+          {
+            es: '{requesterName} respondió en el caso #{ticketNumber}:',
+            en: '{requesterName} replied on ticket #{ticketNumber}:',
+          },
+          {
+            es: 'El cliente respondió en el caso #{ticketNumber}:',
+            en: 'The customer replied on ticket #{ticketNumber}:',
+          },
+        ],
+      },
+      { quote: 'body' },
+      { facts: TICKET_FACTS },
+    ],
+  },
+
   ticket_created: {
     audience: 'customer',
     subject: { es: 'Hemos recibido su caso', en: 'We received your ticket' },

@@ -11,6 +11,7 @@ import { policyRoutes } from './policies';
 import { productRoutes } from './products';
 import { reportRoutes } from './reports';
 import { ticketRoutes } from './tickets';
+import { userRoutes } from './users';
 
 /** The routes `createApp` mounts under authentication. */
 export const apiRoutes: readonly AnyRoute[] = [
@@ -22,4 +23,5 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...ticketRoutes,
   ...reportRoutes,
   ...integrationRoutes,
+  ...userRoutes,
 ];

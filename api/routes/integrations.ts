@@ -171,6 +171,7 @@ export const integrationRoutes = [
   defineRoute({
     method: 'post',
     path: '/v1/integrations/events',
+    callers: 'keys',
     operationId: 'receiveIntegrationEvent',
     summary: 'Receive a signed event from an external system',
     description:

@@ -87,6 +87,13 @@ export function commandIdFor(apiKeyId: string, idempotencyKey: string | undefine
   return `idem-${createHash('sha256').update(`${apiKeyId}\n${idempotencyKey}`).digest('hex').slice(0, 40)}`;
 }
 
+/** A name field of a body that no longer decides anything: accepted, ignored. */
+const IGNORED_NAME = z
+  .string()
+  .max(200)
+  .optional()
+  .meta({ deprecated: true, description: 'Ignored: the actor is the signed-in user (or the API key).' });
+
 const WRITERS: readonly Role[] = STAFF;
 const CUSTOMER_SIDE: readonly Role[] = ['admin', 'agent', 'integration'];
 const NumberParams = z.object({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -119,8 +126,8 @@ const CreateTicketDraft = TicketDraftSchema.extend({
 const CreateTicketBody = z.object({
   customerId: z.string().min(1),
   draft: CreateTicketDraft,
-  /** Agent registering the ticket for a caller (phone intake). */
-  createdBy: z.string().min(1).optional(),
+  /** Ignored: a ticket opened by a signed-in user is registered by that user (phone intake). */
+  createdBy: IGNORED_NAME,
   locale: z.enum(['es', 'en']).optional(),
 });
 
@@ -290,8 +297,13 @@ export function signalTicketOnIntegrationEvent(client: Client) {
   };
 }
 
-function actor(auth: Principal, given: string | undefined): string {
-  return given ?? auth.name;
+/**
+ * Who acts: the signed-in user's display name, or the API key's name. Never a field of the request: the
+ * `agent`, `by` and `createdBy` names some bodies still accept are ignored (kept so older clients are not
+ * refused).
+ */
+function actor(auth: Principal): string {
+  return auth.user?.displayName ?? auth.name;
 }
 
 type ActionSpec = {
@@ -312,11 +324,11 @@ const actions: ActionSpec[] = [
     body: z.object({
       body: z.string().min(1).max(50_000),
       internal: z.boolean().default(false),
-      agent: z.string().optional(),
+      agent: IGNORED_NAME,
     }),
     toArgs: (b, auth, commandId) => ({
       messageId: commandId,
-      agent: actor(auth, b.agent as string | undefined),
+      agent: actor(auth),
       body: b.body,
       internal: b.internal,
     }),
@@ -325,23 +337,23 @@ const actions: ActionSpec[] = [
     path: 'request-info',
     command: 'request_info',
     summary: 'Ask the customer for information (the ticket waits for the customer)',
-    body: z.object({ body: z.string().min(1).max(50_000), agent: z.string().optional() }),
-    toArgs: (b, auth) => ({ agent: actor(auth, b.agent as string | undefined), body: b.body }),
+    body: z.object({ body: z.string().min(1).max(50_000), agent: IGNORED_NAME }),
+    toArgs: (b, auth) => ({ agent: actor(auth), body: b.body }),
   },
   {
     path: 'resolve',
     command: 'resolve',
     summary: 'Deliver the solution (starts the validation window)',
-    body: z.object({ solution: z.string().min(1).max(50_000), agent: z.string().optional() }),
-    toArgs: (b, auth) => ({ agent: actor(auth, b.agent as string | undefined), solution: b.solution }),
+    body: z.object({ solution: z.string().min(1).max(50_000), agent: IGNORED_NAME }),
+    toArgs: (b, auth) => ({ agent: actor(auth), solution: b.solution }),
   },
   {
     path: 'confirm',
     command: 'confirm',
     summary: 'The customer confirms the solution (it becomes final)',
-    body: z.object({ by: z.string().optional() }),
+    body: z.object({ by: IGNORED_NAME }),
     roles: CUSTOMER_SIDE,
-    toArgs: (b, auth) => ({ by: actor(auth, b.by as string | undefined) }),
+    toArgs: (_b, auth) => ({ by: actor(auth) }),
   },
   {
     path: 'reopen',
@@ -402,7 +414,7 @@ const actions: ActionSpec[] = [
     command: 'assign',
     summary: 'Assign the ticket (null unassigns)',
     body: z.object({ assignee: z.string().min(1).max(200).nullable() }),
-    toArgs: (b, auth) => ({ assignee: b.assignee, by: actor(auth, undefined) }),
+    toArgs: (b, auth) => ({ assignee: b.assignee, by: actor(auth) }),
   },
   {
     path: 'priority',
@@ -411,7 +423,7 @@ const actions: ActionSpec[] = [
     body: z.object({ priority: z.enum(PRIORITIES), reason: z.string().max(5_000).optional() }),
     toArgs: (b, auth) => ({
       priority: b.priority,
-      by: actor(auth, undefined),
+      by: actor(auth),
       ...(b.reason !== undefined && { reason: b.reason }),
     }),
   },
@@ -420,7 +432,7 @@ const actions: ActionSpec[] = [
     command: 'close',
     summary: 'Close the ticket with a reason',
     body: z.object({ reason: z.string().min(1).max(5_000) }),
-    toArgs: (b, auth) => ({ by: actor(auth, undefined), reason: b.reason }),
+    toArgs: (b, auth) => ({ by: actor(auth), reason: b.reason }),
   },
 ];
 
@@ -527,7 +539,7 @@ export function ticketActionRoutes(): AnyRoute[] {
             createTicket(deps, {
               customerId: body.customerId,
               draft: body.draft,
-              ...(body.createdBy && { createdBy: body.createdBy }),
+              ...(auth.user !== null && { createdBy: auth.user.displayName }),
               ...(body.locale && { locale: body.locale }),
               ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
               now: services.now().getTime(),
@@ -672,6 +684,7 @@ export function ticketActionRoutes(): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/v1/integrations/inbound-email',
+      callers: 'keys',
       operationId: 'receiveInboundEmail',
       summary:
         'Receive an email from the mail gateway: a reply threads into its ticket, a new message opens one',

@@ -1,18 +1,9 @@
-/** The console's only way to the server: the public HTTP API with the stored API key. */
+/**
+ * The console's only way to the server: the public HTTP API, signed in with the session cookie (sent by
+ * the browser, same origin) and the session's CSRF token on writes.
+ */
 import { lang } from './i18n';
-
-const KEY_STORAGE = 'orquesta.apiKey';
-
-/** The API key kept in localStorage, or null before sign-in. */
-export function apiKey(): string | null {
-  return localStorage.getItem(KEY_STORAGE);
-}
-
-/** Stores (or, with null, forgets) the API key. */
-export function setApiKey(key: string | null): void {
-  if (key === null) localStorage.removeItem(KEY_STORAGE);
-  else localStorage.setItem(KEY_STORAGE, key);
-}
+import { csrfToken } from './session';
 
 /** A refusal or error answered by the API (RFC 9457 problem+json). */
 export class ApiError extends Error {
@@ -64,7 +55,7 @@ export function reasonText(reason: unknown): string {
   return typeof r.code === 'string' ? r.code : '';
 }
 
-/** Called when the API answers 401 (the stored key is wrong or revoked). */
+/** Called when the API answers 401 (the session ended or expired). */
 let onUnauthorized: () => void = () => undefined;
 export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
@@ -75,20 +66,21 @@ export async function request<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
-  options: { key?: string; idempotencyKey?: string } = {},
+  options: { quiet401?: boolean; idempotencyKey?: string } = {},
 ): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
     'Accept-Language': lang(),
   };
-  const key = options.key ?? apiKey();
-  if (key) headers.Authorization = `Bearer ${key}`;
+  const csrf = csrfToken();
+  if (method !== 'GET' && csrf !== null) headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // A fresh key per user action unless the screen keeps one per submission: a retried click never acts twice.
   if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
   const res = await fetch(path, {
     method,
     headers,
+    credentials: 'same-origin',
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -101,7 +93,7 @@ export async function request<T>(
     }
   }
   if (!res.ok) {
-    if (res.status === 401 && options.key === undefined) onUnauthorized();
+    if (res.status === 401 && options.quiet401 !== true) onUnauthorized();
     throw new ApiError(res.status, (parsed ?? {}) as Record<string, unknown>);
   }
   return parsed as T;

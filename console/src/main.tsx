@@ -1,21 +1,34 @@
 /** The staff console: sign-in, navigation, keyboard shortcuts and the screens. */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { apiKey, request, setApiKey, whenUnauthorized } from './api';
+import { request, whenUnauthorized } from './api';
 import { lang, setLang, t, type Lang } from './i18n';
-import { ACTION_EVENT, agentName, setAgentName } from './session';
+import { ACTION_EVENT, currentUser, setSession, type StaffUser } from './session';
+import { Forgot, Preferences, Reset, SetUp, SignIn } from './views/account';
 import { CustomersView } from './views/customers';
 import { IntakeView } from './views/intake';
 import { PoliciesView } from './views/policies';
 import { QueuesView } from './views/queues';
 import { ReportsView } from './views/reports';
 import { TicketView } from './views/ticket';
+import { UsersView } from './views/users';
 import { loadConsoleConfig } from './config';
 import './styles.css';
 
 /** The screen a hash names: `#/queues/mine`, `#/tickets/12`, `#/intake`, ... */
 interface Route {
-  screen: 'queues' | 'ticket' | 'intake' | 'customers' | 'policies' | 'reports';
+  screen:
+    | 'queues'
+    | 'ticket'
+    | 'intake'
+    | 'customers'
+    | 'policies'
+    | 'reports'
+    | 'users'
+    | 'preferences'
+    | 'setup'
+    | 'forgot'
+    | 'reset';
   arg?: string;
   /** Query after `?` in the hash (e.g. `#/queues/all?limit=10`). */
   query?: URLSearchParams;
@@ -34,66 +47,29 @@ function parsePath(hash: string): Route {
     case 'customers':
     case 'policies':
     case 'reports':
+    case 'users':
+    case 'preferences':
+    case 'setup':
+    case 'forgot':
+    case 'reset':
       return { screen, ...(arg !== undefined && { arg }) };
     default:
       return { screen: 'queues', ...(arg !== undefined && { arg }) };
   }
 }
 
-/** A key given in the address (`#/?key=...`, as `npm start` prints it) is stored and removed from the URL. */
-function takeKeyFromAddress(): void {
-  const query = location.hash.split('?')[1];
-  if (!query) return;
-  const key = new URLSearchParams(query).get('key');
-  if (key) {
-    setApiKey(key);
-    history.replaceState(null, '', `${location.pathname}#/queues`);
+/** The session the browser already has (the cookie), or null when signed out. */
+async function loadSession(): Promise<boolean> {
+  try {
+    const session = await request<{ user: StaffUser; csrfToken: string }>('GET', '/v1/session', undefined, {
+      quiet401: true,
+    });
+    setSession(session);
+    return true;
+  } catch {
+    setSession(null);
+    return false;
   }
-}
-
-function SignIn({ onDone }: { onDone: () => void }) {
-  const [key, setKey] = useState('');
-  const [name, setName] = useState(agentName());
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await request('GET', '/v1/tickets?limit=1', undefined, { key: key.trim() });
-      setApiKey(key.trim());
-      setAgentName(name.trim() || 'agent');
-      onDone();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  return (
-    <main id="main" class="signin">
-      <form onSubmit={(e) => void submit(e)} aria-labelledby="signin-title">
-        <h1 id="signin-title">{t('signInTitle')}</h1>
-        <p class="hint">{t('signInHint')}</p>
-        <label for="api-key">{t('apiKey')}</label>
-        <input
-          id="api-key"
-          type="password"
-          autocomplete="off"
-          required
-          value={key}
-          onInput={(e) => setKey(e.currentTarget.value)}
-        />
-        <label for="agent-name">{t('agentName')}</label>
-        <input id="agent-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        {error && (
-          <p role="alert" class="refusal">
-            {error}
-          </p>
-        )}
-        <button type="submit" class="primary">
-          {t('signIn')}
-        </button>
-      </form>
-    </main>
-  );
 }
 
 function HelpDialog({ onClose }: { onClose: () => void }) {
@@ -138,7 +114,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 function App() {
   const [route, setRoute] = useState<Route>(() => parseHash(location.hash));
-  const [signedIn, setSignedIn] = useState(() => apiKey() !== null);
+  const [signedIn, setSignedIn] = useState(() => currentUser() !== null);
   const [language, setLanguage] = useState<Lang>(lang());
   const [help, setHelp] = useState(false);
 
@@ -146,7 +122,7 @@ function App() {
     const onHash = () => setRoute(parseHash(location.hash));
     window.addEventListener('hashchange', onHash);
     whenUnauthorized(() => {
-      setApiKey(null);
+      setSession(null);
       setSignedIn(false);
     });
     return () => window.removeEventListener('hashchange', onHash);
@@ -192,16 +168,26 @@ function App() {
     setLanguage(next);
   };
 
-  if (!signedIn) {
+  const token = route.query?.get('token') ?? '';
+  if (!signedIn || route.screen === 'setup' || route.screen === 'reset') {
     return (
       <>
         <header class="signin-top">
           <LangSwitch value={language} onChange={switchLang} />
         </header>
-        <SignIn onDone={() => setSignedIn(true)} />
+        {route.screen === 'setup' ? (
+          <SetUp token={token} onDone={() => setSignedIn(true)} />
+        ) : route.screen === 'reset' ? (
+          <Reset token={token} />
+        ) : route.screen === 'forgot' ? (
+          <Forgot />
+        ) : (
+          <SignIn onDone={() => setSignedIn(true)} />
+        )}
       </>
     );
   }
+  const me = currentUser()!;
 
   const nav: [Route['screen'], string, Parameters<typeof t>[0]][] = [
     ['queues', '#/queues', 'navQueues'],
@@ -209,6 +195,10 @@ function App() {
     ['customers', '#/customers', 'navCustomers'],
     ['policies', '#/policies', 'navPolicies'],
     ['reports', '#/reports', 'navReports'],
+    ...(me.role === 'admin'
+      ? [['users', '#/users', 'navUsers'] as [Route['screen'], string, Parameters<typeof t>[0]]]
+      : []),
+    ['preferences', '#/preferences', 'navPrefs'],
   ];
   return (
     <>
@@ -242,8 +232,8 @@ function App() {
           </ul>
         </nav>
         <div class="tools">
-          <span class="who" title={t('agentName')}>
-            {agentName()}
+          <span class="who" title={`${t('signedInAs')} ${me.email}`} data-testid="signed-in-as">
+            {me.displayName}
           </span>
           <LangSwitch value={language} onChange={switchLang} />
           <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
@@ -252,8 +242,10 @@ function App() {
           <button
             type="button"
             onClick={() => {
-              setApiKey(null);
-              setSignedIn(false);
+              void request('DELETE', '/v1/session').finally(() => {
+                setSession(null);
+                setSignedIn(false);
+              });
             }}
           >
             {t('signOut')}
@@ -269,6 +261,10 @@ function App() {
         {route.screen === 'customers' && <CustomersView selected={route.arg} />}
         {route.screen === 'policies' && <PoliciesView selected={route.arg} />}
         {route.screen === 'reports' && <ReportsView />}
+        {route.screen === 'users' && <UsersView />}
+        {route.screen === 'preferences' && (
+          <Preferences onLanguage={switchLang} onSignedOut={() => setSignedIn(false)} />
+        )}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} />}
     </>
@@ -287,6 +283,7 @@ function LangSwitch({ value, onChange }: { value: Lang; onChange: (l: Lang) => v
   );
 }
 
-takeKeyFromAddress();
 document.documentElement.lang = lang();
-void loadConsoleConfig().then(() => render(<App />, document.getElementById('app')!));
+void Promise.all([loadConsoleConfig(), loadSession()]).then(() =>
+  render(<App />, document.getElementById('app')!),
+);

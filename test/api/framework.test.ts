@@ -34,7 +34,7 @@ describe('OpenAPI document and docs page', () => {
       expect(op.responses['401'].content['application/problem+json']).toBeDefined();
     }
     expect(res.body.paths['/healthz'].get.security).toEqual([]);
-    expect(res.body.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(res.body.security).toEqual([{ bearer: [] }, { apiKey: [] }, { session: [] }]);
     const ids = apiRoutes.map((r) => r.operationId);
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -219,7 +219,7 @@ describe('staff console in Chromium', () => {
   });
 
   it('phone intake, queue countdown, a refusal inline, request info by email', async () => {
-    // Sign in once: the key stays in localStorage.
+    // Sign in once with eva's account: the session cookie lasts the whole run.
     await stack.signIn(page, { agent: 'eva' });
 
     // Phone intake: the entitlement and quota answer before submitting.
@@ -459,9 +459,8 @@ describe('staff console in Chromium', () => {
       await check(`SLA report (${language})`);
     }
     // Signed out: the sign-in page.
-    await page.evaluate("localStorage.removeItem('orquesta.apiKey')");
-    await page.reload();
-    await page.locator('#api-key').waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.locator('#password').waitFor();
     await check('sign-in (en)');
     expect(failures, failures.join('\n')).toEqual([]);
   });

@@ -22,9 +22,11 @@ import {
 } from '../../activities/notifications/index';
 import { createApp } from '../../api/app';
 import { createApiKey } from '../../api/auth';
+import { hashPassword } from '../../api/passwords';
+import { findUserByEmail, insertUser } from '../../api/repositories/users';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { ensureConsoleBuilt } from '../../console/build';
-import type { Database } from '../../db/schema';
+import type { Database, UserRole } from '../../db/schema';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestDatabase } from '../support/database';
@@ -43,9 +45,14 @@ const CHROMIUM_FLAGS = [
 
 /** Who a page signs in as. */
 export interface SignInAs {
-  /** The name the console acts under (today a typed agent name). */
+  /** The staff account's display name; its email is `<agent>@orquesta.test`. Created on first use. */
   agent: string;
+  /** Its role when created; `agent` by default. */
+  role?: UserRole;
 }
+
+/** The password every staff account of the browser tests gets. */
+const TEST_PASSWORD = 'console-e2e-password';
 
 /** A running stack and a browser, with helpers to call the API and sign pages in. */
 export interface ConsoleStack {
@@ -168,9 +175,19 @@ export async function startConsoleStack(options: { taskQueue: string }): Promise
         return context.newPage();
       },
       async signIn(page, as) {
+        const email = `${as.agent}@orquesta.test`;
+        if ((await findUserByEmail(db, email)) === undefined) {
+          await insertUser(db, {
+            email,
+            displayName: as.agent,
+            role: as.role ?? 'agent',
+            language: 'es',
+            passwordHash: await hashPassword(TEST_PASSWORD),
+          });
+        }
         await page.goto(base);
-        await page.getByLabel('Clave de API').fill(adminKey);
-        await page.getByLabel('Tu nombre de agente').fill(as.agent);
+        await page.getByLabel('Correo electrónico').fill(email);
+        await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
         await page.getByRole('button', { name: 'Entrar' }).click();
         await page.getByRole('heading', { name: 'Colas' }).waitFor();
       },

@@ -12,7 +12,6 @@ import {
 } from '../api';
 import { lang, t } from '../i18n';
 import { priorityChoices, SelectField } from '../fields';
-import { agentName } from '../session';
 import { formatInstant } from '../format';
 import { CustomerPicker } from '../customer-picker';
 
@@ -132,7 +131,8 @@ export function IntakeView() {
       if (form[k].trim()) draft[k] = form[k].trim();
     }
     draft.selfHelpConsulted = form.selfHelpConsulted;
-    return { customerId, draft, createdBy: agentName() };
+    // The server records the signed-in user as who registered the call.
+    return { customerId, draft };
   };
 
   const check = async () => {

@@ -58,7 +58,7 @@ const ACTIONS: ActionDef[] = [
     key: 'r',
     field: 'body',
     fieldLabel: 'message',
-    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: false, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: false }],
   },
   {
     id: 'note',
@@ -66,7 +66,7 @@ const ACTIONS: ActionDef[] = [
     key: 'n',
     field: 'body',
     fieldLabel: 'internalNote',
-    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: true, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: true }],
   },
   {
     id: 'request-info',
@@ -74,7 +74,7 @@ const ACTIONS: ActionDef[] = [
     key: 'i',
     field: 'body',
     fieldLabel: 'message',
-    call: (n, v) => [`/v1/tickets/${n}/request-info`, { body: v, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/request-info`, { body: v }],
   },
   {
     id: 'resolve',
@@ -82,7 +82,7 @@ const ACTIONS: ActionDef[] = [
     key: 's',
     field: 'solution',
     fieldLabel: 'solution',
-    call: (n, v) => [`/v1/tickets/${n}/resolve`, { solution: v, agent: agentName() }],
+    call: (n, v) => [`/v1/tickets/${n}/resolve`, { solution: v }],
   },
   {
     id: 'escalate',
@@ -189,6 +189,15 @@ function eventDetail(e: TicketEvent): string {
   if (typeof d.reason === 'string') parts.push(tv('rs_', d.reason));
   if (typeof d.template === 'string') parts.push(d.template);
   return parts.join(' · ');
+}
+
+/** The person who did it (the signed-in user the server recorded), when the entry names one. */
+function personOf(e: TicketEvent): string | null {
+  const d = e.data;
+  for (const v of [d.agent, d.createdBy, d.by]) {
+    if (typeof v === 'string' && !['customer', 'agent', 'system', 'integration'].includes(v)) return v;
+  }
+  return null;
 }
 
 /** One line of the timeline: an entry of the ticket's history or a notification it sent. */
@@ -733,7 +742,11 @@ export function TicketView({ number }: { number: number }) {
                       </td>
                       <td>{zone ? formatInstant(row.at, zone) : t('none')}</td>
                       <td>
-                        {eventName(e.type)} <span class="muted">({tv('actor_', e.actor ?? 'system')})</span>
+                        {eventName(e.type)}{' '}
+                        <span class="muted">
+                          ({tv('actor_', e.actor ?? 'system')}
+                          {personOf(e) !== null && <span data-testid="actor-name"> · {personOf(e)}</span>})
+                        </span>
                       </td>
                       <td>{eventDetail(e)}</td>
                     </tr>

@@ -1,0 +1,159 @@
+/**
+ * Staff accounts in a real Chromium (Debian's /usr/bin/chromium through playwright-core) against the app
+ * wired like `npm start` (embedded Postgres, the ticket workflow on the Temporal test backend, the built
+ * console): an agent signs in with email and password, adds a note, and the timeline names her, not a
+ * name typed anywhere; a wrong password is refused inline; signing out ends the session. Every sign-in
+ * step is in `signIn` below.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index';
+import { createApp } from '../../api/app';
+import { createApiKey } from '../../api/auth';
+import { hashPassword } from '../../api/passwords';
+import { insertUser } from '../../api/repositories/users';
+import { ticketActionRoutes } from '../../api/routes/ticket-actions';
+import { ensureConsoleBuilt } from '../../console/build';
+import { workflowsPath } from '../../worker/worker';
+import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import { seedCustomer } from '../lifecycle/fixtures';
+import { createTestDatabase } from '../support/database';
+import { createTestEnv, type TestEnv } from '../support/temporal-env';
+
+const CHROMIUM = '/usr/bin/chromium';
+const EVA = { email: 'eva.ortiz@staff.example', password: 'a long enough secret', name: 'Eva Ortiz' };
+
+/** Every sign-in step of this file: the console's sign-in form, filled with an account's email and password. */
+async function signIn(page: Page, base: string, account: { email: string; password: string }): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Correo electrónico').fill(account.email);
+  await page.getByLabel('Contraseña').fill(account.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+}
+
+describe('staff accounts in Chromium', () => {
+  let env: TestEnv;
+  let destroyDb: (() => Promise<void>) | undefined;
+  let stopWorker: (() => Promise<void>) | undefined;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let base: string;
+  let adminKey: string;
+  const taskQueue = 'accounts-e2e';
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium)`,
+      );
+    }
+    await ensureConsoleBuilt();
+    env = await createTestEnv({
+      timeSkipping: true,
+      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    });
+    const database = await createTestDatabase();
+    destroyDb = () => database.destroy();
+    const db = database.db;
+    await seedCustomer(db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), {
+      plan: 'basic',
+      requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
+    });
+    adminKey = (await createApiKey(db, { name: 'accounts e2e', role: 'admin' })).key;
+    await insertUser(db, {
+      email: EVA.email,
+      displayName: EVA.name,
+      role: 'agent',
+      language: 'es',
+      passwordHash: await hashPassword(EVA.password),
+    });
+    const app = createApp({
+      logger: pino({ level: 'silent' }),
+      readiness: {},
+      db,
+      temporal: { client: env.client, taskQueue },
+      routes: ticketActionRoutes(),
+    });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const worker = await env.startWorker({ taskQueue, workflowsPath, activities: createActivities({ db }) });
+    stopWorker = () => worker.stop();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    }
+    await stopWorker?.();
+    await env?.teardown();
+    await destroyDb?.();
+  });
+
+  it('signs in with a password and sees its own name on the timeline after a note', async () => {
+    const created = await fetch(`${base}/v1/tickets`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        customerId: 'tiendas',
+        draft: {
+          channel: 'portal',
+          category: 'support',
+          priority: 'high',
+          requesterName: 'Carlos',
+          requesterEmail: 'carlos@tiendas.gt',
+          subject: 'La caja no imprime',
+          description: 'Desde esta mañana',
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { number } = (await created.json()) as { number: number };
+
+    const context = await browser!.newContext({ locale: 'es-ES' });
+    const page = await context.newPage();
+    // A wrong password is refused inline, without a session.
+    await signIn(page, base, { email: EVA.email, password: 'not the password' });
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('Correo o contraseña incorrectos');
+    expect((await context.cookies()).filter((c) => c.name === 'orquesta_session')).toEqual([]);
+
+    await signIn(page, base, EVA);
+    await page.getByRole('heading', { name: 'Colas' }).waitFor();
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe(EVA.name);
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'orquesta_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    // The page's scripts cannot read the session.
+    expect(await page.evaluate('document.cookie')).not.toContain('orquesta_session');
+
+    await page.goto(`${base}/#/tickets/${number}`);
+    await page.locator('button[data-action="note"]').click();
+    await page.locator('form.action-form textarea').fill('Revisé la cola de impresión');
+    await page.locator('form.action-form button[type=submit]').click();
+    const note = page.locator('tr[data-event="internal_note"]');
+    await note.waitFor();
+    expect(await note.getByTestId('actor-name').textContent()).toContain(EVA.name);
+
+    // Signing out ends the session on the server: the old cookie no longer opens anything.
+    await page.getByRole('button', { name: 'Salir', exact: true }).click();
+    await page.locator('#password').waitFor();
+    const replay = await fetch(`${base}/v1/session`, {
+      headers: { Cookie: `orquesta_session=${cookie!.value}` },
+    });
+    expect(replay.status).toBe(401);
+    await context.close();
+  });
+});
