@@ -15,7 +15,10 @@ import { buildOpenApiDocument } from './openapi';
 import { notFoundHandler, problem, problemErrorHandler } from './problem';
 import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './rate-limit';
 import { mountRoutes, type AnyRoute, type IntegrationEvent, type Services } from './route';
+import { documentedPortalRoutes, portalApiRouter, type PortalOptions } from './portal/route';
+import { portalStaticRouter } from './portal/static';
 import { apiRoutes } from './routes/index';
+import { portalRoutes } from './routes/portal';
 
 /** Tunables of the HTTP API. */
 export interface ApiOptions {
@@ -46,6 +49,8 @@ export interface AppDependencies {
   routes?: readonly AnyRoute[];
   /** Console settings (the Temporal UI its ticket view links to). */
   console?: ConsoleOptions;
+  /** Customer portal settings (its origin, sign-in limits); the portal is always served. */
+  portal?: PortalOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -104,7 +109,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRouter(deps.readiness));
 
   const routes = [...apiRoutes, ...(deps.routes ?? [])];
-  const document = buildOpenApiDocument(routes);
+  const portal = portalRoutes();
+  const document = buildOpenApiDocument([...routes, ...documentedPortalRoutes(portal)]);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -147,6 +153,8 @@ export function createApp(deps: AppDependencies): Express {
       res.locals.route = '/metrics';
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
+    // The portal authenticates customers by their session cookie, not by API key: mounted before `/v1`.
+    app.use('/v1/portal', portalApiRouter(portal, services, deps.portal ?? {}, options.bodyLimit));
     app.use(
       '/v1',
       (_req, res, next) => {
@@ -162,6 +170,7 @@ export function createApp(deps: AppDependencies): Express {
   }
 
   app.use(consoleRouter(deps.console));
+  app.use(portalStaticRouter(deps.portal?.dist));
   app.use(notFoundHandler);
   app.use(problemErrorHandler);
   return app;

@@ -37,6 +37,12 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
     scheme: 'bearer',
     description: 'API key as a bearer token',
   });
+  registry.registerComponent('securitySchemes', 'portalSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'orquesta_portal',
+    description: 'Customer portal session (set by `POST /v1/portal/sign-in/verify`)',
+  });
   registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'apiKey',
     in: 'header',
@@ -132,9 +138,15 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
       path: route.path,
       operationId: route.operationId,
       summary: route.summary,
-      description: `${route.description ? `${route.description}\n\n` : ''}Roles: ${route.roles.join(', ')}.`,
+      // Routes without roles are the customer portal's: a session cookie, not an API key (api/portal/route.ts).
+      description:
+        route.roles.length === 0
+          ? (route.description ?? '')
+          : `${route.description ? `${route.description}\n\n` : ''}Roles: ${route.roles.join(', ')}.`,
       tags: route.tags,
-      'x-roles': [...(route.roles as readonly string[])],
+      ...(route.roles.length === 0
+        ? { security: [{ portalSession: [] }, {}] }
+        : { 'x-roles': [...(route.roles as readonly string[])] }),
       request: {
         ...(schemas.params && { params: schemas.params }),
         ...(schemas.query && { query: schemas.query }),

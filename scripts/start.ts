@@ -117,6 +117,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       },
       routes: ticketActionRoutes(),
       console: { temporalUiUrl: temporal.uiUrl ?? null, namespace: temporal.namespace },
+      portal: { baseUrl: portalBaseUrl(config) },
       api: {
         rateLimit: {
           capacity: config.ORQUESTA_RATE_LIMIT_BURST,
@@ -198,6 +199,7 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
   const dispatcher = createOutboxDispatcher({
     db,
     mailer,
+    portalBaseUrl: portalBaseUrl(config),
     logger: logger.child({ component: 'outbox' }),
     ...(config.WEBHOOK_SECRET && { webhook: { secret: config.WEBHOOK_SECRET } }),
   });
@@ -206,6 +208,11 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
     await dispatcher.stop();
     mailer.close();
   });
+}
+
+/** Where customers reach the portal: `PORTAL_BASE_URL`, else the API's own origin. */
+function portalBaseUrl(config: Config): string {
+  return config.PORTAL_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
 }
 
 /** Connects to Temporal, retrying for a minute: in docker compose the server may still be starting. */

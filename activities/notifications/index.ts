@@ -1,6 +1,7 @@
 export {
   backoffDelay,
   createOutboxDispatcher,
+  portalTicketUrl,
   DeliveryError,
   signWebhook,
   WEBHOOK_HEADERS,
@@ -31,3 +32,4 @@ export {
   type NotificationTemplate,
   type RenderedNotification,
 } from './templates';
+export { PORTAL_SIGN_IN_TEMPLATE, renderPortalSignIn, type PortalSignInPayload } from './portal-sign-in';
