@@ -182,7 +182,6 @@ async function ownTicket(db: Kysely<Database>, s: PortalSession, number: number)
     .selectAll()
     .where('number', '=', number)
     .where('customer_id', '=', s.customerId)
-    .where('status', '!=', 'new')
     .executeTakeFirst();
   if (row === undefined) {
     throw problem(404, 'not-found', {
@@ -435,7 +434,6 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
           .selectFrom('tickets')
           .select(['number', 'subject', 'status', 'priority', 'created_at', 'updated_at'])
           .where('customer_id', '=', s.customerId)
-          .where('status', '!=', 'new')
           .orderBy('number', 'desc')
           .limit(limit + 1);
         if (before !== undefined) query = query.where('number', '<', before);
@@ -494,11 +492,7 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
           // An escalation's reason is public only when the customer wrote it.
           const textField = e.type === 'escalated' && !byCustomer ? undefined : spec.text;
           const text =
-            textField === undefined
-              ? null
-              : typeof data[textField] === 'string'
-                ? (data[textField])
-                : null;
+            textField === undefined ? null : typeof data[textField] === 'string' ? data[textField] : null;
           const author =
             e.type === 'customer_reply'
               ? typeof data.from === 'string'
