@@ -22,7 +22,7 @@ describe('portal links in notification emails', () => {
   beforeAll(async () => {
     const handle = await createTestDatabase();
     db = handle.db;
-    destroy = handle.destroy;
+    destroy = () => handle.destroy();
     catcher = await startMailCatcher({ logger: pino({ level: 'silent' }) });
     mailer = createSmtpMailer({ url: catcher.smtpUrl, from: 'Orquesta <soporte@orquesta.local>' });
     await db.insertInto('customers').values({ id: 'clinica', name: 'Clínica' }).execute();

@@ -14,6 +14,21 @@ import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestApi, expectConformance, type TestApi } from '../api/helpers';
 import { PORTAL_ORIGIN, signInAs, type PortalClient } from './helpers';
 
+/** The ticket as the portal shows it (the fields these tests read). */
+interface Detail {
+  status: string;
+  nextStep: string;
+  zone: string;
+  promise: { kind: string; dueAt: string } | null;
+  actions: Record<string, boolean>;
+  conversation: { kind: string; side: string; author: string | null; text: string | null }[];
+}
+
+/** The `id`, `code` or `number` of each element of a list in a response body. */
+const ids = (list: unknown) => (list as { id: string }[]).map((x) => x.id);
+const codes = (list: unknown) => (list as { code: string }[]).map((x) => x.code);
+const numbers = (list: unknown) => (list as { number: number }[]).map((x) => x.number);
+
 const form = (subject: string) => ({
   type: 'problem_report',
   subject,
@@ -65,21 +80,15 @@ describe('portal tickets', () => {
 
   const row = (number: number) =>
     api.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
-  const detail = async (client: PortalClient, number: number) =>
-    (await client.get(`/v1/portal/tickets/${number}`)).body;
+  const detail = async (client: PortalClient, number: number): Promise<Detail> =>
+    (await client.get(`/v1/portal/tickets/${number}`)).body as Detail;
 
   it('shows the form the policy defines: types, required fields, hours and the quota left', async () => {
     const res = await marta.get('/v1/portal/form').set('Accept-Language', 'es');
     expect(res.status, res.text).toBe(200);
     expect(res.body.channel).toMatchObject({ accepted: true, requiredFields: ['type', 'description'] });
-    expect(res.body.types.map((t: { id: string }) => t.id)).toEqual([
-      'request',
-      'requirement',
-      'problem_report',
-      'concern',
-      'question',
-    ]);
-    expect(res.body.categories.map((c: { id: string }) => c.id)).toEqual(['platform']);
+    expect(ids(res.body.types)).toEqual(['request', 'requirement', 'problem_report', 'concern', 'question']);
+    expect(ids(res.body.categories)).toEqual(['platform']);
     expect(res.body.hours.es).toContain('08:00-12:00, 14:00-17:00');
     expect(res.body.zone).toBe('America/Bogota');
     expect(res.body.requester).toEqual({ email: 'marta@clinica.co', name: 'Marta Díaz' });
@@ -90,10 +99,7 @@ describe('portal tickets', () => {
     const missing = await marta.post('/v1/portal/intake-check', { subject: 'Sin tipo' });
     expect(missing.status, missing.text).toBe(200);
     expect(missing.body.accepted).toBe(false);
-    expect(missing.body.reasons.map((r: { code: string }) => r.code)).toEqual([
-      'missing_field',
-      'missing_field',
-    ]);
+    expect(codes(missing.body.reasons)).toEqual(['missing_field', 'missing_field']);
     expect(missing.body.reasons[0].message.es).toMatch(/Falta el dato requerido/);
     expect(JSON.stringify(missing.body)).not.toContain('rule');
     const ok = await marta.post('/v1/portal/intake-check', form('Error 500'));
@@ -114,7 +120,7 @@ describe('portal tickets', () => {
     });
     const check = await marta.post('/v1/portal/intake-check', form('Sexto'));
     expect(check.body.accepted).toBe(false);
-    expect(check.body.reasons.map((r: { code: string }) => r.code)).toEqual(['quota_exhausted']);
+    expect(codes(check.body.reasons)).toEqual(['quota_exhausted']);
     const sixth = await marta.post('/v1/portal/tickets', form('Sexto')).set('Accept-Language', 'es');
     expect(sixth.status).toBe(422);
     expect(sixth.headers['content-type']).toContain('application/problem+json');
@@ -129,7 +135,7 @@ describe('portal tickets', () => {
   it("lists only the requester's company tickets, newest first, page by page", async () => {
     const first = await marta.get('/v1/portal/tickets?limit=2');
     expect(first.status).toBe(200);
-    expect(first.body.items.map((t: { number: number }) => t.number)).toEqual([created[4], created[3]]);
+    expect(numbers(first.body.items)).toEqual([created[4], created[3]]);
     expect(first.body.nextBefore).toBe(created[3]);
     const all: number[] = [];
     let before: number | null = null;
@@ -143,10 +149,8 @@ describe('portal tickets', () => {
     expect(all.sort()).toEqual([...created].sort());
     // A cursor past another customer's ticket still lists only one's own.
     const crafted = await marta.get(`/v1/portal/tickets?before=${pedroTicket + 1}`);
-    expect(crafted.body.items.map((t: { number: number }) => t.number)).not.toContain(pedroTicket);
-    expect(
-      (await pedro.get('/v1/portal/tickets')).body.items.map((t: { number: number }) => t.number),
-    ).toEqual([pedroTicket]);
+    expect(numbers(crafted.body.items)).not.toContain(pedroTicket);
+    expect(numbers((await pedro.get('/v1/portal/tickets')).body.items)).toEqual([pedroTicket]);
   });
 
   it("never shows or acts on another customer's ticket: every route answers 404", async () => {
@@ -169,7 +173,7 @@ describe('portal tickets', () => {
     );
     const first = await detail(marta, number);
     expect(first.nextStep).toBe('support');
-    expect(first.promise.kind).toBe('firstResponse');
+    expect(first.promise?.kind).toBe('firstResponse');
     expect(first.zone).toBe('America/Bogota');
     expect(first.actions).toEqual({ reply: true, confirm: false, reopen: false, escalate: true });
 
@@ -187,9 +191,9 @@ describe('portal tickets', () => {
     expect(mine.status, mine.text).toBe(202);
     const seen = await eventually(
       () => detail(marta, number),
-      (d) => d.conversation.some((e: { kind: string }) => e.kind === 'customer_reply'),
+      (d) => d.conversation.some((e) => e.kind === 'customer_reply'),
     );
-    const kinds = seen.conversation.map((e: { kind: string }) => e.kind);
+    const kinds = seen.conversation.map((e) => e.kind);
     expect(kinds).toEqual(['created', 'agent_reply', 'customer_reply']);
     expect(seen.conversation[1]).toMatchObject({
       side: 'support',
@@ -256,7 +260,7 @@ describe('portal tickets', () => {
     expect(reopened.body.status).toBe('open');
     const after = await eventually(
       () => detail(marta, reopenNo),
-      (d) => d.conversation.some((e: { kind: string }) => e.kind === 'reopened'),
+      (d) => d.conversation.some((e) => e.kind === 'reopened'),
     );
     expect(after.conversation.at(-1)).toMatchObject({
       kind: 'reopened',
