@@ -42,7 +42,6 @@ export function portalStaticRouter(dist: string = PORTAL_DIST): Router {
     security,
     express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '1y' }),
   );
-  router.get('/portal', (_req, res) => res.redirect(301, '/portal/'));
   router.get(['/portal/', '/portal/index.html'], security, (_req, res) => {
     const index = path.join(dist, 'index.html');
     res.setHeader('Cache-Control', 'no-cache');

@@ -76,6 +76,13 @@ export function TicketView({ number }: { number: number }) {
     void load();
   }, [number]);
 
+  // A ticket just filed is `new` for the instant its workflow takes to start; look again shortly.
+  useEffect(() => {
+    if (ticket?.status !== 'new') return;
+    const again = setTimeout(() => void load(), 1_000);
+    return () => clearTimeout(again);
+  }, [ticket]);
+
   const done = (message: string) => {
     setNotice(message);
     void load();
