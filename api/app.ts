@@ -85,6 +85,12 @@ function redactRequest(req: { headers?: Record<string, unknown> }): unknown {
   return { ...req, headers };
 }
 
+/** pino-http's response serializer minus `Set-Cookie` (the portal's session token). */
+function redactResponse(res: { headers?: Record<string, unknown> }): unknown {
+  if (res.headers?.['set-cookie'] === undefined) return res;
+  return { ...res, headers: { ...res.headers, 'set-cookie': REDACTED } };
+}
+
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
 /** Builds the Express app; `listen` lives in the caller so tests can drive the app directly. */
@@ -96,7 +102,7 @@ export function createApp(deps: AppDependencies): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: requestId,
-      serializers: { req: redactRequest },
+      serializers: { req: redactRequest, res: redactResponse },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );

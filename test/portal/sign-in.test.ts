@@ -3,6 +3,7 @@
  * in-process mail catcher), single-use and short-lived, hashed at rest, rate-limited per email and per IP,
  * the same answer for strangers; sessions in an HTTP-only SameSite=Lax cookie; writes refused cross-origin.
  */
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import {
   type MailCatcher,
   type OutboxDispatcher,
 } from '../../activities/notifications/index';
+import { createApp } from '../../api/app';
+import { issueSignIn, findRequester } from '../../api/portal/sessions';
 import { seedCustomer } from '../lifecycle/fixtures';
 import { createTestApi, expectConformance, type TestApi } from '../api/helpers';
 
@@ -195,5 +198,34 @@ describe('portal sign-in', () => {
     expect(String(out.headers['set-cookie'])).toContain('Max-Age=0');
     const after = await api.call('get', '/v1/portal/session', null).set('Cookie', cookie);
     expect(after.status).toBe(401);
+  });
+
+  it('never logs the session token, nor the cookie that carries it', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = createApp({
+      logger: pino({ level: 'info' }, stream),
+      readiness: {},
+      db: api.db,
+      api: { now: () => new Date(clock) },
+      portal: { baseUrl: ORIGIN },
+    });
+    const requester = (await findRequester(api.db, 'marta@clinica.co', new Date(clock)))!;
+    const { linkToken } = await issueSignIn(api.db, requester, new Date(clock));
+    const verified = await request(app)
+      .post('/v1/portal/sign-in/verify')
+      .set('Origin', ORIGIN)
+      .send({ token: linkToken });
+    expect(verified.status).toBe(200);
+    const token = /orquesta_portal=([^;]+)/.exec(String(verified.headers['set-cookie']))![1]!;
+    await request(app).get('/v1/portal/session').set('Cookie', `orquesta_portal=${token}`).expect(200);
+    await expect.poll(() => lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.join('\n')).not.toContain(token);
+    expect(lines.join('\n')).toContain('[Redacted]');
   });
 });
