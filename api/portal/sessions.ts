@@ -237,3 +237,24 @@ export async function findSession(
 export async function revokeSession(db: Kysely<Database>, id: string, now: Date): Promise<void> {
   await db.updateTable('portal_sessions').set({ revoked_at: now }).where('id', '=', id).execute();
 }
+
+/** How long spent sign-ins, rate-limit records and ended sessions are kept (for audit) before the purge. */
+export const PORTAL_RETENTION_MS = 7 * 86_400_000;
+
+/**
+ * Deletes sign-ins, sign-in requests and sessions that ended more than {@link PORTAL_RETENTION_MS} before
+ * `now` (run by `api/housekeeping.ts`); returns how many rows went.
+ */
+export async function purgePortalRecords(db: Kysely<Database>, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - PORTAL_RETENTION_MS);
+  const tokens = await db
+    .deleteFrom('portal_sign_in_tokens')
+    .where('expires_at', '<', before)
+    .executeTakeFirst();
+  const requests = await db.deleteFrom('portal_sign_in_requests').where('at', '<', before).executeTakeFirst();
+  const sessions = await db
+    .deleteFrom('portal_sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
+    .executeTakeFirst();
+  return [tokens, requests, sessions].reduce((n, r) => n + Number(r.numDeletedRows), 0);
+}

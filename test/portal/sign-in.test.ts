@@ -15,7 +15,7 @@ import {
   type OutboxDispatcher,
 } from '../../activities/notifications/index';
 import { createApp } from '../../api/app';
-import { issueSignIn, findRequester } from '../../api/portal/sessions';
+import { issueSignIn, findRequester, purgePortalRecords } from '../../api/portal/sessions';
 import { seedCustomer } from '../lifecycle/fixtures';
 import { createTestApi, expectConformance, type TestApi } from '../api/helpers';
 
@@ -227,5 +227,20 @@ describe('portal sign-in', () => {
     await expect.poll(() => lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.join('\n')).not.toContain(token);
     expect(lines.join('\n')).toContain('[Redacted]');
+  });
+
+  it('purges sign-ins, sign-in requests and sessions a week after they ended, keeping live ones', async () => {
+    const count = async () =>
+      (await api.db.selectFrom('portal_sign_in_tokens').select('id').execute()).length +
+      (await api.db.selectFrom('portal_sign_in_requests').select('id').execute()).length +
+      (await api.db.selectFrom('portal_sessions').select('id').execute()).length;
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    expect(await purgePortalRecords(api.db, new Date(clock))).toBe(0);
+    const requester = (await findRequester(api.db, 'marta@clinica.co', new Date(clock)))!;
+    const later = clock + 30 * 86_400_000;
+    await issueSignIn(api.db, requester, new Date(later));
+    expect(await purgePortalRecords(api.db, new Date(later))).toBe(before);
+    expect(await count()).toBe(1);
   });
 });
