@@ -303,7 +303,10 @@ describe('customer portal in Chromium', () => {
     }
     expect(seen).toContain('customer_reply');
 
-    await api('POST', `/v1/tickets/${formTicket}/resolve`, { solution: 'Corregimos la exportación.' });
+    await api('POST', `/v1/tickets/${formTicket}/resolve`, {
+      solution: 'Corregimos la exportación.',
+      agent: 'Laura Gómez',
+    });
     await staffTicket(formTicket, (t) => t.status === 'resolved');
     await page.reload();
     await page.getByText('Corregimos la exportación.').waitFor();
@@ -316,7 +319,10 @@ describe('customer portal in Chromium', () => {
 
     const other = earlier[0]!;
     await staffTicket(other, (t) => t.status === 'open');
-    await api('POST', `/v1/tickets/${other}/resolve`, { solution: 'Reiniciamos el servicio de agenda.' });
+    await api('POST', `/v1/tickets/${other}/resolve`, {
+      solution: 'Reiniciamos el servicio de agenda.',
+      agent: 'Laura Gómez',
+    });
     await staffTicket(other, (t) => t.status === 'resolved');
     await page.goto(`${base}/portal/#/tickets/${other}`);
     await page
