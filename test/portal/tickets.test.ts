@@ -11,7 +11,7 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, expectConformance, type TestApi } from '../api/helpers';
+import { createTestApi, expectConformance, seedTicket, type TestApi } from '../api/helpers';
 import { PORTAL_ORIGIN, signInAs, type PortalClient } from './helpers';
 
 /** The ticket as the portal shows it (the fields these tests read). */
@@ -272,5 +272,25 @@ describe('portal tickets', () => {
     expect(escalated.status, escalated.text).toBe(200);
     expect((await row(escalateNo)).priority).not.toBe('medium');
     await expectConformance(api);
+  });
+
+  it('refuses a customer escalation where the policy does not offer it, and hides the action', async () => {
+    await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), {
+      plan: 'basic',
+      requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
+    });
+    const number = await seedTicket(api.db, {
+      customer_id: 'tiendas',
+      policy_id: 'sisnova',
+      requester_email: 'carlos@tiendas.gt',
+    });
+    const carlos = await signInAs(api, 'carlos@tiendas.gt');
+    expect((await detail(carlos, number)).actions.escalate).toBe(false);
+    const refused = await carlos
+      .post(`/v1/portal/tickets/${number}/escalate`, { reason: 'Urgente' })
+      .set('Accept-Language', 'en');
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe('Your support policy does not offer escalation on customer request.');
+    expect((await marta.get(`/v1/portal/tickets/${number}`)).status).toBe(404);
   });
 });
