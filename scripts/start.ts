@@ -158,6 +158,12 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         `  (local admin key, kept in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`,
       );
     } else banner.push(`Orquesta console: http://${config.HOST}:${config.PORT}/`);
+    banner.push(
+      `Customer portal:  ${portalBaseUrl(config)}/portal/`,
+      config.SMTP_URL === undefined
+        ? '  (sign-in links and codes appear in the "mail caught" log lines; demo: marta@clinicasol.co)'
+        : '  (sign-in links and codes go out through SMTP_URL)',
+    );
     if (temporal.uiUrl !== undefined)
       banner.push(`Temporal UI:      ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows`);
     banner.push(
