@@ -145,7 +145,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
           : `${route.description ? `${route.description}\n\n` : ''}Roles: ${route.roles.join(', ')}.`,
       tags: route.tags,
       ...(route.roles.length === 0
-        ? { security: [{ portalSession: [] }, {}] }
+        ? { security: (route as { public?: boolean }).public ? [] : [{ portalSession: [] }] }
         : { 'x-roles': [...(route.roles as readonly string[])] }),
       request: {
         ...(schemas.params && { params: schemas.params }),

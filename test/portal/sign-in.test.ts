@@ -178,6 +178,13 @@ describe('portal sign-in', () => {
     expect(noOrigin.status).toBe(403);
     const anonymous = await api.call('get', '/v1/portal/tickets', null);
     expect(anonymous.status).toBe(401);
+    // Documented with the zod schemas: sign-in needs nothing, the rest the session cookie, no API key.
+    const doc = (await api.call('get', '/openapi.json', null)).body as {
+      paths: Record<string, Record<string, { security?: unknown; tags?: string[] }>>;
+    };
+    expect(doc.paths['/v1/portal/sign-in']?.post).toMatchObject({ security: [], tags: ['portal'] });
+    expect(doc.paths['/v1/portal/tickets']?.get?.security).toEqual([{ portalSession: [] }]);
+    expect(doc.paths['/v1/portal/tickets/{number}/reopen']?.post).toBeDefined();
   });
 
   it('signs out: the cookie is cleared and the session no longer works', async () => {
