@@ -4,7 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN npm run build:console && npm prune --omit=dev
+RUN npm run build:console && npm run build:portal && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -88,8 +88,8 @@ export default tseslint.config(
     },
   },
   {
-    // The staff console (browser code, checked with console/tsconfig.json); its build output is not linted.
-    ignores: ['console/dist/**'],
+    // The staff console and the customer portal (browser code, checked with their own tsconfig.json); their build output is not linted.
+    ignores: ['console/dist/**', 'portal/dist/**'],
   },
   {
     files: ['**/*.js'],

@@ -13,6 +13,7 @@ export default defineConfig({
       'test/lifecycle/**/*.test.ts',
       'test/api/**/*.test.ts',
       'test/console/**/*.test.ts',
+      'test/portal/**/*.test.ts',
       'test/durability/**/*.test.ts',
     ],
     globalSetup: ['test/global-setup.ts', 'test/real-temporal-setup.ts'],

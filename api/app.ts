@@ -21,6 +21,9 @@ import { apiRoutes } from './routes/index';
 import { notificationRoutes } from './routes/notifications';
 import { publicSessionRoutes, sessionRoutes } from './routes/session';
 import { DEFAULT_SESSIONS, type SessionOptions } from './sessions';
+import { documentedPortalRoutes, portalApiRouter, type PortalOptions } from './portal/route';
+import { portalStaticRouter } from './portal/static';
+import { portalRoutes } from './routes/portal';
 
 /** Tunables of the HTTP API. */
 export interface ApiOptions {
@@ -57,6 +60,8 @@ export interface AppDependencies {
   routes?: readonly AnyRoute[];
   /** Console settings (the Temporal UI its ticket view links to). */
   console?: ConsoleOptions;
+  /** Customer portal settings (its origin, sign-in limits); the portal is always served. */
+  portal?: PortalOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -91,6 +96,12 @@ function redactRequest(req: { headers?: Record<string, unknown> }): unknown {
   return { ...req, headers };
 }
 
+/** pino-http's response serializer minus `Set-Cookie` (the portal's session token). */
+function redactResponse(res: { headers?: Record<string, unknown> }): unknown {
+  if (res.headers?.['set-cookie'] === undefined) return res;
+  return { ...res, headers: { ...res.headers, 'set-cookie': REDACTED } };
+}
+
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
 /** Builds the Express app; `listen` lives in the caller so tests can drive the app directly. */
@@ -102,7 +113,7 @@ export function createApp(deps: AppDependencies): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: requestId,
-      serializers: { req: redactRequest },
+      serializers: { req: redactRequest, res: redactResponse },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
@@ -115,7 +126,12 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRouter(deps.readiness));
 
   const routes = [...apiRoutes, ...sessionRoutes, ...notificationRoutes, ...(deps.routes ?? [])];
-  const document = buildOpenApiDocument([...publicSessionRoutes, ...routes]);
+  const portal = portalRoutes();
+  const document = buildOpenApiDocument([
+    ...publicSessionRoutes,
+    ...routes,
+    ...documentedPortalRoutes(portal),
+  ]);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -171,6 +187,8 @@ export function createApp(deps: AppDependencies): Express {
     });
     // Sign-in, password reset and set-up answer without a key or session.
     mountPublicRoutes(app, publicSessionRoutes, services, [express.json({ limit: '16kb', verify: keepRaw })]);
+    // The portal authenticates customers by their session cookie, not by API key: mounted before `/v1`.
+    app.use('/v1/portal', portalApiRouter(portal, services, deps.portal ?? {}, options.bodyLimit));
     app.use(
       '/v1',
       auth,
@@ -182,6 +200,7 @@ export function createApp(deps: AppDependencies): Express {
   }
 
   app.use(consoleRouter(deps.console));
+  app.use(portalStaticRouter(deps.portal?.dist));
   app.use(notFoundHandler);
   app.use(problemErrorHandler);
   return app;

@@ -37,6 +37,12 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
     scheme: 'bearer',
     description: 'API key as a bearer token',
   });
+  registry.registerComponent('securitySchemes', 'portalSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'orquesta_portal',
+    description: 'Customer portal session (set by `POST /v1/portal/sign-in/verify`)',
+  });
   registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'apiKey',
     in: 'header',
@@ -139,12 +145,19 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
       path: route.path,
       operationId: route.operationId,
       summary: route.summary,
-      description: `${route.description ? `${route.description}\n\n` : ''}${
-        route.public === true ? 'Open: no key or session.' : `Roles: ${route.roles.join(', ')}.`
-      }${route.callers === 'keys' ? ' API keys only (not staff sessions).' : ''}`,
+      // Routes without roles that are not open are the customer portal's: a session cookie (api/portal/route.ts).
+      description:
+        route.roles.length === 0 && route.public !== true
+          ? (route.description ?? '')
+          : `${route.description ? `${route.description}\n\n` : ''}${
+              route.public === true ? 'Open: no key or session.' : `Roles: ${route.roles.join(', ')}.`
+            }${route.callers === 'keys' ? ' API keys only (not staff sessions).' : ''}`,
       tags: route.tags,
       ...(route.public === true && { security: [] }),
-      'x-roles': [...(route.roles as readonly string[])],
+      ...(route.roles.length === 0 && route.public !== true && { security: [{ portalSession: [] }] }),
+      ...((route.roles.length > 0 || route.public === true) && {
+        'x-roles': [...(route.roles as readonly string[])],
+      }),
       request: {
         ...(schemas.params && { params: schemas.params }),
         ...(schemas.query && { query: schemas.query }),

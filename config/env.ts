@@ -68,6 +68,11 @@ export const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Orquesta <soporte@orquesta.local>'),
   WEBHOOK_URL: z.url('expected an http(s) URL').optional(),
+  /** Origin the customer portal is reached at, for the links in emails; the API's own origin by default. */
+  PORTAL_BASE_URL: z
+    .string()
+    .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 'expected an http(s) URL')
+    .optional(),
   WEBHOOK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
 });
 

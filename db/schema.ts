@@ -293,6 +293,42 @@ export interface StaffNotificationsTable {
   read_at: Timestamp | null;
 }
 
+/** A one-time portal sign-in link and code (sha256 only); single-use, short-lived. */
+export interface PortalSignInTokensTable {
+  id: string;
+  /** Lower-cased email of the authorized requester. */
+  email: string;
+  customer_id: string;
+  requester_name: string | null;
+  link_hash: string;
+  code_hash: string;
+  /** Wrong codes tried against this token; past the limit the token is spent. */
+  code_attempts: Generated<number>;
+  created_at: Generated<CreatedAt>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** One portal sign-in request (known email or not), counted by the per-email and per-IP rate limits. */
+export interface PortalSignInRequestsTable {
+  id: Generated<string>;
+  email: string;
+  ip: string;
+  at: Timestamp;
+}
+
+/** A customer's portal session; the cookie holds the token, only its sha256 is stored. */
+export interface PortalSessionsTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  customer_id: string;
+  requester_name: string | null;
+  created_at: Generated<CreatedAt>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 /** Every table Kysely knows about. */
 export interface Database {
   customers: CustomersTable;
@@ -313,6 +349,9 @@ export interface Database {
   account_tokens: AccountTokensTable;
   login_failures: LoginFailuresTable;
   staff_notifications: StaffNotificationsTable;
+  portal_sign_in_tokens: PortalSignInTokensTable;
+  portal_sign_in_requests: PortalSignInRequestsTable;
+  portal_sessions: PortalSessionsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -122,6 +122,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       },
       routes: ticketActionRoutes(),
       console: { temporalUiUrl: temporal.uiUrl ?? null, namespace: temporal.namespace },
+      portal: { baseUrl: portalBaseUrl(config) },
       api: {
         rateLimit: {
           capacity: config.ORQUESTA_RATE_LIMIT_BURST,
@@ -168,6 +169,12 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
       banner.push(`  (an admin API key for scripts is in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`);
     }
+    banner.push(
+      `Customer portal:  ${portalBaseUrl(config)}/portal/`,
+      config.SMTP_URL === undefined
+        ? '  (sign-in links and codes appear in the "mail caught" log lines; demo: marta@clinicasol.co)'
+        : '  (sign-in links and codes go out through SMTP_URL)',
+    );
     if (temporal.uiUrl !== undefined)
       banner.push(`Temporal UI:      ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows`);
     banner.push(
@@ -209,6 +216,7 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
   const dispatcher = createOutboxDispatcher({
     db,
     mailer,
+    portalBaseUrl: portalBaseUrl(config),
     logger: logger.child({ component: 'outbox' }),
     ...(config.WEBHOOK_SECRET && { webhook: { secret: config.WEBHOOK_SECRET } }),
   });
@@ -217,6 +225,11 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
     await dispatcher.stop();
     mailer.close();
   });
+}
+
+/** Where customers reach the portal: `PORTAL_BASE_URL`, else the API's own origin. */
+function portalBaseUrl(config: Config): string {
+  return config.PORTAL_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
 }
 
 /** Connects to Temporal, retrying for a minute: in docker compose the server may still be starting. */

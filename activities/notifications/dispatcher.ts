@@ -3,6 +3,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Logger } from '../../config/logger';
 import type { Database } from '../../db/schema';
 import { isAccountTemplate, renderAccountNotification } from './account-templates';
+import { PORTAL_SIGN_IN_TEMPLATE, renderPortalSignIn } from './portal-sign-in';
 import { InvalidPayloadError, renderNotification, UnknownTemplateError } from './templates';
 
 /** One email as the dispatcher hands it to the {@link Mailer}; a subset of nodemailer's message options. */
@@ -73,6 +74,16 @@ export interface OutboxDispatcherOptions {
   pollIntervalMs?: number;
   /** Domain of the generated `Message-ID`s, e.g. the domain of `MAIL_FROM`. Default `orquesta.local`. */
   messageIdDomain?: string;
+  /**
+   * Origin of the customer portal (e.g. `http://127.0.0.1:3000`): every email about a ticket links to the
+   * ticket there (`<base>/portal/#/tickets/<n>`). Without it the emails carry no portal link.
+   */
+  portalBaseUrl?: string;
+}
+
+/** The portal address of ticket `number` under `base` (an origin, trailing slash optional). */
+export function portalTicketUrl(base: string, number: number): string {
+  return `${base.replace(/\/+$/, '')}/portal/#/tickets/${number}`;
 }
 
 /** What one {@link OutboxDispatcher.runOnce} round did. */
@@ -281,7 +292,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     }
     const payload = { ...row.payload };
     payload.ticketNumber ??= row.ticket_number ?? undefined;
+    if (options.portalBaseUrl !== undefined && row.ticket_number !== null) {
+      payload.portalUrl ??= portalTicketUrl(options.portalBaseUrl, row.ticket_number);
+    }
     try {
+      if (row.template === PORTAL_SIGN_IN_TEMPLATE) return renderPortalSignIn(row.locale, payload);
       return renderNotification(row.template, row.locale, payload);
     } catch (error) {
       if (error instanceof UnknownTemplateError || error instanceof InvalidPayloadError) {
@@ -297,6 +312,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     }
     const rendered = render(row);
     if (isAccountTemplate(row.template)) return deliverAccountEmail(row, rendered);
+    if (row.template === PORTAL_SIGN_IN_TEMPLATE) return sendMail(signInMail(row, rendered));
     const ticket = row.ticket_number ?? Number(row.payload.ticketNumber);
     const root = `<ticket-${ticket}@${domain}>`;
     const own = `<ticket-${ticket}.${createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20)}@${domain}>`;
@@ -315,6 +331,27 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
         'X-Orquesta-Template': row.template,
       },
     };
+    return sendMail(mail);
+  }
+
+  /** A mail that belongs to no ticket (the portal sign-in): its own Message-ID, no thread. */
+  function signInMail(row: OutboxRow, rendered: ReturnType<typeof render>): OutgoingMail {
+    const id = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20);
+    return {
+      to: row.recipient,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId: `<portal-sign-in.${id}@${domain}>`,
+      headers: {
+        'Auto-Submitted': 'auto-generated',
+        'Content-Language': row.locale,
+        'X-Orquesta-Template': row.template,
+      },
+    };
+  }
+
+  async function sendMail(mail: OutgoingMail): Promise<void> {
     try {
       await mailer.sendMail(mail);
     } catch (error) {

@@ -1,6 +1,7 @@
 export {
   backoffDelay,
   createOutboxDispatcher,
+  portalTicketUrl,
   DeliveryError,
   signWebhook,
   WEBHOOK_HEADERS,
@@ -13,6 +14,7 @@ export {
   type OutgoingMail,
   type WebhookBody,
 } from './dispatcher';
+export { enqueueNotifications, type NotificationToSend } from './outbox';
 export { createSmtpMailer, mailDomain, type SmtpMailer, type SmtpMailerOptions } from './mailer';
 export { startMailCatcher, type CaughtMail, type MailCatcher, type MailCatcherOptions } from './mail-catcher';
 export {
@@ -30,3 +32,4 @@ export {
   type NotificationTemplate,
   type RenderedNotification,
 } from './templates';
+export { PORTAL_SIGN_IN_TEMPLATE, renderPortalSignIn, type PortalSignInPayload } from './portal-sign-in';

@@ -103,7 +103,14 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             kept.push(mail);
             if (kept.length > limit) kept.splice(0, kept.length - limit);
             logger.info(
-              { seq: mail.seq, to: mail.envelope.to, subject: mail.subject, messageId: mail.messageId },
+              // The text too: under `npm start` this log is where a developer reads a portal sign-in link.
+              {
+                seq: mail.seq,
+                to: mail.envelope.to,
+                subject: mail.subject,
+                messageId: mail.messageId,
+                text: mail.text.slice(0, 2_000),
+              },
               'mail caught',
             );
             for (const waiter of waiters) waiter(mail);

@@ -48,6 +48,8 @@ export interface NotificationPayload {
   /** IANA zone to show instants in, e.g. `America/Bogota`; UTC when missing or unknown. */
   zone?: string;
   consoleUrl?: string;
+  /** The ticket in the customer portal (http(s) only); shown as a link in customer emails. */
+  portalUrl?: string;
   [field: string]: unknown;
 }
 
@@ -123,7 +125,7 @@ export function renderNotification(
     ...(customer ? [GREETING] : []),
     ...spec.blocks,
     CONSOLE_LINK,
-    ...(customer ? [REPLY_HINT] : []),
+    ...(customer ? [PORTAL_LINK, REPLY_HINT] : []),
   ];
   const blocks = specs.flatMap((block) => toBlocks(block, lang, vars, view));
   return { subject, text: renderText(blocks), html: renderHtml(subject, blocks, lang) };
@@ -605,6 +607,12 @@ const GREETING: BlockSpec = {
 
 const CONSOLE_LINK: BlockSpec = { link: 'consoleUrl', label: { es: 'Ver el caso', en: 'View the ticket' } };
 
+/** Customers follow, answer, confirm or reopen the ticket in the portal (`portalUrl`, set by the dispatcher). */
+const PORTAL_LINK: BlockSpec = {
+  link: 'portalUrl',
+  label: { es: 'Ver y responder su caso en el portal', en: 'See and answer your ticket in the portal' },
+};
+
 const REPLY_HINT: BlockSpec = {
   p: {
     es: 'Para responder, conteste este correo manteniendo {ticketTag} en el asunto.',
@@ -639,6 +647,7 @@ function varsOf(v: PayloadView, lang: NotificationLocale, ticket: number) {
     levelName: v.level(),
     policyId: v.str('policyId'),
     consoleUrl: v.url('consoleUrl'),
+    portalUrl: v.url('portalUrl'),
     agentName: v.str('agentName'),
     body: v.str('body'),
     by: v.str('by'),

@@ -71,7 +71,7 @@ export const WORKFLOW_CALL_TIMEOUT_MS = 5_000;
  * Runs one call to Temporal under a gRPC deadline (`client.withDeadline`): the request is cancelled at
  * the deadline, nothing keeps running behind the answer.
  */
-function withinDeadline<T>(temporal: TicketWorkflows, call: () => Promise<T>): Promise<T> {
+export function withinDeadline<T>(temporal: TicketWorkflows, call: () => Promise<T>): Promise<T> {
   return temporal.client.withDeadline(
     Date.now() + (temporal.callTimeoutMs ?? WORKFLOW_CALL_TIMEOUT_MS),
     call,
@@ -131,7 +131,7 @@ const CreateTicketBody = z.object({
   locale: z.enum(['es', 'en']).optional(),
 });
 
-function workflows(services: Services): TicketWorkflows {
+export function workflows(services: Services): TicketWorkflows {
   const temporal = services.temporal as TicketWorkflows | undefined;
   if (temporal === undefined) {
     throw problem(
@@ -183,7 +183,7 @@ function ticketEndedProblem(number: number) {
 }
 
 /** Runs one workflow call, counting it in the `workflowCalls` metric by operation and outcome. */
-async function counted<T>(operation: string, call: () => Promise<T>): Promise<T> {
+export async function counted<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     const result = await call();
     workflowCalls.inc({ operation, outcome: 'ok' });
@@ -216,7 +216,7 @@ type CallKind = 'command' | 'read';
  * caller whether the command may still take effect (it was sent and its outcome is unknown): retrying
  * it with the same Idempotency-Key is then safe and tells the outcome.
  */
-function temporalProblem(error: unknown, number: number, kind: CallKind = 'command'): never {
+export function temporalProblem(error: unknown, number: number, kind: CallKind = 'command'): never {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     if (error.cause.type === REFUSAL_FAILURE_TYPE) {
       const refusal = error.cause.details?.[0] as LifecycleRefusal;

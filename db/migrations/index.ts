@@ -7,6 +7,7 @@ import * as outboxTicketIndex from './20261122_0006_outbox_ticket_index';
 import * as security from './20261122_0007_security';
 import * as reliability from './20261127_0008_reliability';
 import * as staffAccounts from './20261127_0013_staff_accounts';
+import * as portal from './20261127_0014_portal';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0007_security': security,
   '20261127_0008_reliability': reliability,
   '20261127_0013_staff_accounts': staffAccounts,
+  '20261127_0014_portal': portal,
 };

@@ -1,0 +1,281 @@
+/**
+ * The new-ticket form, as the policy defines it for the portal: the fields its channel rules require, the
+ * pickers from the contract (types, categories, supported versions), the support hours and the quota, and
+ * intake's answer before submitting (the same check the console uses), in the customer's language.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, messageOf, request, type Form } from '../api';
+import { lang, priorityText, t, type TextKey } from '../i18n';
+import { QuotaPanel } from './quota';
+
+interface Draft {
+  type?: string;
+  category?: string;
+  priority?: string;
+  subject?: string;
+  description?: string;
+  contactPhone?: string;
+  productVersion?: string;
+  module?: string;
+  attachments?: number;
+  selfHelpConsulted?: boolean;
+}
+
+interface Check {
+  accepted: boolean;
+  reasons: unknown[];
+  quota?: { kind: string; remainingAfter?: number };
+}
+
+function Field(props: { id: string; label: TextKey; required: boolean; children: preact.ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={props.id}>
+        {t(props.label)} {props.required && <span class="muted">{t('required')}</span>}
+      </label>
+      {props.children}
+    </div>
+  );
+}
+
+export function NewTicketView() {
+  const [form, setForm] = useState<Form | null>(null);
+  const [draft, setDraft] = useState<Draft>({});
+  const [check, setCheck] = useState<Check | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string[] | null>(null);
+  const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => {
+    request<Form>('GET', '/form').then(setForm, () => setError([t('error')]));
+  }, []);
+
+  // Intake's answer follows the form: asked again shortly after each change.
+  useEffect(() => {
+    if (form === null) return;
+    clearTimeout(timer.current);
+    setChecking(true);
+    timer.current = setTimeout(() => {
+      request<Check>('POST', '/intake-check', draft).then(
+        (c) => {
+          setCheck(c);
+          setChecking(false);
+        },
+        () => setChecking(false),
+      );
+    }, 300);
+    return () => clearTimeout(timer.current);
+  }, [draft, form]);
+
+  if (form === null) return <p role="status">{error ? error[0] : t('loading')}</p>;
+  const required = new Set(form.channel.requiredFields);
+  const set = (patch: Draft) => setDraft((d) => ({ ...d, ...patch }));
+  const text = (value: string) => (value === '' ? undefined : value);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const res = await fetchCreate(draft, idempotencyKey);
+      location.hash = `#/tickets/${res.number}`;
+    } catch (err) {
+      setError(
+        err instanceof ApiError ? (err.reasons.length > 0 ? err.reasons : [err.message]) : [t('error')],
+      );
+      setBusy(false);
+    }
+  };
+
+  const showVersion = form.versions.length > 0 || required.has('productVersion');
+  const showAttachments = form.channel.minAttachments > 0 || required.has('attachments');
+
+  return (
+    <>
+      <h1>{t('newTitle')}</h1>
+      <p class="muted">
+        {t('hours')}: {form.hours[lang()]}
+      </p>
+      <QuotaPanel quota={form.quota} />
+      {!form.channel.accepted ? (
+        <p class="error" role="alert">
+          {form.channel.refusal?.[lang()] ?? t('channelRefused')}
+        </p>
+      ) : (
+        <form class="panel" onSubmit={(e) => void submit(e)}>
+          {form.types.length > 0 && (
+            <Field id="type" label="type" required={required.has('type')}>
+              <select
+                id="type"
+                value={draft.type ?? ''}
+                onChange={(e) => set({ type: text(e.currentTarget.value) })}
+              >
+                <option value="">{t('choose')}</option>
+                {form.types.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name[lang()]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+          {form.categories.length > 1 && (
+            <Field id="category" label="category" required={required.has('category')}>
+              <select
+                id="category"
+                value={draft.category ?? ''}
+                onChange={(e) => set({ category: text(e.currentTarget.value) })}
+              >
+                <option value="">{t('choose')}</option>
+                {form.categories.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name[lang()]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+          <Field id="priority" label="priority" required={false}>
+            <select
+              id="priority"
+              value={draft.priority ?? 'medium'}
+              onChange={(e) => set({ priority: e.currentTarget.value })}
+            >
+              {form.priorities.map((p) => (
+                <option key={p} value={p}>
+                  {priorityText(p)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="subject" label="subject" required={required.has('subject')}>
+            <input
+              id="subject"
+              maxLength={500}
+              value={draft.subject ?? ''}
+              onInput={(e) => set({ subject: text(e.currentTarget.value) })}
+            />
+          </Field>
+          <Field id="description" label="description" required={required.has('description')}>
+            <textarea
+              id="description"
+              rows={6}
+              value={draft.description ?? ''}
+              onInput={(e) => set({ description: text(e.currentTarget.value) })}
+            />
+          </Field>
+          {required.has('contactPhone') && (
+            <Field id="phone" label="phone" required>
+              <input
+                id="phone"
+                type="tel"
+                autocomplete="tel"
+                value={draft.contactPhone ?? ''}
+                onInput={(e) => set({ contactPhone: text(e.currentTarget.value) })}
+              />
+            </Field>
+          )}
+          {showVersion && (
+            <Field
+              id="version"
+              label="version"
+              required={form.versionRequired || required.has('productVersion')}
+            >
+              <select
+                id="version"
+                value={draft.productVersion ?? ''}
+                onChange={(e) => set({ productVersion: text(e.currentTarget.value) })}
+              >
+                <option value="">{t('choose')}</option>
+                {form.versions.map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+          {required.has('module') && (
+            <Field id="module" label="module" required>
+              <input
+                id="module"
+                value={draft.module ?? ''}
+                onInput={(e) => set({ module: text(e.currentTarget.value) })}
+              />
+            </Field>
+          )}
+          {showAttachments && (
+            <Field id="attachments" label="attachments" required>
+              <input
+                id="attachments"
+                type="number"
+                min={0}
+                max={100}
+                value={draft.attachments ?? 0}
+                onInput={(e) => set({ attachments: Number(e.currentTarget.value) || 0 })}
+              />
+            </Field>
+          )}
+          {required.has('selfHelpConsulted') && (
+            <div class="field check">
+              <input
+                id="selfhelp"
+                type="checkbox"
+                checked={draft.selfHelpConsulted === true}
+                onChange={(e) => set({ selfHelpConsulted: e.currentTarget.checked })}
+              />
+              <label for="selfhelp">{t('selfHelp')}</label>
+            </div>
+          )}
+          <div class="intake" role="status" aria-live="polite">
+            {checking || check === null ? (
+              <p class="muted">{t('checking')}</p>
+            ) : check.accepted ? (
+              <p class="ok">
+                {check.quota?.kind === 'plan'
+                  ? t('acceptedPlan', { n: check.quota.remainingAfter ?? 0 })
+                  : check.quota?.kind === 'pack'
+                    ? t('acceptedPack', { n: check.quota.remainingAfter ?? 0 })
+                    : t('accepted')}
+              </p>
+            ) : (
+              <div class="refusal">
+                <p>{t('refused')}</p>
+                <ul>
+                  {check.reasons.map((r, i) => (
+                    <li key={i}>{messageOf(r)}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </div>
+          {error && (
+            <div class="error" role="alert">
+              {error.map((m, i) => (
+                <p key={i}>{m}</p>
+              ))}
+            </div>
+          )}
+          <button type="submit" class="primary" disabled={busy}>
+            {t('submit')}
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function fetchCreate(draft: Draft, key: string): Promise<{ number: number }> {
+  return fetch('/v1/portal/tickets', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'Accept-Language': lang(), 'Idempotency-Key': key },
+    body: JSON.stringify(draft),
+  }).then(async (res) => {
+    const body: unknown = await res.json();
+    if (!res.ok) throw new ApiError(res.status, body as Record<string, unknown>);
+    return body as { number: number };
+  });
+}
