@@ -610,8 +610,14 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
         504: { description: 'The workflow did not answer in time' },
       },
       async handler(ctx) {
-        await ownTicket(ctx.services.db, session(ctx), ctx.params.number);
-        return command(ctx as Ctx, ctx.params.number, 'reopen', { by: 'customer', reason: ctx.body.reason });
+        const s = session(ctx);
+        await ownTicket(ctx.services.db, s, ctx.params.number);
+        // Who asks: where only the reporting user may ask (arcoiris), the signed-in requester's email decides.
+        return command(ctx as Ctx, ctx.params.number, 'reopen', {
+          by: 'customer',
+          reason: ctx.body.reason,
+          requestedBy: s.email,
+        });
       },
     }),
     definePortalRoute({
