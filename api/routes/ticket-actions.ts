@@ -372,12 +372,9 @@ const CreatedTicket = z.object({
   number: z.number().int(),
   workflowId: z.string(),
   outcome: z.string(),
-  advice: z
-    .object({ es: z.string(), en: z.string() })
-    .optional()
-    .meta({
-      description: "The policy's advice for this kind of request (the ticket is accepted all the same).",
-    }),
+  advice: z.object({ es: z.string(), en: z.string() }).optional().meta({
+    description: "The policy's advice for this kind of request (the ticket is accepted all the same).",
+  }),
 });
 
 /** The ticket write routes. */
