@@ -1,9 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   ContractSnapshotSchema,
+  contractQuotaPeriod,
   planById,
-  quotaPeriod,
-  quotaZone,
   type ContractSnapshot,
   type Policy,
 } from '../domain/index';
@@ -44,13 +43,13 @@ export async function loadContractForUpdate(
     .executeTakeFirst();
   const policy = await getPolicy(tx, contract.policy_id, contract.policy_version);
   const plan = planById(policy, contract.plan);
-  const startsAt = contract.starts_at.getTime();
-  const endsAt = contract.ends_at.getTime();
-  // Outside the contract (intake refuses then) the period is the contract's own bounds.
-  const period = quotaPeriod(quotaZone(policy), startsAt, endsAt, plan?.period ?? 'month', now) ?? {
-    start: startsAt,
-    end: endsAt,
-  };
+  const period = contractQuotaPeriod(
+    policy,
+    plan ? plan.id : null,
+    contract.starts_at.getTime(),
+    contract.ends_at.getTime(),
+    now,
+  );
   const used = await tx
     .selectFrom('quota_consumptions')
     .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -5,6 +5,7 @@
  * both use `quotaPeriod`, so they always agree on the period.
  */
 import { localToUtc, toLocal } from './calendar/zone';
+import { planById } from './policy/rules';
 import type { Policy } from './policy/schema';
 
 const DAY_MS = 86_400_000;
@@ -44,4 +45,26 @@ export function quotaPeriod(
     if (next > at) return { start, end: Math.min(next, contractEnd) };
     start = next;
   }
+}
+
+/**
+ * The quota period a contract's snapshot covers at `now`: the plan's month or year containing `now`
+ * (on the policy's quota zone), or the contract's own bounds outside the contract (intake refuses
+ * then) or without a plan. Intake in production (`activities/contracts.ts`) and the scenario simulator
+ * both build the snapshot's `periodStart`/`periodEnd` with it and count `quotaUsed` within it.
+ */
+export function contractQuotaPeriod(
+  policy: Policy,
+  planId: string | null,
+  contractStart: number,
+  contractEnd: number,
+  now: number,
+): { start: number; end: number } {
+  const plan = planById(policy, planId);
+  return (
+    quotaPeriod(quotaZone(policy), contractStart, contractEnd, plan?.period ?? 'month', now) ?? {
+      start: contractStart,
+      end: contractEnd,
+    }
+  );
 }

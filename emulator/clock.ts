@@ -25,19 +25,26 @@ export class VirtualClock {
   private pokePending = false;
   private stopped = false;
 
+  /** Set when the clock is frozen: virtual time moves only by skipping, never with real time. */
+  private readonly frozenAt: number | undefined;
+
   constructor(
     readonly timeSkipping: boolean,
     private readonly isIdle: () => boolean,
     startTime?: number,
+    frozen = false,
   ) {
     this.lockCount = timeSkipping ? 1 : 0;
+    // A frozen clock (the scenario simulator) stands still between skips, so steps made one after the
+    // other at one virtual instant all happen at that instant, however long they take in real time.
+    this.frozenAt = frozen ? (startTime ?? Date.now()) : undefined;
     // A clock that starts at a given instant (the scenario simulator replays dated scenarios).
-    if (startTime !== undefined) this.skippedMs = startTime - Date.now();
+    if (startTime !== undefined && !frozen) this.skippedMs = startTime - Date.now();
   }
 
   /** Virtual now in epoch milliseconds. */
   now(): number {
-    return Date.now() + this.skippedMs;
+    return (this.frozenAt ?? Date.now()) + this.skippedMs;
   }
 
   /** Runs `fn` once virtual time reaches `at`. */

@@ -27,6 +27,8 @@ export interface EngineOptions {
   suggestContinueAsNewAfterEvents: number;
   /** Virtual time at start (epoch ms); default: real now. */
   startTime?: number;
+  /** Virtual time stands still except when time skipping moves it (needs `timeSkipping`). */
+  frozenClock?: boolean;
 }
 
 /** Custom search attributes the dev server predefines in every namespace. */
@@ -72,7 +74,12 @@ export class Engine {
   private seq = 0;
 
   constructor(readonly options: EngineOptions) {
-    this.clock = new VirtualClock(options.timeSkipping, () => this.isIdle(), options.startTime);
+    this.clock = new VirtualClock(
+      options.timeSkipping,
+      () => this.isIdle(),
+      options.startTime,
+      options.frozenClock === true && options.timeSkipping,
+    );
     for (const name of options.namespaces) this.addNamespace(name);
   }
 

@@ -23,6 +23,11 @@ export interface EmulatorOptions {
   /** Virtual time at start, epoch ms (time skipping only moves forward from there). Default: real now. */
   startTime?: number;
   /**
+   * With time skipping: virtual time stands still between skips instead of following real time, so
+   * calls made one after the other at one virtual instant all happen at that instant (the simulator).
+   */
+  frozenClock?: boolean;
+  /**
    * History length from which workflow tasks set `continueAsNewSuggested` (the server's
    * `limit.historyCount.suggestContinueAsNew`, default 4096). Lower it to test continue-as-new logic.
    */
@@ -75,6 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log: options.log ?? defaultLog,
       longPollMs: options.longPollMs ?? 20_000,
       startTime: options.startTime,
+      frozenClock: options.frozenClock ?? false,
       suggestContinueAsNewAfterEvents: options.suggestContinueAsNewAfterEvents ?? 4096,
     });
     bootstrap = registerServices(server, engine);

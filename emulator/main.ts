@@ -61,6 +61,9 @@ export function parseArgs(argv: string[]): EmulatorOptions {
       case '--time-skipping':
         options.timeSkipping = true;
         break;
+      case '--frozen-clock':
+        options.frozenClock = true;
+        break;
       case '--start-time': {
         const startTime = Date.parse(value());
         if (Number.isNaN(startTime))

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -15,6 +15,7 @@ import { expandCalendarWindows } from '../activities/calendar';
 import type { ProjectionInput } from '../activities/projection';
 import {
   ContractSnapshotSchema,
+  contractQuotaPeriod,
   decideIntake,
   expandCalendar,
   formatLocal,
@@ -122,10 +123,12 @@ export async function runScenario(scenario: Scenario, dir: string): Promise<Simu
   // The clock starts a minute early: setting up the worker takes real (hence virtual) seconds.
   const start = scenario.start ?? (firstAt === undefined ? undefined : firstAt - 60_000);
   if (start === undefined) throw new Error('the scenario needs `start` or a first step with `at`');
+  const scenarioStart: number = start;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: {
       executable: { type: 'existing-path', path: emulatorExecutable },
-      extraArgs: ['--start-time', new Date(start).toISOString()],
+      // Frozen: steps at one instant all act at that instant, however long they take in real time.
+      extraArgs: ['--start-time', new Date(start).toISOString(), '--frozen-clock'],
     },
   });
   const taskQueue = 'simulator';
@@ -152,7 +155,10 @@ export async function runScenario(scenario: Scenario, dir: string): Promise<Simu
   const numbers = new Map<string, number>();
   const refusals = new Map<string, string[]>();
   let nextNumber = 1001;
-  const quotaUsed = new Map<string, number>();
+  // Quota consumed during the run, per customer: plan tickets per quota period (keyed by its start),
+  // add-on tickets per purchase, as production counts them in quota_consumptions.
+  const planUsed = new Map<string, Map<number, number>>();
+  const packUsed = new Map<string, Map<string, number>>();
   const record = (ticketKey: string, at: number, type: string, data: Record<string, unknown>): void => {
     events.push({
       ticket: ticketKey,
@@ -199,16 +205,43 @@ export async function runScenario(scenario: Scenario, dir: string): Promise<Simu
       const { ticket, customer, draft, createdBy } = step.create;
       const c = scenario.customers.find((x) => x.id === customer);
       if (c === undefined) throw new Error(`unknown customer ${customer}`);
-      const used = quotaUsed.get(customer) ?? 0;
-      const snapshot = ContractSnapshotSchema.parse({
+      const contract = ContractSnapshotSchema.parse({
         customerId: c.id,
         customerName: c.name,
         policyId: policy.id,
         policyVersion: policy.version,
         planId: null,
         ...(instants(c.contract) as object),
-        quotaUsed: (Number((c.contract as { quotaUsed?: number }).quotaUsed) || 0) + used,
       });
+      // As production does: the snapshot covers the quota period containing `now`; the scenario's
+      // `quotaUsed` is what was used in the period containing the scenario's start.
+      const period = contractQuotaPeriod(
+        policy,
+        contract.planId,
+        contract.periodStart,
+        contract.periodEnd,
+        now,
+      );
+      const startPeriod = contractQuotaPeriod(
+        policy,
+        contract.planId,
+        contract.periodStart,
+        contract.periodEnd,
+        scenarioStart,
+      );
+      const usedBefore = startPeriod.start === period.start ? contract.quotaUsed : 0;
+      const plans = planUsed.get(customer) ?? new Map<number, number>();
+      const packs = packUsed.get(customer) ?? new Map<string, number>();
+      const snapshot = {
+        ...contract,
+        periodStart: period.start,
+        periodEnd: period.end,
+        quotaUsed: usedBefore + (plans.get(period.start) ?? 0),
+        packs: contract.packs.map((p) => ({
+          ...p,
+          remaining: Math.max(0, p.remaining - (packs.get(p.id) ?? 0)),
+        })),
+      };
       const decision = decideIntake(policy, snapshot, draft, now);
       if (!decision.accepted) {
         record(ticket, now, 'intake_refused', {
@@ -217,7 +250,14 @@ export async function runScenario(scenario: Scenario, dir: string): Promise<Simu
         for (const r of decision.reasons) record(ticket, now, 'refused', { code: r.code, rule: r.rule });
         return;
       }
-      if (decision.quota.kind === 'plan') quotaUsed.set(customer, used + 1);
+      if (decision.quota.kind === 'plan') {
+        plans.set(period.start, (plans.get(period.start) ?? 0) + 1);
+        planUsed.set(customer, plans);
+      }
+      if (decision.quota.kind === 'pack') {
+        packs.set(decision.quota.purchaseId, (packs.get(decision.quota.purchaseId) ?? 0) + 1);
+        packUsed.set(customer, packs);
+      }
       const number = nextNumber++;
       numbers.set(ticket, number);
       await env.client.workflow.start('ticketWorkflow', {
@@ -270,15 +310,29 @@ export async function runScenario(scenario: Scenario, dir: string): Promise<Simu
       integrationEvent: ['integration_event', rest],
     };
     const [command, payload] = byKind[kind]!;
-    if (command in commandSignals) {
-      await handle.signal(commandSignals[command as keyof typeof commandSignals] as never, payload as never);
-      return;
-    }
     try {
+      if (command in commandSignals) {
+        await handle.signal(
+          commandSignals[command as keyof typeof commandSignals] as never,
+          payload as never,
+        );
+        return;
+      }
       await handle.executeUpdate(commandUpdates[command as keyof typeof commandUpdates] as never, {
         args: [payload] as never,
       });
     } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        // The ticket's workflow has ended (final resolution, closed past its reopen window): the step is
+        // refused and the run goes on.
+        record(args.ticket, now, 'refused', {
+          command,
+          rule: 'workflow',
+          code: 'ticket_ended',
+          en: 'The ticket is closed for good: its workflow has ended.',
+        });
+        return;
+      }
       if (
         error instanceof WorkflowUpdateFailedError &&
         error.cause instanceof ApplicationFailure &&

@@ -209,7 +209,8 @@ export function businessElapsed(
   for (let i = firstEndingAfter(c, from); i < c.starts.length && c.starts[i]! < to; i++) {
     total += (Math.min(c.ends[i]!, to) - Math.max(c.starts[i]!, from)) * rateAt(c, i);
   }
-  return total;
+  // Weighted (whole-day) clocks count in whole milliseconds too.
+  return c.rates === undefined ? total : Math.round(total);
 }
 
 /** The first open instant at or after `at`; `undefined` if none before the horizon ends. */

@@ -58,6 +58,7 @@ describe('ticket write routes against the workflow', () => {
     await seedCustomer(api.db, 'arcoiris', 'clinica', await env.env.currentTimeMs(), {
       requesters: [{ name: 'Marta', email: 'marta@clinica.co' }],
     });
+    await seedCustomer(api.db, 'paygroup', 'coop', await env.env.currentTimeMs());
     const worker = await env.startWorker({
       taskQueue,
       workflowsPath,
@@ -117,6 +118,24 @@ describe('ticket write routes against the workflow', () => {
       () => ticketRow(number),
       (r) => r.status === 'closed',
     );
+  });
+
+  // paygroup: "es recomendable que contacte al distribuidor antes de contactar el Soporte Técnico" is advice.
+  it('accepts a third-party question and answers with the policy advice (issue 14, defect 6)', async () => {
+    const res = await api.call('post', '/v1/tickets').send({
+      customerId: 'coop',
+      draft: {
+        channel: 'portal',
+        type: 'question',
+        category: 'third_party',
+        requesterEmail: 'ana@coop.uy',
+        subject: 'Timeout del core',
+        description: 'El core bancario devuelve timeout.',
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.advice.es).toMatch(/distribuidor/);
+    expect(res.body.advice.en).toMatch(/distributor/);
   });
 
   it('answers 422 with every reason when intake refuses, and creates nothing', async () => {
