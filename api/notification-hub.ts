@@ -41,8 +41,11 @@ export function notificationView(row: Omit<Row, 'user_id'>): StaffNotificationVi
 
 /** Live subscriptions by user. */
 export interface NotificationHub {
-  /** Calls `listener` with each new notification of `userId` until the returned function is called. */
-  subscribe(userId: string, listener: (n: StaffNotificationView) => void): () => void;
+  /**
+   * Calls `listener` with each notification of `userId` written from now on, until the returned function is
+   * called. Earlier ones are the caller's to read (the stream's backlog), after subscribing so none is missed.
+   */
+  subscribe(userId: string, listener: (n: StaffNotificationView) => void): Promise<() => void>;
 }
 
 /** A hub polling every `pollMs` (1 s by default) while it has subscribers. */
@@ -90,7 +93,8 @@ export function createNotificationHub(db: Kysely<Database>, pollMs = 1_000): Not
   };
 
   return {
-    subscribe(userId, listener) {
+    async subscribe(userId, listener) {
+      cursor ??= await latestId();
       const set = listeners.get(userId) ?? new Set();
       set.add(listener);
       listeners.set(userId, set);

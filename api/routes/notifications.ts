@@ -105,8 +105,14 @@ export const notificationRoutes = [
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('X-Accel-Buffering', 'no');
       res.flushHeaders();
-      const send = (n: StaffNotificationView) =>
+      const sent = new Set<number>();
+      const send = (n: StaffNotificationView) => {
+        if (sent.has(n.id)) return;
+        sent.add(n.id);
         res.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`);
+      };
+      // Subscribe first, then send the backlog: a notification written in between comes by one or the other.
+      const unsubscribe = await services.notifications.subscribe(user.id, send);
       const lastSeen = Number(req.get('last-event-id'));
       let backlog = services.db
         .selectFrom('staff_notifications')
@@ -116,22 +122,17 @@ export const notificationRoutes = [
         .orderBy('id', 'desc')
         .limit(20);
       if (Number.isSafeInteger(lastSeen) && lastSeen > 0) backlog = backlog.where('id', '>', lastSeen);
-      let sent = 0;
-      for (const row of (await backlog.execute()).reverse()) {
-        send(notificationView(row));
-        sent = Math.max(sent, Number(row.id));
-      }
+      for (const row of (await backlog.execute()).reverse()) send(notificationView(row));
       res.write(': ready\n\n');
       await new Promise<void>((resolve) => {
-        const unsubscribe = services.notifications.subscribe(user.id, (n) => {
-          if (n.id > sent) send(n);
-        });
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-        req.on('close', () => {
+        const end = () => {
           clearInterval(keepAlive);
           unsubscribe();
           resolve();
-        });
+        };
+        if (req.destroyed) end();
+        else req.on('close', end);
       });
       res.end();
       return { status: 200 };

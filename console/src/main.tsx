@@ -12,6 +12,7 @@ import { QueuesView } from './views/queues';
 import { ReportsView } from './views/reports';
 import { TicketView } from './views/ticket';
 import { UsersView } from './views/users';
+import { LiveNotifications } from './notifications';
 import { loadConsoleConfig } from './config';
 import './styles.css';
 
@@ -235,6 +236,7 @@ function App() {
           <span class="who" title={`${t('signedInAs')} ${me.email}`} data-testid="signed-in-as">
             {me.displayName}
           </span>
+          <LiveNotifications />
           <LangSwitch value={language} onChange={switchLang} />
           <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
             {t('help')}

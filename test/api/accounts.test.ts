@@ -12,6 +12,8 @@ import { insertUser } from '../../api/repositories/users';
 import { PROBLEM_BASE } from '../../api/problem';
 import { sessionCookie } from '../../api/sessions';
 import { renderAccountNotification } from '../../activities/notifications/account-templates';
+import { createOutboxDispatcher, type OutgoingMail } from '../../activities/notifications/index';
+import { pino } from 'pino';
 import type { UserRole } from '../../db/schema';
 import { createTestApi, expectConformance, type TestApi } from './helpers';
 
@@ -310,6 +312,25 @@ describe('password reset by email', () => {
     expect(again.body['invalid-params'][0].name).toBe('body.token');
     expect(again.body['invalid-params'][0].reason).toMatch(/ya se usó o venció/);
     await api.db.deleteFrom('login_failures').execute();
+  });
+
+  it('delivers the reset email through the outbox dispatcher, outside any ticket thread', async () => {
+    const u = await user('agent');
+    await request(api.app).post('/v1/password-resets').send({ email: u.email });
+    const sent: OutgoingMail[] = [];
+    const dispatcher = createOutboxDispatcher({
+      db: api.db,
+      mailer: { sendMail: (mail) => Promise.resolve(sent.push(mail)) },
+      logger: pino({ level: 'silent' }),
+    });
+    await dispatcher.runOnce();
+    const mail = sent.find((m) => m.to === u.email);
+    expect(mail).toMatchObject({ subject: 'Restablecer su contraseña de Orquesta' });
+    expect(mail!.messageId).toMatch(/^<account\.[0-9a-f]{20}@/);
+    expect(mail!.inReplyTo).toBeUndefined();
+    expect(mail!.text).toMatch(/https:\/\/orquesta\.example\/#\/reset\?token=[\w-]{40,}/);
+    const [row] = await outboxFor(u.email);
+    expect(row!.status).toBe('delivered');
   });
 
   it('refuses a link past its 30 minutes', async () => {

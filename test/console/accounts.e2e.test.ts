@@ -1,8 +1,9 @@
 /**
  * Staff accounts in a real Chromium (Debian's /usr/bin/chromium through playwright-core) against the app
  * wired like `npm start` (embedded Postgres, the ticket workflow on the Temporal test backend, the built
- * console): an agent signs in with email and password, adds a note, and the timeline names her, not a
- * name typed anywhere; a wrong password is refused inline; signing out ends the session. Every sign-in
+ * console): an agent signs in with email and password, hears live of a ticket assigned to her, adds a note,
+ * and the timeline names her, not a name typed anywhere; a wrong password is refused inline; signing out
+ * ends the session. Every sign-in
  * step is in `signIn` below.
  */
 import { existsSync } from 'node:fs';
@@ -139,7 +140,20 @@ describe('staff accounts in Chromium', () => {
     // The page's scripts cannot read the session.
     expect(await page.evaluate('document.cookie')).not.toContain('orquesta_session');
 
-    await page.goto(`${base}/#/tickets/${number}`);
+    // Assigned to her elsewhere: she hears of it live (server-sent events), without reloading.
+    const assigned = await fetch(`${base}/v1/tickets/${number}/assign`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ assignee: EVA.name }),
+    });
+    expect(assigned.status).toBe(200);
+    await expect
+      .poll(() => page.getByTestId('latest-notification').textContent(), { timeout: 20_000 })
+      .toContain(`#${number} te fue asignado`);
+    await page.getByTestId('notifications-button').click();
+    await page.locator('[data-notification-kind="assigned"] a').click();
+    await page.locator('button[data-action="note"]').waitFor();
+    expect(page.url()).toContain(`#/tickets/${number}`);
     await page.locator('button[data-action="note"]').click();
     await page.locator('form.action-form textarea').fill('Revisé la cola de impresión');
     await page.locator('form.action-form button[type=submit]').click();
