@@ -136,7 +136,7 @@ export function portalSignInRoutes(): AnyPortalRoute[] {
                 code: issued.code,
                 expiresAt: issued.expiresAt.toISOString(),
                 ...(requester.name && { requesterName: requester.name }),
-              } as never,
+              },
             },
           ]);
         }
