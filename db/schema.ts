@@ -238,6 +238,14 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   integration_events: IntegrationEventsTable;
   inbound_emails: InboundEmailsTable;
+  ticket_presence: TicketPresenceTable;
+}
+
+/** A console viewer's latest heartbeat on a ticket (who else has it open). */
+export interface TicketPresenceTable {
+  ticket_number: number;
+  viewer: string;
+  seen_at: Timestamp;
 }
 
 export type Customer = Selectable<CustomersTable>;

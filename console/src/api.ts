@@ -75,7 +75,7 @@ export async function request<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
-  options: { key?: string; idempotencyKey?: string } = {},
+  options: { key?: string; idempotencyKey?: string | null } = {},
 ): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
@@ -85,7 +85,10 @@ export async function request<T>(
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // A fresh key per user action unless the screen keeps one per submission: a retried click never acts twice.
-  if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
+  // `null`: a call that may repeat freely (a heartbeat) goes without one.
+  if (method === 'POST' && options.idempotencyKey !== null) {
+    headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
+  }
   const res = await fetch(path, {
     method,
     headers,
@@ -233,6 +236,8 @@ export interface Live {
   state?: Record<string, unknown>;
   view?: Record<string, unknown>;
   clocks: LiveClock[];
+  /** The staff actions the lifecycle would accept now. */
+  allowedActions?: string[];
   now: number | string;
 }
 
