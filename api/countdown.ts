@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import {
   addBusiness,
+  allowedActions,
   expandCalendar,
   explainClocks,
   METRICS,
@@ -25,6 +26,7 @@ import {
   type Metric,
   type Policy,
   type Priority,
+  type StaffAction,
 } from '../domain';
 import type { Database, Ticket } from '../db/schema';
 import { loadStoredPolicy } from './repositories/policies';
@@ -328,16 +330,23 @@ export interface LiveClock extends Omit<ExplainedClock, 'running'> {
   readonly changesAt: string | null;
 }
 
+/** What the ticket page reads of a workflow's state at now. */
+export interface LiveReading {
+  readonly clocks: LiveClock[];
+  /** The staff actions the lifecycle would accept now (the console offers only these). */
+  readonly allowedActions: StaffAction[];
+}
+
 /**
  * Every SLA clock of a workflow's state, counted at `now` (the workflow's own query counts them at its last
- * event) and read with the same {@link readClock} as the queue's countdown. Undefined when the ticket's
- * policy version or calendar cannot be loaded.
+ * event) and read with the same {@link readClock} as the queue's countdown, and the actions the state allows.
+ * Undefined when the ticket's policy version or calendar cannot be loaded.
  */
-export async function liveClocks(
+export async function liveReading(
   db: Kysely<Database>,
   state: TicketState,
   now: number,
-): Promise<LiveClock[] | undefined> {
+): Promise<LiveReading | undefined> {
   const policy = await loadStoredPolicy(db, state.policyId, state.policyVersion);
   if (!policy) return undefined;
   const calendar = policy.calendars[state.calendarId];
@@ -360,7 +369,7 @@ export async function liveClocks(
   }
   const clock = priorityClock(windows, state.priority);
   const asOf = new Date(now).toISOString();
-  return explained.map((c) => {
+  const clocks = explained.map((c) => {
     const target = state.clocks[c.metric]?.target;
     // Whole business days read as business time, like the queue's countdown.
     const kind =
@@ -385,4 +394,5 @@ export async function liveClocks(
       changesAt: reading.changesAt === null ? null : new Date(reading.changesAt).toISOString(),
     };
   });
+  return { clocks, allowedActions: allowedActions(state, { policy, windows }, now) };
 }

@@ -352,6 +352,14 @@ export interface Database {
   portal_sign_in_tokens: PortalSignInTokensTable;
   portal_sign_in_requests: PortalSignInRequestsTable;
   portal_sessions: PortalSessionsTable;
+  ticket_presence: TicketPresenceTable;
+}
+
+/** A console viewer's latest heartbeat on a ticket (who else has it open). */
+export interface TicketPresenceTable {
+  ticket_number: number;
+  viewer: string;
+  seen_at: Timestamp;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -4,7 +4,8 @@
  * rule it comes from, in Spanish and English.
  */
 import type { AuthorizedRequester, ContractSnapshot, TicketDraft } from './contract';
-import { businessClock, isOpen } from './calendar/business-time';
+import { businessClock, isOpen, nextOpen } from './calendar/business-time';
+import { formatLocal } from './calendar/zone';
 import { expandCalendar } from './calendar/expand';
 import { calendarById, calendarFor, categoryById, planById } from './policy/rules';
 import type { Category, Channel, DraftField, Policy, Text } from './policy/schema';
@@ -40,6 +41,8 @@ export interface Refusal {
   readonly code: RefusalCode;
   /** The answer for the requester. */
   readonly message: Text;
+  /** `channel_closed`: when the channel opens next (epoch ms), when known within two weeks. */
+  readonly opensAt?: number;
 }
 
 /** Which quota an accepted ticket consumes. */
@@ -84,6 +87,20 @@ export type IntakeDecision =
       /** Set when the category is handled by another team (e.g. sales). */
       readonly routedTo?: { readonly team: string; readonly answer: Text };
     };
+
+/** How people call each channel. */
+const channelNames: Record<Channel, Text> = {
+  portal: { es: 'del portal', en: 'portal' },
+  email: { es: 'de correo', en: 'email' },
+  phone: { es: 'telefónico', en: 'phone' },
+  oncall_phone: { es: 'de guardia telefónica', en: 'on-call phone' },
+  chat: { es: 'de chat', en: 'chat' },
+  whatsapp: { es: 'de WhatsApp', en: 'WhatsApp' },
+  api: { es: 'de integración (API)', en: 'API' },
+};
+
+/** How far ahead a closed channel's next opening is looked for. */
+const NEXT_OPENING_DAYS = 14;
 
 const FIELD_NAMES: Record<DraftField, Text> = {
   company: { es: 'razón social', en: 'company' },
@@ -202,15 +219,30 @@ function checkChannel(
   }
   if (rule.openDuring !== undefined) {
     const { calendar } = calendarById(policy, rule.openDuring);
-    const clock = businessClock(expandCalendar(calendar, now - DAY_MS, now + DAY_MS), draft.priority);
+    const clock = businessClock(
+      expandCalendar(calendar, now - DAY_MS, now + NEXT_OPENING_DAYS * DAY_MS),
+      draft.priority,
+    );
     if (!isOpen(clock, now)) {
+      const closed = rule.refusal ?? {
+        es: `El canal ${channelNames[channel].es} está fuera de horario.`,
+        en: `The ${channelNames[channel].en} channel is closed now.`,
+      };
+      // What to do next: when the channel opens again, in the calendar's own zone.
+      const opens = nextOpen(clock, now);
+      const when =
+        opens === undefined ? undefined : { at: formatLocal(calendar.zone, opens), zone: calendar.zone };
       out.push({
         rule: `${path}.openDuring`,
         code: 'channel_closed',
-        message: rule.refusal ?? {
-          es: `El canal ${channel} está fuera de horario (calendario ${rule.openDuring}).`,
-          en: `The ${channel} channel is closed now (calendar ${rule.openDuring}).`,
-        },
+        message:
+          when === undefined
+            ? closed
+            : {
+                es: `${closed.es} Vuelve a atender el ${when.at} (${when.zone}).`,
+                en: `${closed.en} It opens again on ${when.at} (${when.zone}).`,
+              },
+        ...(opens !== undefined && { opensAt: opens }),
       });
     }
   }
@@ -327,18 +359,31 @@ function checkEntitlement(
     return key !== undefined && normalizeName(key) === normalizeName(who);
   };
   if (e.authorizedRequesters && !contract.authorizedRequesters.some(matches)) {
+    const refused: Text =
+      identifyBy === 'email'
+        ? {
+            es: `La cuenta ${who ?? '(sin correo)'} no está autorizada para solicitar soporte.`,
+            en: `The account ${who ?? '(no email)'} is not authorized to request support.`,
+          }
+        : {
+            es: `${who ?? '(sin nombre)'} no figura entre las personas autorizadas para solicitar soporte.`,
+            en: `${who ?? '(no name)'} is not among the people authorized to request support.`,
+          };
+    // On the phone staff take the call for a known customer: they may say who can ask instead. Written
+    // channels answer unknown senders, who must not learn the contract's people.
+    const authorized =
+      draft.channel === 'phone' || draft.channel === 'oncall_phone'
+        ? contract.authorizedRequesters.map((p) => p.name ?? p.email).filter((x): x is string => !!x)
+        : [];
     out.push({
       rule: 'entitlement.authorizedRequesters',
       code: 'unauthorized_requester',
       message:
-        identifyBy === 'email'
-          ? {
-              es: `La cuenta ${who ?? '(sin correo)'} no está autorizada para solicitar soporte.`,
-              en: `The account ${who ?? '(no email)'} is not authorized to request support.`,
-            }
+        authorized.length === 0
+          ? refused
           : {
-              es: `${who ?? '(sin nombre)'} no figura entre las personas autorizadas para solicitar soporte.`,
-              en: `${who ?? '(no name)'} is not among the people authorized to request support.`,
+              es: `${refused.es} Personas autorizadas en este contrato: ${authorized.join(', ')}.`,
+              en: `${refused.en} Authorized for this contract: ${authorized.join(', ')}.`,
             },
     });
   }

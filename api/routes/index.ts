@@ -8,6 +8,7 @@ import { contractRoutes } from './contracts';
 import { customerRoutes } from './customers';
 import { integrationRoutes } from './integrations';
 import { policyRoutes } from './policies';
+import { presenceRoutes } from './presence';
 import { productRoutes } from './products';
 import { reportRoutes } from './reports';
 import { ticketRoutes } from './tickets';
@@ -21,6 +22,7 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...productRoutes,
   ...policyRoutes,
   ...ticketRoutes,
+  ...presenceRoutes,
   ...reportRoutes,
   ...integrationRoutes,
   ...userRoutes,

@@ -14,7 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { createTicket, type CreateTicketResult, type IntakeDependencies } from '../../activities/intake';
 import { loadContractForUpdate } from '../../activities/contracts';
-import { decideIntake, PRIORITIES, TicketDraftSchema } from '../../domain/index';
+import { decideIntake, PRIORITIES, STAFF_ACTIONS, TicketDraftSchema } from '../../domain/index';
 import {
   commandUpdates,
   customerReplySignal,
@@ -39,7 +39,7 @@ import { verifySignedRequest } from './integrations';
 import { visibleTicket } from './tickets';
 import { parseTicketSubjectTag } from '../../activities/notifications/templates';
 import { sql } from 'kysely';
-import { liveClocks } from '../countdown';
+import { liveReading } from '../countdown';
 
 /** What the ticket write routes need from Temporal. */
 export interface TicketWorkflows {
@@ -649,7 +649,9 @@ export function ticketActionRoutes(): AnyRoute[] {
       summary: 'The live state from the workflow: SLA clocks counted to now, each due instant explained',
       description:
         "Each clock is counted at the API's now and read like the list's `countdown`: `remainingMs`, `running` " +
-        '(counting right now), `stoppedBy` (`outside_hours`, `status`) and `changesAt`.',
+        '(counting right now), `stoppedBy` (`outside_hours`, `status`) and `changesAt`. `allowedActions`: the ' +
+        'staff actions the lifecycle would accept now (`reply`, `note`, `request_info`, `resolve`, `confirm`, ' +
+        '`reopen`, `escalate`, `assign`, `change_priority`, `close`).',
       tags: ['tickets'],
       roles: ['admin', 'agent', 'read-only'],
       params: NumberParams,
@@ -660,6 +662,7 @@ export function ticketActionRoutes(): AnyRoute[] {
             state: z.unknown(),
             view: z.unknown(),
             clocks: z.array(z.unknown()),
+            allowedActions: z.array(z.enum(STAFF_ACTIONS)).optional(),
             now: z.number(),
           }),
         },
@@ -675,8 +678,16 @@ export function ticketActionRoutes(): AnyRoute[] {
         // The query counts clocks at the workflow's last event; count them at now, read like the queue's
         // countdown. The workflow's time is later only when tests skip time.
         const now = Math.max(services.now().getTime(), snapshot.now);
-        const clocks = await liveClocks(services.db, snapshot.state, now);
-        return { status: 200, body: { ...snapshot, clocks: clocks ?? snapshot.clocks, now } };
+        const reading = await liveReading(services.db, snapshot.state, now);
+        return {
+          status: 200,
+          body: {
+            ...snapshot,
+            clocks: reading?.clocks ?? snapshot.clocks,
+            ...(reading && { allowedActions: reading.allowedActions }),
+            now,
+          },
+        };
       },
     }),
   ];

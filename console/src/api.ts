@@ -66,7 +66,7 @@ export async function request<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
-  options: { quiet401?: boolean; idempotencyKey?: string } = {},
+  options: { quiet401?: boolean; idempotencyKey?: string | null } = {},
 ): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
@@ -76,7 +76,10 @@ export async function request<T>(
   if (method !== 'GET' && csrf !== null) headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // A fresh key per user action unless the screen keeps one per submission: a retried click never acts twice.
-  if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
+  // `null`: a call that may repeat freely (a heartbeat) goes without one.
+  if (method === 'POST' && options.idempotencyKey !== null) {
+    headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
+  }
   const res = await fetch(path, {
     method,
     headers,
@@ -225,6 +228,8 @@ export interface Live {
   state?: Record<string, unknown>;
   view?: Record<string, unknown>;
   clocks: LiveClock[];
+  /** The staff actions the lifecycle would accept now. */
+  allowedActions?: string[];
   now: number | string;
 }
 

@@ -216,6 +216,7 @@ const texts = {
   cancel: ['Cancelar', 'Cancel'],
   done: ['Hecho', 'Done'],
   refused: ['Rechazado', 'Refused'],
+  alsoOpenBy: ['También lo tiene abierto', 'Also open by'],
   staleTitle: ['El ticket cambió mientras escribía', 'The ticket changed while you were writing'],
   staleHint: [
     'Revise los cambios. Puede enviar igualmente lo que escribió o descartarlo.',
@@ -228,6 +229,24 @@ const texts = {
   notification: ['Notificación', 'Notification'],
   recipient: ['Destinatario', 'Recipient'],
   ch_email: ['correo', 'email'],
+  ch_phone: ['teléfono', 'phone'],
+  ch_portal: ['portal', 'portal'],
+  ch_oncall_phone: ['guardia telefónica', 'on-call phone'],
+  ch_chat: ['chat', 'chat'],
+  ch_whatsapp: ['WhatsApp', 'WhatsApp'],
+  ch_api: ['integración (API)', 'integration (API)'],
+  rule_reopen: ['reapertura', 'reopening'],
+  rule_validation: ['validación de la solución', 'validation of the solution'],
+  rule_status: ['estado del ticket', 'ticket status'],
+  rule_infoWait: ['espera de información', 'waiting for information'],
+  rule_escalation: ['escalado', 'escalation'],
+  rule_assign: ['asignación', 'assignment'],
+  rule_priority: ['prioridad', 'priority'],
+  rule_ticket: ['versión del ticket', 'ticket version'],
+  rule_entitlement: ['derecho a soporte', 'entitlement'],
+  rule_channels: ['canales de atención', 'support channels'],
+  rule_plans: ['plan y cuota', 'plan and quota'],
+  rule_policy: ['política de soporte', 'support policy'],
   ch_webhook: ['webhook', 'webhook'],
   ns_pending: ['Pendiente', 'Pending'],
   ns_delivered: ['Entregada', 'Delivered'],
@@ -327,6 +346,7 @@ const texts = {
   m_firstResponse: ['Primera respuesta', 'First response'],
   m_nextUpdate: ['Siguiente actualización', 'Next update'],
   m_resolution: ['Resolución', 'Resolution'],
+  m_level1: ['Análisis en nivel 1', 'Level-1 analysis'],
   // help
   shortcuts: ['Atajos de teclado', 'Keyboard shortcuts'],
   k_r: ['Responder', 'Reply'],
@@ -355,6 +375,18 @@ export function t(key: TextKey): string {
 export function tv(prefix: string, value: string): string {
   const key = `${prefix}${value}`;
   return key in texts ? t(key as TextKey) : value;
+}
+
+/** A status or priority by its name (`awaiting_customer` → "Esperando al cliente"); other values as they are. */
+export function codeName(value: string): string {
+  for (const prefix of ['st_', 'pr_']) if (`${prefix}${value}` in texts) return tv(prefix, value);
+  return value;
+}
+
+/** The name of the policy rule a refusal cites (`infoWait.expireAfter` → "espera de información"), never its code. */
+export function ruleName(rule: string): string {
+  const head = rule.split('.')[0] ?? '';
+  return `rule_${head}` in texts ? tv('rule_', head) : t('rule_policy');
 }
 
 /** Timeline event names. */

@@ -43,3 +43,11 @@ export function agentName(): string {
 
 /** Ticket actions triggered by shortcuts (the ticket view listens); `detail` is the key. */
 export const ACTION_EVENT = 'orquesta:action';
+
+/**
+ * Who this console session is, as other agents see it in presence. Today the typed agent name; the one
+ * place to change when sessions name the signed-in person.
+ */
+export function viewerName(): string {
+  return agentName();
+}

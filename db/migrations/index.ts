@@ -6,6 +6,7 @@ import * as queueIndexes from './20261122_0005_queue_indexes';
 import * as outboxTicketIndex from './20261122_0006_outbox_ticket_index';
 import * as security from './20261122_0007_security';
 import * as reliability from './20261127_0008_reliability';
+import * as ticketPresence from './20261127_0012_ticket_presence';
 import * as staffAccounts from './20261127_0013_staff_accounts';
 import * as portal from './20261127_0014_portal';
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '20261122_0006_outbox_ticket_index': outboxTicketIndex,
   '20261122_0007_security': security,
   '20261127_0008_reliability': reliability,
+  '20261127_0012_ticket_presence': ticketPresence,
   '20261127_0013_staff_accounts': staffAccounts,
   '20261127_0014_portal': portal,
 };

@@ -6,3 +6,4 @@ export * from './open';
 export * from './decide';
 export * from './view';
 export * from './version';
+export * from './allowed';

@@ -91,6 +91,8 @@ describe('staff console in Chromium', () => {
   let stack: ConsoleStack;
   /** The ticket created by phone intake in the main flow (the accessibility check visits it). */
   let intakeTicket = 0;
+  /** An open ticket created through the API (the accessibility check shows a refusal on it). */
+  let queuedTicket = 0;
   /** Whether skipped time closed that ticket (emulator only), so the customer's reply reopens it. */
   let autoClosed = false;
   let page: Page;
@@ -140,7 +142,7 @@ describe('staff console in Chromium', () => {
       ['medium', 'Reporte de inventario con totales duplicados'],
       ['low', 'Cambiar el logotipo en las órdenes de servicio'],
     ] as const) {
-      await api('POST', '/v1/tickets', {
+      const { number } = (await api('POST', '/v1/tickets', {
         customerId: 'talleres',
         draft: {
           channel: 'phone',
@@ -154,7 +156,8 @@ describe('staff console in Chromium', () => {
           description: subject,
         },
         createdBy: 'eva',
-      });
+      })) as { number: number };
+      queuedTicket ||= number;
     }
     page = await stack.newPage();
   });
@@ -290,7 +293,10 @@ describe('staff console in Chromium', () => {
     // Ticket view: clocks explained; a refused action shows the rule and the reason inline.
     await row.getByRole('link').click();
     await page.locator('li.clock[data-metric="firstResponse"]').waitFor({ timeout: 20_000 });
-    await page.getByRole('button', { name: 'Confirmar solución' }).click();
+    // Only the actions the open ticket allows are offered (no confirm); the same priority again is refused.
+    await page.locator('button[data-action="resolve"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Confirmar solución' }).count()).toBe(0);
+    await page.locator('button[data-action="priority"]').click();
     await page.locator('form.action-form button[type=submit]').click();
     const refusal = page.getByTestId('refusal');
     await refusal.waitFor();
@@ -429,9 +435,10 @@ describe('staff console in Chromium', () => {
       await page.locator('.countdown').first().waitFor();
       await check(`queue (${language})`);
 
-      await page.goto(`${base}/#/tickets/${intakeTicket}`);
+      // An open ticket (the intake ticket is closed by now): the same priority again is refused.
+      await page.goto(`${base}/#/tickets/${queuedTicket}`);
       await page.locator('tr[data-notification]').first().waitFor();
-      await page.locator('button[data-action="confirm"]').click();
+      await page.locator('button[data-action="priority"]').click();
       await page.locator('form.action-form button[type=submit]').click();
       await page.getByTestId('refusal').waitFor();
       await check(`ticket with a refusal (${language})`);

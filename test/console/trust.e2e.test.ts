@@ -372,6 +372,83 @@ describe('a console agents can trust', () => {
     expect((problem.changes as { type: string }[]).map((c) => c.type)).toContain('agent_reply');
   });
 
+  it('refusals say what to do next, and no internal code shows in Spanish or English', async () => {
+    // The phone line is closed now: the answer says when it opens again, in the policy's zone.
+    await page.goto(`${stack.base}/#/intake`);
+    await page.getByLabel('Elige un cliente').fill('pagos');
+    await page.getByRole('option', { name: /Pagos del Sur/ }).click();
+    await page.getByLabel('Nombre de quien llama').fill('Ana Ruiz');
+    await page.getByLabel('Asunto').fill('Consulta');
+    await page.getByLabel('Descripción').fill('Consulta por teléfono');
+    await page.getByRole('button', { name: 'Comprobar derecho y cuota' }).click();
+    const answer = page.getByTestId('intake-answer');
+    await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toContain('Vuelve a atender el');
+    expect(await answer.textContent()).toContain('(America/Montevideo)');
+
+    // An unknown caller: the answer lists who may ask for this contract.
+    await page.goto(`${stack.base}/#/queues/all`);
+    await page.goto(`${stack.base}/#/intake`);
+    await page.getByLabel('Elige un cliente').fill('reyes');
+    await page.getByRole('option', { name: /Talleres Reyes \(reyes\)/ }).click();
+    await page.getByLabel('Nombre de quien llama').fill('Director General');
+    await page.getByLabel('Asunto').fill('Consulta');
+    await page.getByLabel('Descripción').fill('Consulta por teléfono');
+    await page.getByRole('button', { name: 'Comprobar derecho y cuota' }).click();
+    await expect
+      .poll(() => answer.textContent(), { timeout: 20_000 })
+      .toContain('Personas autorizadas en este contrato: Ana Ruiz, Luis Pérez.');
+
+    // A ticket whose priority, assignee and status changed: names, never codes, in both languages.
+    const number = mexico[0]!;
+    await openTicket(page, number);
+    await page.locator('tr[data-event="priority_changed"]').waitFor({ timeout: 20_000 });
+    // Only what an open ticket allows is offered: no confirm, no reopen.
+    await page.locator('li.clock[data-metric="firstResponse"]').waitFor({ timeout: 20_000 });
+    await page.locator('button[data-action="resolve"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('button[data-action="confirm"]').count()).toBe(0);
+    expect(await page.locator('button[data-action="reopen"]').count()).toBe(0);
+    // A refusal names its rule by name: the same priority again.
+    await page.locator('button[data-action="priority"]').click();
+    await page.locator('form.action-form button[type=submit]').click();
+    await page.getByTestId('refusal').waitFor();
+    const article = page.locator('article.ticket');
+    const es = (await article.textContent()) ?? '';
+    expect(es).toContain('Alta → Crítica');
+    expect(es).toContain('Regla: prioridad');
+    expect(es).not.toMatch(
+      /\b(high|critical|medium|low|open|resolved|awaiting_customer|infoWait|validation|priority|phone)\b/,
+    );
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    await page.locator('tr[data-event="priority_changed"]').waitFor({ timeout: 20_000 });
+    await page.locator('li.clock[data-metric="firstResponse"]').waitFor({ timeout: 20_000 });
+    const en = (await article.textContent()) ?? '';
+    expect(en).toContain('High → Critical');
+    expect(en).not.toMatch(
+      /high → critical|infoWait|awaiting_customer|firstResponse|agent_reply|change_priority/,
+    );
+    await page.getByRole('button', { name: 'ES', exact: true }).click();
+  }, 120_000);
+
+  it('shows who else has the ticket open, and stops when they leave', async () => {
+    const number = mexico[1]!;
+    const marta = await stack.newPage();
+    await stack.signIn(marta, { agent: 'marta' });
+    await openTicket(page, number);
+    await openTicket(marta, number);
+    await expect
+      .poll(() => page.getByTestId('presence').textContent(), { timeout: 20_000 })
+      .toContain('marta');
+    await expect
+      .poll(() => marta.getByTestId('presence').textContent(), { timeout: 20_000 })
+      .toContain('eva');
+    // Marta moves on: her heartbeats on this ticket stop, and after a while she is no longer shown.
+    await marta.context().close();
+    await expect
+      .poll(() => page.getByTestId('presence').count(), { timeout: 45_000, interval: 1_000 })
+      .toBe(0);
+  }, 120_000);
+
   it('keeps every row of a long queue it was paged to across refreshes (more than the 200 of one call)', async () => {
     const wanted = 230;
     const listed = async () =>

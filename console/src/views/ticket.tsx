@@ -5,6 +5,7 @@ import {
   get,
   instant,
   post,
+  request,
   type ActionResult,
   type Live,
   type Page,
@@ -12,7 +13,7 @@ import {
   type TicketEvent,
   type TicketNotification,
 } from '../api';
-import { eventName, lang, t, tv, type TextKey } from '../i18n';
+import { codeName, eventName, lang, ruleName, t, tv, type TextKey } from '../i18n';
 import {
   formatDuration,
   formatInstant,
@@ -22,7 +23,7 @@ import {
   viewerZone,
 } from '../format';
 import { useNow, usePolling } from '../hooks';
-import { ACTION_EVENT, agentName } from '../session';
+import { ACTION_EVENT, agentName, viewerName } from '../session';
 import { consoleConfig } from '../config';
 import { loadDraft, saveDraft } from '../drafts';
 
@@ -141,6 +142,21 @@ const ACTIONS: ActionDef[] = [
   },
 ];
 
+/** The lifecycle's name of each console action (`allowedActions` of `/live`). */
+const LIFECYCLE_ACTION: Record<ActionId, string> = {
+  reply: 'reply',
+  note: 'note',
+  'request-info': 'request_info',
+  resolve: 'resolve',
+  escalate: 'escalate',
+  assign: 'assign',
+  priority: 'change_priority',
+  reopen: 'reopen',
+  close: 'close',
+  confirm: 'confirm',
+  complaint: 'complaint',
+};
+
 /** A timeline entry added since an action was written (from a 409 `ticket-changed`). */
 interface StaleChange {
   seq: number;
@@ -178,16 +194,20 @@ function text(value: unknown): string {
 function eventDetail(e: TicketEvent): string {
   const d = e.data;
   const parts: string[] = [];
-  const st = (v: string) => tv('st_', v);
-  if (typeof d.from === 'string' && typeof d.to === 'string') parts.push(`${st(d.from)} → ${st(d.to)}`);
-  else if (typeof d.to === 'string' || typeof d.to === 'number') parts.push(`→ ${st(String(d.to))}`);
+  // Statuses, priorities and levels by their names, never their codes; assignees as they are.
+  const st = (v: unknown) =>
+    typeof v === 'number' ? `${t('level')} ${v}` : typeof v === 'string' ? codeName(v) : null;
+  const from = st(d.from);
+  const to = st(d.to);
+  if (from !== null && to !== null) parts.push(`${from} → ${to}`);
+  else if (to !== null) parts.push(`→ ${to}`);
   if (typeof d.metric === 'string') parts.push(tv('m_', d.metric));
   if (typeof d.clock === 'string') parts.push(tv('m_', d.clock));
   if (typeof d.fraction === 'number') parts.push(`${Math.round(d.fraction * 100)}%`);
   if (typeof d.attempt === 'number') parts.push(`${d.attempt}${typeof d.of === 'number' ? `/${d.of}` : ''}`);
   // System reasons are codes with a translation; reasons typed by people are shown as written.
   if (typeof d.reason === 'string') parts.push(tv('rs_', d.reason));
-  if (typeof d.template === 'string') parts.push(d.template);
+  if (typeof d.template === 'string') parts.push(tv('tpl_', d.template));
   return parts.join(' · ');
 }
 
@@ -280,6 +300,8 @@ export function TicketView({ number }: { number: number }) {
   const [stale, setStale] = useState<{ currentVersion: number; changes: StaleChange[] } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Other people with this ticket open (presence heartbeats). */
+  const [viewers, setViewers] = useState<string[]>([]);
   const fieldRef = useRef<HTMLTextAreaElement & HTMLInputElement & HTMLSelectElement>(null);
   const now = useNow();
 
@@ -332,6 +354,21 @@ export function TicketView({ number }: { number: number }) {
 
   usePolling(load, 4000, [number]);
 
+  // I have this ticket open; who else has? (a heartbeat with each poll; presence is a courtesy, errors are quiet)
+  usePolling(
+    async () => {
+      const answer = await request<{ viewers: { name: string }[] }>(
+        'POST',
+        `/v1/tickets/${number}/presence`,
+        { viewer: viewerName() },
+        { idempotencyKey: null },
+      ).catch(() => null);
+      if (answer) setViewers(answer.viewers.map((v) => v.name));
+    },
+    4000,
+    [number],
+  );
+
   // The open form and the text typed in it are this ticket's draft.
   useEffect(() => {
     if (isTextAction(active)) drafts.current[active] = value;
@@ -382,7 +419,8 @@ export function TicketView({ number }: { number: number }) {
     const onAction = (e: Event) => {
       const key = (e as CustomEvent<string>).detail;
       const def = ACTIONS.find((a) => a.key === key);
-      if (def) open(def.id);
+      const allowed = live?.allowedActions;
+      if (def && (allowed === undefined || allowed.includes(LIFECYCLE_ACTION[def.id]))) open(def.id);
     };
     window.addEventListener(ACTION_EVENT, onAction);
     return () => window.removeEventListener(ACTION_EVENT, onAction);
@@ -447,6 +485,10 @@ export function TicketView({ number }: { number: number }) {
   const status = (live?.view?.status as string | undefined) ?? ticket.status;
   const conversation = events.filter((e) => CONVERSATION.has(e.type));
   const def = ACTIONS.find((a) => a.id === active);
+  // Only what the ticket's state allows, as the workflow's lifecycle says (nothing until it answers; all
+  // when it cannot be asked, so the agent still can act and hear the refusal).
+  const allowed = live ? live.allowedActions : liveError ? undefined : [];
+  const offered = ACTIONS.filter((a) => allowed === undefined || allowed.includes(LIFECYCLE_ACTION[a.id]));
 
   return (
     <article aria-labelledby="ticket-title" class="ticket">
@@ -457,6 +499,11 @@ export function TicketView({ number }: { number: number }) {
         <h1 id="ticket-title">
           #{ticket.number} · {ticket.subject}
         </h1>
+        {viewers.length > 0 && (
+          <p class="notice" data-testid="presence">
+            {t('alsoOpenBy')}: {viewers.join(', ')}
+          </p>
+        )}
         {ticket.needsAttention && (
           <p role="alert" class="refusal" data-testid="needs-attention">
             {t('needsAttention')} {ticket.projectionError && <code>{ticket.projectionError}</code>}
@@ -479,7 +526,7 @@ export function TicketView({ number }: { number: number }) {
             {t('requester')}: {ticket.requesterName ?? ''} &lt;{ticket.requesterEmail}&gt;
           </span>
           <span>
-            {t('channel')}: {ticket.channel}
+            {t('channel')}: {tv('ch_', ticket.channel)}
           </span>
           <span>
             {t('assignee')}:{' '}
@@ -496,7 +543,7 @@ export function TicketView({ number }: { number: number }) {
       <section aria-labelledby="actions-title" class="actions">
         <h2 id="actions-title">{t('actions')}</h2>
         <div class="buttons">
-          {ACTIONS.map((a) => (
+          {offered.map((a) => (
             <button
               key={a.id}
               type="button"
@@ -569,9 +616,9 @@ export function TicketView({ number }: { number: number }) {
               <div role="alert" class="refusal" data-testid="refusal">
                 <strong>{t('refused')}:</strong> {refusal.message}
                 {refusal.rule && (
-                  <span class="rule">
+                  <span class="rule" data-rule={refusal.rule}>
                     {' '}
-                    ({t('rule')}: <code>{refusal.rule}</code>)
+                    ({t('rule')}: {ruleName(refusal.rule)})
                   </span>
                 )}
               </div>

@@ -1,0 +1,55 @@
+/** `readClock`: the one reading of an SLA clock that the queue and the ticket page share. */
+import { describe, expect, it } from 'vitest';
+import { businessClock, CalendarSchema, expandCalendar, readClock } from '../../domain/index';
+
+const HOUR = 3_600_000;
+// Weekdays 09:00-18:00 UTC. The injected `now` values are instants of one week, on this clock only.
+const calendar = CalendarSchema.parse({
+  zone: 'UTC',
+  weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }],
+  businessDayHours: 9,
+});
+const monday9 = Date.parse('2030-01-07T09:00:00Z');
+const clock = businessClock(
+  expandCalendar(calendar, monday9 - 10 * 24 * HOUR, monday9 + 30 * 24 * HOUR),
+  'high',
+);
+
+describe('readClock', () => {
+  it('counts business time left while the calendar is open, and says when it closes', () => {
+    const now = monday9 + 2 * HOUR;
+    expect(readClock({ kind: 'business', clock, dueAt: monday9 + 4 * HOUR, paused: false, now })).toEqual({
+      remainingMs: 2 * HOUR,
+      running: true,
+      stoppedBy: null,
+      changesAt: monday9 + 9 * HOUR,
+    });
+  });
+
+  it('stands still outside business hours, saying so and when it starts again', () => {
+    const evening = monday9 + 11 * HOUR; // Monday 20:00
+    const due = monday9 + 24 * HOUR + HOUR; // Tuesday 10:00
+    expect(readClock({ kind: 'business', clock, dueAt: due, paused: false, now: evening })).toEqual({
+      remainingMs: HOUR,
+      running: false,
+      stoppedBy: 'outside_hours',
+      changesAt: monday9 + 24 * HOUR,
+    });
+  });
+
+  it('is stopped by the status first, and counts overdue time as negative', () => {
+    const now = monday9 + 5 * HOUR;
+    const reading = readClock({ kind: 'business', clock, dueAt: monday9 + 3 * HOUR, paused: true, now });
+    expect(reading).toMatchObject({ remainingMs: -2 * HOUR, running: false, stoppedBy: 'status' });
+  });
+
+  it('counts wall-clock time on calendar targets', () => {
+    const now = monday9 + 11 * HOUR;
+    expect(readClock({ kind: 'calendar', dueAt: now + 30 * 60_000, paused: false, now })).toEqual({
+      remainingMs: 30 * 60_000,
+      running: true,
+      stoppedBy: null,
+      changesAt: null,
+    });
+  });
+});
