@@ -26,8 +26,9 @@ beforeAll(async () => {
     policyVersion: 1,
     plan: 'gold',
     period: 'monthly',
-    startsAt: '2026-01-01T00:00:00Z',
-    endsAt: '2027-01-01T00:00:00Z',
+    // Current whatever day the suite runs.
+    startsAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+    endsAt: new Date(Date.now() + 330 * 86_400_000).toISOString(),
   });
   ticket = await seedTicket(api.db, { customer_id: 'acme', contract_id: 'acme-c' });
 });

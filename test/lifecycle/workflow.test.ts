@@ -66,8 +66,28 @@ describe.each([
   const row = (number: number) =>
     database.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
 
-  /** The ticket the first test opens and asks for information; the second lets the wait expire. */
-  let created: { number: number } | undefined;
+  /** Opens a w32 ticket and asks the customer for information; each test that needs one opens its own. */
+  async function openAwaitingInfo(idempotencyKey: string): Promise<{ number: number }> {
+    const opened = await createTicket(deps(), {
+      customerId: 'acme',
+      draft: w32Draft,
+      idempotencyKey,
+      now: await env.env.currentTimeMs(),
+    });
+    if (opened.outcome !== 'created') throw new Error(`intake answered ${opened.outcome}`);
+    await eventually(
+      () => row(opened.number),
+      (r) => r.status === 'open',
+    );
+    await env.client.workflow
+      .getHandle(ticketWorkflowId(opened.number))
+      .executeUpdate(commandUpdates.request_info, { args: [{ agent: 'luis', body: 'Envíe la captura' }] });
+    await eventually(
+      () => row(opened.number),
+      (r) => r.status === 'awaiting_customer',
+    );
+    return opened;
+  }
 
   it('opens a ticket, projects it, answers the same idempotency key with it, and asks the customer for information', async () => {
     const now = await env.env.currentTimeMs();
@@ -79,7 +99,6 @@ describe.each([
     });
     expect(first.outcome).toBe('created');
     if (first.outcome !== 'created') return;
-    created = first;
     const again = await createTicket(deps(), {
       customerId: 'acme',
       draft: w32Draft,
@@ -109,8 +128,7 @@ describe.each([
 
   it('auto-closes the ticket when the information never arrives, then reopens it on reply', async (ctx) => {
     ctx.skip(!env.timeSkipping, NEEDS_SKIPPED_TIME);
-    if (!created) throw new Error('the previous test opened no ticket');
-    const { number } = created;
+    const { number } = await openAwaitingInfo(`expire-${taskQueue}`);
     const handle = env.client.workflow.getHandle(ticketWorkflowId(number));
     await env.env.sleep(5 * DAY);
     const closed = await eventually(
