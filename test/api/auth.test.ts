@@ -84,6 +84,13 @@ const MAY: Record<string, readonly Role[]> = {
   'POST /v1/tickets/{number}/assign': [A, G],
   'POST /v1/tickets/{number}/priority': [A, G],
   'POST /v1/tickets/{number}/close': [A, G],
+  'POST /v1/tickets/{number}/complaints': [A, G, I],
+  'POST /v1/tickets/{number}/presence': [A, G],
+  'GET /v1/users': [A, G, R],
+  'POST /v1/users': [A],
+  'PATCH /v1/users/me': [A, G, R],
+  'GET /v1/users/{id}': [A, G, R],
+  'PATCH /v1/users/{id}': [A],
 };
 const validDraft = {
   channel: 'portal',
@@ -260,6 +267,7 @@ describe('customer scope (object-level checks)', () => {
     'POST /v1/tickets/{number}/close': { reason: 'Duplicado' },
     'POST /v1/tickets/{number}/customer-replies': { body: 'Adjunto captura' },
     'GET /v1/tickets/{number}/live': {},
+    'POST /v1/tickets/{number}/complaints': { body: 'Nadie contesta' },
   };
   const workflowRoutes = ticketActionRoutes().filter((r) => r.path.startsWith('/v1/tickets/{number}'));
 
