@@ -195,9 +195,10 @@ describe('portal tickets', () => {
     );
     const kinds = seen.conversation.map((e) => e.kind);
     expect(kinds).toEqual(['created', 'agent_reply', 'customer_reply']);
+    // The author is the caller (here the admin API key's name): an `agent` named in the body is ignored.
     expect(seen.conversation[1]).toMatchObject({
       side: 'support',
-      author: 'Luis',
+      author: 'test admin',
       text: 'Estamos revisando',
     });
     expect(seen.conversation[2]).toMatchObject({ side: 'you', text: 'Gracias, <b>quedo atenta</b>' });
