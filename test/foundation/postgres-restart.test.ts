@@ -38,6 +38,8 @@ const draft = {
   category: 'support',
   priority: 'high',
   requesterName: 'Luis Pérez',
+  // An address, so the ticket's emails reach the outbox and the test sees them delivered after the restart.
+  requesterEmail: 'luis@tiendas.test',
   subject: 'La caja no imprime',
   description: 'Desde esta mañana',
 };

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -106,7 +107,9 @@ export function descendants(root: number): number[] {
   return out;
 }
 
-/** The admin key `npm start` prints on embedded defaults. */
+/** The local admin API key `npm start` keeps on embedded defaults (the banner names its file). */
 export async function adminKeyOf(orquesta: OrquestaProcess): Promise<string> {
-  return (await orquesta.waitForOutput(/#\/\?key=(\S+)/))[1]!;
+  // The banner names the file that holds the local admin API key (the console signs in with staff accounts).
+  const file = (await orquesta.waitForOutput(/admin API key for scripts is in (\S+)\)/))[1]!;
+  return readFileSync(path.resolve(projectRoot, file), 'utf8').trim();
 }
