@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addLocalMonths, quotaPeriod } from '../../domain/quota';
+import { addLocalMonths, quotaPeriod, quotaZone } from '../../domain/quota';
+import type { Policy } from '../../domain/policy/schema';
 
 const t = (iso: string) => Date.parse(iso);
 const span = (p: { start: number; end: number } | undefined) =>
@@ -54,5 +55,44 @@ describe('quota periods', () => {
     expect(span(quotaPeriod('Europe/Madrid', start, end, 'month', t('2026-11-15T12:00Z')))?.start).toBe(
       '2026-10-31T23:00:00.000Z',
     );
+  });
+
+  it('keeps the seconds and milliseconds of the start instant', () => {
+    expect(new Date(addLocalMonths('America/Bogota', t('2026-11-15T14:30:37.250Z'), 1)).toISOString()).toBe(
+      '2026-12-15T14:30:37.250Z',
+    );
+  });
+
+  it('counts months from any month of the year, across the year end', () => {
+    // A November start exposes month arithmetic that a January start cannot (its month offset is 0).
+    expect(new Date(addLocalMonths('UTC', t('2026-11-15T00:00Z'), 3)).toISOString()).toBe(
+      '2027-02-15T00:00:00.000Z',
+    );
+    expect(new Date(addLocalMonths('UTC', t('2026-08-31T00:00Z'), 18)).toISOString()).toBe(
+      '2028-02-29T00:00:00.000Z',
+    );
+  });
+
+  it('puts the contract start and each period boundary in the period that begins there', () => {
+    const start = t('2026-11-15T05:00Z');
+    const end = t('2027-11-15T05:00Z');
+    expect(span(quotaPeriod('UTC', start, end, 'month', start))).toEqual({
+      start: '2026-11-15T05:00:00.000Z',
+      end: '2026-12-15T05:00:00.000Z',
+    });
+    expect(span(quotaPeriod('UTC', start, end, 'month', t('2026-12-15T05:00Z')))?.start).toBe(
+      '2026-12-15T05:00:00.000Z',
+    );
+    expect(span(quotaPeriod('UTC', start, end, 'month', t('2026-12-15T04:59:59.999Z')))?.start).toBe(
+      '2026-11-15T05:00:00.000Z',
+    );
+    expect(quotaPeriod('UTC', start, end, 'month', start - 1)).toBe(undefined);
+  });
+
+  it("follows the default calendar's zone, and UTC when the policy names no such calendar", () => {
+    const policy = (calendars: Record<string, { zone: string }>) =>
+      ({ defaultCalendar: 'main', calendars }) as unknown as Policy;
+    expect(quotaZone(policy({ main: { zone: 'America/Guatemala' } }))).toBe('America/Guatemala');
+    expect(quotaZone(policy({ other: { zone: 'America/Guatemala' } }))).toBe('UTC');
   });
 });
