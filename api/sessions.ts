@@ -11,6 +11,7 @@
  * header. When `Origin` is present it must still match the host (defence in depth). `SameSite=Lax` keeps
  * the cookie off cross-site subrequests as well.
  */
+import { cookieValue } from './cookies';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
@@ -155,16 +156,7 @@ export async function revokeUserSessions(db: Kysely<Database>, userId: string, a
 
 /** The session token in the request's cookies, if any. */
 export function sessionTokenOf(req: Request): string | undefined {
-  const header = req.headers.cookie;
-  if (header === undefined) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) {
-      const value = part.slice(eq + 1).trim();
-      return value.length > 0 && value.length <= 100 ? value : undefined;
-    }
-  }
-  return undefined;
+  return cookieValue(req, SESSION_COOKIE);
 }
 
 /** `Set-Cookie` for a new session (`Secure` when the request came over https). */

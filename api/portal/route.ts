@@ -4,6 +4,7 @@
  * API key: `mountPortalRoutes` reads the session, refuses cross-site writes (Origin check), validates the
  * inputs once and hands the handler the signed-in requester.
  */
+import { cookieValue } from '../cookies';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { findUnstorableText } from '../../domain/text';
@@ -90,14 +91,8 @@ export function documentedPortalRoutes(routes: readonly AnyPortalRoute[]): AnyRo
   }));
 }
 
-/** The value of one cookie of a request. */
-export function cookieOf(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
-  }
-  return undefined;
-}
+/** The value of one cookie of a request (malformed or oversized: none). */
+export const cookieOf = cookieValue;
 
 /** Whether cookies should carry `Secure`: the portal is served over https. */
 export function secureCookies(req: Request, options: PortalOptions): boolean {

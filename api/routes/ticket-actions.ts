@@ -451,6 +451,7 @@ const ExpectedVersion = z.object({
     .number()
     .int()
     .nonnegative()
+    .max(2_147_483_647) // a timeline `seq` is a Postgres integer
     .optional()
     .meta({
       description:

@@ -115,6 +115,14 @@ describe('numbers Postgres cannot store (found by Schemathesis)', () => {
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
+  it('answers 400 naming the field for an expectedVersion beyond any timeline seq', async () => {
+    const res = await api
+      .call('post', `/v1/tickets/${ticket}/replies`)
+      .send({ body: 'Revisando', expectedVersion: 3_473_607_555 });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body['invalid-params'][0].name).toBe('body.expectedVersion');
+  });
+
   it('answers 400 for an instant whose UTC offset Postgres cannot store', async () => {
     const res = await api
       .call('post', '/v1/products/erp/versions')

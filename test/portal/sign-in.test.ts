@@ -178,6 +178,13 @@ describe('portal sign-in', () => {
     expect(noOrigin.status).toBe(403);
     const anonymous = await api.call('get', '/v1/portal/tickets', null);
     expect(anonymous.status).toBe(401);
+    // A malformed or oversized cookie is no session (Schemathesis found a 500 here), for customers and staff.
+    for (const cookie of ['orquesta_portal=%E0%A4%A', `orquesta_portal=${'a'.repeat(5_000)}`]) {
+      const res = await request(api.app).get('/v1/portal/tickets').set('Cookie', cookie);
+      expect(res.status, res.text).toBe(401);
+    }
+    const staff = await request(api.app).get('/v1/session').set('Cookie', 'orquesta_session=%E0%A4%A');
+    expect(staff.status, staff.text).toBe(401);
     // Documented with the zod schemas: sign-in needs nothing, the rest the session cookie, no API key.
     const doc = (await api.call('get', '/openapi.json', null)).body as {
       paths: Record<string, Record<string, { security?: unknown; tags?: string[] }>>;
