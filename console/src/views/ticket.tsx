@@ -1,5 +1,5 @@
 /** One ticket: conversation, timeline in two zones, live SLA clocks and every action. */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   get,
@@ -369,8 +369,10 @@ export function TicketView({ number }: { number: number }) {
     [number],
   );
 
-  // The open form and the text typed in it are this ticket's draft.
-  useEffect(() => {
+  // The open form and the text typed in it are this ticket's draft. Saved in a layout effect, right after the
+  // render that shows the text: a plain effect waits for the next frame, and text typed just before opening
+  // another ticket was lost with the unmounted view.
+  useLayoutEffect(() => {
     if (isTextAction(active)) drafts.current[active] = value;
     saveDraft(number, {
       active: isTextAction(active) ? active : null,
