@@ -7,6 +7,9 @@ export default defineConfig({
     // Real processes on the real Temporal dev server: in `npm run test:real-temporal`.
     exclude: ['test/durability/**', '**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
+    // The JSON report feeds the closing line of `npm test` (scripts/test-summary.ts).
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest-emulator.json' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
