@@ -177,7 +177,14 @@ function App() {
           <LangSwitch value={language} onChange={switchLang} />
         </header>
         {route.screen === 'setup' ? (
-          <SetUp token={token} onDone={() => setSignedIn(true)} />
+          <SetUp
+            token={token}
+            onDone={() => {
+              // SetUp replaced the hash with the queue's without a hashchange event: read it again.
+              setRoute(parseHash(location.hash));
+              setSignedIn(true);
+            }}
+          />
         ) : route.screen === 'reset' ? (
           <Reset token={token} />
         ) : route.screen === 'forgot' ? (

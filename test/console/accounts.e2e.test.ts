@@ -16,6 +16,7 @@ import { createActivities } from '../../activities/index';
 import { createApp } from '../../api/app';
 import { createApiKey } from '../../api/auth';
 import { hashPassword } from '../../api/passwords';
+import { setupLink } from '../../api/account-links';
 import { insertUser } from '../../api/repositories/users';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { ensureConsoleBuilt } from '../../console/build';
@@ -169,5 +170,43 @@ describe('staff accounts in Chromium', () => {
     });
     expect(replay.status).toBe(401);
     await context.close();
+  });
+
+  it("the first start's set-up link creates the administrator and lands in the console", async () => {
+    // A database with no users, as on a first `npm start`, served by an app of its own.
+    const fresh = await createTestDatabase();
+    const app = createApp({
+      logger: pino({ level: 'silent' }),
+      readiness: {},
+      db: fresh.db,
+      temporal: { client: env.client, taskQueue },
+      routes: ticketActionRoutes(),
+    });
+    const own = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const ownBase = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+    const context = await browser!.newContext({ locale: 'es-ES' });
+    try {
+      const link = await setupLink(fresh.db, ownBase);
+      expect(link).toBeDefined();
+      const page = await context.newPage();
+      await page.goto(link!);
+      await page.getByLabel('Nombre').fill('Laura Admin');
+      await page.getByLabel('Correo electrónico').fill('laura@vendor.example');
+      await page.getByLabel(/Nueva contraseña/).fill('una clave bastante larga');
+      await page.getByRole('button', { name: 'Crear y entrar' }).click();
+      // Signed in on the queue, not left on the set-up form.
+      await page.getByRole('heading', { name: 'Colas' }).waitFor();
+      expect(await page.getByTestId('signed-in-as').textContent()).toBe('Laura Admin');
+      expect(await page.getByRole('button', { name: 'Crear y entrar' }).count()).toBe(0);
+      // The link was single-use: no second administrator through it.
+      expect(await setupLink(fresh.db, ownBase)).toBeUndefined();
+    } finally {
+      await context.close();
+      own.closeAllConnections();
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+      await fresh.destroy();
+    }
   });
 });
