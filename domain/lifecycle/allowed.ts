@@ -46,7 +46,9 @@ function probe(action: StaffAction, state: TicketState): TicketCommand {
     case 'confirm':
       return { type: 'confirm', by: PROBE };
     case 'reopen':
-      return { type: 'reopen', by: 'agent', reason: PROBE };
+      // Asked for by the reporting user, as the console's form pre-fills: a policy where only the
+      // requester may ask still offers staff the action of recording that request.
+      return { type: 'reopen', by: 'agent', reason: PROBE, requestedBy: state.requester.email };
     case 'escalate':
       return { type: 'escalate', by: 'agent', reason: PROBE };
     case 'assign':

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validatePolicy, type Policy, type Priority } from '../../domain/index';
+import { allowedActions } from '../../domain/lifecycle/allowed';
 import { nextDeadline } from '../../domain/lifecycle/index';
 import { loadPreset } from '../../policies/index';
 import { openUnder, TicketHarness } from '../lifecycle/support';
@@ -115,6 +116,13 @@ describe('arcoiris: "El usuario que reportó la solicitud tiene derecho de solic
       type: 'reopened',
       data: { requestedBy: 'MARTA@cliente.co', reason: 'Sigue fallando' },
     });
+  });
+
+  it('staff are offered "Reabrir" on the resolved ticket, to record the user\'s request, until the window ends', () => {
+    const t = resolved();
+    expect(allowedActions(t.state, t.ctx, at('2026-03-05T10:00-05:00'))).toContain('reopen');
+    t.tick(at('2026-03-11T09:00-05:00'));
+    expect(allowedActions(t.state, t.ctx, at('2026-03-11T09:01-05:00'))).not.toContain('reopen');
   });
 
   it('a ticket pinned to the policy before the rule (no `reopen.trigger`) keeps reopening on any reply', () => {
