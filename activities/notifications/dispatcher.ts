@@ -216,8 +216,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   async function claim(now: Date | undefined): Promise<OutboxRow[]> {
     const result = await sql<OutboxRow>`
       with due as (
-        select id from outbox
+        select id from outbox o
         where status = 'pending' and next_attempt_at < ${clock(now, 1)}
+          -- One conversation's messages go out in the order they were queued: not while an earlier one
+          -- to the same recipient about the same ticket waits (leased elsewhere, or backing off).
+          and not exists (
+            select 1 from outbox e
+            where e.status = 'pending' and e.ticket_number = o.ticket_number and e.channel = o.channel
+              and e.recipient = o.recipient and e.id < o.id and e.next_attempt_at >= ${clock(now, 1)}
+          )
         order by next_attempt_at, id
         limit ${batchSize}
         for update skip locked
@@ -495,17 +502,26 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
         .then(() => renewLeases(unsettled, now))
         .catch((error: unknown) => logger.warn({ err: error }, 'could not renew outbox leases'));
     }, heartbeatMs);
+    // Rows of one conversation (ticket, channel, recipient) are settled one after another, in id order, by
+    // one lane; different conversations go out side by side.
+    const byConversation = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const key =
+        row.ticket_number === null ? `row:${row.id}` : `${row.ticket_number}|${row.channel}|${row.recipient}`;
+      byConversation.set(key, [...(byConversation.get(key) ?? []), row]);
+    }
+    const conversations = [...byConversation.values()];
     let next = 0;
     const lane = async () => {
-      while (next < rows.length) {
-        const row = rows[next++];
-        if (!row) continue;
-        await settle(row, now, report);
-        unsettled.delete(row);
+      while (next < conversations.length) {
+        for (const row of conversations[next++] ?? []) {
+          await settle(row, now, report);
+          unsettled.delete(row);
+        }
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(concurrency, conversations.length) }, lane));
     } finally {
       clearInterval(heartbeat);
       await renewing;

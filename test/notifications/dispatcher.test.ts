@@ -16,6 +16,7 @@ import {
 import { startMailCatcher, type MailCatcher } from '../../activities/notifications/mail-catcher';
 import { createSmtpMailer, type SmtpMailer } from '../../activities/notifications/mailer';
 import { createTestDatabase } from '../support/database';
+import { seedTicket } from '../api/helpers';
 import { after, enqueue, outboxRow, startWebhookServer } from './helpers';
 
 const SECRET = 'test-secret-0123456789abcdef';
@@ -44,6 +45,17 @@ afterEach(async () => {
   // Each test starts from an empty outbox.
   await handle.db.deleteFrom('outbox').execute();
 });
+
+let customers = 0;
+
+/** `count` ticket rows (outbox rows name real tickets), of a customer of their own. */
+async function ticketRows(count: number): Promise<number[]> {
+  const customer_id = `conversation-${++customers}`;
+  await handle.db.insertInto('customers').values({ id: customer_id, name: customer_id }).execute();
+  const numbers: number[] = [];
+  for (let i = 0; i < count; i++) numbers.push(await seedTicket(handle.db, { customer_id }));
+  return numbers;
+}
 
 function dispatcher(overrides: Partial<OutboxDispatcherOptions> = {}) {
   return createOutboxDispatcher({
@@ -501,6 +513,84 @@ describe('outbox dispatcher: concurrency and lifecycle', () => {
       .groupBy('status')
       .execute();
     expect(statuses).toEqual([{ status: 'delivered', n: rows, max_attempts: 1 }]);
+  });
+
+  it("delivers one conversation's messages one at a time in queued order, conversations side by side", async () => {
+    // Each answer waits a little, so deliveries running at the same time overlap at the server.
+    const inFlight = new Map<number, number>();
+    const most = new Map<number, number>();
+    let overall = 0;
+    let mostOverall = 0;
+    const server = await webhookServer((hook, res) => {
+      const ticket = Number(hook.body.ticketNumber);
+      inFlight.set(ticket, (inFlight.get(ticket) ?? 0) + 1);
+      most.set(ticket, Math.max(most.get(ticket) ?? 0, inFlight.get(ticket)!));
+      mostOverall = Math.max(mostOverall, ++overall);
+      setTimeout(() => {
+        inFlight.set(ticket, inFlight.get(ticket)! - 1);
+        overall--;
+        res.writeHead(204).end();
+      }, 50);
+    });
+    const tickets = await ticketRows(2);
+    for (let i = 0; i < 3; i++) {
+      for (const ticketNumber of tickets) {
+        await enqueue(handle.db, {
+          channel: 'webhook',
+          template: 'ticket_event',
+          recipient: server.url,
+          ticketNumber,
+          dedupeKey: `conversation:${ticketNumber}:${i}`,
+          payload: { ticketNumber },
+        });
+      }
+    }
+    const report = await dispatcher({ concurrency: 5 }).runOnce();
+    expect(report.delivered).toBe(6);
+    expect([...most.values()]).toEqual([1, 1]);
+    expect(mostOverall).toBe(2);
+    for (const ticketNumber of tickets) {
+      const order = server.received
+        .filter((h) => Number(h.body.ticketNumber) === ticketNumber)
+        .map((h) => String(h.headers['x-orquesta-delivery']));
+      expect(order).toEqual([0, 1, 2].map((i) => `conversation:${ticketNumber}:${i}`));
+    }
+  });
+
+  it('holds a later message while an earlier one of its conversation backs off', async () => {
+    const server = await webhookServer();
+    const [first, second] = await ticketRows(2);
+    await enqueue(handle.db, {
+      channel: 'webhook',
+      template: 'ticket_event',
+      recipient: server.url,
+      ticketNumber: first,
+      dedupeKey: 'backoff:earlier',
+      nextAttemptAt: new Date(Date.now() + HOUR),
+    });
+    const later = await enqueue(handle.db, {
+      channel: 'webhook',
+      template: 'ticket_event',
+      recipient: server.url,
+      ticketNumber: first,
+      dedupeKey: 'backoff:later',
+    });
+    const other = await enqueue(handle.db, {
+      channel: 'webhook',
+      template: 'ticket_event',
+      recipient: server.url,
+      ticketNumber: second,
+    });
+    const d = dispatcher();
+    expect(await d.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect((await outboxRow(handle.db, other)).status).toBe('delivered');
+    expect((await outboxRow(handle.db, later)).status).toBe('pending');
+    // Once the earlier one is due, both go, earlier first.
+    expect(await d.runOnce(new Date(Date.now() + 2 * HOUR))).toMatchObject({ claimed: 2, delivered: 2 });
+    expect(server.received.slice(1).map((h) => String(h.headers['x-orquesta-delivery']))).toEqual([
+      'backoff:earlier',
+      'backoff:later',
+    ]);
   });
 
   it('skips rows another claimer holds locked instead of waiting for them or taking them', async () => {

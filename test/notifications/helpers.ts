@@ -59,11 +59,12 @@ export async function enqueue(
     payload?: Record<string, unknown>;
     dedupeKey?: string;
     nextAttemptAt?: Date;
+    ticketNumber?: number;
   },
 ): Promise<number> {
   const result = await sql<{ id: number }>`
     insert into outbox (dedupe_key, ticket_number, channel, template, locale, recipient, payload, next_attempt_at)
-    values (${row.dedupeKey ?? `test:${process.pid}:${++keys}`}, null, ${row.channel}, ${row.template},
+    values (${row.dedupeKey ?? `test:${process.pid}:${++keys}`}, ${row.ticketNumber ?? null}, ${row.channel}, ${row.template},
       ${row.locale ?? 'es'}, ${row.recipient}, ${JSON.stringify(row.payload ?? { ticketNumber: 1042 })}::jsonb,
       coalesce(${row.nextAttemptAt?.toISOString() ?? null}::timestamptz, now()))
     returning id`.execute(db);
