@@ -24,6 +24,7 @@ import {
   startClock,
 } from './clocks';
 import { commonPayload, recipientsOf, type Audience } from './recipients';
+import { CLOCK_NOTES } from './version';
 import { addTime, type LifecycleContext } from './time';
 import type {
   Actor,
@@ -62,7 +63,7 @@ class Step {
 
   log(type: string, at: number, actor: Actor, data: Record<string, unknown> = {}): number {
     const seq = this.state.seq + 1;
-    this.state = { ...this.state, seq };
+    this.state = { ...this.state, seq, ...(!CLOCK_NOTES.has(type) && { changedSeq: seq }) };
     this.timeline.push({ seq, type, at, actor, data });
     return seq;
   }

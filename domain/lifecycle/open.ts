@@ -65,6 +65,7 @@ export function openTicket(
     billable: false,
     counters: { customerReplies: 0, agentReplies: 0, internalNotes: 0, reopens: 0, escalations: 0 },
     seq: 1,
+    changedSeq: 1,
     recentEventIds: [],
   };
   const timeline: TimelineEntry[] = [

@@ -95,6 +95,11 @@ export interface TicketState {
   };
   /** Timeline sequence number of the last entry (every decision that changes state adds entries). */
   readonly seq: number;
+  /**
+   * Sequence number of the last entry that changes what staff act on: every entry but the clock's own notes
+   * (SLA warnings and breaches, info reminders). Absent on tickets started before it existed: then `seq`.
+   */
+  readonly changedSeq?: number;
   /** Recently seen integration event ids and `message:<id>` of customer replies, for de-duplication. */
   readonly recentEventIds: readonly string[];
 }

@@ -10,12 +10,23 @@ export function ticketVersion(state: TicketState): number {
   return state.seq;
 }
 
-/** The refusal of an action written against `expected` when the ticket is now at another version. */
+/**
+ * Timeline entries the clock writes on its own (an SLA warning or breach, an info reminder): they do not
+ * change what the agent is answering, so an action written before them still stands.
+ */
+export const CLOCK_NOTES: ReadonlySet<string> = new Set(['sla_warning', 'sla_breached', 'info_reminder']);
+
+/**
+ * The refusal of an action written against `expected` when the ticket has changed since: an entry after
+ * `expected` other than the clock's own notes, or a version the ticket never had.
+ */
 export function staleVersionRefusal(
   state: TicketState,
   expected: number | undefined,
 ): LifecycleRefusal | undefined {
-  if (expected === undefined || expected === ticketVersion(state)) return undefined;
+  if (expected === undefined) return undefined;
+  const changedAt = state.changedSeq ?? state.seq;
+  if (expected <= state.seq && expected >= changedAt) return undefined;
   return {
     rule: 'ticket.version',
     code: 'stale_version',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Priority } from '../../domain/index';
 import { explainClocks, nextDeadline, ticketView } from '../../domain/lifecycle/index';
+import { staleVersionRefusal } from '../../domain/lifecycle/version';
 import { renderNotification } from '../../activities/notifications/templates';
 import { openUnder } from './support';
 
@@ -144,6 +145,28 @@ describe('decide: w32 information request', () => {
 });
 
 describe('decide: SLA warnings and breaches', () => {
+  it("the clock's own notes do not make an agent's draft stale; a colleague's action does", () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    const opened = t.state.seq;
+    // The agent starts writing; meanwhile the clock warns and then breaches.
+    t.tick(at('2026-03-02T16:00-06:00'));
+    expect(t.types()).toContain('sla_breached');
+    expect(t.state.seq).toBeGreaterThan(opened);
+    expect(staleVersionRefusal(t.state, opened)).toBeUndefined();
+    expect(staleVersionRefusal(t.state, t.state.seq)).toBeUndefined();
+    // A colleague answers: the draft written against `opened` is now stale, and so is a version never seen.
+    t.apply(
+      { type: 'agent_reply', messageId: 'r1', agent: 'luis', body: 'Revisando', internal: false },
+      at('2026-03-02T16:05-06:00'),
+    );
+    expect(staleVersionRefusal(t.state, opened)).toMatchObject({ code: 'stale_version' });
+    expect(staleVersionRefusal(t.state, t.state.seq)).toBeUndefined();
+    expect(staleVersionRefusal(t.state, t.state.seq + 1)).toMatchObject({ code: 'stale_version' });
+    // A ticket state from before `changedSeq` existed compares to its last entry, as before.
+    const { changedSeq: _omitted, ...older } = t.state;
+    expect(staleVersionRefusal(older, t.state.seq - 1)).toMatchObject({ code: 'stale_version' });
+  });
+
   it('warns at 75% and 90% and breaches once, however often the timer fires', () => {
     const t = w32(at('2026-03-02T10:00-06:00')); // first response due 14:00 local
     t.tick(at('2026-03-02T13:10-06:00'));
