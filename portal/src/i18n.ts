@@ -65,8 +65,8 @@ const texts = {
   updated: ['Actualizado', 'Updated'],
   quotaTitle: ['Cupo de este período', 'Quota this period'],
   quotaUsed: [
-    '{used} de {quota} casos usados; quedan {remaining} (hasta el {end}).',
-    '{used} of {quota} tickets used; {remaining} left (until {end}).',
+    '{used} de {quota} casos usados; quedan {remaining} hasta el {end}.',
+    '{used} of {quota} tickets used; {remaining} left until {end}.',
   ],
   quotaUnlimited: [
     'Casos ilimitados en su plan ({used} usados).',

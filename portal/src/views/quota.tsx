@@ -1,10 +1,11 @@
 /** The contract's quota this period, in the customer's words. */
 import type { Quota } from '../api';
-import { day } from '../format';
+import { day, when } from '../format';
 import { lang, t } from '../i18n';
 
 export function QuotaPanel({ quota }: { quota: Quota }) {
-  const end = day(quota.periodEnd, quota.zone);
+  // The period ends at an instant (the contract's start time of day), not at a midnight: say when.
+  const end = when(quota.periodEnd, quota.zone);
   return (
     <section class="panel quota" aria-labelledby="quota-title">
       <h2 id="quota-title">{t('quotaTitle')}</h2>
