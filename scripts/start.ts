@@ -261,6 +261,12 @@ async function shutdown(stops: Stop[], logger: Logger): Promise<void> {
   }
 }
 
+/** The error's message, then its cause's in parentheses unless the message already says it. */
+function withCause(error: Error): string {
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message} (${cause})`;
+}
+
 function fail(message: string): never {
   process.stderr.write(`orquesta: ${message}\n`);
   process.exit(1);
@@ -290,9 +296,5 @@ try {
 } catch (error) {
   await shutdown(stops, logger);
   if (error instanceof TemporalUnavailableError) fail(error.message);
-  fail(
-    error instanceof Error
-      ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
-      : String(error),
-  );
+  fail(error instanceof Error ? withCause(error) : String(error));
 }

@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '../support/database';
 import { freePort } from '../support/free-port';
 import { adminKeyOf, startOrquesta } from '../support/orquesta-process';
 
@@ -33,6 +35,40 @@ describe('npm start with bad configuration', () => {
     expect(lines[0]).toContain(line);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('npm start with a migration that fails', () => {
+  it('exits 1 naming the migration and the cause, before Temporal, the worker or the API start', async () => {
+    const database = await createTestDatabase({ migrate: false });
+    // The portal migration creates this table: finding it already there, it fails.
+    await sql`CREATE TABLE portal_sign_in_tokens (id int)`.execute(database.db);
+    const orquesta = startOrquesta({
+      DATABASE_URL: database.url,
+      PORT: String(await freePort()),
+      TEMPORAL_CLI_PATH: '/nonexistent/temporal',
+      ORQUESTA_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+    });
+    // A start-up that hangs instead of exiting is killed (and fails below, with what it printed).
+    const hung = setTimeout(() => void orquesta.killTree(), 100_000);
+    const code = await orquesta.exited;
+    clearTimeout(hung);
+    const migrated = await sql<{ name: string }>`SELECT name FROM kysely_migration`
+      .execute(database.db)
+      .then((r) => r.rows.map((row) => row.name))
+      .catch(() => []);
+    await database.destroy();
+    const output = orquesta.output();
+    expect(code, output).toBe(1);
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(
+      'orquesta: migration 20261127_0014_portal failed: relation "portal_sign_in_tokens" already exists',
+    );
+    // Nothing went on after the failed migration: no Temporal, no worker, no API, no banner.
+    expect(output).not.toMatch(/Orquesta is up|Orquesta console|worker polling|Temporal/);
+    expect(migrated).not.toContain('20261127_0014_portal');
+  }, 120_000);
 });
 
 describe('npm start on embedded defaults', () => {
