@@ -36,6 +36,8 @@ describe('tickets survive restarts and crashes of npm start (real Temporal dev s
   beforeAll(async () => {
     const cli = await resolveTemporalCli({ install: false });
     dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-durable-'));
+    // Every port is fixed up front: the system is restarted on the same ones (Postgres and the Temporal
+    // CLI cannot take port 0 anyway, see freePort).
     apiPort = await freePort();
     env = {
       PORT: String(apiPort),

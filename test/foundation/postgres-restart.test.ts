@@ -70,7 +70,7 @@ describe('a Postgres restart under a running worker, API and dispatcher', () => 
 
   beforeAll(async () => {
     parent = await mkdtemp(path.join(tmpdir(), 'orquesta-pg-restart-'));
-    port = await freePort();
+    port = await freePort(); // Postgres needs its port up front, and restarts on the same one
     postgres = await startPostgres();
     db = connectDatabase(postgres.url, { max: 6, onConnectionError: (error) => dropped.push(error) });
     await migrateToLatestOrThrow(db);
