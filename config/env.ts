@@ -12,6 +12,15 @@ const port = (fallback: number) =>
     .max(65535, 'expected an integer between 1 and 65535')
     .default(fallback);
 
+/** A port to listen on where 0 means any free port, the one bound being logged (tests, several instances). */
+const listenPort = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected an integer between 0 (any free port) and 65535' })
+    .int('expected an integer between 0 (any free port) and 65535')
+    .min(0, 'expected an integer between 0 (any free port) and 65535')
+    .max(65535, 'expected an integer between 0 (any free port) and 65535')
+    .default(fallback);
+
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'expected a postgres:// URL');
@@ -40,14 +49,15 @@ export const envSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
   /** Temporal Cloud API key (sent as a bearer token over TLS; never logged). */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-  PORT: port(3000),
+  PORT: listenPort(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ORQUESTA_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   ORQUESTA_DATA_DIR: z.string().min(1).default('.data'),
   ORQUESTA_PG_PORT: port(54329),
   ORQUESTA_TEMPORAL_MODE: z.enum(['auto', 'dev-server', 'emulator']).default('auto'),
-  ORQUESTA_TEMPORAL_PORT: port(7233),
+  /** 0 only for the emulator (ORQUESTA_TEMPORAL_MODE=emulator): the Temporal CLI's dev server needs a fixed port. */
+  ORQUESTA_TEMPORAL_PORT: listenPort(7233),
   ORQUESTA_TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI_PATH: z.string().optional(),
   ORQUESTA_DEMO: bool.default(true),
@@ -111,5 +121,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.ORQUESTA_TEMPORAL_PORT === 0 && config.ORQUESTA_TEMPORAL_MODE !== 'emulator') {
+    throw new ConfigError(
+      'Invalid configuration: ORQUESTA_TEMPORAL_PORT: 0 (any free port) needs ORQUESTA_TEMPORAL_MODE=emulator; the Temporal dev server needs a fixed port',
+    );
+  }
+  return config;
 }

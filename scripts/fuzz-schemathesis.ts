@@ -138,7 +138,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   ensureSchemathesis();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orquesta-fuzz-'));
-  const [apiPort, pgPort, temporalPort] = [await freePort(), await freePort(), await freePort()];
+  // The emulator takes port 0; Postgres needs its port up front, and the API's is the base URL given to
+  // Schemathesis before start-up.
+  const [apiPort, pgPort] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${apiPort}`;
   const logFile = path.join(root, '.data', 'fuzz-schemathesis.log');
   await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(logFile), { recursive: true }));
@@ -158,7 +160,7 @@ async function main(): Promise<number> {
       ORQUESTA_DATA_DIR: dataDir,
       ORQUESTA_PG_PORT: String(pgPort),
       ORQUESTA_TEMPORAL_MODE: 'emulator',
-      ORQUESTA_TEMPORAL_PORT: String(temporalPort),
+      ORQUESTA_TEMPORAL_PORT: '0',
       ORQUESTA_DEMO: 'true',
       ORQUESTA_RATE_LIMIT_BURST: '1000000',
       ORQUESTA_RATE_LIMIT_PER_SECOND: '1000000',

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createLogger, type Logger } from '../config/logger';
 import { connectDatabase, migrateToLatestOrThrow } from '../db/index';
@@ -76,6 +76,19 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
   };
   await registerSearchAttributes();
 
+  // The API's port is bound first, so PORT=0 (any free port) is known to everything that writes links to it.
+  const listening = config.ORQUESTA_ROLE === 'worker' ? undefined : await listen(config);
+  if (listening !== undefined) {
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          listening.server.close(() => resolve());
+          listening.server.closeAllConnections();
+        }),
+    );
+  }
+  const origin = `http://${config.HOST}:${listening?.port ?? config.PORT}`;
+
   if (config.ORQUESTA_ROLE !== 'api') {
     const nativeConnection = await NativeConnection.connect(connectionOptions);
     stops.push(() => nativeConnection.close());
@@ -103,15 +116,12 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       logger: logger.child({ component: 'reconciler' }),
     });
     stops.push(() => reconciler.stop());
-    await startNotifications(config, db, logger, stops);
+    await startNotifications(config, origin, db, logger, stops);
   }
 
-  if (config.ORQUESTA_ROLE !== 'worker') {
+  if (listening !== undefined) {
     const client = new Client({ connection, namespace: temporal.namespace });
-    const publicUrl = (config.ORQUESTA_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(
-      /\/+$/,
-      '',
-    );
+    const publicUrl = (config.ORQUESTA_PUBLIC_URL ?? origin).replace(/\/+$/, '');
     const app = createApp({
       logger,
       db,
@@ -122,7 +132,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       },
       routes: ticketActionRoutes(),
       console: { temporalUiUrl: temporal.uiUrl ?? null, namespace: temporal.namespace },
-      portal: { baseUrl: portalBaseUrl(config) },
+      portal: { baseUrl: portalBaseUrl(config, origin) },
       api: {
         rateLimit: {
           capacity: config.ORQUESTA_RATE_LIMIT_BURST,
@@ -143,19 +153,9 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     });
     const housekeeping = startHousekeeping({ db, logger });
     stops.push(() => housekeeping.stop());
-    const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-      s.once('error', reject);
-    });
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-    logger.info({ url: `http://${config.HOST}:${config.PORT}`, temporal: temporal.kind }, 'Orquesta is up');
-    const banner = [''];
+    listening.serve(app);
+    logger.info({ url: origin, port: listening.port, temporal: temporal.kind }, 'Orquesta is up');
+    const banner = ['', `API:              ${origin}`];
     // An empty database has no staff account yet: a one-time link creates the first administrator.
     const setup = await setupLink(db, publicUrl);
     if (setup !== undefined) {
@@ -170,7 +170,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
       banner.push(`  (an admin API key for scripts is in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`);
     }
     banner.push(
-      `Customer portal:  ${portalBaseUrl(config)}/portal/`,
+      `Customer portal:  ${portalBaseUrl(config, origin)}/portal/`,
       config.SMTP_URL === undefined
         ? '  (sign-in links and codes appear in the "mail caught" log lines; demo: marta@clinicasol.co)'
         : '  (sign-in links and codes go out through SMTP_URL)',
@@ -201,7 +201,13 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
  * Delivers the outbox: through SMTP_URL when set, else to an in-process mail catcher that logs each
  * message (development), so notifications are visible without a mail server.
  */
-async function startNotifications(config: Config, db: Kysely<Database>, logger: Logger, stops: Stop[]) {
+async function startNotifications(
+  config: Config,
+  origin: string,
+  db: Kysely<Database>,
+  logger: Logger,
+  stops: Stop[],
+) {
   let smtpUrl = config.SMTP_URL;
   if (smtpUrl === undefined) {
     const catcher = await startMailCatcher({ logger: logger.child({ component: 'mail-catcher' }) });
@@ -216,7 +222,7 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
   const dispatcher = createOutboxDispatcher({
     db,
     mailer,
-    portalBaseUrl: portalBaseUrl(config),
+    portalBaseUrl: portalBaseUrl(config, origin),
     logger: logger.child({ component: 'outbox' }),
     ...(config.WEBHOOK_SECRET && { webhook: { secret: config.WEBHOOK_SECRET } }),
   });
@@ -228,8 +234,33 @@ async function startNotifications(config: Config, db: Kysely<Database>, logger: 
 }
 
 /** Where customers reach the portal: `PORTAL_BASE_URL`, else the API's own origin. */
-function portalBaseUrl(config: Config): string {
-  return config.PORTAL_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
+function portalBaseUrl(config: Config, origin: string): string {
+  return config.PORTAL_BASE_URL ?? origin;
+}
+
+/**
+ * Listens on HOST:PORT (PORT=0: a free port the OS picks) and answers 503 until `serve` hands it the app,
+ * so the port is known before the app, whose links name it, is built.
+ */
+async function listen(
+  config: Config,
+): Promise<{ server: Server; port: number; serve(app: RequestListener): void }> {
+  let handler: RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.setHeader('retry-after', '1');
+    res.end();
+  };
+  const server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+  return { server, port, serve: (app) => (handler = app) };
 }
 
 /** Connects to Temporal, retrying for a minute: in docker compose the server may still be starting. */
@@ -261,6 +292,12 @@ async function shutdown(stops: Stop[], logger: Logger): Promise<void> {
   }
 }
 
+/** The error's message, then its cause's in parentheses unless the message already says it. */
+function withCause(error: Error): string {
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message} (${cause})`;
+}
+
 function fail(message: string): never {
   process.stderr.write(`orquesta: ${message}\n`);
   process.exit(1);
@@ -290,9 +327,5 @@ try {
 } catch (error) {
   await shutdown(stops, logger);
   if (error instanceof TemporalUnavailableError) fail(error.message);
-  fail(
-    error instanceof Error
-      ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
-      : String(error),
-  );
+  fail(error instanceof Error ? withCause(error) : String(error));
 }

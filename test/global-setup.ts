@@ -17,7 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const parent = await mkdtemp(path.join(tmpdir(), 'orquesta-test-pg-'));
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(parent, 'data'),
-    port: await freePort(),
+    port: await freePort(), // Postgres needs its port up front (no port 0): see freePort
     database: 'postgres',
     persistent: false,
   });

@@ -27,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stateDir,
     persist: false,
     ip: '127.0.0.1',
-    port: await freePort(),
+    port: await freePort(), // the Temporal CLI needs its port up front: see freePort
     namespace: 'default',
   });
   process.stderr.write(

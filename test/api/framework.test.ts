@@ -10,6 +10,7 @@ import { isUnavailable, PROBLEM_BASE } from '../../api/problem';
 import { createTokenBuckets } from '../../api/rate-limit';
 import { apiRoutes } from '../../api/routes/index';
 import { connectDatabase } from '../../db/index';
+import { eventually } from '../lifecycle/fixtures';
 import { freePort } from '../support/free-port';
 import { conformance, createTestApi, expectConformance, type TestApi } from './helpers';
 
@@ -132,8 +133,11 @@ describe('request ids', () => {
       .set('Authorization', `Bearer ${api.adminKey}`);
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toBe('abc-123');
-    await new Promise((r) => setTimeout(r, 50));
-    const line = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'abc-123');
+    // The request log line is written when the response finishes, which can come after supertest resolves.
+    const line = await eventually(
+      () => Promise.resolve(logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'abc-123')),
+      (found) => found !== undefined,
+    );
     expect(line).toBeDefined();
     expect(line!.apiKey).toMatch(/^key_/);
   });

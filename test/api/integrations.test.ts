@@ -5,6 +5,7 @@ import { createApiKey } from '../../api/auth';
 import type { IntegrationEvent } from '../../api/route';
 import { signIntegrationEvent } from '../../api/routes/integrations';
 import { createTestApi, expectConformance, seedTicket, type TestApi } from './helpers';
+import { eventually } from '../lifecycle/fixtures';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const seconds = (ms: number) => String(Math.floor(ms / 1000));
@@ -232,15 +233,15 @@ describe('POST /v1/integrations/events', () => {
     holdThenFail = new Promise<void>((resolve) => (release = resolve));
     const first = send(event('e-race')).then((r) => r);
     // Let the first request store its row and enter the hook.
-    for (let i = 0; i < 100; i++) {
-      const row = await api.db
-        .selectFrom('integration_events')
-        .select('id')
-        .where('event_id', '=', 'e-race')
-        .executeTakeFirst();
-      if (row !== undefined) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      () =>
+        api.db
+          .selectFrom('integration_events')
+          .select('id')
+          .where('event_id', '=', 'e-race')
+          .executeTakeFirst(),
+      (row) => row !== undefined,
+    );
     const second = await send(event('e-race'));
     release();
     const firstRes = await first;

@@ -173,6 +173,63 @@ describe('replays and ended workflows', () => {
     expect(replies).toHaveLength(2);
   });
 
+  it('delivers a signed integration event to the running workflow through the API: logged once, escalating', async () => {
+    const created = await post(
+      '/v1/integrations/inbound-email',
+      signed({ from: 'carlos@tiendas.gt', subject: 'Caja lenta', text: 'Tarda 30 s por venta' }),
+    );
+    expect(created.status, created.text).toBe(201);
+    const number = created.body.number as number;
+    await eventually(
+      () => eventsOf(number, 'created'),
+      (rows) => rows.length > 0,
+    );
+    const levelOf = async () =>
+      (
+        await api.db
+          .selectFrom('tickets')
+          .select('level')
+          .where('number', '=', number)
+          .executeTakeFirstOrThrow()
+      ).level;
+    const levelBefore = await levelOf();
+    const event = {
+      id: 'ev-live',
+      source: 'monitoring',
+      type: 'alert.fired',
+      ticketNumber: number,
+      data: { summary: 'cola de ventas saturada', escalate: true },
+    };
+    const res = await post('/v1/integrations/events', signed(event));
+    expect(res.status, res.text).toBe(202);
+    // The same event again (a sender's retry) is acknowledged without reaching the workflow twice.
+    const again = await post('/v1/integrations/events', signed(event));
+    expect(again.status, again.text).toBeLessThan(300);
+    const logged = await eventually(
+      () =>
+        api.db
+          .selectFrom('ticket_events')
+          .select(['type', 'actor', 'data'])
+          .where('ticket_number', '=', number)
+          .where('type', 'in', ['integration_event', 'escalated'])
+          .execute(),
+      (rows) => rows.some((r) => r.type === 'escalated'),
+    );
+    const integration = logged.filter((r) => r.type === 'integration_event');
+    expect(integration).toHaveLength(1);
+    expect(integration[0]).toMatchObject({
+      actor: 'integration',
+      data: {
+        eventId: 'ev-live',
+        source: 'monitoring',
+        kind: 'alert.fired',
+        summary: 'cola de ventas saturada',
+      },
+    });
+    expect(logged.filter((r) => r.type === 'escalated')).toHaveLength(1);
+    expect(await eventually(levelOf, (level) => level === levelBefore + 1)).toBe(levelBefore + 1);
+  });
+
   it('answers 409 naming the ended workflow for an integration event on such a ticket (defect 8)', async () => {
     const created = await post(
       '/v1/integrations/inbound-email',

@@ -36,6 +36,8 @@ describe('tickets survive restarts and crashes of npm start (real Temporal dev s
   beforeAll(async () => {
     const cli = await resolveTemporalCli({ install: false });
     dataDir = mkdtempSync(path.join(tmpdir(), 'orquesta-durable-'));
+    // Every port is fixed up front: the system is restarted on the same ones (Postgres and the Temporal
+    // CLI cannot take port 0 anyway, see freePort).
     apiPort = await freePort();
     env = {
       PORT: String(apiPort),
@@ -192,7 +194,6 @@ describe('tickets survive restarts and crashes of npm start (real Temporal dev s
     // Kill only the Node process: Postgres and the Temporal server stay behind, as after a crash of Node alone.
     running!.child.kill('SIGKILL');
     await running!.exited;
-    await new Promise((resolve) => setTimeout(resolve, 500));
     await start();
     expect(running!.output()).toMatch(/left behind by an earlier start/);
     const ticket = await open('after a lone Node crash');

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkExactlyOnce, startDeskLoad } from '../support/desk-load';
 import { startSplitSystem, type SplitSystem } from '../support/split-system';
+import { eventually } from '../lifecycle/fixtures';
 import { draft, setUpCustomer } from './fixtures';
 
 describe('API and worker as separate processes ride through a worker crash and a Postgres restart', () => {
@@ -35,9 +36,18 @@ describe('API and worker as separate processes ride through a worker crash and a
 
   async function underLoad(phase: string, fault: () => Promise<void>) {
     const load = startDeskLoad(system.call, { customerId: 'durable-co', draft, tickets, phase });
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The fault meets a running load, and the load is served again after it (acknowledged writes, not time).
+    const acknowledgedMore = async (n: number) => {
+      const from = load.acknowledged.length;
+      await eventually(
+        () => Promise.resolve(load.acknowledged.length - from),
+        (more) => more >= n,
+        120_000,
+      );
+    };
+    await acknowledgedMore(5);
     await fault();
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await acknowledgedMore(10);
     await load.stop();
     expect(load.acknowledged.length).toBeGreaterThan(10);
     expect(system.api().child.exitCode, system.api().output().slice(-3000)).toBeNull();

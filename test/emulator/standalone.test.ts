@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeEach, describe, expect, test } from 'vitest';
@@ -8,29 +7,19 @@ import { emulatorExecutable, realTemporalAddress } from '../support/temporal-env
 import { uniqueId } from './helpers';
 import * as wf from './workflows';
 
-function freePort(): Promise<number> {
+/** The address the emulator executable prints once it serves (it listens on `--port 0`: any free port). */
+function servingAddress(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving Temporal's gRPC API at (\S+) /.exec(output);
+      if (match) resolve(match[1]!);
     });
+    child.once('exit', (code) =>
+      reject(new Error(`the emulator exited (${code}) before serving:\n${output}`)),
+    );
   });
-}
-
-async function connectWithRetry(address: string): Promise<Connection> {
-  for (let i = 0; ; i++) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 500 });
-      await connection.workflowService.getSystemInfo({});
-      return connection;
-    } catch (error) {
-      if (i > 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 const children: ChildProcess[] = [];
@@ -66,14 +55,13 @@ describe('running the emulator', () => {
   });
 
   test('the executable serves another process in the dev-server form, ignoring unknown flags', async () => {
-    const port = await freePort();
     const child = spawn(
       emulatorExecutable,
       [
         'server',
         'start-dev',
         '--port',
-        String(port),
+        '0',
         '--namespace',
         'standalone',
         '--ip',
@@ -91,7 +79,9 @@ describe('running the emulator', () => {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     children.push(child);
-    const connection = await connectWithRetry(`127.0.0.1:${port}`);
+    const address = await servingAddress(child);
+    expect(address).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+    const connection = await Connection.connect({ address });
     const { namespaceInfo } = await connection.workflowService.describeNamespace({ namespace: 'standalone' });
     expect(namespaceInfo?.name).toBe('standalone');
     const client = new Client({ connection, namespace: 'standalone' });

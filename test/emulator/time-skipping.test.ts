@@ -77,7 +77,10 @@ describe('time skipping (TestService over a virtual clock)', () => {
       workflowId: uniqueId('locked'),
       args: [3_600_000],
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The workflow is blocked on its one-hour timer before the signal is sent.
+    await eventually(async () =>
+      ((await handle.fetchHistory()).events ?? []).some((e) => e.timerStartedEventAttributes),
+    );
     await handle.signal(wf.finishSignal);
     expect(await handle.result()).toBe('signalled');
   });

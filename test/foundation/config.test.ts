@@ -39,8 +39,15 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['PORT', 'abc', /PORT: expected an integer between 1 and 65535 \(got "abc"\)/],
-    ['PORT', '70000', /PORT: expected an integer between 1 and 65535/],
+    ['PORT', 'abc', /PORT: expected an integer between 0 \(any free port\) and 65535 \(got "abc"\)/],
+    ['PORT', '70000', /PORT: expected an integer between 0 \(any free port\) and 65535/],
+    ['PORT', '-1', /PORT: expected an integer between 0/],
+    ['ORQUESTA_PG_PORT', '0', /ORQUESTA_PG_PORT: expected an integer between 1 and 65535/],
+    [
+      'ORQUESTA_TEMPORAL_PORT',
+      '0',
+      /ORQUESTA_TEMPORAL_PORT: 0 \(any free port\) needs ORQUESTA_TEMPORAL_MODE=emulator/,
+    ],
     ['PORT', '3000.5', /PORT: expected an integer/],
     ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL: expected a postgres:\/\/ URL/],
     ['TEMPORAL_ADDRESS', 'localhost', /TEMPORAL_ADDRESS: expected host:port/],
@@ -58,6 +65,12 @@ describe('loadConfig', () => {
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('takes port 0 (any free port) for the API, and for the emulator only', () => {
+    expect(loadConfig({ PORT: '0' }).PORT).toBe(0);
+    const emulator = loadConfig({ ORQUESTA_TEMPORAL_MODE: 'emulator', ORQUESTA_TEMPORAL_PORT: '0' });
+    expect(emulator.ORQUESTA_TEMPORAL_PORT).toBe(0);
   });
 
   it('refuses an unknown ORQUESTA_ variable, so a typo never falls back to a default silently', () => {

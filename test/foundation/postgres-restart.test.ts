@@ -43,7 +43,6 @@ const draft = {
   subject: 'La caja no imprime',
   description: 'Desde esta mañana',
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a Postgres restart under a running worker, API and dispatcher', () => {
   let parent: string;
@@ -70,7 +69,7 @@ describe('a Postgres restart under a running worker, API and dispatcher', () => 
 
   beforeAll(async () => {
     parent = await mkdtemp(path.join(tmpdir(), 'orquesta-pg-restart-'));
-    port = await freePort();
+    port = await freePort(); // Postgres needs its port up front, and restarts on the same one
     postgres = await startPostgres();
     db = connectDatabase(postgres.url, { max: 6, onConnectionError: (error) => dropped.push(error) });
     await migrateToLatestOrThrow(db);
@@ -138,27 +137,44 @@ describe('a Postgres restart under a running worker, API and dispatcher', () => 
           call('get', `/v1/tickets/${number}`),
         ]);
         for (const a of answers) statuses.push(a.status === 'fulfilled' ? a.value.status : 0);
-        await sleep(50);
+        // The load's pace (a rate, not a wait for something): about 20 rounds a second at most.
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
+    /** Waits until the traffic has seen `n` more answers than now that `accept` takes. */
+    const answersSeen = async (n: number, accept: (status: number) => boolean) => {
+      const from = statuses.length;
+      await eventually(
+        () => Promise.resolve(statuses.slice(from).filter(accept).length),
+        (count) => count >= n,
+        30_000,
+      );
+    };
     // A transaction holds a checked-out connection while the server goes away.
+    let serverGone!: () => void;
+    const gone = new Promise<void>((resolve) => (serverGone = resolve));
+    let inTransaction!: () => void;
+    const transactionOpen = new Promise<void>((resolve) => (inTransaction = resolve));
     const held = db
       .transaction()
       .execute(async (tx) => {
         await sql`select 1`.execute(tx);
-        await sleep(3_000);
+        inTransaction();
+        await gone;
         await sql`select 1`.execute(tx);
       })
       .then(
         () => 'committed',
         () => 'failed',
       );
-    await sleep(300);
+    await transactionOpen;
+    await answersSeen(4, (s) => s >= 200 && s < 300); // the traffic runs against a live server
     await postgres.stop();
+    serverGone();
     expect(await held).toBe('failed');
-    await sleep(500);
+    await answersSeen(4, (s) => s >= 500 || s === 0); // ... and meets the outage
     postgres = await startPostgres();
-    await sleep(500);
+    await answersSeen(4, (s) => s >= 200 && s < 300); // ... and is served again, with nothing restarted
     traffic = false;
     await load;
 

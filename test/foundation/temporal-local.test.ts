@@ -103,7 +103,7 @@ describe('starting the dev server', () => {
       stateDir: scratch(),
       persist: false,
       ip: '127.0.0.1',
-      port: await freePort(),
+      port: await freePort(), // the Temporal CLI needs its port up front: see freePort
       namespace: 'default',
     });
     await expect(start).rejects.toThrow(/stopped at start \(exit code 3\)[\s\S]*bind: permission denied/);

@@ -653,9 +653,9 @@ describe('outbox dispatcher: concurrency and lifecycle', () => {
 
     let stopped = false;
     const stopping = d.stop().then(() => (stopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(stopped).toBe(false);
+    // A round trip to Postgres lets stop() resolve if it were not waiting for the delivery held open above.
     expect((await outboxRow(handle.db, id)).status).toBe('pending');
+    expect(stopped).toBe(false);
     release?.();
     await stopping;
     expect((await outboxRow(handle.db, id)).status).toBe('delivered');

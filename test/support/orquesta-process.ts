@@ -15,8 +15,13 @@ export interface OrquestaProcess {
   output(): string;
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
-  /** Polls `GET /readyz` on `port` until it answers 200; throws with the output after `timeoutMs`. */
-  waitReady(port: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Polls `GET /readyz` on `port` until it answers 200; throws with the output after `timeoutMs`. Without
+   * `port`, the port the start-up banner names (PORT=0); resolves with the port.
+   */
+  waitReady(port?: number, timeoutMs?: number): Promise<number>;
+  /** The port the API listens on, from the start-up banner's `API:` line (after /readyz turns 200). */
+  port(timeoutMs?: number): Promise<number>;
   /** Waits until the output matches `pattern` (the start-up banner comes just after /readyz turns 200). */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** SIGINT (Ctrl-C) and the exit code. */
@@ -40,20 +45,24 @@ export function startOrquesta(env: Record<string, string>): OrquestaProcess {
     child,
     output: () => output,
     exited,
-    async waitReady(port, timeoutMs = 120_000) {
+    async waitReady(givenPort, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       let gone = false;
       void exited.then(() => (gone = true));
+      const port = givenPort ?? (await this.port(timeoutMs));
       while (Date.now() < deadline && !gone) {
         const status = await fetch(`http://127.0.0.1:${port}/readyz`)
           .then((res) => res.status)
           .catch(() => 0);
-        if (status === 200) return;
+        if (status === 200) return port;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       throw new Error(
         `Orquesta did not become ready on port ${port}${gone ? ' (it exited)' : ''}:\n${output}`,
       );
+    },
+    async port(timeoutMs = 120_000) {
+      return Number((await this.waitForOutput(/^API: +http:\/\/[^\s]+:(\d+)$/m, timeoutMs))[1]);
     },
     async waitForOutput(pattern, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

@@ -42,6 +42,7 @@ export interface SplitSystem {
 
 export async function startSplitSystem(options: SplitSystemOptions): Promise<SplitSystem> {
   const dir = mkdtempSync(path.join(tmpdir(), 'orquesta-split-'));
+  // Postgres and the Temporal CLI need their ports up front, and are restarted on them (see freePort).
   const pgPort = await freePort();
   const startPostgres = () =>
     startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: pgPort, database: 'orquesta' });
@@ -62,6 +63,7 @@ export async function startSplitSystem(options: SplitSystemOptions): Promise<Spl
       searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
     });
   let temporal: DevServer = await startTemporal();
+  // Faults restart the API process; the load's client keeps one address, so the port is fixed up front.
   const apiPort = await freePort();
   const env: Record<string, string> = {
     DATABASE_URL: pg.url,
