@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are untyped JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON */
 /**
  * Manager edits over real HTTP and a real Postgres (issue 17): customers and contracts carry a version and a
  * PATCH naming a stale one is refused (409 `stale-version`, with the current record); bad fields are named
