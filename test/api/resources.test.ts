@@ -186,7 +186,7 @@ describe('policies', () => {
     expect(missing.status).toBe(404);
     const invalid = await api
       .call('post', '/v1/policies/acme-support/versions/1/preview')
-      .send({ plan: 'gold', expectedVersion: 2 });
+      .send({ plan: 'gold' });
     expect(invalid.status).toBe(400);
     expect(invalid.body['invalid-params'].map((p: { name: string }) => p.name).sort()).toEqual([
       'body.draft',
