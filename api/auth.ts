@@ -35,9 +35,15 @@ export const ADMIN: readonly Role[] = ['admin'];
 /** Roles a caller may have: an API key's, or a staff member's (who may also be a supervisor). */
 export type CallerRole = Role | 'supervisor';
 
+/**
+ * Roles that edit customers, contracts and add-on purchases: administrators and signed-in supervisors
+ * (no API key has the supervisor role, so among keys only admin keys may).
+ */
+export const MANAGERS: readonly CallerRole[] = ['admin', 'supervisor'];
+
 /** Whether a caller with `role` may call an operation open to `roles`: supervisors may do what agents may. */
-export function roleAllows(roles: readonly Role[], role: CallerRole): boolean {
-  return role === 'supervisor' ? roles.includes('agent') : roles.includes(role);
+export function roleAllows(roles: readonly CallerRole[], role: CallerRole): boolean {
+  return roles.includes(role) || (role === 'supervisor' && roles.includes('agent'));
 }
 
 /** The caller of a request, from its API key or its session. */

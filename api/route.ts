@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/schema';
 import { findUnstorableText } from '../domain/text';
-import { roleAllows, type Principal, type Role } from './auth';
+import { roleAllows, type CallerRole, type Principal } from './auth';
 import type { LoginThrottleOptions } from './login-throttle';
 import type { NotificationHub } from './notification-hub';
 import type { SessionOptions } from './sessions';
@@ -101,7 +101,7 @@ export interface RouteSpec<
   description?: string;
   tags: string[];
   /** Roles allowed to call it; every other role gets 403 (a signed-in supervisor may call what agents may). */
-  roles: readonly Role[];
+  roles: readonly CallerRole[];
   /**
    * Open to anyone: no key or session, no role check, no stored idempotent replays (sign-in, password
    * reset, first set-up). Mounted with `mountPublicRoutes`.
@@ -173,7 +173,7 @@ function writeReply(res: Response, reply: Reply): void {
 /** Mounts routes on a router (already behind authentication): role check, validation, idempotency, handler. */
 export function mountRoutes(router: Router, routes: readonly AnyRoute[], services: Services): void {
   for (const spec of routes) {
-    const allowed = new Set<Role>(spec.roles);
+    const allowed = new Set<CallerRole>(spec.roles);
     const bodyTypes = spec.bodyTypes ?? ['application/json'];
     const schemas = spec as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
     const handle: RequestHandler = async (req, res) => {

@@ -14,6 +14,10 @@ export interface CustomersTable {
   name: string;
   country: string | null;
   locale: Generated<string>;
+  /** IANA zone of the customer's offices, shown to staff; SLA clocks follow the policy calendar. */
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Bumped by every change; PATCH carries the version it read (`expectedVersion`). */
+  version: Generated<number>;
   created_at: Generated<CreatedAt>;
 }
 
@@ -36,6 +40,8 @@ export interface ContractsTable {
   trained_users: JsonDefault<unknown[]>;
   /** Product the contract covers (for the supported-versions rule). */
   product: string | null;
+  /** Bumped by every change; PATCH carries the version it read (`expectedVersion`). */
+  version: Generated<number>;
   created_at: Generated<CreatedAt>;
 }
 

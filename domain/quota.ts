@@ -48,6 +48,14 @@ export function quotaPeriod(
 }
 
 /**
+ * How often a contract's plan quota starts again: its plan's period (a month when the plan is unknown).
+ * Independent of the contract's own term: a yearly contract may have a monthly quota.
+ */
+export function contractQuotaResets(policy: Policy, planId: string | null): 'month' | 'year' {
+  return planById(policy, planId)?.period ?? 'month';
+}
+
+/**
  * The quota period a contract's snapshot covers at `now`: the plan's month or year containing `now`
  * (on the policy's quota zone), or the contract's own bounds outside the contract (intake refuses
  * then) or without a plan. Intake in production (`activities/contracts.ts`) and the scenario simulator
@@ -60,9 +68,8 @@ export function contractQuotaPeriod(
   contractEnd: number,
   now: number,
 ): { start: number; end: number } {
-  const plan = planById(policy, planId);
   return (
-    quotaPeriod(quotaZone(policy), contractStart, contractEnd, plan?.period ?? 'month', now) ?? {
+    quotaPeriod(quotaZone(policy), contractStart, contractEnd, contractQuotaResets(policy, planId), now) ?? {
       start: contractStart,
       end: contractEnd,
     }

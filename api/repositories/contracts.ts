@@ -20,6 +20,7 @@ export function contractView(row: Contract) {
     licenses: row.licenses,
     trainedUsers: row.trained_users,
     product: row.product,
+    version: row.version,
     createdAt: isoRequired(row.created_at),
   };
 }

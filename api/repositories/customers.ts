@@ -9,6 +9,8 @@ export interface CustomerView {
   name: string;
   country: string | null;
   locale: string;
+  timeZone: string | null;
+  version: number;
   createdAt: string;
 }
 
@@ -19,6 +21,8 @@ export function customerView(row: Customer): CustomerView {
     name: row.name,
     country: row.country,
     locale: row.locale,
+    timeZone: row.time_zone,
+    version: row.version,
     createdAt: isoRequired(row.created_at),
   };
 }

@@ -72,10 +72,16 @@ export async function quotaUsage(
   db: Kysely<Database>,
   options: { at: Date; customerId?: string; only: string[] | null },
 ) {
-  let query = db.selectFrom('contracts').selectAll().orderBy('customer_id').orderBy('id');
-  if (options.customerId !== undefined) query = query.where('customer_id', '=', options.customerId);
+  let query = db
+    .selectFrom('contracts')
+    .innerJoin('customers', 'customers.id', 'contracts.customer_id')
+    .selectAll('contracts')
+    .select('customers.name as customer_name')
+    .orderBy('contracts.customer_id')
+    .orderBy('contracts.id');
+  if (options.customerId !== undefined) query = query.where('contracts.customer_id', '=', options.customerId);
   if (options.only !== null)
-    query = query.where('customer_id', 'in', options.only.length > 0 ? options.only : ['']);
+    query = query.where('contracts.customer_id', 'in', options.only.length > 0 ? options.only : ['']);
   const contracts = await query.execute();
   const out = [];
   for (const c of contracts) {
@@ -114,6 +120,7 @@ export async function quotaUsage(
     const quota = plan === undefined ? null : plan.quota;
     out.push({
       customerId: c.customer_id,
+      customerName: c.customer_name,
       contractId: c.id,
       plan: c.plan,
       period:

@@ -5,9 +5,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { AuthorizedRequesterSchema, LicenseSchema, TrainedUserSchema, type Policy } from '../../domain';
-import type { Database } from '../../db/schema';
-import { assertCustomerVisible, canSeeCustomer, notFound, READERS, STAFF, type Principal } from '../auth';
+import {
+  AuthorizedRequesterSchema,
+  contractQuotaPeriod,
+  contractQuotaResets,
+  LicenseSchema,
+  planById,
+  TrainedUserSchema,
+  type Policy,
+} from '../../domain';
+import type { Contract, Database } from '../../db/schema';
+import {
+  assertCustomerVisible,
+  canSeeCustomer,
+  MANAGERS,
+  notFound,
+  READERS,
+  STAFF,
+  type Principal,
+} from '../auth';
 import { problem, type InvalidParam } from '../problem';
 import {
   contractView,
@@ -19,6 +35,7 @@ import {
 import { findCustomer } from '../repositories/customers';
 import { loadStoredPolicy } from '../repositories/policies';
 import { defineRoute } from '../route';
+import { ExpectedVersionSchema, staleVersion } from '../stale-version';
 import {
   CursorSchema,
   readCursor,
@@ -56,6 +73,26 @@ export const ContractSchema = z
       .meta({ description: 'Instants (`validUntil`, `updatesUntil`) in epoch ms.' }),
     trainedUsers: z.array(z.unknown()),
     product: z.string().nullable(),
+    quota: z
+      .object({
+        included: z
+          .number()
+          .int()
+          .nullable()
+          .meta({ description: 'Tickets per quota period; null: unlimited.' }),
+        resets: z.enum(['month', 'year']).meta({
+          description: "How often the quota starts again (the plan's period), whatever the contract's term.",
+        }),
+        currentPeriod: z.object({ start: InstantSchema, end: InstantSchema }),
+      })
+      .nullable()
+      .meta({
+        description: "From the contract's policy version and plan; null when that policy is not stored.",
+      }),
+    version: z
+      .number()
+      .int()
+      .meta({ description: 'Bumped by every change; send it back as `expectedVersion`.' }),
     createdAt: InstantSchema,
   })
   .meta({ id: 'Contract' });
@@ -91,6 +128,7 @@ const ContractPatchSchema = z
     licenses: contractFields.licenses,
     trainedUsers: contractFields.trainedUsers,
     product: contractFields.product,
+    expectedVersion: ExpectedVersionSchema,
   })
   .meta({ id: 'ContractPatch' });
 
@@ -123,6 +161,35 @@ async function visibleContract(db: Kysely<Database>, auth: Principal, id: string
   const row = await findContract(db, id);
   if (row === undefined || !canSeeCustomer(auth, row.customer_id)) throw notFound(what);
   return row;
+}
+
+/**
+ * A contract as the API shows it, with its quota: how much, how often it resets and the period now, by
+ * the same domain logic intake uses to count quota.
+ */
+async function contractWithQuota(db: Kysely<Database>, row: Contract, now: Date) {
+  const policy = await loadStoredPolicy(db, row.policy_id, row.policy_version);
+  const quota =
+    policy === undefined
+      ? null
+      : (() => {
+          const period = contractQuotaPeriod(
+            policy,
+            row.plan,
+            new Date(row.starts_at).getTime(),
+            new Date(row.ends_at).getTime(),
+            now.getTime(),
+          );
+          return {
+            included: planById(policy, row.plan)?.quota ?? null,
+            resets: contractQuotaResets(policy, row.plan),
+            currentPeriod: {
+              start: new Date(period.start).toISOString(),
+              end: new Date(period.end).toISOString(),
+            },
+          };
+        })();
+  return { ...contractView(row), quota };
 }
 
 /** Checks policy, version and plan exist; returns the policy. */
@@ -212,7 +279,11 @@ export const contractRoutes = [
           en: `Contract ${id} already exists.`,
         });
       }
-      return { status: 201, body: contractView(row), headers: { Location: `/v1/contracts/${id}` } };
+      return {
+        status: 201,
+        body: await contractWithQuota(services.db, row, services.now()),
+        headers: { Location: `/v1/contracts/${id}` },
+      };
     },
   }),
   defineRoute({
@@ -232,10 +303,15 @@ export const contractRoutes = [
         ...(after && { after: after.id }),
         ...(query.customerId !== undefined && { customerId: query.customerId }),
       });
-      return {
-        status: 200,
-        body: keysetPage(rows, query.limit, contractView, (row) => ({ id: row.id })),
-      };
+      const now = services.now();
+      const page = keysetPage(
+        rows,
+        query.limit,
+        (row) => row,
+        (row) => ({ id: row.id }),
+      );
+      const items = await Promise.all(page.items.map((row) => contractWithQuota(services.db, row, now)));
+      return { status: 200, body: { ...page, items } };
     },
   }),
   defineRoute({
@@ -251,27 +327,37 @@ export const contractRoutes = [
       404: { description: 'Not found' },
     },
     async handler({ params, services, auth }) {
-      return { status: 200, body: contractView(await visibleContract(services.db, auth, params.id)) };
+      const row = await visibleContract(services.db, auth, params.id);
+      return { status: 200, body: await contractWithQuota(services.db, row, services.now()) };
     },
   }),
   defineRoute({
     method: 'patch',
     path: '/v1/contracts/{id}',
     operationId: 'updateContract',
-    summary: 'Change a contract (plan, period, options, requesters, licenses, trained users, product)',
+    summary: 'Change a contract: plan, dates, requesters, licenses... (supervisors and administrators)',
     description:
-      'Lists given replace the stored ones. Open tickets keep the contract snapshot they were opened with.',
+      'Lists given replace the stored ones. Open tickets keep the contract snapshot they were opened with. ' +
+      'Refused with 409 `stale-version` when the contract changed since `expectedVersion` was read.',
     tags: ['contracts'],
-    roles: STAFF,
+    roles: MANAGERS,
     params: ContractParams,
     body: ContractPatchSchema,
     responses: {
       200: { description: 'Updated', schema: ContractSchema },
       404: { description: 'Not found' },
+      409: { description: 'Changed by someone else since `expectedVersion` (`stale-version`)' },
       422: { description: 'Unknown policy version or plan' },
     },
     async handler({ params, body, services, auth }) {
       const current = await visibleContract(services.db, auth, params.id);
+      if (current.version !== body.expectedVersion) {
+        throw staleVersion(
+          what,
+          body.expectedVersion,
+          await contractWithQuota(services.db, current, services.now()),
+        );
+      }
       const merged = {
         policyId: body.policyId ?? current.policy_id,
         policyVersion: body.policyVersion ?? current.policy_version,
@@ -282,7 +368,8 @@ export const contractRoutes = [
       await checkPolicyAndPlan(services.db, merged);
       const row = await services.db
         .updateTable('contracts')
-        .set({
+        .set((eb) => ({
+          version: eb('version', '+', 1),
           policy_id: merged.policyId,
           policy_version: merged.policyVersion,
           plan: merged.plan,
@@ -294,11 +381,21 @@ export const contractRoutes = [
           ...(body.licenses !== undefined && { licenses: jsonb(body.licenses) }),
           ...(body.trainedUsers !== undefined && { trained_users: jsonb(body.trainedUsers) }),
           ...(body.product !== undefined && { product: body.product }),
-        })
+        }))
         .where('id', '=', params.id)
+        .where('version', '=', body.expectedVersion)
         .returningAll()
-        .executeTakeFirstOrThrow();
-      return { status: 200, body: contractView(row) };
+        .executeTakeFirst();
+      if (row === undefined) {
+        // Changed between the read above and this write.
+        const latest = await visibleContract(services.db, auth, params.id);
+        throw staleVersion(
+          what,
+          body.expectedVersion,
+          await contractWithQuota(services.db, latest, services.now()),
+        );
+      }
+      return { status: 200, body: await contractWithQuota(services.db, row, services.now()) };
     },
   }),
   defineRoute({
@@ -308,7 +405,7 @@ export const contractRoutes = [
     summary: 'Record the purchase of an add-on ticket pack',
     description: "Tickets and expiry come from the pack in the contract's policy version.",
     tags: ['contracts'],
-    roles: STAFF,
+    roles: MANAGERS,
     params: ContractParams,
     body: NewPurchaseSchema,
     responses: {

@@ -1,9 +1,11 @@
 /** `/v1/customers`: create, list, read, update and delete customers. */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { assertCustomerVisible, assertUnscoped, notFound, READERS, STAFF, ADMIN } from '../auth';
+import { isValidZone } from '../../domain/calendar/zone';
+import { assertCustomerVisible, assertUnscoped, notFound, READERS, STAFF, ADMIN, MANAGERS } from '../auth';
 import { problem } from '../problem';
 import { defineRoute } from '../route';
+import { ExpectedVersionSchema, staleVersion } from '../stale-version';
 import { customerInUse, customerView, findCustomer, listCustomers } from '../repositories/customers';
 import {
   CursorSchema,
@@ -22,12 +24,25 @@ export const CustomerSchema = z
     name: z.string(),
     country: z.string().nullable(),
     locale: z.string(),
+    timeZone: z.string().nullable().meta({
+      description:
+        "IANA zone of the customer's offices, shown to staff; SLA clocks follow the policy calendar.",
+    }),
+    version: z
+      .number()
+      .int()
+      .meta({ description: 'Bumped by every change; send it back as `expectedVersion`.' }),
     createdAt: InstantSchema,
   })
   .meta({ id: 'Customer' });
 
 const Locale = z.enum(['es', 'en']);
 const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code');
+const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isValidZone, 'must be an IANA time zone such as Europe/Madrid');
 
 const NewCustomerSchema = z
   .strictObject({
@@ -35,6 +50,7 @@ const NewCustomerSchema = z
     name: z.string().trim().min(1).max(200),
     country: Country.nullable().optional(),
     locale: Locale.optional(),
+    timeZone: TimeZone.nullable().optional(),
   })
   .meta({ id: 'NewCustomer' });
 
@@ -43,6 +59,8 @@ const CustomerPatchSchema = z
     name: z.string().trim().min(1).max(200).optional(),
     country: Country.nullable().optional(),
     locale: Locale.optional(),
+    timeZone: TimeZone.nullable().optional(),
+    expectedVersion: ExpectedVersionSchema,
   })
   .meta({ id: 'CustomerPatch' });
 
@@ -70,6 +88,7 @@ export const customerRoutes = [
           name: body.name,
           country: body.country ?? null,
           ...(body.locale && { locale: body.locale }),
+          time_zone: body.timeZone ?? null,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .returningAll()
@@ -135,30 +154,37 @@ export const customerRoutes = [
     method: 'patch',
     path: '/v1/customers/{id}',
     operationId: 'updateCustomer',
-    summary: 'Change a customer',
+    summary: 'Change a customer (supervisors and administrators)',
+    description:
+      'Refused with 409 `stale-version` when the customer changed since `expectedVersion` was read.',
     tags: ['customers'],
-    roles: STAFF,
+    roles: MANAGERS,
     params: CustomerParams,
     body: CustomerPatchSchema,
-    responses: { 200: { description: 'Updated', schema: CustomerSchema }, 404: { description: 'Not found' } },
+    responses: {
+      200: { description: 'Updated', schema: CustomerSchema },
+      404: { description: 'Not found' },
+      409: { description: 'Changed by someone else since `expectedVersion` (`stale-version`)' },
+    },
     async handler({ params, body, services, auth }) {
       assertCustomerVisible(auth, params.id, what);
-      const changes = {
-        ...(body.name !== undefined && { name: body.name }),
-        ...(body.country !== undefined && { country: body.country }),
-        ...(body.locale !== undefined && { locale: body.locale }),
-      };
-      const row =
-        Object.keys(changes).length === 0
-          ? await findCustomer(services.db, params.id)
-          : await services.db
-              .updateTable('customers')
-              .set(changes)
-              .where('id', '=', params.id)
-              .returningAll()
-              .executeTakeFirst();
-      if (row === undefined) throw notFound(what);
-      return { status: 200, body: customerView(row) };
+      const row = await services.db
+        .updateTable('customers')
+        .set((eb) => ({
+          ...(body.name !== undefined && { name: body.name }),
+          ...(body.country !== undefined && { country: body.country }),
+          ...(body.locale !== undefined && { locale: body.locale }),
+          ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', params.id)
+        .where('version', '=', body.expectedVersion)
+        .returningAll()
+        .executeTakeFirst();
+      if (row !== undefined) return { status: 200, body: customerView(row) };
+      const current = await findCustomer(services.db, params.id);
+      if (current === undefined) throw notFound(what);
+      throw staleVersion(what, body.expectedVersion, customerView(current));
     },
   }),
   defineRoute({

@@ -55,6 +55,7 @@ const QuotaSchema = z
     items: z.array(
       z.object({
         customerId: z.string(),
+        customerName: z.string(),
         contractId: z.string(),
         plan: z.string(),
         period: z.object({ start: InstantSchema, end: InstantSchema }).nullable(),

@@ -115,6 +115,11 @@ export function post<T>(path: string, body: unknown = {}, idempotencyKey?: strin
   return request<T>('POST', path, body, idempotencyKey === undefined ? {} : { idempotencyKey });
 }
 
+/** PATCH a JSON body. */
+export function patch<T>(path: string, body: unknown): Promise<T> {
+  return request<T>('PATCH', path, body);
+}
+
 /** Types of the API's answers the console reads. */
 export interface Page<T> {
   items: T[];
@@ -238,6 +243,9 @@ export interface Customer {
   name: string;
   country: string | null;
   locale: string;
+  timeZone: string | null;
+  /** Sent back as `expectedVersion` when editing. */
+  version: number;
   createdAt: string;
 }
 
@@ -252,11 +260,20 @@ export interface Contract {
   endsAt: string;
   options: { onCall24x7: boolean; systemOperator: boolean };
   requesters: unknown[];
+  licenses: unknown[];
   product: string | null;
+  quota: {
+    included: number | null;
+    resets: 'month' | 'year';
+    currentPeriod: { start: string; end: string };
+  } | null;
+  /** Sent back as `expectedVersion` when editing. */
+  version: number;
 }
 
 export interface QuotaItem {
   customerId: string;
+  customerName: string;
   contractId: string;
   plan: string;
   period: { start: string; end: string } | null;

@@ -6,6 +6,7 @@ import { lang, setLang, t, type Lang } from './i18n';
 import { ACTION_EVENT, currentUser, setSession, type StaffUser } from './session';
 import { Forgot, Preferences, Reset, SetUp, SignIn } from './views/account';
 import { CustomersView } from './views/customers';
+import { QuotaView } from './views/managers/quota';
 import { IntakeView } from './views/intake';
 import { PoliciesView } from './views/policies';
 import { QueuesView } from './views/queues';
@@ -23,6 +24,7 @@ interface Route {
     | 'ticket'
     | 'intake'
     | 'customers'
+    | 'quota'
     | 'policies'
     | 'reports'
     | 'users'
@@ -46,6 +48,7 @@ function parsePath(hash: string): Route {
       return arg ? { screen: 'ticket', arg } : { screen: 'queues' };
     case 'intake':
     case 'customers':
+    case 'quota':
     case 'policies':
     case 'reports':
     case 'users':
@@ -268,6 +271,7 @@ function App() {
         {route.screen === 'ticket' && <TicketView key={route.arg} number={Number(route.arg)} />}
         {route.screen === 'intake' && <IntakeView />}
         {route.screen === 'customers' && <CustomersView selected={route.arg} />}
+        {route.screen === 'quota' && <QuotaView />}
         {route.screen === 'policies' && <PoliciesView selected={route.arg} />}
         {route.screen === 'reports' && <ReportsView />}
         {route.screen === 'users' && <UsersView />}

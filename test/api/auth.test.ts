@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- response bodies are untyped JSON */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../api/auth';
+import { ROLES, type CallerRole, type Role } from '../../api/auth';
 import { PROBLEM_BASE } from '../../api/problem';
 import { apiRoutes } from '../../api/routes/index';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
@@ -37,21 +37,22 @@ function concrete(path: string): string {
 const A = 'admin',
   G = 'agent',
   I = 'integration',
-  R = 'read-only';
-const MAY: Record<string, readonly Role[]> = {
+  R = 'read-only',
+  S = 'supervisor'; // signed-in supervisors only: no key has this role (test/api/manager-edits.test.ts)
+const MAY: Record<string, readonly CallerRole[]> = {
   'POST /v1/api-keys': [A],
   'GET /v1/api-keys': [A],
   'DELETE /v1/api-keys/{id}': [A],
   'POST /v1/customers': [A, G],
   'GET /v1/customers': [A, G, R, I],
   'GET /v1/customers/{id}': [A, G, R, I],
-  'PATCH /v1/customers/{id}': [A, G],
+  'PATCH /v1/customers/{id}': [A, S],
   'DELETE /v1/customers/{id}': [A],
   'POST /v1/contracts': [A, G],
   'GET /v1/contracts': [A, G, R, I],
   'GET /v1/contracts/{id}': [A, G, R, I],
-  'PATCH /v1/contracts/{id}': [A, G],
-  'POST /v1/contracts/{id}/addon-purchases': [A, G],
+  'PATCH /v1/contracts/{id}': [A, S],
+  'POST /v1/contracts/{id}/addon-purchases': [A, S],
   'GET /v1/contracts/{id}/addon-purchases': [A, G, R, I],
   'GET /v1/products/{product}/versions': [A, G, R, I],
   'POST /v1/products/{product}/versions': [A],
@@ -128,7 +129,7 @@ describe('role matrix', () => {
       } else {
         expect(res.status).toBe(403);
         expect(res.body.type).toBe(`${PROBLEM_BASE}forbidden`);
-        expect([...(res.body.roles as Role[])].sort()).toEqual([...MAY[routeName(route)]!].sort());
+        expect([...(res.body.roles as CallerRole[])].sort()).toEqual([...MAY[routeName(route)]!].sort());
       }
     },
   );
@@ -176,6 +177,7 @@ describe('authentication', () => {
 
 describe('customer scope (object-level checks)', () => {
   let scoped: string;
+  let scopedManager: string;
   let scopedIntegration: string;
   const tickets: Record<string, number> = {};
 
@@ -196,6 +198,7 @@ describe('customer scope (object-level checks)', () => {
       tickets[id] = await seedTicket(api.db, { customer_id: id, contract_id: `${id}-c`, breached: true });
     }
     scoped = await api.keyFor('agent', ['acme']);
+    scopedManager = await api.keyFor('admin', ['acme']);
     scopedIntegration = await api.keyFor('integration', ['acme']);
   });
 
@@ -233,11 +236,19 @@ describe('customer scope (object-level checks)', () => {
   });
 
   it("refuses writes on another customer's objects", async () => {
-    expect((await api.call('patch', '/v1/customers/zeta', scoped).send({ name: 'Mine' })).status).toBe(404);
-    expect((await api.call('patch', '/v1/contracts/zeta-c', scoped).send({ plan: 'free' })).status).toBe(404);
+    const edit = { expectedVersion: 1 };
     expect(
-      (await api.call('post', '/v1/contracts/zeta-c/addon-purchases', scoped).send({ packId: 'pack10' }))
-        .status,
+      (await api.call('patch', '/v1/customers/zeta', scopedManager).send({ ...edit, name: 'Mine' })).status,
+    ).toBe(404);
+    expect(
+      (await api.call('patch', '/v1/contracts/zeta-c', scopedManager).send({ ...edit, plan: 'free' })).status,
+    ).toBe(404);
+    expect(
+      (
+        await api
+          .call('post', '/v1/contracts/zeta-c/addon-purchases', scopedManager)
+          .send({ packId: 'pack10' })
+      ).status,
     ).toBe(404);
     const contract = await api.call('post', '/v1/contracts', scoped).send({
       customerId: 'zeta',
@@ -251,7 +262,9 @@ describe('customer scope (object-level checks)', () => {
     expect(contract.status).toBe(422);
     expect((await api.call('post', '/v1/customers', scoped).send({ name: 'New' })).status).toBe(403);
     expect((await api.call('get', '/v1/customers/zeta')).body.name).toBe('ZETA');
-    expect((await api.call('patch', '/v1/customers/acme', scoped).send({ name: 'Acme' })).status).toBe(200);
+    expect(
+      (await api.call('patch', '/v1/customers/acme', scopedManager).send({ ...edit, name: 'Acme' })).status,
+    ).toBe(200);
   });
 
   /** A valid body for every write on a ticket, so the answer is the scope check's and not validation's. */

@@ -28,7 +28,9 @@ describe('customers', () => {
     expect(dup.status).toBe(409);
     expect(dup.headers['content-type']).toMatch(/application\/problem\+json/);
 
-    const patched = await api.call('patch', '/v1/customers/acme').send({ name: 'Acme Corp', country: null });
+    const patched = await api
+      .call('patch', '/v1/customers/acme')
+      .send({ name: 'Acme Corp', country: null, expectedVersion: 1 });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'Acme Corp', country: null });
 
@@ -230,6 +232,7 @@ describe('contracts and product versions', () => {
     expect(created.body.requesters).toEqual([{ name: 'Ana', email: 'ana@acme.test', portalUser: true }]);
 
     const patched = await api.call('patch', '/v1/contracts/acme-2026').send({
+      expectedVersion: 1,
       plan: 'free',
       trainedUsers: [{ name: 'Ana', modules: ['billing'] }],
       options: { onCall24x7: true },
@@ -240,9 +243,13 @@ describe('contracts and product versions', () => {
       options: { onCall24x7: true, systemOperator: false },
     });
     expect(patched.body.trainedUsers).toEqual([{ name: 'Ana', modules: ['billing'] }]);
-    const back = await api.call('patch', '/v1/contracts/acme-2026').send({ plan: 'gold' });
+    const back = await api
+      .call('patch', '/v1/contracts/acme-2026')
+      .send({ plan: 'gold', expectedVersion: 2 });
     expect(back.body.plan).toBe('gold');
-    const badPatch = await api.call('patch', '/v1/contracts/acme-2026').send({ plan: 'nope' });
+    const badPatch = await api
+      .call('patch', '/v1/contracts/acme-2026')
+      .send({ plan: 'nope', expectedVersion: 3 });
     expect(badPatch.status).toBe(422);
     expect((await api.call('get', '/v1/contracts/acme-2026')).body.plan).toBe('gold');
     expect((await api.call('get', '/v1/contracts?customerId=acme')).body.items).toHaveLength(1);
@@ -527,6 +534,7 @@ describe('tickets, timeline and reports', () => {
       items: [
         {
           customerId: 'acme',
+          customerName: 'Acme Corp',
           contractId: 'acme-2026',
           plan: 'gold',
           period: { start: '2026-11-10T00:00:00.000Z', end: '2026-12-10T00:00:00.000Z' },

@@ -1,8 +1,14 @@
-/** Customers and their contracts: plan, period, quota used and left, add-on packs and their expiry. */
+/**
+ * Customers and their contracts: details, plan, term and quota period, quota used, add-on packs; supervisors
+ * and administrators edit them here (`managers/`).
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { get, type Contract, type Customer, type Page, type QuotaItem } from '../api';
 import { t } from '../i18n';
-import { formatInstant } from '../format';
+import { tx } from '../i18n-managers';
+import { currentUser } from '../session';
+import { ContractCard } from './managers/contract-card';
+import { CustomerForm } from './managers/customer-form';
 
 export function CustomersView({ selected }: { selected: string | undefined }) {
   const [q, setQ] = useState('');
@@ -31,6 +37,9 @@ export function CustomersView({ selected }: { selected: string | undefined }) {
     <section aria-labelledby="customers-title" class="split">
       <div>
         <h1 id="customers-title">{t('customers')}</h1>
+        <p>
+          <a href="#/quota">{tx('quotaLink')}</a>
+        </p>
         <div class="field">
           <label for="search">{t('search')}</label>
           <input id="search" type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} />
@@ -65,6 +74,9 @@ function CustomerDetail({ id }: { id: string }) {
   const [contracts, setContracts] = useState<Contract[]>([]);
   const [quota, setQuota] = useState<QuotaItem[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [reloads, setReloads] = useState(0);
+  const role = currentUser()?.role;
+  const canEdit = role === 'admin' || role === 'supervisor';
   useEffect(() => {
     void (async () => {
       try {
@@ -81,7 +93,7 @@ function CustomerDetail({ id }: { id: string }) {
         setError((err as Error).message);
       }
     })();
-  }, [id]);
+  }, [id, reloads]);
   if (error)
     return (
       <p role="alert" class="refusal">
@@ -94,78 +106,18 @@ function CustomerDetail({ id }: { id: string }) {
       <h2 id="customer-name">
         {customer.name} <span class="muted">({customer.id})</span>
       </h2>
-      <p class="muted">
-        {customer.country ?? ''} · {customer.locale}
-      </p>
+      <CustomerForm customer={customer} canEdit={canEdit} onSaved={setCustomer} />
       <h3>{t('contracts')}</h3>
       {contracts.length === 0 && <p>{t('noContracts')}</p>}
-      {contracts.map((c) => {
-        const usage = quota.find((x) => x.contractId === c.id);
-        return (
-          <div key={c.id} class="card" data-contract={c.id}>
-            <h4>
-              {c.id} · {t('plan')} <strong>{c.plan}</strong>
-            </h4>
-            <dl class="facts">
-              <dt>{t('policy')}</dt>
-              <dd>
-                <a href={`#/policies/${c.policyId}`}>
-                  {c.policyId} v{c.policyVersion}
-                </a>
-              </dd>
-              <dt>{t('period')}</dt>
-              <dd>
-                {c.period}: {formatInstant(Date.parse(c.startsAt))} – {formatInstant(Date.parse(c.endsAt))}
-              </dd>
-              {usage && (
-                <>
-                  <dt>{t('quotaUsed')}</dt>
-                  <dd data-testid="quota-used">
-                    {usage.used} / {usage.quota === null ? t('unlimited') : usage.quota}
-                  </dd>
-                  <dt>{t('quotaLeft')}</dt>
-                  <dd>{usage.remaining === null ? t('unlimited') : usage.remaining}</dd>
-                </>
-              )}
-            </dl>
-            {usage && usage.quota !== null && usage.quota > 0 && (
-              <div class="bar" role="img" aria-label={`${t('quotaUsed')} ${usage.used}/${usage.quota}`}>
-                <span style={{ width: `${Math.min(100, (usage.used / usage.quota) * 100)}%` }} />
-              </div>
-            )}
-            {usage && usage.packs.length > 0 && (
-              <>
-                <h5>{t('packs')}</h5>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('packs')}</th>
-                      <th scope="col">{t('quotaUsed')}</th>
-                      <th scope="col">{t('quotaLeft')}</th>
-                      <th scope="col">{t('expires')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {usage.packs.map((p) => (
-                      <tr key={p.id}>
-                        <td>{p.packId}</td>
-                        <td>
-                          {p.used} / {p.tickets}
-                        </td>
-                        <td>{p.remaining}</td>
-                        <td>
-                          {formatInstant(Date.parse(p.expiresAt))}{' '}
-                          {p.expired && <strong>({t('expired')})</strong>}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </>
-            )}
-          </div>
-        );
-      })}
+      {contracts.map((c) => (
+        <ContractCard
+          key={`${c.id}@${c.version}`}
+          contract={c}
+          usage={quota.find((x) => x.contractId === c.id)}
+          canEdit={canEdit}
+          onChanged={() => setReloads((n) => n + 1)}
+        />
+      ))}
     </div>
   );
 }

@@ -1,0 +1,484 @@
+/**
+ * One contract: its term and how its quota resets, quota used, add-on packs with their balance, and (for
+ * supervisors and administrators) editing of plan, dates and product, authorized requesters, licences,
+ * buying a pack and ending the contract.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { get, patch, post, type Contract, type QuotaItem } from '../../api';
+import { formatInstant } from '../../format';
+import { lang } from '../../i18n';
+import { termAndQuota, tx } from '../../i18n-managers';
+import { ConfirmButton } from './confirm';
+
+interface Text {
+  es: string;
+  en: string;
+}
+/** The parts of the contract's policy version these screens use. */
+interface PolicyDoc {
+  plans: { id: string; name: Text; quota: number | null; period: 'month' | 'year' }[];
+  addOnPacks?: { id: string; name: Text; tickets: number; validDays: number }[];
+}
+interface Requester {
+  name: string;
+  email?: string;
+  role?: string;
+  portalUser?: boolean;
+}
+interface Licence {
+  id?: string;
+  trial: boolean;
+  holder?: string;
+  holderKind?: string;
+  validUntil?: number;
+  updatesUntil?: number;
+}
+
+/** `yyyy-mm-dd` of an instant in the viewer's zone, for date inputs. */
+function dateInput(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+/** Local midnight of a `yyyy-mm-dd` date input, as an ISO instant. */
+const fromDateInput = (value: string): string => new Date(`${value}T00:00:00`).toISOString();
+
+export function ContractCard(props: {
+  contract: Contract;
+  usage: QuotaItem | undefined;
+  canEdit: boolean;
+  onChanged: () => void;
+}) {
+  const c = props.contract;
+  const [policy, setPolicy] = useState<PolicyDoc | null>(null);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    void get<{ document: PolicyDoc }>(
+      `/v1/policies/${encodeURIComponent(c.policyId)}/versions/${c.policyVersion}`,
+    ).then(
+      (v) => setPolicy(v.document),
+      () => setPolicy(null),
+    );
+  }, [c.policyId, c.policyVersion]);
+
+  /** Applies `changes` to the version of the contract this screen shows (409 when someone changed it since). */
+  const save = async (changes: Record<string, unknown>) => {
+    try {
+      await patch<Contract>(`/v1/contracts/${encodeURIComponent(c.id)}`, {
+        expectedVersion: c.version,
+        ...changes,
+      });
+      setStatus({ ok: true, text: tx('saved') });
+      props.onChanged();
+    } catch (err) {
+      setStatus({ ok: false, text: (err as Error).message });
+    }
+  };
+
+  const planName = (id: string) => policy?.plans.find((p) => p.id === id)?.name[lang()] ?? id;
+  const usage = props.usage;
+  const livePacks = usage?.packs.filter((p) => !p.expired) ?? [];
+  const packBalance = livePacks.reduce((sum, p) => sum + p.remaining, 0);
+  const requesters = c.requesters as Requester[];
+  const licences = c.licenses as Licence[];
+  const ended = Date.parse(c.endsAt) <= Date.now();
+
+  return (
+    <div class="card" data-contract={c.id} aria-labelledby={`contract-${c.id}`}>
+      <h4 id={`contract-${c.id}`}>
+        {tx('contract')} {c.id} · {tx('plan')} <strong>{planName(c.plan)}</strong>
+      </h4>
+      <dl class="facts">
+        <dt>{tx('termAndQuota')}</dt>
+        <dd data-testid="term-and-quota">{termAndQuota(c.period, c.quota?.resets)}</dd>
+        <dt>
+          {tx('startsAt')} – {tx('endsAt')}
+        </dt>
+        <dd>
+          {formatInstant(Date.parse(c.startsAt))} – {formatInstant(Date.parse(c.endsAt))}
+        </dd>
+        {c.quota && (
+          <>
+            <dt>{tx('includedPerPeriod')}</dt>
+            <dd>{c.quota.included === null ? tx('unlimited') : c.quota.included}</dd>
+            <dt>{tx('currentPeriod')}</dt>
+            <dd>
+              {formatInstant(Date.parse(c.quota.currentPeriod.start))} –{' '}
+              {formatInstant(Date.parse(c.quota.currentPeriod.end))}
+            </dd>
+          </>
+        )}
+        {usage && (
+          <>
+            <dt>{tx('usedIncluded')}</dt>
+            <dd data-testid="quota-used">
+              {usage.used} / {usage.quota === null ? tx('unlimited') : usage.quota}
+            </dd>
+            <dt>{tx('packBalance')}</dt>
+            <dd data-testid="pack-balance">{tx('ticketsLeft', { n: packBalance })}</dd>
+          </>
+        )}
+      </dl>
+      {status && (
+        <p role={status.ok ? 'status' : 'alert'} class={status.ok ? 'ok' : 'refusal'}>
+          {status.text}
+        </p>
+      )}
+      {props.canEdit && (
+        <ContractForm contract={c} policy={policy} planName={planName} onSave={save} ended={ended} />
+      )}
+      <Requesters contractId={c.id} requesters={requesters} canEdit={props.canEdit} onSave={save} />
+      <Licences contractId={c.id} licences={licences} canEdit={props.canEdit} onSave={save} />
+      <Packs
+        contract={c}
+        usage={usage}
+        offered={policy?.addOnPacks ?? []}
+        canEdit={props.canEdit}
+        onBought={() => {
+          setStatus({ ok: true, text: tx('bought') });
+          props.onChanged();
+        }}
+        onError={(text) => setStatus({ ok: false, text })}
+      />
+    </div>
+  );
+}
+
+function ContractForm(props: {
+  contract: Contract;
+  policy: PolicyDoc | null;
+  planName: (id: string) => string;
+  onSave: (changes: Record<string, unknown>) => Promise<void>;
+  ended: boolean;
+}) {
+  const c = props.contract;
+  const [plan, setPlan] = useState(c.plan);
+  const [term, setTerm] = useState(c.period);
+  const [starts, setStarts] = useState(dateInput(c.startsAt));
+  const [ends, setEnds] = useState(dateInput(c.endsAt));
+  const [product, setProduct] = useState(c.product ?? '');
+  const id = (field: string) => `ct-${c.id}-${field}`;
+  const plans = props.policy?.plans ?? [];
+  return (
+    <form
+      aria-label={tx('editContract')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void props.onSave({
+          ...(plan !== c.plan && { plan }),
+          ...(term !== c.period && { period: term }),
+          ...(starts !== dateInput(c.startsAt) && { startsAt: fromDateInput(starts) }),
+          ...(ends !== dateInput(c.endsAt) && { endsAt: fromDateInput(ends) }),
+          ...(product !== (c.product ?? '') && { product: product.trim() === '' ? null : product.trim() }),
+        });
+      }}
+    >
+      <h5>{tx('editContract')}</h5>
+      <div class="grid2">
+        <div class="field">
+          <label for={id('plan')}>{tx('plan')}</label>
+          <select id={id('plan')} value={plan} onChange={(e) => setPlan(e.currentTarget.value)}>
+            {(plans.some((p) => p.id === c.plan) ? plans : [{ id: c.plan }, ...plans]).map((p) => (
+              <option key={p.id} value={p.id}>
+                {props.planName(p.id)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={id('term')}>{tx('term')}</label>
+          <select id={id('term')} value={term} onChange={(e) => setTerm(e.currentTarget.value)}>
+            <option value="monthly">{tx('termMonthly')}</option>
+            <option value="yearly">{tx('termYearly')}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for={id('starts')}>{tx('startsAt')}</label>
+          <input
+            id={id('starts')}
+            type="date"
+            required
+            value={starts}
+            onInput={(e) => setStarts(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for={id('ends')}>{tx('endsAt')}</label>
+          <input
+            id={id('ends')}
+            type="date"
+            required
+            value={ends}
+            onInput={(e) => setEnds(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for={id('product')}>{tx('product')}</label>
+          <input
+            id={id('product')}
+            maxLength={100}
+            value={product}
+            onInput={(e) => setProduct(e.currentTarget.value)}
+          />
+        </div>
+      </div>
+      <button type="submit">{tx('save')}</button>{' '}
+      {!props.ended && (
+        <ConfirmButton
+          label={tx('endContract')}
+          question={tx('confirmEnd')}
+          onConfirm={() => props.onSave({ endsAt: new Date().toISOString() })}
+        />
+      )}
+    </form>
+  );
+}
+
+function Requesters(props: {
+  contractId: string;
+  requesters: Requester[];
+  canEdit: boolean;
+  onSave: (changes: Record<string, unknown>) => Promise<void>;
+}) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [portalUser, setPortalUser] = useState(true);
+  const list = props.requesters;
+  return (
+    <section aria-label={tx('requesters')}>
+      <h5>{tx('requesters')}</h5>
+      {list.length === 0 && <p class="muted">{tx('noRequesters')}</p>}
+      <ul class="list">
+        {list.map((r, i) => (
+          <li key={`${r.email ?? ''}-${i}`}>
+            {r.name} {r.email && <span class="muted">&lt;{r.email}&gt;</span>}{' '}
+            {r.portalUser && <span class="muted">· {tx('portalUser')}</span>}{' '}
+            {props.canEdit && (
+              <ConfirmButton
+                label={`${tx('remove')} ${r.name}`}
+                question={tx('confirmRemove', { name: r.name })}
+                onConfirm={() => props.onSave({ requesters: list.filter((_, j) => j !== i) })}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      {props.canEdit && (
+        <form
+          aria-label={tx('addRequester')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const added: Requester = {
+              name: name.trim(),
+              ...(email.trim() !== '' && { email: email.trim().toLowerCase() }),
+              portalUser,
+            };
+            void props.onSave({ requesters: [...list, added] }).then(() => {
+              setName('');
+              setEmail('');
+            });
+          }}
+        >
+          <div class="grid2">
+            <div class="field">
+              <label for={`rq-name-${props.contractId}`}>{tx('requesterName')}</label>
+              <input
+                id={`rq-name-${props.contractId}`}
+                required
+                maxLength={200}
+                value={name}
+                onInput={(e) => setName(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for={`rq-email-${props.contractId}`}>{tx('requesterEmail')}</label>
+              <input
+                id={`rq-email-${props.contractId}`}
+                type="email"
+                maxLength={254}
+                value={email}
+                onInput={(e) => setEmail(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field check">
+              <input
+                id={`rq-portal-${props.contractId}`}
+                type="checkbox"
+                checked={portalUser}
+                onChange={(e) => setPortalUser(e.currentTarget.checked)}
+              />
+              <label for={`rq-portal-${props.contractId}`}>{tx('portalUser')}</label>
+            </div>
+          </div>
+          <button type="submit">{tx('addRequester')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Licences(props: {
+  contractId: string;
+  licences: Licence[];
+  canEdit: boolean;
+  onSave: (changes: Record<string, unknown>) => Promise<void>;
+}) {
+  const [holder, setHolder] = useState('');
+  const [trial, setTrial] = useState(false);
+  const [validUntil, setValidUntil] = useState('');
+  const list = props.licences;
+  return (
+    <section aria-label={tx('licences')}>
+      <h5>{tx('licences')}</h5>
+      {list.length === 0 && <p class="muted">{tx('noLicences')}</p>}
+      <ul class="list">
+        {list.map((l, i) => (
+          <li key={`${l.id ?? ''}-${i}`}>
+            {l.holder ?? l.id ?? '—'} {l.trial && <span class="muted">· {tx('trial')}</span>} ·{' '}
+            {tx('validUntil')} {l.validUntil === undefined ? tx('perpetual') : formatInstant(l.validUntil)}{' '}
+            {props.canEdit && (
+              <ConfirmButton
+                label={`${tx('remove')} ${l.holder ?? l.id ?? ''}`.trim()}
+                question={tx('confirmRemoveLicence', { name: l.holder ?? l.id ?? '—' })}
+                onConfirm={() => props.onSave({ licenses: list.filter((_, j) => j !== i) })}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      {props.canEdit && (
+        <form
+          aria-label={tx('addLicence')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const added: Licence = {
+              trial,
+              ...(holder.trim() !== '' && { holder: holder.trim() }),
+              ...(validUntil !== '' && { validUntil: Date.parse(fromDateInput(validUntil)) }),
+            };
+            void props.onSave({ licenses: [...list, added] }).then(() => {
+              setHolder('');
+              setValidUntil('');
+            });
+          }}
+        >
+          <div class="grid2">
+            <div class="field">
+              <label for={`li-holder-${props.contractId}`}>{tx('holder')}</label>
+              <input
+                id={`li-holder-${props.contractId}`}
+                maxLength={200}
+                value={holder}
+                onInput={(e) => setHolder(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for={`li-valid-${props.contractId}`}>{tx('validUntil')}</label>
+              <input
+                id={`li-valid-${props.contractId}`}
+                type="date"
+                value={validUntil}
+                onInput={(e) => setValidUntil(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field check">
+              <input
+                id={`li-trial-${props.contractId}`}
+                type="checkbox"
+                checked={trial}
+                onChange={(e) => setTrial(e.currentTarget.checked)}
+              />
+              <label for={`li-trial-${props.contractId}`}>{tx('trial')}</label>
+            </div>
+          </div>
+          <button type="submit">{tx('addLicence')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Packs(props: {
+  contract: Contract;
+  usage: QuotaItem | undefined;
+  offered: NonNullable<PolicyDoc['addOnPacks']>;
+  canEdit: boolean;
+  onBought: () => void;
+  onError: (text: string) => void;
+}) {
+  const [packId, setPackId] = useState('');
+  // One key per purchase: a retried click (or a lost answer) never buys twice.
+  const [purchaseKey, setPurchaseKey] = useState(() => crypto.randomUUID());
+  const bought = props.usage?.packs ?? [];
+  const chosen = packId || props.offered[0]?.id || '';
+  const selectId = `pk-${props.contract.id}`;
+  return (
+    <section aria-label={tx('packs')}>
+      <h5>{tx('packs')}</h5>
+      {bought.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{tx('pack')}</th>
+              <th scope="col">{tx('usedIncluded')}</th>
+              <th scope="col">{tx('packBalance')}</th>
+              <th scope="col">{tx('expires')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {bought.map((p) => (
+              <tr key={p.id}>
+                <td>{tx('packOf', { n: p.tickets })}</td>
+                <td>{tx('usedOf', { used: p.used, total: p.tickets })}</td>
+                <td>{tx('ticketsLeft', { n: p.remaining })}</td>
+                <td>
+                  {formatInstant(Date.parse(p.expiresAt))} {p.expired && <strong>({tx('expired')})</strong>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {props.canEdit &&
+        (props.offered.length === 0 ? (
+          <p class="muted">{tx('noPacks')}</p>
+        ) : (
+          <form
+            aria-label={tx('buyPack')}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void post(
+                `/v1/contracts/${encodeURIComponent(props.contract.id)}/addon-purchases`,
+                { packId: chosen },
+                purchaseKey,
+              ).then(
+                () => {
+                  setPurchaseKey(crypto.randomUUID());
+                  props.onBought();
+                },
+                (err: Error) => props.onError(err.message),
+              );
+            }}
+          >
+            <div class="field">
+              <label for={selectId}>{tx('pack')}</label>
+              <select
+                id={selectId}
+                value={chosen}
+                onChange={(e) => {
+                  setPackId(e.currentTarget.value);
+                  setPurchaseKey(crypto.randomUUID());
+                }}
+              >
+                {props.offered.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {tx('packOf', { n: p.tickets })} · {tx('validDays', { n: p.validDays })}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit">{tx('buyPack')}</button>
+          </form>
+        ))}
+    </section>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * Manager screens (issue 17) in Chromium against the whole stack: a supervisor edits a customer's time zone,
+ * authorizes a requester and removes one after confirming, buys an add-on pack and reads its balance in
+ * words ("Paquete adicional de 10 tickets", never the pack's id), reads the contract's term apart from its
+ * quota period, and sorts the quota use of every customer; an agent reads the same screens without editing.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPolicy } from '../api/fixtures';
+import { startConsoleStack, type ConsoleStack } from './harness';
+
+const DAY = 86_400_000;
+
+describe('manager screens in Chromium', () => {
+  let stack: ConsoleStack;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await startConsoleStack({ taskQueue: 'console-managers' });
+    await stack.api('POST', '/v1/policies', testPolicy({ id: 'managers-policy', name: 'Managers policy' }));
+    for (const [id, name] of [
+      ['lumen', 'Lumen SA'],
+      ['zafiro', 'Zafiro SRL'],
+    ] as const) {
+      await stack.api('POST', '/v1/customers', { id, name });
+      await stack.api('POST', '/v1/contracts', {
+        id: `${id}-c`,
+        customerId: id,
+        policyId: 'managers-policy',
+        policyVersion: 1,
+        plan: 'gold',
+        period: 'yearly',
+        startsAt: new Date(Date.now() - 20 * DAY).toISOString(),
+        endsAt: new Date(Date.now() + 340 * DAY).toISOString(),
+        requesters: [{ name: 'Ana Gil', email: `ana@${id}.test`, portalUser: true }],
+      });
+    }
+    page = await stack.newPage();
+    await stack.signIn(page, { agent: 'sofia', role: 'supervisor' });
+  });
+  afterAll(() => stack?.teardown());
+
+  const customer = (id: string) => stack.api('GET', `/v1/customers/${id}`) as Promise<{ timeZone: string }>;
+  const contract = (id: string) =>
+    stack.api('GET', `/v1/contracts/${id}`) as Promise<{ requesters: { name: string; email?: string }[] }>;
+
+  it('edits the time zone, authorizes and removes requesters, buys a pack, shows term and quota in words', async () => {
+    await page.goto(`${stack.base}/#/customers/lumen`);
+    const card = page.locator('[data-contract="lumen-c"]');
+    await expect
+      .poll(() => card.getByTestId('term-and-quota').textContent())
+      .toBe('contrato anual, cupo mensual');
+
+    const details = page.getByRole('form', { name: 'Datos del cliente' });
+    await details.getByLabel('Zona horaria').selectOption('America/Montevideo');
+    await details.getByRole('button', { name: 'Guardar' }).click();
+    await details.getByRole('status').filter({ hasText: 'Cambios guardados.' }).waitFor();
+    expect((await customer('lumen')).timeZone).toBe('America/Montevideo');
+    await page.getByTestId('customer-local-time').waitFor();
+
+    const add = card.getByRole('form', { name: 'Autorizar solicitante' });
+    await add.getByLabel('Nombre del solicitante').fill('Bruno Paz');
+    await add.getByLabel('Correo (con el que entra al portal)').fill('Bruno@Lumen.test');
+    await add.getByRole('button', { name: 'Autorizar solicitante' }).click();
+    await card.getByText('bruno@lumen.test').waitFor();
+    expect((await contract('lumen-c')).requesters.map((r) => r.email)).toEqual([
+      'ana@lumen.test',
+      'bruno@lumen.test',
+    ]);
+
+    // Removing asks first; cancelling keeps the requester.
+    await card.getByRole('button', { name: 'Quitar Ana Gil' }).click();
+    const confirm = card.getByRole('alertdialog', { name: 'Quitar Ana Gil' });
+    await confirm.getByText('Ya no podrá pedir soporte para este cliente.', { exact: false }).waitFor();
+    await confirm.getByRole('button', { name: 'Cancelar' }).click();
+    expect((await contract('lumen-c')).requesters).toHaveLength(2);
+    await card.getByRole('button', { name: 'Quitar Ana Gil' }).click();
+    await card.getByRole('alertdialog').getByRole('button', { name: 'Quitar Ana Gil' }).click();
+    await card.getByText('ana@lumen.test').waitFor({ state: 'detached' });
+    expect((await contract('lumen-c')).requesters.map((r) => r.name)).toEqual(['Bruno Paz']);
+
+    const buy = card.getByRole('form', { name: 'Comprar paquete' });
+    await expect
+      .poll(() => buy.getByLabel('Paquete').locator('option').first().textContent())
+      .toBe('Paquete adicional de 10 tickets · válido 90 días');
+    await buy.getByRole('button', { name: 'Comprar paquete' }).click();
+    await card.getByText('Paquete comprado.').waitFor();
+    await expect.poll(() => card.getByTestId('pack-balance').textContent()).toBe('10 tickets disponibles');
+    await card.getByRole('cell', { name: 'Paquete adicional de 10 tickets' }).waitFor();
+    expect(await page.locator('main').textContent()).not.toContain('pack10');
+    const purchases = (await stack.api('GET', '/v1/contracts/lumen-c/addon-purchases')) as {
+      items: unknown[];
+    };
+    expect(purchases.items).toHaveLength(1);
+  });
+
+  it('lists quota use per customer, sortable', async () => {
+    await page.goto(`${stack.base}/#/customers`);
+    await page.getByRole('link', { name: 'Uso de cupo de todos los clientes' }).click();
+    const table = page.getByRole('table', { name: 'Uso de cupo por cliente' });
+    const lumen = table.locator('[data-contract="lumen-c"]');
+    await lumen.waitFor();
+    // Earlier tests in this file may have bought packs; the other customer has none.
+    await expect
+      .poll(() => lumen.getByTestId('quota-row-balance').textContent())
+      .toMatch(/^\d+ tickets disponibles$/);
+    expect(
+      await table.locator('[data-contract="zafiro-c"]').getByTestId('quota-row-used').textContent(),
+    ).toBe('0 / 3');
+
+    const customers = () => table.locator('tbody tr td:first-child').allTextContents();
+    await table.getByRole('button', { name: 'Cliente' }).click();
+    await expect.poll(customers).toEqual(['Lumen SA', 'Zafiro SRL']);
+    await table.getByRole('button', { name: 'Cliente' }).click();
+    await expect.poll(customers).toEqual(['Zafiro SRL', 'Lumen SA']);
+  });
+
+  it('shows an agent the same screens without editing', async () => {
+    const agent = await stack.newPage();
+    await stack.signIn(agent, { agent: 'tomas' });
+    await agent.goto(`${stack.base}/#/customers/zafiro`);
+    await agent
+      .getByText('Solo supervisores y administradores pueden cambiar clientes y contratos.')
+      .waitFor();
+    expect(await agent.getByRole('form', { name: 'Comprar paquete' }).count()).toBe(0);
+    expect(await agent.getByRole('button', { name: 'Quitar Ana Gil' }).count()).toBe(0);
+    await agent.context().close();
+  });
+});
