@@ -128,7 +128,12 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
             : { description: spec.description }
           : {
               description: spec.description,
-              content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } },
+              content: {
+                [spec.contentType ?? 'application/json']: { schema: spec.schema },
+                ...Object.fromEntries(
+                  Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }]),
+                ),
+              },
             };
     }
     const common = {

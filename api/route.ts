@@ -68,6 +68,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Media type of `schema`; `application/json` by default. */
   contentType?: string;
+  /** Other media types the same status may answer in (content negotiation), each with its schema. */
+  alternatives?: Record<string, z.ZodType>;
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;

@@ -7,6 +7,7 @@ export * from './policy/load';
 export * from './policy/registry';
 export * from './policy/duration';
 export * from './policy/rules';
+export * from './policy/diff';
 export * from './contract';
 export {
   isValidZone,

@@ -6,11 +6,13 @@ import { isoRequired } from '../schemas';
 import { loadStoredPolicy } from './policies';
 
 /** How SLA compliance is grouped. */
-export type ComplianceGroup = 'priority' | 'plan' | 'customer' | 'month';
+export type ComplianceGroup = 'priority' | 'plan' | 'customer' | 'policy' | 'month';
 
 /** One group of the SLA compliance report. */
 export interface ComplianceRow {
   key: string;
+  /** The customer's name when grouped by customer; null otherwise. */
+  label: string | null;
   tickets: number;
   breached: number;
   compliance: number | null;
@@ -29,13 +31,16 @@ export async function slaCompliance(
     priority: sql<string>`t.priority`,
     plan: sql<string>`coalesce(c.plan, '(none)')`,
     customer: sql<string>`t.customer_id`,
+    policy: sql<string>`t.policy_id || ' v' || t.policy_version`,
     month: sql<string>`to_char(date_trunc('month', t.created_at at time zone 'UTC'), 'YYYY-MM')`,
   }[options.groupBy];
   let query = db
     .selectFrom('tickets as t')
     .leftJoin('contracts as c', 'c.id', 't.contract_id')
+    .leftJoin('customers as cu', 'cu.id', 't.customer_id')
     .select([
       keyExpr.as('key'),
+      (options.groupBy === 'customer' ? sql<string | null>`min(cu.name)` : sql<null>`null`).as('label'),
       sql<string>`count(*)`.as('tickets'),
       sql<string>`count(*) filter (where t.breached)`.as('breached'),
       sql<string>`count(*) filter (where 'firstResponse' = any(t.breached_metrics))`.as('first_response'),
@@ -55,6 +60,7 @@ export async function slaCompliance(
     const breached = Number(r.breached);
     return {
       key: r.key,
+      label: r.label,
       tickets,
       breached,
       compliance: tickets === 0 ? null : (tickets - breached) / tickets,

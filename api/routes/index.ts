@@ -8,6 +8,7 @@ import { contractRoutes } from './contracts';
 import { customerRoutes } from './customers';
 import { integrationRoutes } from './integrations';
 import { policyRoutes } from './policies';
+import { policyVersionRoutes } from './policy-versions';
 import { presenceRoutes } from './presence';
 import { productRoutes } from './products';
 import { reportRoutes } from './reports';
@@ -21,6 +22,7 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...contractRoutes,
   ...productRoutes,
   ...policyRoutes,
+  ...policyVersionRoutes,
   ...ticketRoutes,
   ...presenceRoutes,
   ...reportRoutes,

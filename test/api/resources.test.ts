@@ -450,6 +450,7 @@ describe('tickets, timeline and reports', () => {
     expect(byPriority.body.rows).toEqual([
       {
         key: 'high',
+        label: null,
         tickets: 2,
         breached: 1,
         compliance: 0.5,
@@ -457,6 +458,7 @@ describe('tickets, timeline and reports', () => {
       },
       {
         key: 'low',
+        label: null,
         tickets: 1,
         breached: 1,
         compliance: 0,
@@ -464,6 +466,7 @@ describe('tickets, timeline and reports', () => {
       },
       {
         key: 'medium',
+        label: null,
         tickets: 2,
         breached: 0,
         compliance: 1,

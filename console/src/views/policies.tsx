@@ -1,9 +1,14 @@
-/** Policies: versions, the active one, and an SLA preview for a draft ticket. */
+/**
+ * Policies: versions (read as YAML, upload, compare, SLA effect, activate with a confirmation), the active
+ * one, and an SLA preview for a draft ticket.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, type PolicySummary, type PolicyVersion } from '../api';
 import { t, tv } from '../i18n';
+import { tx } from '../i18n-policies';
 import { priorityChoices, SelectField } from '../fields';
 import { formatInstant } from '../format';
+import { ActivateDialog, CompareVersions, UploadVersion, YamlView } from './policy-versions';
 
 interface Preview {
   calendar: { id: string; zone: string };
@@ -13,11 +18,12 @@ interface Preview {
 export function PoliciesView({ selected }: { selected: string | undefined }) {
   const [policies, setPolicies] = useState<PolicySummary[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     void get<{ items: PolicySummary[] }>('/v1/policies')
       .then((r) => setPolicies(r.items))
       .catch((err: Error) => setError(err.message));
-  }, []);
+  }, [reload]);
   return (
     <section aria-labelledby="policies-title" class="split">
       <div>
@@ -41,8 +47,22 @@ export function PoliciesView({ selected }: { selected: string | undefined }) {
             </li>
           ))}
         </ul>
+        <UploadVersion
+          onUploaded={(id) => {
+            setReload((n) => n + 1);
+            location.hash = `#/policies/${id}`;
+          }}
+        />
       </div>
-      <div>{selected && <PolicyDetail id={selected} />}</div>
+      <div>
+        {selected && (
+          <PolicyDetail
+            id={selected}
+            key={`${selected}-${reload}`}
+            onChange={() => setReload((n) => n + 1)}
+          />
+        )}
+      </div>
     </section>
   );
 }
@@ -52,8 +72,10 @@ function localInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-function PolicyDetail({ id }: { id: string }) {
+function PolicyDetail({ id, onChange }: { id: string; onChange: () => void }) {
   const [versions, setVersions] = useState<PolicyVersion[]>([]);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [yamlOf, setYamlOf] = useState<number | null>(null);
   const [version, setVersion] = useState<number | null>(null);
   const [plans, setPlans] = useState<{ id: string }[]>([]);
   const [types, setTypes] = useState<{ id: string }[]>([]);
@@ -80,10 +102,12 @@ function PolicyDetail({ id }: { id: string }) {
     try {
       await post(`/v1/policies/${id}/versions/${v}/activate`);
       await loadVersions(false);
+      onChange();
     } catch (err) {
       setError((err as Error).message);
     }
   };
+  const active = versions.find((v) => v.active)?.version ?? null;
 
   useEffect(() => {
     if (version === null) return;
@@ -126,6 +150,7 @@ function PolicyDetail({ id }: { id: string }) {
             <th scope="col">{t('name')}</th>
             <th scope="col">{t('active')}</th>
             <th scope="col">{t('createdAt')}</th>
+            <th scope="col">{tx('yaml')}</th>
           </tr>
         </thead>
         <tbody>
@@ -146,16 +171,43 @@ function PolicyDetail({ id }: { id: string }) {
                 {v.active ? (
                   <strong>{t('active')}</strong>
                 ) : (
-                  <button type="button" onClick={() => void activate(v.version)}>
+                  <button type="button" onClick={() => setConfirming(v.version)}>
                     {t('activate')}
                   </button>
                 )}
               </td>
               <td>{formatInstant(Date.parse(v.createdAt))}</td>
+              <td>
+                <button
+                  type="button"
+                  class="link"
+                  aria-pressed={v.version === yamlOf}
+                  onClick={() => setYamlOf(v.version === yamlOf ? null : v.version)}
+                >
+                  {tx('viewYaml')} v{v.version}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {yamlOf !== null && <YamlView id={id} version={yamlOf} />}
+      {confirming !== null && (
+        <ActivateDialog
+          id={id}
+          version={confirming}
+          active={active}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            const v = confirming;
+            setConfirming(null);
+            void activate(v);
+          }}
+        />
+      )}
+      {versions.length > 1 && (
+        <CompareVersions id={id} versions={versions.map((v) => v.version)} active={active} />
+      )}
       <h3>
         {t('preview')} (v{version})
       </h3>

@@ -1,20 +1,51 @@
-/** SLA compliance report with an inline SVG bar chart. */
+/** SLA compliance report over a date range (days in the viewer's zone), with a bar chart and a CSV download. */
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
 import { t, tv } from '../i18n';
+import { tx } from '../i18n-policies';
+import { getText } from '../policy-api';
 
 interface Row {
   key: string;
+  label: string | null;
   tickets: number;
   breached: number;
   compliance: number | null;
   breachedByMetric: { firstResponse: number; nextUpdate: number; resolution: number };
 }
 
-const GROUPS = ['priority', 'plan', 'customer', 'month'] as const;
+const GROUPS = ['priority', 'plan', 'customer', 'policy', 'month'] as const;
+const MAX_DAYS = 366;
 
-function label(groupBy: string, key: string): string {
-  return groupBy === 'priority' ? tv('pr_', key) : key;
+/** `YYYY-MM-DD` of a local day `offset` days from today. */
+function localDay(offset: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + offset);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The instants of a range of local days: from the first day's midnight to the midnight after the last. */
+export function dayRange(
+  from: string,
+  to: string,
+): { from: string; to: string } | 'missing' | 'inverted' | 'too-long' {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) return 'missing';
+  const [fy, fm, fd] = from.split('-').map(Number);
+  const [ty, tm, td] = to.split('-').map(Number);
+  const start = new Date(fy!, fm! - 1, fd);
+  const end = new Date(ty!, tm! - 1, td! + 1);
+  if (end.getTime() <= start.getTime()) return 'inverted';
+  if (end.getTime() - start.getTime() > MAX_DAYS * 86_400_000) return 'too-long';
+  return { from: start.toISOString(), to: end.toISOString() };
+}
+
+function label(groupBy: string, row: { key: string; label?: string | null }): string {
+  if (groupBy === 'priority') return tv('pr_', row.key);
+  return row.label ? `${row.label} (${row.key})` : row.key;
+}
+
+function groupName(g: string): string {
+  return g === 'policy' ? tx('by_policy') : tv('by_', g);
 }
 
 /** Horizontal bars: compliance per group, 0 to 100 %. */
@@ -55,7 +86,7 @@ function Chart({ rows, groupBy }: { rows: Row[]; groupBy: string }) {
         return (
           <g key={r.key}>
             <text x={left - 8} y={y + barH / 2 + 5} text-anchor="end" class="axis">
-              {label(groupBy, r.key)}
+              {label(groupBy, r)}
             </text>
             <rect x={left} y={y} width={(plotW * pct) / 100} height={barH} class={`bar-${cls}`} />
             <text x={left + (plotW * pct) / 100 + 6} y={y + barH / 2 + 5} class="value">
@@ -68,12 +99,25 @@ function Chart({ rows, groupBy }: { rows: Row[]; groupBy: string }) {
   );
 }
 
+const RANGE_ERRORS = {
+  missing: 'rangeMissing',
+  inverted: 'rangeInverted',
+  'too-long': 'rangeTooLong',
+} as const;
+
 export function ReportsView() {
   const [groupBy, setGroupBy] = useState<(typeof GROUPS)[number]>('priority');
+  const [from, setFrom] = useState(localDay(-29));
+  const [to, setTo] = useState(localDay(0));
   const [rows, setRows] = useState<Row[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const range = dayRange(from, to);
+  const rangeError = typeof range === 'string' ? tx(RANGE_ERRORS[range]) : null;
+  const query = typeof range === 'string' ? null : { groupBy, from: range.from, to: range.to };
+  const key = query === null ? '' : JSON.stringify(query);
   useEffect(() => {
-    void get<{ rows: Row[] }>('/v1/reports/sla-compliance', { groupBy })
+    if (query === null) return;
+    void get<{ rows: Row[] }>('/v1/reports/sla-compliance', query)
       .then((r) => {
         const order = ['critical', 'high', 'medium', 'low'];
         setRows(
@@ -84,24 +128,75 @@ export function ReportsView() {
         setError(null);
       })
       .catch((err: Error) => setError(err.message));
-  }, [groupBy]);
+  }, [key]);
+  const download = async () => {
+    if (query === null) return;
+    setError(null);
+    try {
+      const csv = await getText(
+        `/v1/reports/sla-compliance?${new URLSearchParams({ ...query, format: 'csv' }).toString()}`,
+        'text/csv',
+      );
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `sla-${groupBy}-${from}-${to}.csv`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
   return (
     <section aria-labelledby="report-title">
       <h1 id="report-title">{t('report')}</h1>
-      <div class="field narrow">
-        <label for="group-by">{t('groupBy')}</label>
-        <select
-          id="group-by"
-          value={groupBy}
-          onChange={(e) => setGroupBy(e.currentTarget.value as typeof groupBy)}
-        >
-          {GROUPS.map((g) => (
-            <option key={g} value={g}>
-              {tv('by_', g)}
-            </option>
-          ))}
-        </select>
+      <div class="filters">
+        <div class="field">
+          <label for="group-by">{t('groupBy')}</label>
+          <select
+            id="group-by"
+            value={groupBy}
+            onChange={(e) => setGroupBy(e.currentTarget.value as typeof groupBy)}
+          >
+            {GROUPS.map((g) => (
+              <option key={g} value={g}>
+                {groupName(g)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="range-from">{tx('rangeFrom')}</label>
+          <input
+            id="range-from"
+            type="date"
+            value={from}
+            required
+            onInput={(e) => setFrom(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="range-to">{tx('rangeTo')}</label>
+          <input
+            id="range-to"
+            type="date"
+            value={to}
+            required
+            onInput={(e) => setTo(e.currentTarget.value)}
+          />
+        </div>
+        <button type="button" onClick={() => void download()} disabled={query === null}>
+          {tx('downloadCsv')}
+        </button>
       </div>
+      <p class="hint">{tx('rangeHint')}</p>
+      {rangeError && (
+        <p role="alert" class="refusal">
+          {rangeError}
+        </p>
+      )}
       {error && (
         <p role="alert" class="refusal">
           {error}
@@ -117,7 +212,7 @@ export function ReportsView() {
           <table>
             <thead>
               <tr>
-                <th scope="col">{tv('by_', groupBy)}</th>
+                <th scope="col">{groupName(groupBy)}</th>
                 <th scope="col">{t('tickets')}</th>
                 <th scope="col">{t('breachedCount')}</th>
                 <th scope="col">{t('compliance')}</th>
@@ -129,7 +224,7 @@ export function ReportsView() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.key}>
-                  <td>{label(groupBy, r.key)}</td>
+                  <td>{label(groupBy, r)}</td>
                   <td>{r.tickets}</td>
                   <td>{r.breached}</td>
                   <td>{r.compliance === null ? '—' : `${(r.compliance * 100).toFixed(1)}%`}</td>
