@@ -28,3 +28,4 @@ export * from './quota';
 export * from './text';
 export * from './i18n';
 export * from './lifecycle/index';
+export * from './canned-reply';

@@ -4,6 +4,7 @@
  */
 import type { AnyRoute } from '../route';
 import { apiKeyRoutes } from './api-keys';
+import { cannedReplyRoutes } from './canned-replies';
 import { contractRoutes } from './contracts';
 import { customerRoutes } from './customers';
 import { integrationRoutes } from './integrations';
@@ -26,4 +27,5 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...reportRoutes,
   ...integrationRoutes,
   ...userRoutes,
+  ...cannedReplyRoutes,
 ];
