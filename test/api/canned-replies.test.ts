@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are untyped JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON */
 /**
  * Canned replies and macros over real HTTP, real Postgres and the ticket workflows on the emulator:
  * who may see and change shared and personal replies, placeholders checked at save time and rendered
