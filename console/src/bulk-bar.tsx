@@ -51,7 +51,7 @@ export function BulkBar({
   };
 
   return (
-    <div class="bulk-bar" role="region" aria-label={tx('bulkAction')}>
+    <div class="bulk-bar" role="region" aria-label={tx('bulkBar')}>
       {selected.length > 0 && (
         <form class="filters" onSubmit={(e) => void apply(e)}>
           <p aria-live="polite">

@@ -26,6 +26,7 @@ const texts = {
   selectAll: ['Seleccionar todos los de la página', 'Select all on this page'],
   selected: ['seleccionados', 'selected'],
   bulkAction: ['Acción en lote', 'Bulk action'],
+  bulkBar: ['Acciones en lote', 'Bulk actions'],
   bulk_assign: ['Asignar a', 'Assign to'],
   bulk_priority: ['Cambiar prioridad', 'Change priority'],
   bulk_resolve: ['Resolver con solución', 'Resolve with solution'],
