@@ -359,6 +359,29 @@ export interface Database {
   portal_sign_in_requests: PortalSignInRequestsTable;
   portal_sessions: PortalSessionsTable;
   ticket_presence: TicketPresenceTable;
+  canned_replies: CannedRepliesTable;
+}
+
+/** What a macro also does when applied (all optional: none makes a plain canned reply). */
+export interface CannedReplyActions {
+  status?: 'resolve' | 'request_info' | 'close';
+  priority?: 'critical' | 'high' | 'medium' | 'low';
+  /** Null unassigns. */
+  assignee?: string | null;
+}
+
+/** A canned reply (a macro when `actions` is not empty); personal ones are seen by their owner only. */
+export interface CannedRepliesTable {
+  id: string;
+  title: string;
+  body: string;
+  language: 'es' | 'en';
+  scope: 'shared' | 'personal';
+  owner_id: string;
+  created_by: string;
+  actions: JsonDefault<CannedReplyActions>;
+  created_at: TimestampDefault;
+  updated_at: TimestampDefault;
 }
 
 /** A console viewer's latest heartbeat on a ticket (who else has it open). */

@@ -29,3 +29,4 @@ export * from './quota';
 export * from './text';
 export * from './i18n';
 export * from './lifecycle/index';
+export * from './canned-reply';

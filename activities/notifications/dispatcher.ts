@@ -9,6 +9,8 @@ import { InvalidPayloadError, renderNotification, UnknownTemplateError } from '.
 /** One email as the dispatcher hands it to the {@link Mailer}; a subset of nodemailer's message options. */
 export interface OutgoingMail {
   to: string;
+  /** Copied addresses (an agent reply's CC), when there are any. */
+  cc?: string[];
   subject: string;
   text: string;
   html: string;
@@ -27,6 +29,21 @@ export interface OutgoingMail {
  */
 export interface Mailer {
   sendMail(mail: OutgoingMail): Promise<unknown>;
+}
+
+/** At most this many copied addresses per mail; the API allows no more. */
+const MAX_CC = 10;
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+/**
+ * The CC addresses of a payload: valid addresses only, at most {@link MAX_CC}, so a payload written by hand
+ * cannot inject headers or mail a crowd.
+ */
+export function copiedAddresses(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((a): a is string => typeof a === 'string' && a.length <= 320 && EMAIL.test(a))
+    .slice(0, MAX_CC);
 }
 
 /** Retry schedule: `initialMs * factor^(attempt-1)`, capped at `maxMs`, minus up to `jitter` of itself. */
@@ -324,8 +341,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     const root = `<ticket-${ticket}@${domain}>`;
     const own = `<ticket-${ticket}.${createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20)}@${domain}>`;
     const first = row.template === 'ticket_created';
+    const cc = copiedAddresses(row.payload.cc);
     const mail: OutgoingMail = {
       to: row.recipient,
+      ...(cc.length > 0 && { cc }),
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,

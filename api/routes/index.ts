@@ -4,6 +4,7 @@
  */
 import type { AnyRoute } from '../route';
 import { apiKeyRoutes } from './api-keys';
+import { cannedReplyRoutes } from './canned-replies';
 import { contractRoutes } from './contracts';
 import { customerRoutes } from './customers';
 import { integrationRoutes } from './integrations';
@@ -28,4 +29,5 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...reportRoutes,
   ...integrationRoutes,
   ...userRoutes,
+  ...cannedReplyRoutes,
 ];

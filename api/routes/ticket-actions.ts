@@ -40,6 +40,8 @@ import { visibleTicket } from './tickets';
 import { parseTicketSubjectTag } from '../../activities/notifications/templates';
 import { sql } from 'kysely';
 import { liveReading } from '../countdown';
+// ticket-bulk.ts uses this module's helpers only inside its functions, so the cycle is harmless.
+import { ticketBulkRoutes } from './ticket-bulk';
 
 /** What the ticket write routes need from Temporal. */
 export interface TicketWorkflows {
@@ -170,7 +172,7 @@ function intakeProblem(result: Exclude<CreateTicketResult, { number: number }>):
  * The answer for a ticket whose workflow has ended: closed for good (its reopen window elapsed, or its
  * resolution became final some time ago), so it takes no reply and no action; the caller is told what to do.
  */
-function ticketEndedProblem(number: number) {
+export function ticketEndedProblem(number: number) {
   return problem(
     409,
     'ticket-not-running',
@@ -306,6 +308,24 @@ function actor(auth: Principal): string {
   return auth.user?.displayName ?? auth.name;
 }
 
+/** CC addresses of a public reply: valid emails, at most {@link MAX_CC}, each once. */
+export const MAX_CC = 10;
+export const CcSchema = z
+  .array(z.email().max(320))
+  .max(MAX_CC)
+  .optional()
+  .meta({
+    description: `Addresses copied on the email to the requester (at most ${MAX_CC}); ignored on internal notes.`,
+  });
+
+/** The `cc` of a reply command: only on public replies, without repeats, and absent when empty. */
+export function ccArgs(cc: unknown, internal: boolean): { cc?: string[] } {
+  if (internal || !Array.isArray(cc) || cc.length === 0) return {};
+  const seen = new Set<string>();
+  const unique = (cc as string[]).filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
+  return { cc: unique };
+}
+
 type ActionSpec = {
   path: string;
   command: UpdateCommandType;
@@ -324,6 +344,7 @@ const actions: ActionSpec[] = [
     body: z.object({
       body: z.string().min(1).max(50_000),
       internal: z.boolean().default(false),
+      cc: CcSchema,
       agent: IGNORED_NAME,
     }),
     toArgs: (b, auth, commandId) => ({
@@ -331,6 +352,7 @@ const actions: ActionSpec[] = [
       agent: actor(auth),
       body: b.body,
       internal: b.internal,
+      ...ccArgs(b.cc, b.internal === true),
     }),
   },
   {
@@ -923,5 +945,5 @@ export function ticketActionRoutes(): AnyRoute[] {
       }),
     );
   }
-  return routes;
+  return [...routes, ...ticketBulkRoutes()];
 }

@@ -11,6 +11,8 @@ import { IntakeView } from './views/intake';
 import { PoliciesView } from './views/policies';
 import { QueuesView } from './views/queues';
 import { ReportsView } from './views/reports';
+import { CannedRepliesView } from './views/canned-replies';
+import { tx } from './i18n-macros';
 import { TicketView } from './views/ticket';
 import { UsersView } from './views/users';
 import { LiveNotifications } from './notifications';
@@ -27,6 +29,7 @@ interface Route {
     | 'quota'
     | 'policies'
     | 'reports'
+    | 'canned-replies'
     | 'users'
     | 'preferences'
     | 'setup'
@@ -51,6 +54,7 @@ function parsePath(hash: string): Route {
     case 'quota':
     case 'policies':
     case 'reports':
+    case 'canned-replies':
     case 'users':
     case 'preferences':
     case 'setup':
@@ -240,6 +244,16 @@ function App() {
                 </a>
               </li>
             ))}
+            {me.role !== 'read-only' && (
+              <li>
+                <a
+                  href="#/canned-replies"
+                  aria-current={route.screen === 'canned-replies' ? 'page' : undefined}
+                >
+                  {tx('navCanned')}
+                </a>
+              </li>
+            )}
           </ul>
         </nav>
         <div class="tools">
@@ -274,6 +288,7 @@ function App() {
         {route.screen === 'quota' && <QuotaView />}
         {route.screen === 'policies' && <PoliciesView selected={route.arg} />}
         {route.screen === 'reports' && <ReportsView />}
+        {route.screen === 'canned-replies' && <CannedRepliesView />}
         {route.screen === 'users' && <UsersView />}
         {route.screen === 'preferences' && (
           <Preferences onLanguage={switchLang} onSignedOut={() => setSignedIn(false)} />

@@ -406,13 +406,16 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
       const firstTime = firstResponse !== undefined && firstResponse.metAt === undefined;
       step.meet('firstResponse', now);
       if (state.status === 'open') restartNextUpdate(step, now);
+      // `cc` only when given, so a reply from an older history decides exactly as it did (replay-safe).
+      const cc = cmd.cc !== undefined && cmd.cc.length > 0 ? { cc: [...cmd.cc] } : {};
       step.log('agent_reply', now, 'agent', {
         messageId: cmd.messageId,
         agent: cmd.agent,
         body: cmd.body,
         firstResponse: firstTime,
+        ...cc,
       });
-      step.notify('requester', 'agent_reply', { body: cmd.body, agentName: cmd.agent });
+      step.notify('requester', 'agent_reply', { body: cmd.body, agentName: cmd.agent, ...cc });
       return step.result();
     }
     case 'request_info': {

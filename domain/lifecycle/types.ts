@@ -121,6 +121,8 @@ export type TicketCommand =
       readonly agent: string;
       readonly body: string;
       readonly internal: boolean;
+      /** Addresses copied on the email to the requester (public replies only); absent in older histories. */
+      readonly cc?: readonly string[];
     }
   | { readonly type: 'request_info'; readonly agent: string; readonly body: string }
   | { readonly type: 'resolve'; readonly agent: string; readonly solution: string }

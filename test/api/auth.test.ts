@@ -96,6 +96,14 @@ const MAY: Record<string, readonly CallerRole[]> = {
   'PATCH /v1/users/me': [A, G, R],
   'GET /v1/users/{id}': [A, G, R],
   'PATCH /v1/users/{id}': [A],
+  'GET /v1/canned-replies': [A, G],
+  'POST /v1/canned-replies': [A, G],
+  'GET /v1/canned-replies/{id}': [A, G],
+  'PATCH /v1/canned-replies/{id}': [A, G],
+  'DELETE /v1/canned-replies/{id}': [A, G],
+  'GET /v1/tickets/{number}/canned-replies': [A, G],
+  'POST /v1/tickets/{number}/macros/{id}': [A, G],
+  'POST /v1/tickets/bulk': [A, G],
 };
 const validDraft = {
   channel: 'portal',
@@ -183,6 +191,7 @@ describe('customer scope (object-level checks)', () => {
   let scoped: string;
   let scopedManager: string;
   let scopedIntegration: string;
+  let macroId: string;
   const tickets: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -204,6 +213,10 @@ describe('customer scope (object-level checks)', () => {
     scoped = await api.keyFor('agent', ['acme']);
     scopedManager = await api.keyFor('admin', ['acme']);
     scopedIntegration = await api.keyFor('integration', ['acme']);
+    const macro = await api
+      .call('post', '/v1/canned-replies')
+      .send({ title: 'Gracias', body: 'Gracias, {{requester.name}}', language: 'es', scope: 'shared' });
+    macroId = macro.body.id;
   });
 
   const ids = (res: request.Response, field: string) =>
@@ -285,6 +298,7 @@ describe('customer scope (object-level checks)', () => {
     'POST /v1/tickets/{number}/customer-replies': { body: 'Adjunto captura' },
     'GET /v1/tickets/{number}/live': {},
     'POST /v1/tickets/{number}/complaints': { body: 'Nadie contesta' },
+    'POST /v1/tickets/{number}/macros/{id}': {},
   };
   const workflowRoutes = ticketActionRoutes().filter((r) => r.path.startsWith('/v1/tickets/{number}'));
 
@@ -297,7 +311,8 @@ describe('customer scope (object-level checks)', () => {
     async (name, route) => {
       const key = route.roles.includes('agent') ? scoped : scopedIntegration;
       const send = (number: number) => {
-        const call = api.call(route.method, route.path.replace('{number}', String(number)), key);
+        const path = route.path.replace('{number}', String(number)).replace('{id}', macroId);
+        const call = api.call(route.method, path, key);
         return route.method === 'get' ? call : call.send(WRITE_BODIES[name]);
       };
       const other = await send(tickets.zeta!);

@@ -136,6 +136,28 @@ describe('outbox dispatcher: email', () => {
     expect(await dispatcher().runOnce()).toEqual({ claimed: 0, delivered: 0, retried: 0, failed: 0 });
   });
 
+  it("copies an agent reply's CC addresses on the mail, dropping anything that is not an address", async () => {
+    await enqueue(handle.db, {
+      channel: 'email',
+      template: 'agent_reply',
+      locale: 'es',
+      recipient: 'carla@cliente.test',
+      payload: {
+        ticketNumber: 502,
+        agentName: 'Luis',
+        body: 'Adjunto la guía.',
+        cc: ['jefa@cliente.test', 'x@y.test\r\nBcc: evil@attacker.test', 42, 'tesoreria@cliente.test'],
+      },
+    });
+    expect(await dispatcher().runOnce()).toMatchObject({ delivered: 1 });
+    const mail = await catcher.waitFor((m) => m.envelope.to.includes('carla@cliente.test'));
+    expect([...mail.envelope.to].sort()).toEqual(
+      ['carla@cliente.test', 'jefa@cliente.test', 'tesoreria@cliente.test'].sort(),
+    );
+    expect(mail.headers.cc).toBe('jefa@cliente.test, tesoreria@cliente.test');
+    expect(mail.raw).not.toContain('evil@attacker.test');
+  });
+
   it('leaves rows that are not due yet alone', async () => {
     const id = await enqueue(handle.db, {
       channel: 'email',

@@ -7,6 +7,8 @@ import { formatInstant, remainingNow, remainingText, riskOfRemaining } from '../
 import { useNow, usePolling } from '../hooks';
 import { agentName } from '../session';
 import { CustomerPicker, useCustomerNames } from '../customer-picker';
+import { BulkBar } from '../bulk-bar';
+import { tx } from '../i18n-macros';
 
 type Query = Record<string, string | number | undefined>;
 
@@ -49,6 +51,9 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const loaded = useRef(PAGE);
+  /** Tickets selected for a bulk action (by number). */
+  const [selected, setSelected] = useState<number[]>([]);
+  const [reloads, setReloads] = useState(0);
   // A new queue or filter starts again from one page.
   useEffect(() => {
     loaded.current = PAGE;
@@ -97,7 +102,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
       }
     },
     5000,
-    [queue, priority, status, customer, q, PAGE],
+    [queue, priority, status, customer, q, PAGE, reloads],
   );
 
   const more = async () => {
@@ -161,6 +166,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
           {error}
         </p>
       )}
+      <BulkBar selected={selected} onClear={() => setSelected([])} onDone={() => setReloads((n) => n + 1)} />
       <p class="muted" aria-live="polite">
         {updatedAt !== null && `${t('refreshed')} ${new Date(updatedAt).toLocaleTimeString()}`}
       </p>
@@ -173,6 +179,16 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
           <table class="queue">
             <thead>
               <tr>
+                <th scope="col">
+                  <input
+                    type="checkbox"
+                    aria-label={tx('selectAll')}
+                    checked={items.length > 0 && items.every((row) => selected.includes(row.number))}
+                    onChange={(e) =>
+                      setSelected(e.currentTarget.checked ? items.map((row) => row.number) : [])
+                    }
+                  />
+                </th>
                 <th scope="col">{t('number')}</th>
                 <th scope="col">{t('customer')}</th>
                 <th scope="col">{t('subject')}</th>
@@ -198,6 +214,19 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
                 const explain = `${cd.clock === 'calendar' ? t('cdCalendar') : t('cdBusiness')} · ${t('due')} ${formatInstant(due)}`;
                 return (
                   <tr key={row.number} data-ticket={row.number}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`${tx('selectTicket')} #${row.number}`}
+                        checked={selected.includes(row.number)}
+                        onChange={(e) => {
+                          const on = e.currentTarget.checked;
+                          setSelected((prev) =>
+                            on ? [...prev, row.number] : prev.filter((n) => n !== row.number),
+                          );
+                        }}
+                      />
+                    </td>
                     <td>
                       <a href={`#/tickets/${row.number}`}>#{row.number}</a>
                     </td>

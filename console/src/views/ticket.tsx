@@ -26,6 +26,8 @@ import { useNow, usePolling } from '../hooks';
 import { ACTION_EVENT, agentName, viewerName } from '../session';
 import { consoleConfig } from '../config';
 import { loadDraft, saveDraft } from '../drafts';
+import { CannedPicker } from '../canned-picker';
+import { tx } from '../i18n-macros';
 
 type ActionId =
   | 'reply'
@@ -59,7 +61,14 @@ const ACTIONS: ActionDef[] = [
     key: 'r',
     field: 'body',
     fieldLabel: 'message',
-    call: (n, v) => [`/v1/tickets/${n}/replies`, { body: v, internal: false }],
+    // `extra`: the CC addresses, separated by commas.
+    call: (n, v, cc) => {
+      const copied = cc.split(/[,;\s]+/).filter((a) => a !== '');
+      return [
+        `/v1/tickets/${n}/replies`,
+        { body: v, internal: false, ...(copied.length > 0 && { cc: copied }) },
+      ];
+    },
   },
   {
     id: 'note',
@@ -606,6 +615,25 @@ export function TicketView({ number }: { number: number }) {
                   value={value}
                   onInput={(e) => setValue(e.currentTarget.value)}
                 />
+                {def.id === 'reply' && (
+                  <>
+                    <label for="action-extra">{tx('cc')}</label>
+                    <input
+                      id="action-extra"
+                      type="text"
+                      inputMode="email"
+                      value={extra}
+                      onInput={(e) => setExtra(e.currentTarget.value)}
+                    />
+                  </>
+                )}
+                {(def.id === 'reply' || def.id === 'request-info' || def.id === 'resolve') && (
+                  <CannedPicker
+                    number={number}
+                    onInsert={(text) => setValue((v) => (v.trim() === '' ? text : `${v}\n${text}`))}
+                    onApplied={() => void load()}
+                  />
+                )}
                 {def.extraLabel && (
                   <>
                     <label for="action-extra">{t(def.extraLabel)}</label>
@@ -684,6 +712,11 @@ export function TicketView({ number }: { number: number }) {
                     <time dateTime={e.at}> · {formatInstant(Date.parse(e.at))}</time>
                   </div>
                   {body && <p>{body}</p>}
+                  {Array.isArray(e.data.cc) && e.data.cc.length > 0 && (
+                    <p class="muted cc">
+                      {tx('ccShown')}: {e.data.cc.join(', ')}
+                    </p>
+                  )}
                 </li>
               );
             })}

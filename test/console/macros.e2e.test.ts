@@ -1,0 +1,107 @@
+/**
+ * Canned replies and bulk actions in Chromium against the whole stack (issue 17): an agent inserts a
+ * rendered canned reply, edits it and sends it with a CC (the email copies the CC); then selects three
+ * tickets in the queue and assigns them at once, one of them closed meanwhile, and reads each ticket's
+ * outcome, the refused one with its reason.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startConsoleStack, type ConsoleStack } from './harness';
+
+const DAY = 86_400_000;
+const draft = {
+  channel: 'portal',
+  category: 'support',
+  priority: 'high',
+  requesterName: 'Luis Pérez',
+  requesterEmail: 'luis@tiendas.gt',
+  description: 'Desde esta mañana',
+};
+
+describe('canned replies and bulk actions in the console', () => {
+  let stack: ConsoleStack;
+  let page: Page;
+  const numbers: number[] = [];
+
+  beforeAll(async () => {
+    stack = await startConsoleStack({ taskQueue: 'console-macros' });
+    const now = Date.now();
+    await stack.api('POST', '/v1/customers', { id: 'tiendas', name: 'Tiendas Sisnova', country: 'GT' });
+    await stack.api('POST', '/v1/contracts', {
+      id: 'tiendas-2026',
+      customerId: 'tiendas',
+      policyId: 'sisnova',
+      policyVersion: 1,
+      plan: 'corporate',
+      period: 'yearly',
+      startsAt: new Date(now - 5 * DAY).toISOString(),
+      endsAt: new Date(now + 360 * DAY).toISOString(),
+    });
+    for (const subject of ['La caja no imprime', 'No cuadra el cierre', 'Falla el lector', 'Sin red']) {
+      const created = (await stack.api('POST', '/v1/tickets', {
+        customerId: 'tiendas',
+        draft: { ...draft, subject },
+        locale: 'es',
+      })) as { number: number };
+      numbers.push(created.number);
+    }
+    await stack.api('POST', '/v1/canned-replies', {
+      title: 'Acuse',
+      body: 'Hola {{requester.name}}, revisamos el ticket {{ticket.number}} ({{ticket.subject}}).',
+      language: 'es',
+      scope: 'shared',
+    });
+    page = await stack.newPage();
+    await stack.signIn(page, { agent: 'eva' });
+  }, 180_000);
+  afterAll(() => stack?.teardown());
+
+  it('inserts a rendered canned reply, lets the agent edit it, and sends it with a CC', async () => {
+    const number = numbers[0]!;
+    await page.evaluate(`location.hash = '#/tickets/${number}'`);
+    await page
+      .locator('#ticket-title')
+      .filter({ hasText: `#${number} ·` })
+      .waitFor();
+    await page.locator('button[data-action="reply"]').click();
+    await page.getByLabel('Buscar respuesta predefinida').fill('Acuse');
+    await page.locator('li[data-canned="Acuse"]').getByRole('button', { name: 'Insertar' }).click();
+    const box = page.locator('#action-field');
+    const rendered = `Hola Luis Pérez, revisamos el ticket #${number} (La caja no imprime).`;
+    expect(await box.inputValue()).toBe(rendered);
+    await box.fill(`${rendered} Le escribo en una hora.`);
+    await page.getByLabel('CC (correos separados por comas)').fill('jefa@tiendas.gt');
+    await page.getByRole('button', { name: 'Enviar', exact: true }).click();
+    const sent = page
+      .locator('.conversation li.msg-agent_reply')
+      .filter({ hasText: 'Le escribo en una hora.' });
+    await sent.waitFor();
+    expect(await sent.locator('.cc').textContent()).toBe('CC: jefa@tiendas.gt');
+    const mail = await stack.catcher.waitFor((m) => m.envelope.to.includes('jefa@tiendas.gt'));
+    expect(mail.envelope.to).toContain('luis@tiendas.gt');
+    expect(mail.text).toContain('Le escribo en una hora.');
+  });
+
+  it('assigns three selected tickets at once and shows each outcome, the refused one with its reason', async () => {
+    const [a, b, c] = numbers.slice(1) as [number, number, number];
+    await page.evaluate(`location.hash = '#/queues/all'`);
+    for (const n of [a, b, c]) {
+      const box = page.getByRole('checkbox', { name: `Seleccionar #${n}`, exact: true });
+      await box.check();
+    }
+    await page.getByText('3 seleccionados').waitFor();
+    // Someone else closes one of them meanwhile: its policy refuses the assignment.
+    await stack.api('POST', `/v1/tickets/${c}/close`, { reason: 'Duplicado' });
+    await page.getByLabel('Acción en lote').selectOption('assign');
+    await page.getByLabel('Valor').fill('Marta Gómez');
+    await page.getByRole('button', { name: 'Aplicar a los seleccionados' }).click();
+    const results = page.getByRole('region', { name: 'Acciones en lote' }).locator('li[data-bulk-ticket]');
+    await results.nth(2).waitFor();
+    const outcome = async (n: number) => page.locator(`li[data-bulk-ticket="${n}"]`).textContent();
+    expect(await outcome(a)).toBe(`#${a}: hecho`);
+    expect(await outcome(b)).toBe(`#${b}: hecho`);
+    expect(await outcome(c)).toMatch(new RegExp(`^#${c}: rechazado — El ticket #${c} está cerrado`));
+    // The queue follows: the two assigned tickets show their new assignee.
+    await page.locator(`tr[data-ticket="${a}"]`).filter({ hasText: 'Marta Gómez' }).waitFor();
+  });
+});
