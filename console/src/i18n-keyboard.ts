@@ -11,12 +11,12 @@ const texts = {
   k_open: ['Abrir el ticket seleccionado', 'Open the selected ticket'],
   k_send: ['Enviar el formulario en el que escribe', 'Send the form you are typing in'],
   k_esc: [
-    'Cerrar un diálogo, o volver a la cola desde un ticket',
-    'Close a dialog, or go back to the queue from a ticket',
+    'Salir del campo (el texto se queda); cerrar un diálogo; o volver a la cola desde un ticket',
+    'Leave the field (the text stays); close a dialog; or go back to the queue from a ticket',
   ],
   k_typing: [
-    'Mientras escribe en un campo, solo funcionan Ctrl+Intro y Esc.',
-    'While you type in a field, only Ctrl+Enter and Esc work.',
+    'Mientras escribe en un campo las letras son texto: solo actúan Ctrl+Intro y Esc.',
+    'While you type in a field, letters are text: only Ctrl+Enter and Esc act.',
   ],
   queueSection: ['En la cola', 'In the queue'],
   ticketSection: ['En un ticket', 'In a ticket'],

@@ -214,11 +214,22 @@ export function queueHref(): string {
   return loadPlace()?.hash || '#/queues';
 }
 
-/** Esc on a ticket page (not while typing, not in a dialog): back to the queue it came from. */
+/**
+ * Esc on a ticket page: in a form's field it leaves the field for the form (the text stays, a second Esc goes
+ * on); elsewhere, unless a dialog is open (Esc closes it), back to the queue it came from.
+ */
 export function useEscapeToQueue(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape' || e.defaultPrevented || isTyping(e.target) || dialogOpen()) return;
+      if (e.key !== 'Escape' || e.defaultPrevented || dialogOpen()) return;
+      if (isTyping(e.target)) {
+        const form = (e.target as HTMLElement).closest<HTMLElement>('form[tabindex]');
+        if (form) {
+          e.preventDefault();
+          form.focus();
+        }
+        return;
+      }
       e.preventDefault();
       location.hash = queueHref();
     };

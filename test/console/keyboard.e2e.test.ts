@@ -261,13 +261,14 @@ describe('keyboard and phone', () => {
     await help.waitFor({ state: 'detached' });
     expect(await page.locator('#ticket-title').count()).toBe(1);
 
-    // Esc while typing keeps the text and the page.
+    // Esc while typing leaves the field for its form, keeping the text and the page; the next Esc goes back.
     await page.keyboard.press('n');
     await page.locator('#action-field').waitFor();
     await page.keyboard.type('borrador');
     await page.keyboard.press('Escape');
     expect(await page.locator('#action-field').inputValue()).toBe('borrador');
-    await page.locator('#ticket-title').focus();
+    expect((await focused(page)).tag).toBe('FORM');
+    expect(await page.locator('#ticket-title').count()).toBe(1);
 
     await page.keyboard.press('Escape');
     await page.getByRole('heading', { name: 'Colas' }).waitFor();
@@ -322,6 +323,12 @@ describe('keyboard and phone', () => {
     ).toBe(true);
     await page.getByRole('button', { name: 'Cancelar' }).click();
     expect(await page.evaluate<boolean>(`document.activeElement?.dataset.action === 'note'`)).toBe(true);
+    // The README's ticket view: the conversation, the clocks and a reply being written.
+    await page.keyboard.press('r');
+    await page.locator('#action-field').waitFor();
+    await page.keyboard.type(
+      'Hola Ana: ya cambiamos el logotipo; ¿nos confirma que se ve bien en sus órdenes?',
+    );
     await shoot(page, 'ticket');
     await page.context().close();
   }, 120_000);
