@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { request, whenUnauthorized } from './api';
 import { lang, setLang, t, type Lang } from './i18n';
+import { tx } from './i18n-keyboard';
 import { ACTION_EVENT, currentUser, setSession, type StaffUser } from './session';
 import { Forgot, Preferences, Reset, SetUp, SignIn } from './views/account';
 import { CustomersView } from './views/customers';
@@ -17,7 +18,10 @@ import { TicketView } from './views/ticket';
 import { UsersView } from './views/users';
 import { LiveNotifications } from './notifications';
 import { loadConsoleConfig } from './config';
+import { installGlobalKeys, isTyping, skipToContent } from './keyboard';
+import { ShortcutRows } from './shortcuts-help';
 import './styles.css';
+import './phone.css';
 
 /** The screen a hash names: `#/queues/mine`, `#/tickets/12`, `#/intake`, ... */
 interface Route {
@@ -108,16 +112,12 @@ function HelpDialog({ onClose }: { onClose: () => void }) {
           </div>
         ))}
       </dl>
+      <ShortcutRows />
       <button type="button" onClick={() => ref.current?.close()} autofocus>
         {t('close')}
       </button>
     </dialog>
   );
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 function App() {
@@ -217,12 +217,8 @@ function App() {
   ];
   return (
     <>
-      <a
-        class="skip"
-        href="#main"
-        onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}
-      >
-        {t('skip')}
+      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), skipToContent())}>
+        {route.screen === 'queues' ? tx('skipToTickets') : t('skip')}
       </a>
       <header class="top">
         <a class="brand" href="#/queues">
@@ -312,6 +308,7 @@ function LangSwitch({ value, onChange }: { value: Lang; onChange: (l: Lang) => v
 }
 
 document.documentElement.lang = lang();
+installGlobalKeys();
 void Promise.all([loadConsoleConfig(), loadSession()]).then(() =>
   render(<App />, document.getElementById('app')!),
 );

@@ -29,9 +29,11 @@ const DAY = 86_400_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(root, 'test-results/console');
 const docsShots = path.join(root, 'docs/screenshots');
-/** The screenshots the README shows (`CONSOLE_SCREENSHOTS=docs npx vitest run test/console` refreshes them). */
+/**
+ * The screenshots of the README this file takes (`npm run screenshots` refreshes them); the queue and the
+ * ticket view come from keyboard.e2e.test.ts.
+ */
 const DOCS_SHOTS = new Set([
-  'queue',
   'intake',
   'ticket-refusal',
   'timeline-auto-closed',

@@ -9,6 +9,7 @@ import { agentName } from '../session';
 import { CustomerPicker, useCustomerNames } from '../customer-picker';
 import { BulkBar } from '../bulk-bar';
 import { tx } from '../i18n-macros';
+import { useQueueKeyboard } from '../keyboard';
 
 type Query = Record<string, string | number | undefined>;
 
@@ -54,6 +55,8 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
   /** Tickets selected for a bulk action (by number). */
   const [selected, setSelected] = useState<number[]>([]);
   const [reloads, setReloads] = useState(0);
+  const list = useRef<HTMLDivElement>(null);
+  useQueueKeyboard(list, items !== null && items.length > 0);
   // A new queue or filter starts again from one page.
   useEffect(() => {
     loaded.current = PAGE;
@@ -175,7 +178,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
       ) : items.length === 0 ? (
         <p>{t('noTickets')}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" ref={list}>
           <table class="queue">
             <thead>
               <tr>
@@ -214,7 +217,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
                 const explain = `${cd.clock === 'calendar' ? t('cdCalendar') : t('cdBusiness')} · ${t('due')} ${formatInstant(due)}`;
                 return (
                   <tr key={row.number} data-ticket={row.number}>
-                    <td>
+                    <td class="c-select">
                       <input
                         type="checkbox"
                         aria-label={`${tx('selectTicket')} #${row.number}`}
@@ -227,18 +230,22 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
                         }}
                       />
                     </td>
-                    <td>
+                    <td class="c-number">
                       <a href={`#/tickets/${row.number}`}>#{row.number}</a>
                     </td>
-                    <td>{names[row.customerId] ?? row.customerId}</td>
+                    <td class="c-customer">{names[row.customerId] ?? row.customerId}</td>
                     <td class="subject">{row.subject}</td>
-                    <td>
+                    <td class="c-priority">
                       <span class={`pill pr-${row.priority}`}>{tv('pr_', row.priority)}</span>
                     </td>
-                    <td>{row.level}</td>
-                    <td>{tv('st_', row.status)}</td>
-                    <td>{row.assignee ?? t('none')}</td>
-                    <td>
+                    <td class="c-level" data-label={t('level')}>
+                      {row.level}
+                    </td>
+                    <td class="c-status">{tv('st_', row.status)}</td>
+                    <td class="c-assignee" data-label={t('assignee')}>
+                      {row.assignee ?? t('none')}
+                    </td>
+                    <td class="c-due">
                       <span
                         class={`countdown risk-${risk}`}
                         title={explain}

@@ -28,6 +28,7 @@ import { consoleConfig } from '../config';
 import { loadDraft, saveDraft } from '../drafts';
 import { CannedPicker } from '../canned-picker';
 import { tx } from '../i18n-macros';
+import { focusIfLost, queueHref, useEscapeToQueue } from '../keyboard';
 
 type ActionId =
   | 'reply'
@@ -312,7 +313,11 @@ export function TicketView({ number }: { number: number }) {
   /** Other people with this ticket open (presence heartbeats). */
   const [viewers, setViewers] = useState<string[]>([]);
   const fieldRef = useRef<HTMLTextAreaElement & HTMLInputElement & HTMLSelectElement>(null);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const now = useNow();
+  useEscapeToQueue();
 
   const load = async () => {
     try {
@@ -393,7 +398,10 @@ export function TicketView({ number }: { number: number }) {
   /** The ticket's version as last seen: the workflow's when it answers, else the projection's. */
   const currentVersion = (): number | undefined => {
     const seq = live?.state?.seq;
-    return typeof seq === 'number' ? seq : ticket?.version;
+    const seen = typeof seq === 'number' ? seq : ticket?.version;
+    // The agent's own last action moved the ticket on before the reload shows it: the next action, opened
+    // right away from the keyboard, is written against that version, not held as stale by the agent's own note.
+    return seen === undefined ? ownSeq.current : Math.max(seen, ownSeq.current ?? seen);
   };
 
   /** Drops the draft of action `id` (sent, or cancelled by the agent). */
@@ -441,6 +449,26 @@ export function TicketView({ number }: { number: number }) {
     if (active !== null) fieldRef.current?.focus();
   }, [active]);
 
+  // The keyboard continues from the page just opened (its open form, else its title), not from the top.
+  const loaded = ticket !== null;
+  useEffect(() => {
+    if (loaded) focusIfLost(fieldRef.current ?? titleRef.current);
+  }, [loaded]);
+
+  // After an action: on its result when it went through, in its form when it was refused or held.
+  const focusNotice = useRef(false);
+  /** The ticket's version after this page's last successful action. */
+  const ownSeq = useRef<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (focusNotice.current && noticeRef.current) {
+      focusNotice.current = false;
+      noticeRef.current.focus();
+    }
+  });
+  useEffect(() => {
+    if (refusal !== null || stale !== null) focusIfLost(fieldRef.current ?? formRef.current);
+  }, [refusal, stale]);
+
   /** Sends the open action, written against `expectedVersion` (the ticket as the agent saw it). */
   const send = async (expectedVersion: number | undefined) => {
     const def = ACTIONS.find((a) => a.id === active);
@@ -455,6 +483,8 @@ export function TicketView({ number }: { number: number }) {
         ...(expectedVersion !== undefined && { expectedVersion }),
       });
       setNotice(`${t('done')}: ${t(def.label)} → ${tv('st_', result.status)}`);
+      focusNotice.current = true;
+      ownSeq.current = result.seq;
       forget(def.id);
       await load();
     } catch (err) {
@@ -504,10 +534,12 @@ export function TicketView({ number }: { number: number }) {
   return (
     <article aria-labelledby="ticket-title" class="ticket">
       <p>
-        <a href="#/queues">← {t('back')}</a>
+        <a href={queueHref()} aria-keyshortcuts="Escape">
+          ← {t('back')}
+        </a>
       </p>
       <header class="ticket-head">
-        <h1 id="ticket-title">
+        <h1 id="ticket-title" tabIndex={-1} ref={titleRef}>
           #{ticket.number} · {ticket.subject}
         </h1>
         {viewers.length > 0 && (
@@ -569,12 +601,12 @@ export function TicketView({ number }: { number: number }) {
           ))}
         </div>
         {notice && (
-          <p role="status" class="notice">
+          <p role="status" class="notice" tabIndex={-1} ref={noticeRef} data-testid="action-result">
             {notice}
           </p>
         )}
         {def && (
-          <form class="action-form" onSubmit={submit} aria-label={t(def.label)}>
+          <form class="action-form" onSubmit={submit} aria-label={t(def.label)} ref={formRef} tabIndex={-1}>
             {def.field === 'priority' ? (
               <>
                 <label for="action-field">{t('priority')}</label>
@@ -687,7 +719,13 @@ export function TicketView({ number }: { number: number }) {
               <button type="submit" class="primary" disabled={busy || stale !== null}>
                 {def.field === null ? t(def.label) : t('send')}
               </button>
-              <button type="button" onClick={() => forget(def.id)}>
+              <button
+                type="button"
+                onClick={() => {
+                  forget(def.id);
+                  document.querySelector<HTMLElement>(`button[data-action="${def.id}"]`)?.focus();
+                }}
+              >
                 {t('cancel')}
               </button>
             </div>
