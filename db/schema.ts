@@ -353,6 +353,17 @@ export interface Database {
   portal_sign_in_requests: PortalSignInRequestsTable;
   portal_sessions: PortalSessionsTable;
   ticket_presence: TicketPresenceTable;
+  saved_views: SavedViewsTable;
+}
+
+/** A user's saved queue view: a name and the queue's query string (filters, sort, search). */
+export interface SavedViewsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  query: string;
+  created_at: Generated<CreatedAt>;
+  updated_at: Generated<CreatedAt>;
 }
 
 /** A console viewer's latest heartbeat on a ticket (who else has it open). */
