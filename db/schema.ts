@@ -360,6 +360,7 @@ export interface Database {
   portal_sessions: PortalSessionsTable;
   ticket_presence: TicketPresenceTable;
   canned_replies: CannedRepliesTable;
+  saved_views: SavedViewsTable;
 }
 
 /** What a macro also does when applied (all optional: none makes a plain canned reply). */
@@ -382,6 +383,16 @@ export interface CannedRepliesTable {
   actions: JsonDefault<CannedReplyActions>;
   created_at: TimestampDefault;
   updated_at: TimestampDefault;
+}
+
+/** A user's saved queue view: a name and the queue's query string (filters, sort, search). */
+export interface SavedViewsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  query: string;
+  created_at: Generated<CreatedAt>;
+  updated_at: Generated<CreatedAt>;
 }
 
 /** A console viewer's latest heartbeat on a ticket (who else has it open). */

@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Ticket, TicketEvent } from '../../db/schema';
 import { iso, isoRequired } from '../schemas';
-import { escapeLike } from './customers';
+import { searchCondition } from './ticket-search';
 
 /** Filters of the ticket list. */
 export interface TicketFilters {
@@ -21,29 +21,89 @@ export interface TicketFilters {
   only: string[] | null;
 }
 
-/** Keyset position: by due instant (nulls last) then number, or by number descending. */
+/** The list's sort orders (`-` for descending); every one ends with the ticket number, same direction. */
+export const TICKET_SORTS = [
+  'due',
+  '-due',
+  'number',
+  '-number',
+  'priority',
+  '-priority',
+  'created',
+  '-created',
+  'updated',
+  '-updated',
+] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
+
+/**
+ * Keyset position after a row: its sort key (due and instants as microsecond UTC strings, priority as its
+ * urgency rank) and number. The due shape is the one cursors had before more sorts existed.
+ */
 export type TicketPosition =
-  { sort: 'due'; due: string | null; number: number } | { sort: '-number'; number: number };
+  | { sort: 'due' | '-due'; due: string | null; number: number }
+  | { sort: 'number' | '-number'; number: number }
+  | { sort: 'priority' | '-priority'; rank: number; number: number }
+  | { sort: 'created' | '-created' | 'updated' | '-updated'; at: string; number: number };
 
-/** A listed ticket, with its due position as keyset cursors hold it (microseconds, UTC). */
-export type ListedTicket = Ticket & { due_key: string | null };
+/** A listed ticket, with its sort keys as keyset cursors hold them (microseconds, UTC). */
+export type ListedTicket = Ticket & {
+  due_key: string | null;
+  created_key: string;
+  updated_key: string;
+  priority_rank: number;
+};
 
-/** A page of tickets and the position after its last row (when there are more). */
-export async function listTickets(
-  db: Kysely<Database>,
-  filters: TicketFilters,
-  sort: 'due' | '-number',
-  after: TicketPosition | undefined,
-  limit: number,
-): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
-  let query = db
-    .selectFrom('tickets')
-    .selectAll()
-    .select(
-      sql<string | null>`to_char(next_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-        'due_key',
-      ),
-    );
+const micros = (column: string) =>
+  sql`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The sort key of each order, as SQL; matches an index (`..._due_idx`, `tickets_priority_rank_idx`...). */
+function sortKey(sort: TicketSort) {
+  switch (sort.replace(/^-/, '')) {
+    case 'due':
+      return sql`coalesce(next_due_at, 'infinity'::timestamptz)`;
+    case 'priority':
+      return sql`ticket_priority_rank(priority)`;
+    case 'created':
+      return sql`created_at`;
+    case 'updated':
+      return sql`updated_at`;
+    default:
+      return undefined;
+  }
+}
+
+/** The position's key as SQL, to compare with `sortKey`. */
+function positionKey(after: TicketPosition) {
+  if ('due' in after) return sql`coalesce(${after.due}::timestamptz, 'infinity'::timestamptz)`;
+  if ('rank' in after) return sql`${after.rank}::integer`;
+  if ('at' in after) return sql`${after.at}::timestamptz`;
+  return undefined;
+}
+
+/** The position after a listed row in this order. */
+function positionOf(sort: TicketSort, row: ListedTicket): TicketPosition {
+  switch (sort) {
+    case 'due':
+    case '-due':
+      return { sort, due: row.due_key, number: row.number };
+    case 'priority':
+    case '-priority':
+      return { sort, rank: row.priority_rank, number: row.number };
+    case 'created':
+    case '-created':
+      return { sort, at: row.created_key, number: row.number };
+    case 'updated':
+    case '-updated':
+      return { sort, at: row.updated_key, number: row.number };
+    default:
+      return { sort, number: row.number };
+  }
+}
+
+/** The list's filters as one query over tickets (no order, no columns). */
+function filtered(db: Kysely<Database>, filters: TicketFilters) {
+  let query = db.selectFrom('tickets');
   if (filters.only !== null)
     query = query.where('customer_id', 'in', filters.only.length > 0 ? filters.only : ['']);
   if (filters.status) query = query.where('status', 'in', filters.status);
@@ -57,30 +117,64 @@ export async function listTickets(
   if (filters.breached !== undefined) query = query.where('breached', '=', filters.breached);
   if (filters.dueBefore !== undefined) query = query.where('next_due_at', '<', new Date(filters.dueBefore));
   if (filters.dueAfter !== undefined) query = query.where('next_due_at', '>=', new Date(filters.dueAfter));
-  if (filters.q !== undefined) {
-    query = query.where(sql<boolean>`(subject || ' ' || description) ilike ${`%${escapeLike(filters.q)}%`}`);
+  const search = filters.q === undefined ? undefined : searchCondition(filters.q);
+  if (search !== undefined) query = query.where(search);
+  return query;
+}
+
+/** A page of tickets and the position after its last row (when there are more). */
+export async function listTickets(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  sort: TicketSort,
+  after: TicketPosition | undefined,
+  limit: number,
+): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
+  let query = filtered(db, filters)
+    .selectAll()
+    .select([
+      micros('next_due_at').as('due_key'),
+      micros('created_at').as('created_key'),
+      micros('updated_at').as('updated_key'),
+      sql<number>`ticket_priority_rank(priority)`.as('priority_rank'),
+    ]);
+  const descending = sort.startsWith('-');
+  const key = sortKey(sort);
+  if (after !== undefined) {
+    const from = positionKey(after);
+    const op = sql.raw(descending ? '<' : '>');
+    query =
+      key === undefined || from === undefined
+        ? query.where(sql<boolean>`number ${op} ${after.number}::bigint`)
+        : query.where(sql<boolean>`(${key}, number) ${op} (${from}, ${after.number}::bigint)`);
   }
-  if (sort === 'due') {
-    // Next due instant with none last (as infinity), then number; matches the tickets_due_idx expression.
-    const dueKey = sql`coalesce(next_due_at, 'infinity'::timestamptz)`;
-    if (after?.sort === 'due') {
-      query = query.where(
-        sql<boolean>`(${dueKey}, number) > (coalesce(${after.due}::timestamptz, 'infinity'::timestamptz), ${after.number}::bigint)`,
-      );
-    }
-    query = query.orderBy(dueKey).orderBy('number', 'asc');
-  } else {
-    if (after?.sort === '-number') query = query.where('number', '<', after.number);
-    query = query.orderBy('number', 'desc');
-  }
-  const rows = await query.limit(limit + 1).execute();
+  const direction = descending ? 'desc' : 'asc';
+  if (key !== undefined) query = query.orderBy(key, direction);
+  query = query.orderBy('number', direction);
+  const rows = (await query.limit(limit + 1).execute()) as ListedTicket[];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  let next: TicketPosition | undefined;
-  if (rows.length > limit && last !== undefined) {
-    next = sort === 'due' ? { sort, due: last.due_key, number: last.number } : { sort, number: last.number };
-  }
-  return { rows: page, next };
+  return { rows: page, next: rows.length > limit && last !== undefined ? positionOf(sort, last) : undefined };
+}
+
+/** Counting stops here: past it the list says "more than" rather than scanning every match. */
+export const TICKET_COUNT_CAP = 10_000;
+
+/** How many tickets the filters match: exact up to `cap`, else `cap` with `exact: false`. */
+export async function countTickets(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  cap = TICKET_COUNT_CAP,
+): Promise<{ count: number; exact: boolean }> {
+  const capped = filtered(db, filters)
+    .select(sql`1`.as('one'))
+    .limit(cap + 1);
+  const row = await db
+    .selectFrom(capped.as('m'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > cap ? { count: cap, exact: false } : { count: n, exact: true };
 }
 
 /** One ticket by number. */

@@ -21,7 +21,10 @@ import {
   eventView,
   findTicket,
   listTicketEvents,
+  countTickets,
   listTickets,
+  TICKET_COUNT_CAP,
+  TICKET_SORTS,
   ticketSummaryView,
   ticketView,
   type TicketFilters,
@@ -200,18 +203,17 @@ const ListQuery = z
     breached: z.enum(['true', 'false']).optional(),
     dueBefore: InstantSchema.optional().meta({ description: 'Next due instant before this.' }),
     dueAfter: InstantSchema.optional().meta({ description: 'Next due instant at or after this.' }),
-    q: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({ description: 'Text searched in subject and description.' }),
+    q: z.string().min(1).max(200).optional().meta({
+      description:
+        'Search, ignoring case and accents: `#42` (or `42`) is ticket 42; otherwise every word must appear in the subject, description, requester name or email, or customer name, as a word, the start of one, or (3 characters or more) anywhere.',
+    }),
     dueWithinMinutes: z.coerce.number().int().min(1).max(525_600).optional().meta({
       description:
         "Only tickets due soon: at most this many minutes left on the ticket's own clock (business hours of its calendar, or wall-clock for wall-clock targets), not yet overdue. Needs `sort=due`.",
     }),
-    sort: z.enum(['due', '-number']).default('due').meta({
-      description: '`due`: next due instant first (none last), then number; `-number`: newest first.',
+    sort: z.enum(TICKET_SORTS).default('due').meta({
+      description:
+        'Order, `-` for descending; ties are broken by number in the same direction. `due`: next due instant (none last; first with `-due`); `number`; `priority`: by urgency, low to critical (`-priority`: critical first); `created`; `updated`: last change of the ticket.',
     }),
     cursor: CursorSchema.optional(),
     limit: LimitSchema,
@@ -221,18 +223,39 @@ const ListQuery = z
     path: ['sort'],
   });
 
+const Micros = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+  .refine((s) => !Number.isNaN(Date.parse(s)));
+
 const PositionSchema = z.union([
+  z.object({ sort: z.enum(['due', '-due']), due: Micros.nullable(), number: z.number().int() }),
+  z.object({ sort: z.enum(['number', '-number']), number: z.number().int() }),
   z.object({
-    sort: z.literal('due'),
-    due: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
-      .refine((s) => !Number.isNaN(Date.parse(s)))
-      .nullable(),
+    sort: z.enum(['priority', '-priority']),
+    rank: z.number().int().min(0).max(9),
     number: z.number().int(),
   }),
-  z.object({ sort: z.literal('-number'), number: z.number().int() }),
+  z.object({
+    sort: z.enum(['created', '-created', 'updated', '-updated']),
+    at: Micros,
+    number: z.number().int(),
+  }),
 ]);
+
+/** A page of the ticket list, with how many tickets match. */
+const TicketPageSchema = pageOf(TicketSummarySchema)
+  .extend({
+    total: z
+      .number()
+      .int()
+      .nullable()
+      .meta({
+        description: `How many tickets match the filters, counted up to ${TICKET_COUNT_CAP.toLocaleString('en')} (then \`totalExact\` is false and there are more). Null with \`dueWithinMinutes\`, whose matches depend on each ticket's clock.`,
+      }),
+    totalExact: z.boolean().meta({ description: 'False when `total` is the cap (more tickets match).' }),
+  })
+  .meta({ id: 'TicketPage' });
 
 const NumberParams = z.object({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const what = { es: 'el ticket', en: 'Ticket' };
@@ -260,7 +283,7 @@ export const ticketRoutes = [
     tags: ['tickets'],
     roles: TICKET_READERS,
     query: ListQuery,
-    responses: { 200: { description: 'A page', schema: pageOf(TicketSummarySchema) } },
+    responses: { 200: { description: 'A page', schema: TicketPageSchema } },
     async handler({ query, services, auth }) {
       const after: TicketPosition | undefined = readCursor(query.cursor, PositionSchema);
       if (after !== undefined && after.sort !== query.sort) throw badCursor();
@@ -281,22 +304,30 @@ export const ticketRoutes = [
         ...(query.q !== undefined && { q: query.q }),
       };
       const now = services.now().getTime();
-      const { rows, next } =
+      const [{ rows, next }, counted] =
         query.dueWithinMinutes === undefined
-          ? await listTickets(services.db, filters, query.sort, after, query.limit)
-          : await listTicketsDueWithin(
-              services.db,
-              filters,
-              after,
-              query.limit,
-              query.dueWithinMinutes * 60_000,
-              now,
-            );
+          ? await Promise.all([
+              listTickets(services.db, filters, query.sort, after, query.limit),
+              countTickets(services.db, filters),
+            ])
+          : [
+              await listTicketsDueWithin(
+                services.db,
+                filters,
+                after,
+                query.limit,
+                query.dueWithinMinutes * 60_000,
+                now,
+              ),
+              undefined,
+            ];
       return {
         status: 200,
         body: {
           items: await ticketSummaries(services.db, rows, now),
           nextCursor: next === undefined ? null : encodeCursor(next),
+          total: counted === undefined ? null : counted.count,
+          totalExact: counted?.exact ?? false,
         },
       };
     },

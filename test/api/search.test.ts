@@ -1,0 +1,265 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON */
+/**
+ * The queue's search, sorts and total count on real Postgres (issue 17): accent- and case-insensitive
+ * words, partial words, ticket numbers, requester emails, customer names; every sort paged with the
+ * keyset cursor without duplicates or misses; the total, exact up to the cap.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countTickets, TICKET_SORTS } from '../../api/repositories/tickets';
+import { createTestApi, expectConformance, seedTicket, type TestApi } from './helpers';
+
+let api: TestApi;
+const HOUR = 3_600_000;
+const base = Date.now() - 48 * HOUR;
+const at = (h: number) => new Date(base + h * HOUR);
+
+beforeAll(async () => {
+  // Paging every sort sends a few hundred requests: more than the default rate limit lets through.
+  api = await createTestApi({ api: { rateLimit: { capacity: 1e9, refillPerSecond: 1e9 } } });
+  await api.db
+    .insertInto('customers')
+    .values([
+      { id: 'pan', name: 'Panadería Ñandú' },
+      { id: 'acme', name: 'Acme' },
+    ])
+    .execute();
+});
+afterAll(() => api.destroy());
+
+interface Item {
+  number: number;
+}
+const numbersOf = (body: { items: Item[] }) => body.items.map((t) => t.number);
+
+async function search(q: string): Promise<number[]> {
+  const res = await api.call('get', `/v1/tickets?sort=number&limit=200&q=${encodeURIComponent(q)}`);
+  expect(res.status, q).toBe(200);
+  return numbersOf(res.body);
+}
+
+describe('search', () => {
+  const t: Record<string, number> = {};
+  beforeAll(async () => {
+    t.nomina = await seedTicket(api.db, {
+      customer_id: 'acme',
+      subject: 'Error al generar la nómina de diciembre',
+      requester_email: 'lucia.gomez@clinicasol.co',
+    });
+    t.factura = await seedTicket(api.db, {
+      customer_id: 'acme',
+      subject: 'La FACTURACIÓN electrónica no envía',
+      description: 'El envío a la DIAN falla desde la actualización',
+    });
+    t.panaderia = await seedTicket(api.db, {
+      customer_id: 'pan',
+      subject: 'Impresora fiscal sin papel',
+      requester_email: 'jose@panaderia.uy',
+    });
+    t.plain = await seedTicket(api.db, { customer_id: 'acme', subject: 'Nomina sin tilde, pago 42' });
+  });
+
+  it('ignores accents and case, both ways', async () => {
+    expect(await search('nomina')).toEqual([t.nomina, t.plain]);
+    expect(await search('NÓMINA')).toEqual([t.nomina, t.plain]);
+    expect(await search('facturacion')).toEqual([t.factura]);
+    expect(await search('actualizacion dian')).toEqual([t.factura]);
+  });
+
+  it('finds partial words: the start of a word, and any part of 3 characters or more', async () => {
+    expect(await search('nomi')).toEqual([t.nomina, t.plain]);
+    expect(await search('no')).toEqual(expect.arrayContaining([t.nomina, t.factura, t.plain]));
+    expect(await search('mina')).toEqual([t.nomina, t.plain]);
+    expect(await search('presora')).toEqual([t.panaderia]);
+  });
+
+  it('every word must match', async () => {
+    expect(await search('nomina diciembre')).toEqual([t.nomina]);
+    expect(await search('nomina papel')).toEqual([]);
+  });
+
+  it('finds a ticket by number, with or without #', async () => {
+    expect(await search(`#${t.panaderia}`)).toEqual([t.panaderia]);
+    expect(await search(`# ${t.factura}`)).toEqual([t.factura]);
+    expect(await search(String(t.factura))).toEqual([t.factura]);
+    // A bare number is also a word of the text.
+    expect(await search('42')).toEqual([t.plain]);
+    expect(await search('#42')).toEqual(t.plain === 42 ? [42] : []);
+  });
+
+  it("finds a requester's tickets by email, whole or partial, and a customer's by name", async () => {
+    expect(await search('lucia.gomez@clinicasol.co')).toEqual([t.nomina]);
+    expect(await search('LUCIA.GOMEZ@')).toEqual([t.nomina]);
+    expect(await search('clinicasol')).toEqual([t.nomina]);
+    expect(await search('panaderia nandu')).toEqual([t.panaderia]);
+  });
+
+  it('treats operators and wildcards as text', async () => {
+    expect(await search('100%')).toEqual([]);
+    expect(await search('a_b')).toEqual([]);
+    expect(await search("nómina & ! | ( ) : ' \\")).toEqual([t.nomina, t.plain]);
+  });
+
+  it('follows changes of the ticket and of the customer name, not only inserts', async () => {
+    await api.db
+      .updateTable('tickets')
+      .set({ subject: 'Cierre contable trabado' })
+      .where('number', '=', t.plain!)
+      .execute();
+    expect(await search('nomina')).toEqual([t.nomina]);
+    expect(await search('contable')).toEqual([t.plain]);
+    // The projection writes status and clocks only: the search columns stay as they were.
+    await api.db
+      .updateTable('tickets')
+      .set({ status: 'resolved', updated_at: new Date() })
+      .where('number', '=', t.plain!)
+      .execute();
+    expect(await search('contable')).toEqual([t.plain]);
+    await api.db.updateTable('customers').set({ name: 'Pastelería Sur' }).where('id', '=', 'pan').execute();
+    expect(await search('nandu')).toEqual([]);
+    expect(await search('pasteleria')).toEqual([t.panaderia]);
+  });
+
+  it('combines the search with the other filters and counts the matches', async () => {
+    const res = await api.call('get', '/v1/tickets?q=nomina&customerId=acme&status=open');
+    expect(res.status).toBe(200);
+    expect(numbersOf(res.body)).toEqual([t.nomina]);
+    expect(res.body).toMatchObject({ total: 1, totalExact: true });
+    await expectConformance(api);
+  });
+});
+
+describe('sorts, paging and the total', () => {
+  const PRIORITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+  interface Row {
+    number: number;
+    priority: string;
+    due: Date | null;
+    created: Date;
+    updated: Date;
+  }
+  const rows: Row[] = [];
+  const priorities = ['low', 'medium', 'high', 'critical'];
+
+  beforeAll(async () => {
+    await api.db.insertInto('customers').values({ id: 'sorted', name: 'Orden SA' }).execute();
+    // Ties on purpose: several tickets share a due instant, a priority, a creation or update instant.
+    for (let i = 0; i < 13; i++) {
+      const row = {
+        priority: priorities[i % 4]!,
+        due: i % 5 === 0 ? null : at(i % 3),
+        created: at(-(i % 4)),
+        updated: at(i % 2),
+      };
+      const number = await seedTicket(api.db, {
+        customer_id: 'sorted',
+        subject: `Orden ${i}`,
+        priority: row.priority,
+        next_due_at: row.due,
+        created_at: row.created,
+        updated_at: row.updated,
+      });
+      rows.push({ number, ...row });
+    }
+  });
+
+  const keyOf = (sort: string, r: Row): number => {
+    switch (sort.replace(/^-/, '')) {
+      case 'due':
+        return r.due === null ? Infinity : r.due.getTime();
+      case 'priority':
+        return PRIORITY_RANK[r.priority]!;
+      case 'created':
+        return r.created.getTime();
+      case 'updated':
+        return r.updated.getTime();
+      default:
+        return r.number;
+    }
+  };
+  const expected = (sort: string) => {
+    const sign = sort.startsWith('-') ? -1 : 1;
+    return [...rows]
+      .sort((a, b) => sign * (keyOf(sort, a) - keyOf(sort, b) || a.number - b.number))
+      .map((r) => r.number);
+  };
+
+  it.each(TICKET_SORTS.map((s) => [s]))(
+    'pages through sort=%s without duplicates or misses',
+    async (sort) => {
+      for (const limit of [1, 3, 5]) {
+        const seen: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const res = await api.call(
+            'get',
+            `/v1/tickets?customerId=sorted&sort=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+          );
+          expect(res.status).toBe(200);
+          expect(res.body).toMatchObject({ total: rows.length, totalExact: true });
+          seen.push(...numbersOf(res.body));
+          cursor = res.body.nextCursor;
+        } while (cursor !== null);
+        expect(seen, `sort=${sort} limit=${limit}`).toEqual(expected(sort));
+      }
+    },
+  );
+
+  it('pages a search under a sort', async () => {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await api.call(
+        'get',
+        `/v1/tickets?q=orden&sort=-priority&limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...numbersOf(res.body));
+      cursor = res.body.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(expected('-priority'));
+  });
+
+  it("refuses a cursor of another sort, a forged one and a sort that isn't allowed", async () => {
+    const first = await api.call('get', '/v1/tickets?customerId=sorted&sort=priority&limit=1');
+    const other = await api.call('get', `/v1/tickets?sort=-priority&cursor=${first.body.nextCursor}`);
+    expect(other.status).toBe(400);
+    const forged = Buffer.from(JSON.stringify({ sort: 'created', at: 'yesterday', number: 1 })).toString(
+      'base64url',
+    );
+    expect((await api.call('get', `/v1/tickets?sort=created&cursor=${forged}`)).status).toBe(400);
+    const bad = await api.call('get', '/v1/tickets?sort=subject');
+    expect(bad.status).toBe(400);
+    expect(bad.body['invalid-params'].map((p: { name: string }) => p.name)).toEqual(['query.sort']);
+    await expectConformance(api);
+  });
+
+  it('counts exactly up to the cap, then says there are more', async () => {
+    expect(await countTickets(api.db, { only: null, customerId: 'sorted' }, 13)).toEqual({
+      count: 13,
+      exact: true,
+    });
+    expect(await countTickets(api.db, { only: null, customerId: 'sorted' }, 12)).toEqual({
+      count: 12,
+      exact: false,
+    });
+    const scoped = await api.keyFor('read-only', ['acme']);
+    const res = await api.call('get', '/v1/tickets?customerId=sorted', scoped);
+    expect(res.body).toMatchObject({ items: [], total: 0, totalExact: true });
+  });
+
+  it('uses the search indexes', async () => {
+    await sql`set enable_seqscan = off`.execute(api.db);
+    try {
+      const plan = await sql<{ 'QUERY PLAN': string }>`
+        explain select number from tickets
+        where search_text like search_fold('%nómin%') or search_vector @@ to_tsquery('simple', 'nomi:*')`.execute(
+        api.db,
+      );
+      const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(text).toContain('tickets_search_trgm_idx');
+      expect(text).toContain('tickets_search_vector_idx');
+    } finally {
+      await sql`reset enable_seqscan`.execute(api.db);
+    }
+  });
+});
