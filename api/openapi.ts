@@ -128,7 +128,12 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
             : { description: spec.description }
           : {
               description: spec.description,
-              content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } },
+              content: Object.fromEntries(
+                [spec.contentType ?? 'application/json', ...(spec.alsoContentTypes ?? [])].map((t) => [
+                  t,
+                  { schema: spec.schema },
+                ]),
+              ),
             };
     }
     const common = {

@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { AttachmentSettings } from '../activities/attachments/settings';
 import type { Database } from '../db/schema';
 import { findUnstorableText } from '../domain/text';
 import { roleAllows, type Principal, type Role } from './auth';
@@ -53,6 +54,8 @@ export interface Services {
   publicUrl: string;
   /** Live staff notifications, for the event stream. */
   notifications: NotificationHub;
+  /** Where uploaded files go, and their limits. */
+  attachments: AttachmentSettings;
 }
 
 /** What a handler answers: the framework writes it (and stores it for `Idempotency-Key` replays). */
@@ -68,6 +71,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Media type of `schema`; `application/json` by default. */
   contentType?: string;
+  /** Other media types the same schema is answered in (a download in its sniffed type). */
+  alsoContentTypes?: readonly string[];
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;

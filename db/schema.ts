@@ -353,6 +353,30 @@ export interface Database {
   portal_sign_in_requests: PortalSignInRequestsTable;
   portal_sessions: PortalSessionsTable;
   ticket_presence: TicketPresenceTable;
+  attachments: AttachmentsTable;
+}
+
+/** An uploaded file: unattached (owned by its uploader) until a reply, note or intake uses it. */
+export interface AttachmentsTable {
+  id: string;
+  /** Where the bytes are in the attachment store. */
+  storage_key: string;
+  /** The client's file name, for display and downloads only (never a path). */
+  name: string;
+  size: number;
+  /** Sniffed from the bytes, never taken from the client. */
+  content_type: string;
+  sha256: string;
+  /** Display name of who uploaded it (a user, an API key, or a portal requester's email). */
+  uploaded_by: string;
+  /** Whose it is until attached: `key:<api key id>` or `portal:<session customer>:<email>`. */
+  uploader_ref: string;
+  customer_id: string | null;
+  ticket_number: number | null;
+  message_id: string | null;
+  internal: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  attached_at: Timestamp | null;
 }
 
 /** A console viewer's latest heartbeat on a ticket (who else has it open). */

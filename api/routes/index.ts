@@ -4,6 +4,7 @@
  */
 import type { AnyRoute } from '../route';
 import { apiKeyRoutes } from './api-keys';
+import { attachmentRoutes } from './attachments';
 import { contractRoutes } from './contracts';
 import { customerRoutes } from './customers';
 import { integrationRoutes } from './integrations';
@@ -22,6 +23,7 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...productRoutes,
   ...policyRoutes,
   ...ticketRoutes,
+  ...attachmentRoutes,
   ...presenceRoutes,
   ...reportRoutes,
   ...integrationRoutes,

@@ -27,6 +27,7 @@ import { commonPayload, recipientsOf, type Audience } from './recipients';
 import { addTime, type LifecycleContext } from './time';
 import type {
   Actor,
+  AttachmentRef,
   ClockName,
   ClockState,
   Decision,
@@ -339,6 +340,13 @@ function closedRefusal(state: TicketState, action: { es: string; en: string }): 
   );
 }
 
+/** The `attachments` field of a timeline entry or notification, only when the message carried files. */
+function withAttachments(attachments: readonly AttachmentRef[] | undefined): {
+  attachments?: readonly AttachmentRef[];
+} {
+  return attachments !== undefined && attachments.length > 0 ? { attachments } : {};
+}
+
 function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
   const { ctx } = step;
   const state = step.state;
@@ -378,6 +386,7 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         body: cmd.body,
         from: cmd.from,
         ...(notifyAssignee && { reopened: false }),
+        ...withAttachments(cmd.attachments),
       });
       if (notifyAssignee) {
         step.notify('assignee', 'customer_reply_received', {
@@ -397,6 +406,7 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
           messageId: cmd.messageId,
           agent: cmd.agent,
           body: cmd.body,
+          ...withAttachments(cmd.attachments),
         });
         return step.result();
       }
@@ -410,8 +420,13 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         agent: cmd.agent,
         body: cmd.body,
         firstResponse: firstTime,
+        ...withAttachments(cmd.attachments),
       });
-      step.notify('requester', 'agent_reply', { body: cmd.body, agentName: cmd.agent });
+      step.notify('requester', 'agent_reply', {
+        body: cmd.body,
+        agentName: cmd.agent,
+        ...withAttachments(cmd.attachments),
+      });
       return step.result();
     }
     case 'request_info': {
