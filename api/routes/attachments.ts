@@ -15,7 +15,8 @@ import {
   UploadQuery,
 } from '../attachments';
 import { notFound, type Principal } from '../auth';
-import { defineRoute } from '../route';
+import { defineRoute, type ResponseSpec } from '../route';
+import { ALLOWED_TYPES } from '../../activities/attachments/sniff';
 import { TICKET_READERS, visibleTicket } from './tickets';
 
 /** Who owns a staff or integration upload until it is sent: the API key, or the signed-in user. */
@@ -25,6 +26,14 @@ export function staffUploader(auth: Principal) {
 
 const TicketParams = z.object({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const AttachmentParams = TicketParams.extend({ id: z.uuid() });
+
+/** A download, documented in each type an attachment may have. */
+export const DOWNLOAD_RESPONSE: ResponseSpec = {
+  description: 'The bytes, in the type sniffed at upload (`Content-Disposition: attachment`, `nosniff`)',
+  schema: z.string().meta({ format: 'binary' }),
+  contentType: 'application/octet-stream',
+  alsoContentTypes: ALLOWED_TYPES,
+};
 
 /** The routes. */
 export const attachmentRoutes = [
@@ -95,22 +104,7 @@ export const attachmentRoutes = [
     tags: ['attachments'],
     roles: TICKET_READERS,
     params: AttachmentParams,
-    responses: {
-      200: {
-        description: 'The bytes, in the type sniffed at upload',
-        schema: z.string().meta({ format: 'binary' }),
-        contentType: 'application/octet-stream',
-        alsoContentTypes: [
-          'image/png',
-          'image/jpeg',
-          'image/gif',
-          'image/webp',
-          'application/pdf',
-          'application/zip',
-          'text/plain',
-        ],
-      },
-    },
+    responses: { 200: DOWNLOAD_RESPONSE },
     async handler({ params, services, auth, res }) {
       await visibleTicket(services.db, auth, params.number);
       const found = await services.db

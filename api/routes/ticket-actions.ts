@@ -91,7 +91,7 @@ export function commandIdFor(apiKeyId: string, idempotencyKey: string | undefine
 }
 
 /** Bounds of `attachmentIds` in the schemas; the configured `maxFilesPerMessage` applies within it. */
-const MAX_ATTACHMENT_IDS = 100;
+export const MAX_ATTACHMENT_IDS = 100;
 
 /** A name field of a body that no longer decides anything: accepted, ignored. */
 const IGNORED_NAME = z
@@ -516,7 +516,7 @@ function staleRefusal(error: unknown): LifecycleRefusal | undefined {
 }
 
 /** 413 when a message carries more files than the configuration allows. */
-function assertFileCount(services: Services, count: number): void {
+export function assertFileCount(services: Services, count: number): void {
   const max = services.attachments.maxFilesPerMessage;
   if (count <= max) return;
   throw problem(

@@ -11,6 +11,7 @@ import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { PORTAL_ORIGIN, signInAs } from '../portal/helpers';
 
 const LIMIT = 64 * 1024;
 /** A PNG signature and the start of an IHDR chunk: what a screenshot's first bytes look like. */
@@ -56,12 +57,15 @@ describe('attachments', () => {
       temporal: { client: env.client, taskQueue },
       routes: ticketActionRoutes(),
       api: { now: () => new Date(Date.now()), attachments: settings },
+      portal: { baseUrl: PORTAL_ORIGIN },
     });
     const now = await env.env.currentTimeMs();
     await seedCustomer(api.db, 'w32', 'acme', now, {
       requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
     });
-    await seedCustomer(api.db, 'paygroup', 'coop', now);
+    await seedCustomer(api.db, 'paygroup', 'coop', now, {
+      requesters: [{ name: 'Leo Paz', email: 'leo@coop.gt' }],
+    });
     const worker = await env.startWorker({
       taskQueue,
       workflowsPath,
@@ -282,6 +286,75 @@ describe('attachments', () => {
     // An id of another ticket's file is not found under this ticket.
     const elsewhere = await api.call('get', `/v1/tickets/${number + 1000}/attachments/${replyFile.body.id}`);
     expect(elsewhere.status).toBe(404);
+    await expectConformance(api);
+  });
+
+  it("lets the portal requester attach files and download their tickets' files, never an internal note's", async () => {
+    const ana = await signInAs(api, 'ana@acme.mx');
+    const portalUpload = (bytes: Buffer, name: string) =>
+      api
+        .call('post', `/v1/portal/attachments?name=${encodeURIComponent(name)}`, null)
+        .set('Cookie', ana.cookie)
+        .set('Origin', PORTAL_ORIGIN)
+        .set('Content-Type', 'application/octet-stream')
+        .send(bytes);
+    const form = {
+      type: 'incident',
+      category: 'dms',
+      contactPhone: '+52 55 5555 0001',
+      subject: 'Error al facturar',
+      description: 'Adjunto la pantalla',
+    };
+    // w32's portal form requires an image: a typed number is not a file.
+    const typed = await ana.post('/v1/portal/tickets', { ...form, attachments: 1, attachmentIds: [] });
+    expect(typed.status, typed.text).toBe(422);
+    const exe = await portalUpload(EXE, 'factura.png');
+    expect(exe.status).toBe(415);
+    const shot = await portalUpload(PNG, 'pantalla.png');
+    expect(shot.status, shot.text).toBe(201);
+    const created = await ana.post('/v1/portal/tickets', { ...form, attachmentIds: [shot.body.id] });
+    expect(created.status, created.text).toBe(201);
+    const number = created.body.number as number;
+
+    const agentKey = await api.keyFor('agent');
+    const publicFile = await upload(Buffer.from('%PDF-1.4 guía'), 'guia.pdf', agentKey);
+    const privateFile = await upload(Buffer.from('notas internas'), 'interno.txt', agentKey);
+    await api
+      .call('post', `/v1/tickets/${number}/replies`, agentKey)
+      .send({ body: 'Siga la guía', attachmentIds: [publicFile.body.id] })
+      .expect(200);
+    await api
+      .call('post', `/v1/tickets/${number}/replies`, agentKey)
+      .send({ body: 'Solo para el equipo', internal: true, attachmentIds: [privateFile.body.id] })
+      .expect(200);
+    const reply = await portalUpload(Buffer.from('Gracias, ya funciona'), 'respuesta.txt');
+    const replied = await ana.post(`/v1/portal/tickets/${number}/replies`, {
+      body: 'Adjunto confirmación',
+      attachmentIds: [reply.body.id],
+    });
+    expect(replied.status, replied.text).toBe(202);
+
+    type Entry = { kind: string; attachments?: { id: string; name: string }[] };
+    const detail = await eventually(
+      async () => (await ana.get(`/v1/portal/tickets/${number}`)).body as { conversation: Entry[] },
+      (d) => d.conversation.some((e) => e.kind === 'customer_reply'),
+    );
+    const names = detail.conversation.flatMap((e) => (e.attachments ?? []).map((a) => `${e.kind}:${a.name}`));
+    expect(names).toEqual(['created:pantalla.png', 'agent_reply:guia.pdf', 'customer_reply:respuesta.txt']);
+
+    const own = await ana.get(`/v1/portal/tickets/${number}/attachments/${publicFile.body.id}`);
+    expect(own.status).toBe(200);
+    expect(own.headers['content-type']).toBe('application/pdf');
+    expect(own.headers['content-disposition']).toContain('attachment;');
+    const internal = await ana.get(`/v1/portal/tickets/${number}/attachments/${privateFile.body.id}`);
+    expect(internal.status).toBe(404);
+    const leo = await signInAs(api, 'leo@coop.gt');
+    const foreign = await leo.get(`/v1/portal/tickets/${number}/attachments/${publicFile.body.id}`);
+    expect(foreign.status).toBe(404);
+    // Staff see the internal note's file.
+    expect((await api.call('get', `/v1/tickets/${number}/attachments/${privateFile.body.id}`)).status).toBe(
+      200,
+    );
     await expectConformance(api);
   });
 });
