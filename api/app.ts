@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { temporaryAttachmentSettings, type AttachmentSettings } from '../activities/attachments/settings';
 import { REDACTED } from '../config/logger';
 import type { Database } from '../db/schema';
 import { authenticate, type Principal } from './auth';
@@ -43,6 +44,8 @@ export interface ApiOptions {
   loginThrottle: LoginThrottleOptions;
   /** Base URL of the console in emailed links; `http://127.0.0.1:3000` by default (`npm start` passes its own). */
   publicUrl: string;
+  /** Attachment store and limits; by default files in a new temporary directory (`npm start` passes its own). */
+  attachments?: AttachmentSettings;
 }
 
 /** What the HTTP app needs from the rest of the system. */
@@ -164,6 +167,7 @@ export function createApp(deps: AppDependencies): Express {
       loginThrottle: options.loginThrottle,
       publicUrl: options.publicUrl.replace(/\/+$/, ''),
       notifications: createNotificationHub(db),
+      attachments: options.attachments ?? temporaryAttachmentSettings(),
     };
     const limiter = rateLimit(options.rateLimit);
     const auth = authenticate(db, services.now, services.sessions);

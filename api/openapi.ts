@@ -129,7 +129,12 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]): Record<string
           : {
               description: spec.description,
               content: {
-                [spec.contentType ?? 'application/json']: { schema: spec.schema },
+                ...Object.fromEntries(
+                  [spec.contentType ?? 'application/json', ...(spec.alsoContentTypes ?? [])].map((t) => [
+                    t,
+                    { schema: spec.schema },
+                  ]),
+                ),
                 ...Object.fromEntries(
                   Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }]),
                 ),

@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { AttachmentSettings } from '../activities/attachments/settings';
 import type { Database } from '../db/schema';
 import { findUnstorableText } from '../domain/text';
 import { roleAllows, type CallerRole, type Principal } from './auth';
@@ -53,6 +54,8 @@ export interface Services {
   publicUrl: string;
   /** Live staff notifications, for the event stream. */
   notifications: NotificationHub;
+  /** Where uploaded files go, and their limits. */
+  attachments: AttachmentSettings;
 }
 
 /** What a handler answers: the framework writes it (and stores it for `Idempotency-Key` replays). */
@@ -70,6 +73,8 @@ export interface ResponseSpec {
   contentType?: string;
   /** Other media types the same status may answer in (content negotiation), each with its schema. */
   alternatives?: Record<string, z.ZodType>;
+  /** Other media types the same schema is answered in (a download in its sniffed type). */
+  alsoContentTypes?: readonly string[];
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;

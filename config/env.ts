@@ -21,6 +21,13 @@ const listenPort = (fallback: number) =>
     .max(65535, 'expected an integer between 0 (any free port) and 65535')
     .default(fallback);
 
+const wholeBytes = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number of bytes, 1 or more' })
+    .int('expected a whole number of bytes, 1 or more')
+    .min(1, 'expected a whole number of bytes, 1 or more')
+    .default(fallback);
+
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'expected a postgres:// URL');
@@ -84,6 +91,23 @@ export const envSchema = z.object({
     .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 'expected an http(s) URL')
     .optional(),
   WEBHOOK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Attachment files (filesystem store); `<ORQUESTA_DATA_DIR>/attachments` when unset. */
+  ORQUESTA_ATTACHMENTS_DIR: z.string().min(1).optional(),
+  ORQUESTA_ATTACHMENT_MAX_BYTES: wholeBytes(10 * 1024 * 1024),
+  ORQUESTA_ATTACHMENT_MAX_FILES: z.coerce
+    .number({ error: 'expected a whole number of files, 1 to 100' })
+    .int('expected a whole number of files, 1 to 100')
+    .min(1, 'expected a whole number of files, 1 to 100')
+    .max(100, 'expected a whole number of files, 1 to 100')
+    .default(10),
+  ORQUESTA_ATTACHMENT_EMAIL_INLINE_BYTES: wholeBytes(2 * 1024 * 1024),
+  /** S3-compatible storage for attachments: set the bucket to use it instead of the filesystem. */
+  ORQUESTA_ATTACHMENTS_S3_BUCKET: z.string().min(3).max(63).optional(),
+  ORQUESTA_ATTACHMENTS_S3_ENDPOINT: z.url('expected an http(s) URL').optional(),
+  ORQUESTA_ATTACHMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  ORQUESTA_ATTACHMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ORQUESTA_ATTACHMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ORQUESTA_ATTACHMENTS_S3_PREFIX: z.string().max(200).optional(),
 });
 
 /** The validated configuration. */

@@ -361,6 +361,7 @@ export interface Database {
   ticket_presence: TicketPresenceTable;
   canned_replies: CannedRepliesTable;
   saved_views: SavedViewsTable;
+  attachments: AttachmentsTable;
 }
 
 /** What a macro also does when applied (all optional: none makes a plain canned reply). */
@@ -393,6 +394,29 @@ export interface SavedViewsTable {
   query: string;
   created_at: Generated<CreatedAt>;
   updated_at: Generated<CreatedAt>;
+}
+
+/** An uploaded file: unattached (owned by its uploader) until a reply, note or intake uses it. */
+export interface AttachmentsTable {
+  id: string;
+  /** Where the bytes are in the attachment store. */
+  storage_key: string;
+  /** The client's file name, for display and downloads only (never a path). */
+  name: string;
+  size: number;
+  /** Sniffed from the bytes, never taken from the client. */
+  content_type: string;
+  sha256: string;
+  /** Display name of who uploaded it (a user, an API key, or a portal requester's email). */
+  uploaded_by: string;
+  /** Whose it is until attached: `key:<api key id>` or `portal:<session customer>:<email>`. */
+  uploader_ref: string;
+  customer_id: string | null;
+  ticket_number: number | null;
+  message_id: string | null;
+  internal: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  attached_at: Timestamp | null;
 }
 
 /** A console viewer's latest heartbeat on a ticket (who else has it open). */

@@ -3,6 +3,7 @@
  * Temporal (TEMPORAL_ADDRESS, else the dev server, else the in-process emulator), the worker and the API.
  * ORQUESTA_ROLE=api or worker runs one part only (docker compose runs them as separate containers).
  */
+import { attachmentSettingsFromEnv } from '../activities/attachments/settings';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import path from 'node:path';
@@ -140,6 +141,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         },
         ...(config.WEBHOOK_SECRET && { integrationSecret: config.WEBHOOK_SECRET }),
         publicUrl,
+        attachments: attachmentSettingsFromEnv(config),
         // Signals under the same deadline as every other workflow call; on failure the event is forgotten and
         // the sender's retry is processed (the workflow de-duplicates by event id); an ended workflow is a 409.
         onIntegrationEvent: signalTicketOnIntegrationEvent(client),

@@ -196,6 +196,8 @@ export function portalApiRouter(
         services,
         options,
       } as never);
+      // A download has streamed itself.
+      if (res.headersSent) return;
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status);
       if (reply.body === undefined) res.end();

@@ -5,6 +5,7 @@
 import type { AnyRoute } from '../route';
 import { apiKeyRoutes } from './api-keys';
 import { cannedReplyRoutes } from './canned-replies';
+import { attachmentRoutes } from './attachments';
 import { contractRoutes } from './contracts';
 import { customerRoutes } from './customers';
 import { integrationRoutes } from './integrations';
@@ -25,6 +26,7 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...policyRoutes,
   ...policyVersionRoutes,
   ...ticketRoutes,
+  ...attachmentRoutes,
   ...presenceRoutes,
   ...reportRoutes,
   ...integrationRoutes,

@@ -26,7 +26,32 @@ import { problem } from '../problem';
 import { definePortalRoute, type AnyPortalRoute, type PortalContext } from '../portal/route';
 import type { PortalSession } from '../portal/sessions';
 import type { Services } from '../route';
-import { counted, temporalProblem, withinDeadline, workflows } from './ticket-actions';
+import {
+  assertFileCount,
+  counted,
+  MAX_ATTACHMENT_IDS as MAX_FILES,
+  temporalProblem,
+  withinDeadline,
+  workflows,
+} from './ticket-actions';
+import { attachmentIdsField, bindAttachments, checkAttachments, unbindAttachments } from '../attachments';
+import { portalUploader } from './portal-attachments';
+
+/** How many files a portal ticket carries: the requester's unused uploads, or those a retry already bound. */
+async function portalIntakeFiles(services: Services, ids: readonly string[], uploaderRef: string) {
+  assertFileCount(services, new Set(ids).size);
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return 0;
+  const bound = await services.db
+    .selectFrom('attachments')
+    .select('id')
+    .where('id', 'in', unique)
+    .where('uploader_ref', '=', uploaderRef)
+    .where('message_id', '=', 'intake')
+    .execute();
+  if (bound.length === unique.length) return unique.length;
+  return (await checkAttachments(services.db, unique, uploaderRef)).length;
+}
 
 const Bilingual = z.object({ es: z.string(), en: z.string() });
 const NumberParams = z.object({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -98,6 +123,10 @@ const EntrySchema = z.object({
   side: z.enum(['you', 'support', 'system']),
   author: z.string().nullable(),
   text: z.string().nullable(),
+  /** Files sent with this message (download: `GET /v1/portal/tickets/{number}/attachments/{id}`). */
+  attachments: z
+    .array(z.object({ id: z.string(), name: z.string(), contentType: z.string(), size: z.number().int() }))
+    .optional(),
 });
 
 const TicketDetailSchema = TicketSummarySchema.extend({
@@ -340,9 +369,10 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
       operationId: 'portalCreateTicket',
       summary: 'Open a ticket through the web form (channel `portal`, the same intake as `POST /v1/tickets`)',
       description: 'An `Idempotency-Key` header makes retries open one ticket.',
-      body: PortalDraftSchema,
+      body: PortalDraftSchema.extend({ attachmentIds: attachmentIdsField(MAX_FILES) }),
       responses: {
         201: { description: 'Created', schema: z.object({ number: z.number().int() }) },
+        413: { description: 'More files than a message may carry' },
         200: {
           description: 'Already created with this Idempotency-Key',
           schema: z.object({ number: z.number().int() }),
@@ -360,6 +390,13 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
           .where('id', '=', s.customerId)
           .executeTakeFirst();
         const key = req.get('idempotency-key');
+        // The intake rules count the files really uploaded, not a number typed in the form.
+        const { attachmentIds, ...fields } = ctx.body;
+        const uploaderRef = portalUploader(s).ref;
+        const files =
+          attachmentIds === undefined
+            ? undefined
+            : await portalIntakeFiles(ctx.services, attachmentIds, uploaderRef);
         const result = await counted('create', () =>
           withinDeadline(temporal, () =>
             createTicket(
@@ -373,7 +410,11 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
               },
               {
                 customerId: s.customerId,
-                draft: draftOf(ctx.body, s, customer?.name),
+                draft: draftOf(
+                  files === undefined ? fields : { ...fields, attachments: files },
+                  s,
+                  customer?.name,
+                ),
                 locale: ctx.lang,
                 ...(key && { idempotencyKey: `portal:${s.email}:${key}` }),
                 now: services.now().getTime(),
@@ -397,6 +438,16 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
             },
             { reasons: result.reasons.map((r) => ({ code: r.code, message: r.message })) },
           );
+        }
+        if (attachmentIds !== undefined && attachmentIds.length > 0) {
+          await bindAttachments(services.db, {
+            ids: attachmentIds,
+            uploaderRef,
+            ticketNumber: result.number,
+            customerId: s.customerId,
+            messageId: 'intake',
+            internal: false,
+          });
         }
         return { status: result.outcome === 'created' ? 201 : 200, body: { number: result.number } };
       },
@@ -472,6 +523,13 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
           .where('type', 'in', Object.keys(PUBLIC_ENTRIES))
           .orderBy('seq')
           .execute();
+        const intakeFiles = await db
+          .selectFrom('attachments')
+          .select(['id', 'name', 'content_type', 'size'])
+          .where('ticket_number', '=', row.number)
+          .where('message_id', '=', 'intake')
+          .orderBy('id')
+          .execute();
         const conversation: z.infer<typeof EntrySchema>[] = [
           {
             at: row.created_at.toISOString(),
@@ -479,6 +537,14 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
             side: 'you',
             author: row.requester_name,
             text: row.description,
+            ...(intakeFiles.length > 0 && {
+              attachments: intakeFiles.map((a) => ({
+                id: a.id,
+                name: a.name,
+                contentType: a.content_type,
+                size: Number(a.size),
+              })),
+            }),
           },
         ];
         let validationEndsAt: string | undefined;
@@ -507,6 +573,9 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
             side: byCustomer ? 'you' : spec.side,
             author,
             text,
+            ...(Array.isArray(data.attachments) && {
+              attachments: data.attachments as z.infer<typeof EntrySchema>['attachments'],
+            }),
           });
         }
         const promise =
@@ -550,8 +619,13 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
       operationId: 'portalReply',
       summary: 'Reply on the ticket (the same customer-reply signal the API sends)',
       params: NumberParams,
-      body: z.strictObject({ body: z.string().trim().min(1).max(50_000) }),
+      body: z.strictObject({
+        body: z.string().trim().min(1).max(50_000),
+        attachmentIds: attachmentIdsField(MAX_FILES),
+      }),
       responses: {
+        400: { description: 'An attachment id is unknown, not yours, or already sent' },
+        413: { description: 'More files than a message may carry' },
         202: {
           description: 'Accepted',
           schema: z.object({ number: z.number().int(), accepted: z.boolean() }),
@@ -565,15 +639,32 @@ export function portalTicketRoutes(): AnyPortalRoute[] {
         await ownTicket(ctx.services.db, s, number);
         const temporal = workflows(ctx.services);
         const handle = temporal.client.workflow.getHandle(ticketWorkflowId(number));
+        const messageId = randomUUID();
+        const ids = ctx.body.attachmentIds ?? [];
+        assertFileCount(ctx.services, new Set(ids).size);
+        const attachments = await bindAttachments(ctx.services.db, {
+          ids,
+          uploaderRef: portalUploader(s).ref,
+          ticketNumber: number,
+          customerId: s.customerId,
+          messageId,
+          internal: false,
+        });
         await counted('customer_reply', () =>
           withinDeadline(temporal, () =>
             handle.signal(customerReplySignal, {
-              messageId: randomUUID(),
+              messageId,
               body: ctx.body.body,
               from: s.email,
+              ...(attachments.length > 0 && { attachments }),
             }),
           ),
-        ).catch((error: unknown) => temporalProblem(error, number));
+        )
+          .catch((error: unknown) => temporalProblem(error, number))
+          .catch(async (error: unknown) => {
+            if (attachments.length > 0) await unbindAttachments(ctx.services.db, number, messageId);
+            throw error;
+          });
         return { status: 202, body: { number, accepted: true } };
       },
     }),

@@ -27,7 +27,7 @@ import {
 } from '../../workflows/ticket/messages';
 import { assertCustomerVisible, canSeeCustomer, STAFF, type Principal, type Role } from '../auth';
 import { workflowCalls } from '../metrics';
-import { problem } from '../problem';
+import { problem, ProblemError } from '../problem';
 import { defineRoute, type AnyRoute, type IntegrationEvent, type Services } from '../route';
 import {
   claimInboundEmail,
@@ -42,6 +42,9 @@ import { sql } from 'kysely';
 import { liveReading } from '../countdown';
 // ticket-bulk.ts uses this module's helpers only inside its functions, so the cycle is harmless.
 import { ticketBulkRoutes } from './ticket-bulk';
+import { attachmentIdsField, bindAttachments, checkAttachments, unbindAttachments } from '../attachments';
+import type { AttachmentRef } from '../../domain/lifecycle/index';
+import { staffUploader } from './attachments';
 
 /** What the ticket write routes need from Temporal. */
 export interface TicketWorkflows {
@@ -89,6 +92,9 @@ export function commandIdFor(apiKeyId: string, idempotencyKey: string | undefine
   return `idem-${createHash('sha256').update(`${apiKeyId}\n${idempotencyKey}`).digest('hex').slice(0, 40)}`;
 }
 
+/** Bounds of `attachmentIds` in the schemas; the configured `maxFilesPerMessage` applies within it. */
+export const MAX_ATTACHMENT_IDS = 100;
+
 /** A name field of a body that no longer decides anything: accepted, ignored. */
 const IGNORED_NAME = z
   .string()
@@ -131,6 +137,7 @@ const CreateTicketBody = z.object({
   /** Ignored: a ticket opened by a signed-in user is registered by that user (phone intake). */
   createdBy: IGNORED_NAME,
   locale: z.enum(['es', 'en']).optional(),
+  attachmentIds: attachmentIdsField(MAX_ATTACHMENT_IDS),
 });
 
 export function workflows(services: Services): TicketWorkflows {
@@ -334,6 +341,8 @@ type ActionSpec = {
   roles?: readonly Role[];
   /** The command's arguments; `commandId` is the update id, also the message id of a reply. */
   toArgs: (body: Record<string, unknown>, auth: Principal, commandId: string) => object;
+  /** The body takes `attachmentIds` (uploads sent with the message; internal when `body.internal`). */
+  carriesAttachments?: boolean;
 };
 
 const actions: ActionSpec[] = [
@@ -346,7 +355,9 @@ const actions: ActionSpec[] = [
       internal: z.boolean().default(false),
       cc: CcSchema,
       agent: IGNORED_NAME,
+      attachmentIds: attachmentIdsField(MAX_ATTACHMENT_IDS),
     }),
+    carriesAttachments: true,
     toArgs: (b, auth, commandId) => ({
       messageId: commandId,
       agent: actor(auth),
@@ -526,6 +537,73 @@ function staleRefusal(error: unknown): LifecycleRefusal | undefined {
   return refusal?.code === 'stale_version' ? refusal : undefined;
 }
 
+/** 413 when a message carries more files than the configuration allows. */
+export function assertFileCount(services: Services, count: number): void {
+  const max = services.attachments.maxFilesPerMessage;
+  if (count <= max) return;
+  throw problem(
+    413,
+    'too-many-attachments',
+    {
+      es: `Un mensaje lleva como máximo ${max} adjuntos.`,
+      en: `A message carries at most ${max} attachments.`,
+    },
+    { limit: max, 'invalid-params': [{ name: 'body.attachmentIds', reason: `at most ${max} files` }] },
+  );
+}
+
+/** Binds a message's uploads (after the count check); none when it carries none. */
+async function bindMessageAttachments(
+  services: Services,
+  ids: readonly string[],
+  input: Omit<Parameters<typeof bindAttachments>[1], 'ids'>,
+): Promise<AttachmentRef[]> {
+  if (ids.length === 0) return [];
+  assertFileCount(services, new Set(ids).size);
+  return bindAttachments(services.db, { ids, ...input });
+}
+
+/**
+ * How many files a new ticket carries, for the intake rules: the caller's unused uploads named by `ids`, or
+ * those already bound to the ticket a retry under the same Idempotency-Key finds. Called only when the
+ * request has `attachmentIds`; without it the draft's stated `attachments` number stands (integrations
+ * relaying an email whose files are elsewhere).
+ */
+async function intakeAttachments(
+  services: Services,
+  ids: readonly string[],
+  uploaderRef: string,
+  idempotencyKey: string | undefined,
+): Promise<number> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return 0;
+  if (idempotencyKey !== undefined) {
+    const bound = await services.db
+      .selectFrom('attachments')
+      .select('id')
+      .where('id', 'in', unique)
+      .where('uploader_ref', '=', uploaderRef)
+      .where('message_id', '=', 'intake')
+      .execute();
+    if (bound.length === unique.length) return unique.length;
+  }
+  return (await checkAttachments(services.db, unique, uploaderRef)).length;
+}
+
+/** On a failed message, frees its uploads for another try, unless the command may still apply. */
+function releaseUnlessMayApply(
+  services: Services,
+  attachments: readonly AttachmentRef[],
+  ticketNumber: number,
+  messageId: string,
+): (error: unknown) => Promise<never> {
+  return async (error: unknown) => {
+    const mayApply = error instanceof ProblemError && error.problem.commandMayApply === true;
+    if (attachments.length > 0 && !mayApply) await unbindAttachments(services.db, ticketNumber, messageId);
+    throw error;
+  };
+}
+
 /** The ticket write routes. */
 export function ticketActionRoutes(): AnyRoute[] {
   const routes: AnyRoute[] = [
@@ -557,11 +635,20 @@ export function ticketActionRoutes(): AnyRoute[] {
           ...(temporal.ensureSearchAttributes && { ensureSearchAttributes: temporal.ensureSearchAttributes }),
         };
         const key = req.header('idempotency-key');
+        // Files uploaded for the ticket: the intake rules count these, not a number the client states.
+        const uploaderRef = staffUploader(auth).ref;
+        const attachmentIds = body.attachmentIds ?? [];
+        assertFileCount(services, new Set(attachmentIds).size);
+        const files =
+          body.attachmentIds === undefined
+            ? undefined
+            : await intakeAttachments(services, attachmentIds, uploaderRef, key);
+        const draft = files === undefined ? body.draft : { ...body.draft, attachments: files };
         const result = await counted('create', () =>
           withinDeadline(temporal, () =>
             createTicket(deps, {
               customerId: body.customerId,
-              draft: body.draft,
+              draft,
               ...(auth.user !== null && { createdBy: auth.user.displayName }),
               ...(body.locale && { locale: body.locale }),
               ...(key && { idempotencyKey: `${auth.keyId}:${key}` }),
@@ -570,6 +657,16 @@ export function ticketActionRoutes(): AnyRoute[] {
           ),
         ).catch((error: unknown) => temporalProblem(error, 0));
         if (result.outcome === 'refused' || result.outcome === 'no_contract') intakeProblem(result);
+        if (attachmentIds.length > 0) {
+          await bindAttachments(services.db, {
+            ids: attachmentIds,
+            uploaderRef,
+            ticketNumber: result.number,
+            customerId: body.customerId,
+            messageId: 'intake',
+            internal: false,
+          });
+        }
         return {
           status: result.outcome === 'created' ? 201 : 200,
           body: {
@@ -637,7 +734,11 @@ export function ticketActionRoutes(): AnyRoute[] {
       tags: ['tickets'],
       roles: CUSTOMER_SIDE,
       params: NumberParams,
-      body: z.object({ body: z.string().min(1).max(50_000), from: z.string().optional() }),
+      body: z.object({
+        body: z.string().min(1).max(50_000),
+        from: z.string().optional(),
+        attachmentIds: attachmentIdsField(MAX_ATTACHMENT_IDS),
+      }),
       responses: {
         202: {
           description: 'Accepted',
@@ -650,18 +751,29 @@ export function ticketActionRoutes(): AnyRoute[] {
         ...WORKFLOW_TIMEOUT,
       },
       async handler({ params, body, services, auth, req }) {
-        await visibleTicket(services.db, auth, params.number);
+        const ticket = await visibleTicket(services.db, auth, params.number);
         const temporal = workflows(services);
         const handle = temporal.client.workflow.getHandle(ticketWorkflowId(params.number));
+        const messageId = commandIdFor(auth.keyId, req.header('idempotency-key'));
+        const attachments = await bindMessageAttachments(services, body.attachmentIds ?? [], {
+          uploaderRef: staffUploader(auth).ref,
+          ticketNumber: params.number,
+          customerId: ticket.customer_id,
+          messageId,
+          internal: false,
+        });
         await counted('customer_reply', () =>
           withinDeadline(temporal, () =>
             handle.signal(customerReplySignal, {
-              messageId: commandIdFor(auth.keyId, req.header('idempotency-key')),
+              messageId,
               body: body.body,
               ...(body.from && { from: body.from }),
+              ...(attachments.length > 0 && { attachments }),
             }),
           ),
-        ).catch((error: unknown) => temporalProblem(error, params.number));
+        )
+          .catch((error: unknown) => temporalProblem(error, params.number))
+          .catch(releaseUnlessMayApply(services, attachments, params.number, messageId));
         return { status: 202, body: { number: params.number, accepted: true } };
       },
     }),
@@ -919,7 +1031,7 @@ export function ticketActionRoutes(): AnyRoute[] {
           ...WORKFLOW_TIMEOUT,
         },
         async handler({ params, body, services, auth, req }) {
-          await visibleTicket(services.db, auth, params.number);
+          const ticket = await visibleTicket(services.db, auth, params.number);
           const temporal = workflows(services);
           const handle = temporal.client.workflow.getHandle(ticketWorkflowId(params.number));
           const update = commandUpdates[action.command];
@@ -927,19 +1039,32 @@ export function ticketActionRoutes(): AnyRoute[] {
           // retried (after a 504, or by another API process), Temporal applies the command once.
           const commandId = commandIdFor(auth.keyId, req.header('idempotency-key'));
           const expected = body.expectedVersion as number | undefined;
+          const attachmentIds = action.carriesAttachments
+            ? ((body.attachmentIds as string[] | undefined) ?? [])
+            : [];
+          const attachments = await bindMessageAttachments(services, attachmentIds, {
+            uploaderRef: staffUploader(auth).ref,
+            ticketNumber: params.number,
+            customerId: ticket.customer_id,
+            messageId: commandId,
+            internal: body.internal === true,
+          });
           const args = {
             ...action.toArgs(body, auth, commandId),
+            ...(attachments.length > 0 && { attachments }),
             ...(expected !== undefined && { expectedVersion: expected }),
           };
           const result = await counted(action.command, () =>
             withinDeadline(temporal, () =>
               handle.executeUpdate(update as never, { updateId: commandId, args: [args] as never }),
             ),
-          ).catch(async (error: unknown) => {
-            const stale = expected === undefined ? undefined : staleRefusal(error);
-            if (stale !== undefined) return ticketChangedProblem(services, params.number, expected!, stale);
-            return temporalProblem(error, params.number);
-          });
+          )
+            .catch(async (error: unknown) => {
+              const stale = expected === undefined ? undefined : staleRefusal(error);
+              if (stale !== undefined) return ticketChangedProblem(services, params.number, expected!, stale);
+              return temporalProblem(error, params.number);
+            })
+            .catch(releaseUnlessMayApply(services, attachments, params.number, commandId));
           return { status: 200, body: result };
         },
       }),

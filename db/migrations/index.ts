@@ -9,6 +9,7 @@ import * as reliability from './20261127_0008_reliability';
 import * as ticketPresence from './20261127_0012_ticket_presence';
 import * as staffAccounts from './20261127_0013_staff_accounts';
 import * as portal from './20261127_0014_portal';
+import * as attachments from './20261127_0015_attachments';
 import * as cannedReplies from './20261127_0016_canned_replies';
 import * as search from './20261127_0017_search';
 import * as managerEdits from './20261127_0018_manager_edits';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '20261127_0012_ticket_presence': ticketPresence,
   '20261127_0013_staff_accounts': staffAccounts,
   '20261127_0014_portal': portal,
+  '20261127_0015_attachments': attachments,
   '20261127_0016_canned_replies': cannedReplies,
   '20261127_0017_search': search,
   '20261127_0018_manager_edits': managerEdits,

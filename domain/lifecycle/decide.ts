@@ -28,6 +28,7 @@ import { CLOCK_NOTES } from './version';
 import { addTime, type LifecycleContext } from './time';
 import type {
   Actor,
+  AttachmentRef,
   ClockName,
   ClockState,
   Decision,
@@ -340,6 +341,13 @@ function closedRefusal(state: TicketState, action: { es: string; en: string }): 
   );
 }
 
+/** The `attachments` field of a timeline entry or notification, only when the message carried files. */
+function withAttachments(attachments: readonly AttachmentRef[] | undefined): {
+  attachments?: readonly AttachmentRef[];
+} {
+  return attachments !== undefined && attachments.length > 0 ? { attachments } : {};
+}
+
 function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
   const { ctx } = step;
   const state = step.state;
@@ -379,6 +387,7 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         body: cmd.body,
         from: cmd.from,
         ...(notifyAssignee && { reopened: false }),
+        ...withAttachments(cmd.attachments),
       });
       if (notifyAssignee) {
         step.notify('assignee', 'customer_reply_received', {
@@ -398,6 +407,7 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
           messageId: cmd.messageId,
           agent: cmd.agent,
           body: cmd.body,
+          ...withAttachments(cmd.attachments),
         });
         return step.result();
       }
@@ -414,8 +424,14 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
         body: cmd.body,
         firstResponse: firstTime,
         ...cc,
+        ...withAttachments(cmd.attachments),
       });
-      step.notify('requester', 'agent_reply', { body: cmd.body, agentName: cmd.agent, ...cc });
+      step.notify('requester', 'agent_reply', {
+        body: cmd.body,
+        agentName: cmd.agent,
+        ...cc,
+        ...withAttachments(cmd.attachments),
+      });
       return step.result();
     }
     case 'request_info': {

@@ -104,6 +104,14 @@ export interface TicketState {
   readonly recentEventIds: readonly string[];
 }
 
+/** A stored file a message carries: its id (for the download link) and what to show. */
+export interface AttachmentRef {
+  readonly id: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
 /** Who acts. */
 export type Actor = 'customer' | 'agent' | 'system' | 'integration';
 
@@ -114,6 +122,8 @@ export type TicketCommand =
       readonly messageId: string;
       readonly body: string;
       readonly from?: string;
+      /** Files sent with the message (uploaded and stored before the command). */
+      readonly attachments?: readonly AttachmentRef[];
     }
   | {
       readonly type: 'agent_reply';
@@ -123,6 +133,8 @@ export type TicketCommand =
       readonly internal: boolean;
       /** Addresses copied on the email to the requester (public replies only); absent in older histories. */
       readonly cc?: readonly string[];
+      /** Files sent with the reply or note (uploaded and stored before the command). */
+      readonly attachments?: readonly AttachmentRef[];
     }
   | { readonly type: 'request_info'; readonly agent: string; readonly body: string }
   | { readonly type: 'resolve'; readonly agent: string; readonly solution: string }
