@@ -133,6 +133,42 @@ describe('scenario checker', () => {
     expect(line).toEqual({ ok: false, message: 't1: status closed (got open)' });
   });
 
+  it('says in each line what was expected and what the run had, for every kind of expectation', () => {
+    const met: Expectation = {
+      ticket: 't1',
+      status: 'open',
+      timeline: ['created', 'auto_closed', 'reopened'],
+      absent: ['escalated'],
+      at: { auto_closed: T0 + 3 * 24 * 60 * MIN, escalated: T0 },
+      priority: 'medium',
+      level: 1,
+      final: false,
+      billable: true,
+      notifications: ['ticket_created', 'auto_closed'],
+    };
+    const refusals = new Map([['t1', ['attachments_missing']]]);
+    expect(checkExpectation({ ...met, refused: ['attachments_missing'] }, run(), refusals)).toEqual([
+      { ok: true, message: 't1: status open (got open)' },
+      {
+        ok: true,
+        message:
+          't1: timeline contains in order created > auto_closed > reopened (got created > info_requested > auto_closed > reopened)',
+      },
+      { ok: true, message: 't1: no escalated' },
+      { ok: true, message: 't1: auto_closed at 2026-03-05T16:00Z (got 2026-03-05T16:00)' },
+      { ok: false, message: 't1: escalated at 2026-03-02T16:00Z (got none)' },
+      { ok: true, message: 't1: refused with attachments_missing' },
+      { ok: true, message: 't1: priority medium (got medium)' },
+      { ok: true, message: 't1: level 1 (got 1)' },
+      { ok: true, message: 't1: final false' },
+      { ok: false, message: 't1: billable true' },
+      {
+        ok: true,
+        message: 't1: notifications in order ticket_created > auto_closed (got ticket_created > auto_closed)',
+      },
+    ]);
+  });
+
   it('prints a FAIL line in the table for a failed expectation and ok for a met one', () => {
     const r = run({
       expectations: [
