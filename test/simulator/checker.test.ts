@@ -120,6 +120,55 @@ describe('scenario checker', () => {
     expect(verdicts({ ticket: 't1', billable: true }, r)).toEqual([false]);
   });
 
+  it('takes priority only from priority changes and priority escalations, level only from level escalations', () => {
+    const r = run({
+      events: [
+        event('created', T0, { priority: 'medium' }),
+        event('priority_changed', T0 + MIN, { from: 'medium', to: 'high' }),
+        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'urgent' }),
+        event('escalated', T0 + 3 * MIN, { from: 1, to: 2 }),
+        event('assigned', T0 + 4 * MIN, { to: 'agent-7' }),
+        event('reassigned', T0 + 5 * MIN, { to: 3 }),
+      ],
+    });
+    expect(verdicts({ ticket: 't1', priority: 'urgent', level: 2 }, r)).toEqual([true, true]);
+    const changedOnce = run({
+      events: [
+        event('created', T0, { priority: 'medium' }),
+        event('priority_changed', T0 + MIN, { from: 'medium', to: 'high' }),
+        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'urgent' }),
+        event('priority_lowered', T0 + 3 * MIN, { from: 'urgent', to: 'low' }),
+      ],
+    });
+    expect(verdicts({ ticket: 't1', priority: 'low', level: 1 }, changedOnce)).toEqual([true, true]);
+    const onlyChanged = run({
+      events: [
+        event('created', T0, { priority: 'medium' }),
+        event('priority_changed', T0 + MIN, { to: 'high' }),
+      ],
+    });
+    expect(verdicts({ ticket: 't1', priority: 'high' }, onlyChanged)).toEqual([true]);
+  });
+
+  it('reports FAIL, not a crash, for a ticket the run does not know', () => {
+    expect(checkExpectation({ ticket: 'nope', status: 'open', priority: 'low' }, run(), new Map())).toEqual([
+      { ok: false, message: 'nope: status open (got undefined)' },
+      { ok: false, message: 'nope: priority low (got undefined)' },
+    ]);
+  });
+
+  it("ignores other tickets' notifications", () => {
+    const r = run({
+      notifications: [
+        { ticket: 't1', at: '', template: 'ticket_created', recipient: 'a@b.c' },
+        { ticket: 't2', at: '', template: 'ticket_reopened', recipient: 'a@b.c' },
+      ],
+    });
+    expect(verdicts({ ticket: 't1', notifications: ['ticket_created', 'ticket_reopened'] }, r)).toEqual([
+      false,
+    ]);
+  });
+
   it('checks refusals against the codes intake gave that ticket', () => {
     const refusals = new Map([['t3', ['unauthorized_requester', 'attachments_missing']]]);
     expect(
