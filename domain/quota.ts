@@ -57,8 +57,8 @@ export function contractQuotaResets(policy: Policy, planId: string | null): 'mon
 
 /**
  * The quota period a contract's snapshot covers at `now`: the plan's month or year containing `now`
- * (on the policy's quota zone), or the contract's own bounds outside the contract (intake refuses
- * then) or without a plan. Intake in production (`activities/contracts.ts`) and the scenario simulator
+ * (on the policy's quota zone; a month without a plan), or the contract's own bounds outside the
+ * contract (intake refuses then). Intake in production (`activities/contracts.ts`) and the scenario simulator
  * both build the snapshot's `periodStart`/`periodEnd` with it and count `quotaUsed` within it.
  */
 export function contractQuotaPeriod(

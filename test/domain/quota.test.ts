@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addLocalMonths, quotaPeriod, quotaZone } from '../../domain/quota';
+import { addLocalMonths, contractQuotaPeriod, quotaPeriod, quotaZone } from '../../domain/quota';
 import type { Policy } from '../../domain/policy/schema';
 
 const t = (iso: string) => Date.parse(iso);
@@ -94,5 +94,33 @@ describe('quota periods', () => {
       ({ defaultCalendar: 'main', calendars }) as unknown as Policy;
     expect(quotaZone(policy({ main: { zone: 'America/Guatemala' } }))).toBe('America/Guatemala');
     expect(quotaZone(policy({ other: { zone: 'America/Guatemala' } }))).toBe('UTC');
+  });
+
+  it("gives a contract the period of its plan containing now, and the contract's bounds outside it", () => {
+    const policy = {
+      defaultCalendar: 'main',
+      calendars: { main: { zone: 'America/Guatemala' } },
+      plans: [
+        { id: 'monthly', period: 'month' },
+        { id: 'yearly', period: 'year' },
+      ],
+    } as unknown as Policy;
+    const start = t('2026-01-10T06:00Z'); // local midnight in Guatemala (UTC-6)
+    const end = t('2028-01-10T06:00Z');
+    const period = (planId: string | null, now: number) =>
+      span(contractQuotaPeriod(policy, planId, start, end, now));
+    expect(period('monthly', t('2026-03-20T00:00Z'))).toEqual({
+      start: '2026-03-10T06:00:00.000Z',
+      end: '2026-04-10T06:00:00.000Z',
+    });
+    expect(period('yearly', t('2026-03-20T00:00Z'))).toEqual({
+      start: '2026-01-10T06:00:00.000Z',
+      end: '2027-01-10T06:00:00.000Z',
+    });
+    // Without a plan (administrative cases, which consume no quota) the periods are months.
+    expect(period(null, t('2026-03-20T00:00Z'))).toEqual(period('monthly', t('2026-03-20T00:00Z')));
+    const bounds = { start: '2026-01-10T06:00:00.000Z', end: '2028-01-10T06:00:00.000Z' };
+    expect(period('yearly', t('2025-12-01T00:00Z'))).toEqual(bounds);
+    expect(period('monthly', end)).toEqual(bounds);
   });
 });

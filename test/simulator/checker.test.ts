@@ -120,6 +120,55 @@ describe('scenario checker', () => {
     expect(verdicts({ ticket: 't1', billable: true }, r)).toEqual([false]);
   });
 
+  it('takes priority only from priority changes and priority escalations, level only from level escalations', () => {
+    const r = run({
+      events: [
+        event('created', T0, { priority: 'medium' }),
+        event('priority_changed', T0 + MIN, { from: 'medium', to: 'high' }),
+        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'urgent' }),
+        event('escalated', T0 + 3 * MIN, { from: 1, to: 2 }),
+        event('assigned', T0 + 4 * MIN, { to: 'agent-7' }),
+        event('reassigned', T0 + 5 * MIN, { to: 3 }),
+      ],
+    });
+    expect(verdicts({ ticket: 't1', priority: 'urgent', level: 2 }, r)).toEqual([true, true]);
+    const changedOnce = run({
+      events: [
+        event('created', T0, { priority: 'medium' }),
+        event('priority_changed', T0 + MIN, { from: 'medium', to: 'high' }),
+        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'urgent' }),
+        event('priority_lowered', T0 + 3 * MIN, { from: 'urgent', to: 'low' }),
+      ],
+    });
+    expect(verdicts({ ticket: 't1', priority: 'low', level: 1 }, changedOnce)).toEqual([true, true]);
+    const onlyChanged = run({
+      events: [
+        event('created', T0, { priority: 'medium' }),
+        event('priority_changed', T0 + MIN, { to: 'high' }),
+      ],
+    });
+    expect(verdicts({ ticket: 't1', priority: 'high' }, onlyChanged)).toEqual([true]);
+  });
+
+  it('reports FAIL, not a crash, for a ticket the run does not know', () => {
+    expect(checkExpectation({ ticket: 'nope', status: 'open', priority: 'low' }, run(), new Map())).toEqual([
+      { ok: false, message: 'nope: status open (got undefined)' },
+      { ok: false, message: 'nope: priority low (got undefined)' },
+    ]);
+  });
+
+  it("ignores other tickets' notifications", () => {
+    const r = run({
+      notifications: [
+        { ticket: 't1', at: '', template: 'ticket_created', recipient: 'a@b.c' },
+        { ticket: 't2', at: '', template: 'ticket_reopened', recipient: 'a@b.c' },
+      ],
+    });
+    expect(verdicts({ ticket: 't1', notifications: ['ticket_created', 'ticket_reopened'] }, r)).toEqual([
+      false,
+    ]);
+  });
+
   it('checks refusals against the codes intake gave that ticket', () => {
     const refusals = new Map([['t3', ['unauthorized_requester', 'attachments_missing']]]);
     expect(
@@ -131,6 +180,42 @@ describe('scenario checker', () => {
   it('names the ticket, the expectation and what the run had in each message', () => {
     const [line] = checkExpectation({ ticket: 't1', status: 'closed' }, run(), new Map());
     expect(line).toEqual({ ok: false, message: 't1: status closed (got open)' });
+  });
+
+  it('says in each line what was expected and what the run had, for every kind of expectation', () => {
+    const met: Expectation = {
+      ticket: 't1',
+      status: 'open',
+      timeline: ['created', 'auto_closed', 'reopened'],
+      absent: ['escalated'],
+      at: { auto_closed: T0 + 3 * 24 * 60 * MIN, escalated: T0 },
+      priority: 'medium',
+      level: 1,
+      final: false,
+      billable: true,
+      notifications: ['ticket_created', 'auto_closed'],
+    };
+    const refusals = new Map([['t1', ['attachments_missing']]]);
+    expect(checkExpectation({ ...met, refused: ['attachments_missing'] }, run(), refusals)).toEqual([
+      { ok: true, message: 't1: status open (got open)' },
+      {
+        ok: true,
+        message:
+          't1: timeline contains in order created > auto_closed > reopened (got created > info_requested > auto_closed > reopened)',
+      },
+      { ok: true, message: 't1: no escalated' },
+      { ok: true, message: 't1: auto_closed at 2026-03-05T16:00Z (got 2026-03-05T16:00)' },
+      { ok: false, message: 't1: escalated at 2026-03-02T16:00Z (got none)' },
+      { ok: true, message: 't1: refused with attachments_missing' },
+      { ok: true, message: 't1: priority medium (got medium)' },
+      { ok: true, message: 't1: level 1 (got 1)' },
+      { ok: true, message: 't1: final false' },
+      { ok: false, message: 't1: billable true' },
+      {
+        ok: true,
+        message: 't1: notifications in order ticket_created > auto_closed (got ticket_created > auto_closed)',
+      },
+    ]);
   });
 
   it('prints a FAIL line in the table for a failed expectation and ok for a met one', () => {

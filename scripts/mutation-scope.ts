@@ -1,0 +1,96 @@
+/**
+ * The module groups of mutation testing (`stryker.scope.json`) and the score of each from its Stryker JSON
+ * report (`reports/mutation/<group>/mutation.json`). Used by scripts/mutation.ts and mutation-changed.ts;
+ * stryker.config.js reads the same JSON and names the report directory the same way.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+
+export interface MutationGroup {
+  /** `pure`: vitest.mutation.config.ts (no Postgres); `db`: vitest.mutation-db.config.ts. */
+  suites: 'pure' | 'db';
+  /** Stryker `mutate` globs: `dir/**\/*.ts`, exact paths, and `!` exclusions of exact paths. */
+  mutate: string[];
+}
+
+export const groups: Record<string, MutationGroup> = (
+  JSON.parse(readFileSync(new URL('../stryker.scope.json', import.meta.url), 'utf8')) as {
+    groups: Record<string, MutationGroup>;
+  }
+).groups;
+
+/** The directory of a group's reports (same rule as stryker.config.js). */
+export function reportDir(group: string): string {
+  return `reports/mutation/${group.replace(/[^A-Za-z0-9.-]+/g, '_')}`;
+}
+
+function matches(file: string, glob: string): boolean {
+  return glob.endsWith('/**/*.ts')
+    ? file.startsWith(glob.slice(0, -'**/*.ts'.length)) && file.endsWith('.ts')
+    : file === glob;
+}
+
+/** The group that mutates `file`, if any. */
+export function groupOf(file: string): string | undefined {
+  return Object.entries(groups).find(
+    ([, { mutate }]) =>
+      mutate.some((g) => !g.startsWith('!') && matches(file, g)) &&
+      !mutate.some((g) => g.startsWith('!') && matches(file, g.slice(1))),
+  )?.[0];
+}
+
+/** The part of a Stryker JSON report (mutation-testing-report-schema) the score needs. */
+export interface MutationReport {
+  files: Record<string, { mutants: { status: string }[] }>;
+}
+
+export interface GroupScore {
+  mutants: number;
+  killed: number;
+  survived: number;
+  timeout: number;
+  noCoverage: number;
+  /** Compile and runtime errors, and ignored mutants: not part of the score, as in Stryker. */
+  invalid: number;
+  /** Stryker's mutation score: detected (killed, timed out) over valid mutants, in %; null when none. */
+  score: number | null;
+}
+
+export function scoreOf(report: MutationReport): GroupScore {
+  const count = { Killed: 0, Survived: 0, Timeout: 0, NoCoverage: 0, other: 0 };
+  let mutants = 0;
+  for (const file of Object.values(report.files)) {
+    for (const { status } of file.mutants) {
+      mutants += 1;
+      if (status in count) count[status as keyof typeof count] += 1;
+      else count.other += 1;
+    }
+  }
+  const detected = count.Killed + count.Timeout;
+  const valid = detected + count.Survived + count.NoCoverage;
+  return {
+    mutants,
+    killed: count.Killed,
+    survived: count.Survived,
+    timeout: count.Timeout,
+    noCoverage: count.NoCoverage,
+    invalid: count.other,
+    score: valid === 0 ? null : Math.round((1000 * detected) / valid) / 10,
+  };
+}
+
+/** The README table of every group: measured ones from their report (date: the report's), others blank. */
+export function scoreTable(): string {
+  const rows = Object.keys(groups).map((group) => {
+    const file = `${reportDir(group)}/mutation.json`;
+    if (!existsSync(file)) return `| \`${group}\` | not measured | | | | | | |`;
+    const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')) as MutationReport);
+    const date = statSync(file).mtime.toISOString().slice(0, 10);
+    const score = s.score === null ? 'n/a' : `${s.score.toFixed(1)} %`;
+    return `| \`${group}\` | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.timeout} | ${s.noCoverage} | ${score} | ${date} |`;
+  });
+  return [
+    '| module | mutants | killed | survived | timeout | no coverage | score | measured |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}

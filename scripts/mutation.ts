@@ -1,0 +1,45 @@
+/**
+ * `npm run mutation [-- <group>...]`: StrykerJS over the module groups of stryker.scope.json, one group at a
+ * time (the machine is shared), each `nice`d, then the score per module. No argument: the pure groups
+ * (`domain/`, the scenario checker); `--write-paths`: the API and activity groups (Postgres); `--all`: both;
+ * `--summary`: only print the table. Each group is incremental (`reports/mutation/<group>/incremental.json`),
+ * so a re-run tests only the mutants whose code or tests changed.
+ */
+import { spawn } from 'node:child_process';
+import { groups, scoreTable } from './mutation-scope';
+
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => !a.startsWith('--') && !(a in groups));
+if (unknown.length > 0) {
+  console.error(
+    `mutation: unknown group(s) ${unknown.join(', ')}; groups: ${Object.keys(groups).join(', ')}`,
+  );
+  process.exit(1);
+}
+const named = args.filter((a) => a in groups);
+const selected = args.includes('--summary')
+  ? []
+  : named.length > 0
+    ? named
+    : Object.entries(groups)
+        .filter(
+          ([, { suites }]) =>
+            args.includes('--all') || suites === (args.includes('--write-paths') ? 'db' : 'pure'),
+        )
+        .map(([name]) => name);
+
+let failed = 0;
+for (const group of selected) {
+  console.log(`\nmutation: ${group}`);
+  const code = await new Promise<number>((resolve) =>
+    spawn('nice', ['-n', '15', 'npx', 'stryker', 'run'], {
+      stdio: 'inherit',
+      env: { ...process.env, MUTATION_GROUP: group },
+    }).on('exit', (c) => resolve(c ?? 1)),
+  );
+  if (code !== 0) failed += 1;
+}
+
+console.log('\nMutation score per module (reports/mutation/<module>/):\n');
+console.log(scoreTable());
+process.exitCode = failed > 0 ? 1 : 0;

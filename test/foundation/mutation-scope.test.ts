@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { groupOf, groups, reportDir, scoreOf } from '../../scripts/mutation-scope';
+
+describe('mutation testing scope (stryker.scope.json)', () => {
+  it('puts each file of the scope in its module group, and leaves out barrels, types and other code', () => {
+    expect(groupOf('domain/calendar/zone.ts')).toBe('domain/calendar');
+    expect(groupOf('domain/lifecycle/decide.ts')).toBe('domain/lifecycle');
+    expect(groupOf('domain/quota.ts')).toBe('domain/quota.ts');
+    expect(groupOf('api/idempotency.ts')).toBe('api/idempotency.ts');
+    expect(groupOf('domain/lifecycle/index.ts')).toBeUndefined();
+    expect(groupOf('domain/lifecycle/types.ts')).toBeUndefined();
+    expect(groupOf('api/routes/tickets.ts')).toBeUndefined();
+  });
+
+  it('runs the write paths on the Postgres suites and the pure core without them', () => {
+    expect(groups['api/auth.ts']?.suites).toBe('db');
+    expect(groups['activities/projection.ts']?.suites).toBe('db');
+    expect(groups['domain/lifecycle']?.suites).toBe('pure');
+    expect(groups['simulator/checker.ts']?.suites).toBe('pure');
+  });
+
+  it('gives each group a report directory of its own', () => {
+    const dirs = Object.keys(groups).map(reportDir);
+    expect(new Set(dirs).size).toBe(dirs.length);
+    expect(reportDir('domain/contract.ts, clock-reading.ts, text.ts, i18n.ts')).toBe(
+      'reports/mutation/domain_contract.ts_clock-reading.ts_text.ts_i18n.ts',
+    );
+  });
+});
+
+describe('the score of a group', () => {
+  const report = (statuses: string[][]) => ({
+    files: Object.fromEntries(
+      statuses.map((s, i) => [`f${i}.ts`, { mutants: s.map((status) => ({ status })) }]),
+    ),
+  });
+
+  it('is detected (killed or timed out) over valid mutants, across files, errors and ignored left out', () => {
+    const s = scoreOf(
+      report([
+        ['Killed', 'Killed', 'Survived', 'CompileError'],
+        ['Timeout', 'NoCoverage', 'Killed', 'Ignored', 'RuntimeError', 'Killed'],
+      ]),
+    );
+    expect(s).toEqual({
+      mutants: 10,
+      killed: 4,
+      survived: 1,
+      timeout: 1,
+      noCoverage: 1,
+      invalid: 3,
+      score: 71.4,
+    });
+  });
+
+  it('is n/a when no mutant is valid', () => {
+    expect(scoreOf(report([['CompileError']])).score).toBeNull();
+  });
+});
