@@ -4,11 +4,22 @@
  * tickets in the queue and assigns them at once, one of them closed meanwhile, and reads each ticket's
  * outcome, the refused one with its reason.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleStack, type ConsoleStack } from './harness';
 
 const DAY = 86_400_000;
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page as it is now, one line each (every rule axe enables by default). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate<string[]>(
+    `axe.run(document).then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`,
+  );
+}
 const draft = {
   channel: 'portal',
   category: 'support',
@@ -69,6 +80,7 @@ describe('canned replies and bulk actions in the console', () => {
     const box = page.locator('#action-field');
     const rendered = `Hola Luis Pérez, revisamos el ticket #${number} (La caja no imprime).`;
     expect(await box.inputValue()).toBe(rendered);
+    expect(await axeViolations(page)).toEqual([]);
     await box.fill(`${rendered} Le escribo en una hora.`);
     await page.getByLabel('CC (correos separados por comas)').fill('jefa@tiendas.gt');
     await page.getByRole('button', { name: 'Enviar', exact: true }).click();
@@ -103,5 +115,21 @@ describe('canned replies and bulk actions in the console', () => {
     expect(await outcome(c)).toMatch(new RegExp(`^#${c}: rechazado — El ticket #${c} está cerrado`));
     // The queue follows: the two assigned tickets show their new assignee.
     await page.locator(`tr[data-ticket="${a}"]`).filter({ hasText: 'Marta Gómez' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('lists canned replies on their screen, where an agent may not touch shared ones', async () => {
+    await page.evaluate(`location.hash = '#/canned-replies'`);
+    await page.locator('tr[data-canned-row="Acuse"]').waitFor();
+    expect(await page.locator('tr[data-canned-row="Acuse"] button').count()).toBe(0);
+    await page.getByRole('button', { name: 'Nueva respuesta' }).click();
+    await page.getByLabel('Título').fill('Mía');
+    await page.getByLabel('Texto').fill('Hola {{cliente}}');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.getByRole('alert').filter({ hasText: 'marcador desconocido: {{cliente}}' }).waitFor();
+    await page.getByLabel('Texto').fill('Hola {{requester.name}}');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.locator('tr[data-canned-row="Mía"]').getByRole('button', { name: 'Editar Mía' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

@@ -183,6 +183,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
             <thead>
               <tr>
                 <th scope="col">
+                  <span class="sr-only">{tx('selectTicket')}</span>
                   <input
                     type="checkbox"
                     aria-label={tx('selectAll')}
