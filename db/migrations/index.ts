@@ -9,6 +9,7 @@ import * as reliability from './20261127_0008_reliability';
 import * as ticketPresence from './20261127_0012_ticket_presence';
 import * as staffAccounts from './20261127_0013_staff_accounts';
 import * as portal from './20261127_0014_portal';
+import * as policySource from './20261127_0019_policy_source';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0012_ticket_presence': ticketPresence,
   '20261127_0013_staff_accounts': staffAccounts,
   '20261127_0014_portal': portal,
+  '20261127_0019_policy_source': policySource,
 };
