@@ -131,6 +131,8 @@ export interface PoliciesTable {
   name: string;
   document: Json<Record<string, unknown>>;
   active: Generated<boolean>;
+  /** `preset`: published from `policies/` at start; `upload`: an operator's own version. */
+  source: Generated<'preset' | 'upload'>;
   created_at: Generated<CreatedAt>;
 }
 

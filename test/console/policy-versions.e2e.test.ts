@@ -5,6 +5,7 @@
  * report takes a day range and downloads its CSV.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -14,6 +15,16 @@ import { startConsoleStack, type ConsoleStack } from './harness';
 
 const DAY = 86_400_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page as it is now, one `rule: target` line per node. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate<string[]>(
+    `axe.run(document).then((r) => r.violations.flatMap((v) => v.nodes.map((n) => v.id + ': ' + n.target.join(' '))))`,
+  );
+}
 
 type PolicyDoc = Record<string, unknown> & {
   id: string;
@@ -116,6 +127,8 @@ describe('console: policy versions and the SLA report', () => {
     await effect.waitFor();
     expect(await effect.locator('tbody tr').count()).toBeGreaterThanOrEqual(4);
 
+    expect(await axeViolations(page)).toEqual([]);
+
     await page.getByRole('row', { name: /^v2/ }).getByRole('button', { name: 'Activar' }).click();
     const dialog = page.getByRole('dialog', { name: /Activar la versión/ });
     await dialog.waitFor();
@@ -123,6 +136,7 @@ describe('console: policy versions and the SLA report', () => {
     await impact.waitFor();
     expect(await impact.textContent()).toMatch(/2 tickets abiertos con la versión v1 la conservan/);
     expect(await impact.textContent()).toMatch(/1 contratos nombran la versión v1/);
+    expect(await axeViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Activar' }).click();
     await page.getByRole('row', { name: /^v2/ }).getByText('Activa', { exact: true }).waitFor();
     const versions = (await stack.api('GET', '/v1/policies/w32-versions/versions')) as {
@@ -148,6 +162,7 @@ describe('console: policy versions and the SLA report', () => {
     await page.getByLabel('Desde el día').fill(day(new Date(today.getTime() - 2 * DAY)));
     await page.getByLabel('Hasta el día (incluido)').fill(day(new Date(today.getTime() + 2 * DAY)));
     await page.getByRole('cell', { name: /versiones/ }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

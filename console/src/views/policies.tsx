@@ -8,6 +8,7 @@ import { t, tv } from '../i18n';
 import { tx } from '../i18n-policies';
 import { priorityChoices, SelectField } from '../fields';
 import { formatInstant } from '../format';
+import { currentUser } from '../session';
 import { ActivateDialog, CompareVersions, UploadVersion, YamlView } from './policy-versions';
 
 interface Preview {
@@ -47,12 +48,14 @@ export function PoliciesView({ selected }: { selected: string | undefined }) {
             </li>
           ))}
         </ul>
-        <UploadVersion
-          onUploaded={(id) => {
-            setReload((n) => n + 1);
-            location.hash = `#/policies/${id}`;
-          }}
-        />
+        {currentUser()?.role === 'admin' && (
+          <UploadVersion
+            onUploaded={(id) => {
+              setReload((n) => n + 1);
+              location.hash = `#/policies/${id}`;
+            }}
+          />
+        )}
       </div>
       <div>
         {selected && (
