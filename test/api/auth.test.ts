@@ -1,9 +1,10 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- response bodies are untyped JSON */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type CallerRole, type Role } from '../../api/auth';
+import { createApiKey, ROLES, type CallerRole, type Role } from '../../api/auth';
 import { PROBLEM_BASE } from '../../api/problem';
 import { apiRoutes } from '../../api/routes/index';
+import { signIntegrationEvent } from '../../api/routes/integrations';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { createTestApi, expectConformance, seedTicket, type TestApi } from './helpers';
 import { testPolicy } from './fixtures';
@@ -336,6 +337,88 @@ describe('customer scope (object-level checks)', () => {
         expect(JSON.stringify(res.body)).not.toContain('ZETA');
       }
     }
+  });
+
+  /**
+   * Every write route, classified by hand: a route that reaches a customer's object is checked against a key
+   * scoped to another customer (above or here); the others say why no customer owns what they change. A new
+   * write route fails the first test until it is classified.
+   */
+  const SCOPE_CHECKED = new Set([
+    ...Object.keys(WRITE_BODIES).filter((r) => !r.startsWith('GET ')),
+    'PATCH /v1/customers/{id}',
+    'PATCH /v1/contracts/{id}',
+    'POST /v1/contracts/{id}/addon-purchases',
+    'POST /v1/contracts',
+    'POST /v1/tickets',
+    'POST /v1/tickets/intake-check',
+    'POST /v1/tickets/{number}/presence',
+    'POST /v1/integrations/events',
+  ]);
+  const NOT_CUSTOMER_OWNED: Record<string, string> = {
+    'POST /v1/customers': 'creates a customer: refused (403) to a scoped key, above',
+    'DELETE /v1/customers/{id}': 'admin only',
+    'POST /v1/api-keys': 'admin only',
+    'DELETE /v1/api-keys/{id}': 'admin only',
+    'POST /v1/products/{product}/versions': 'admin only; products are shared by every customer',
+    'DELETE /v1/products/{product}/versions/{version}': 'admin only',
+    'POST /v1/policies': 'admin only; policies are shared',
+    'POST /v1/policies/{id}/versions/{version}/activate': 'admin only',
+    'POST /v1/policies/{id}/versions/{version}/preview': 'computes from the request body, stores nothing',
+    'POST /v1/users': 'admin only; staff accounts',
+    'PATCH /v1/users/me': "the caller's own account",
+    'PATCH /v1/users/{id}': 'admin only; staff accounts',
+    'POST /v1/integrations/inbound-email': 'the customer is the one the sender is authorized for',
+  };
+
+  it('classifies every write route: scope-checked, or why no customer owns it', () => {
+    const writes = allRoutes.filter((r) => r.method !== 'get').map(routeName);
+    const unclassified = writes.filter((r) => !SCOPE_CHECKED.has(r) && !(r in NOT_CUSTOMER_OWNED));
+    expect(unclassified).toEqual([]);
+    expect([...SCOPE_CHECKED, ...Object.keys(NOT_CUSTOMER_OWNED)].sort()).toEqual(writes.sort());
+  });
+
+  it("answers 404 to presence on another customer's ticket", async () => {
+    const other = await api.call('post', `/v1/tickets/${tickets.zeta}/presence`, scoped).send({});
+    expect(other.status, other.text).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain('ZETA');
+    const own = await api.call('post', `/v1/tickets/${tickets.acme}/presence`, scoped).send({});
+    expect(own.status, own.text).toBeLessThan(300);
+  });
+
+  it("refuses an integration event naming another customer's ticket, as if there were none", async () => {
+    const secret = 'scope-test-signing-secret';
+    const signer = (
+      await createApiKey(api.db, {
+        name: 'scoped monitor',
+        role: 'integration',
+        customerIds: ['acme'],
+        signingSecret: secret,
+      })
+    ).key;
+    const send = (ticketNumber: number, id: string) => {
+      const raw = JSON.stringify({ id, source: 'monitoring', type: 'alert.fired', ticketNumber, data: {} });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      return api
+        .call('post', '/v1/integrations/events', signer)
+        .set('Content-Type', 'application/json')
+        .set('X-Orquesta-Timestamp', timestamp)
+        .set('X-Orquesta-Signature', signIntegrationEvent(secret, timestamp, raw))
+        .send(raw);
+    };
+    const other = await send(tickets.zeta!, 'ev-scope-zeta');
+    const none = await send(999_999, 'ev-scope-none');
+    expect(other.status, other.text).toBe(422);
+    expect(other.body['invalid-params']).toEqual([{ name: 'body.ticketNumber', reason: 'unknown ticket' }]);
+    expect(other.body).toEqual({ ...none.body, instance: other.body.instance });
+    const stored = await api.db
+      .selectFrom('integration_events')
+      .select('event_id')
+      .where('event_id', 'like', 'ev-scope-%')
+      .execute();
+    expect(stored).toEqual([]);
+    // Its own customer's ticket is accepted.
+    expect((await send(tickets.acme!, 'ev-scope-acme')).status).toBe(202);
   });
 
   it('keeps scoped integration keys to their customers', async () => {
