@@ -25,7 +25,6 @@ const texts = {
   resets_year: ['cupo anual', 'yearly quota'],
   termAndQuota: ['Duración y cupo', 'Term and quota'],
   includedPerPeriod: ['Tickets incluidos por período', 'Tickets included per period'],
-  unlimited: ['sin límite', 'unlimited'],
   currentPeriod: ['Período de cupo actual', 'Current quota period'],
   editContract: ['Editar contrato', 'Edit contract'],
   plan: ['Plan', 'Plan'],

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, type Contract, type QuotaItem } from '../../api';
 import { formatInstant } from '../../format';
-import { lang } from '../../i18n';
+import { lang, t } from '../../i18n';
 import { termAndQuota, tx } from '../../i18n-managers';
 import { ConfirmButton } from './confirm';
 
@@ -99,7 +99,7 @@ export function ContractCard(props: {
         {c.quota && (
           <>
             <dt>{tx('includedPerPeriod')}</dt>
-            <dd>{c.quota.included === null ? tx('unlimited') : c.quota.included}</dd>
+            <dd>{c.quota.included === null ? t('unlimited') : c.quota.included}</dd>
             <dt>{tx('currentPeriod')}</dt>
             <dd>
               {formatInstant(Date.parse(c.quota.currentPeriod.start))} –{' '}
@@ -111,7 +111,7 @@ export function ContractCard(props: {
           <>
             <dt>{tx('usedIncluded')}</dt>
             <dd data-testid="quota-used">
-              {usage.used} / {usage.quota === null ? tx('unlimited') : usage.quota}
+              {usage.used} / {usage.quota === null ? t('unlimited') : usage.quota}
             </dd>
             <dt>{tx('packBalance')}</dt>
             <dd data-testid="pack-balance">{tx('ticketsLeft', { n: packBalance })}</dd>
