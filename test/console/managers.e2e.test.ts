@@ -91,6 +91,14 @@ describe('manager screens in Chromium', () => {
     await card.getByText('ana@lumen.test').waitFor({ state: 'detached' });
     expect((await contract('lumen-c')).requesters.map((r) => r.name)).toEqual(['Bruno Paz']);
 
+    const trained = card.getByRole('form', { name: 'Agregar usuario capacitado' });
+    await trained.getByLabel('Nombre').fill('Carla Ruiz');
+    await trained.getByLabel('Módulos (separados por comas)').fill('nómina, facturación');
+    await trained.getByRole('button', { name: 'Agregar usuario capacitado' }).click();
+    await card.getByText('Carla Ruiz · módulos: nómina, facturación').waitFor();
+    const afterTraining = (await stack.api('GET', '/v1/contracts/lumen-c')) as { trainedUsers: unknown[] };
+    expect(afterTraining.trainedUsers).toEqual([{ name: 'Carla Ruiz', modules: ['nómina', 'facturación'] }]);
+
     const buy = card.getByRole('form', { name: 'Comprar paquete' });
     await expect
       .poll(() => buy.getByLabel('Paquete').locator('option').first().textContent())
