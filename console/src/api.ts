@@ -261,6 +261,7 @@ export interface Contract {
   options: { onCall24x7: boolean; systemOperator: boolean };
   requesters: unknown[];
   licenses: unknown[];
+  trainedUsers: unknown[];
   product: string | null;
   quota: {
     included: number | null;

@@ -4,12 +4,24 @@
  * words ("Paquete adicional de 10 tickets", never the pack's id), reads the contract's term apart from its
  * quota period, and sorts the quota use of every customer; an agent reads the same screens without editing.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPolicy } from '../api/fixtures';
 import { startConsoleStack, type ConsoleStack } from './harness';
 
 const DAY = 86_400_000;
+/** axe-core's browser build, evaluated in the page (as in console.e2e.test.ts). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's violations on the page as it is now, one line each (every rule axe enables by default). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate<string[]>(
+    `axe.run(document).then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`,
+  );
+}
 
 describe('manager screens in Chromium', () => {
   let stack: ConsoleStack;
@@ -79,6 +91,14 @@ describe('manager screens in Chromium', () => {
     await card.getByText('ana@lumen.test').waitFor({ state: 'detached' });
     expect((await contract('lumen-c')).requesters.map((r) => r.name)).toEqual(['Bruno Paz']);
 
+    const trained = card.getByRole('form', { name: 'Agregar usuario capacitado' });
+    await trained.getByLabel('Nombre').fill('Carla Ruiz');
+    await trained.getByLabel('Módulos (separados por comas)').fill('nómina, facturación');
+    await trained.getByRole('button', { name: 'Agregar usuario capacitado' }).click();
+    await card.getByText('Carla Ruiz · módulos: nómina, facturación').waitFor();
+    const afterTraining = (await stack.api('GET', '/v1/contracts/lumen-c')) as { trainedUsers: unknown[] };
+    expect(afterTraining.trainedUsers).toEqual([{ name: 'Carla Ruiz', modules: ['nómina', 'facturación'] }]);
+
     const buy = card.getByRole('form', { name: 'Comprar paquete' });
     await expect
       .poll(() => buy.getByLabel('Paquete').locator('option').first().textContent())
@@ -113,6 +133,22 @@ describe('manager screens in Chromium', () => {
     await expect.poll(customers).toEqual(['Lumen SA', 'Zafiro SRL']);
     await table.getByRole('button', { name: 'Cliente' }).click();
     await expect.poll(customers).toEqual(['Zafiro SRL', 'Lumen SA']);
+  });
+
+  it('has no axe violations on the editing and quota screens, in Spanish and English', async () => {
+    const violations: string[] = [];
+    for (const language of ['ES', 'EN']) {
+      await page.goto(`${stack.base}/#/queues/all`);
+      await page.getByRole('button', { name: language, exact: true }).click();
+      await page.goto(`${stack.base}/#/customers/zafiro`);
+      await page.locator('[data-contract="zafiro-c"] [data-testid="pack-balance"]').waitFor();
+      violations.push(...(await axeViolations(page)).map((v) => `customer (${language}) ${v}`));
+      await page.goto(`${stack.base}/#/quota`);
+      await page.locator('[data-contract="zafiro-c"]').waitFor();
+      violations.push(...(await axeViolations(page)).map((v) => `quota (${language}) ${v}`));
+    }
+    await page.getByRole('button', { name: 'ES', exact: true }).click();
+    expect(violations).toEqual([]);
   });
 
   it('shows an agent the same screens without editing', async () => {

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, type Contract, type QuotaItem } from '../../api';
 import { formatInstant } from '../../format';
-import { lang } from '../../i18n';
+import { lang, t } from '../../i18n';
 import { termAndQuota, tx } from '../../i18n-managers';
 import { ConfirmButton } from './confirm';
 
@@ -24,6 +24,11 @@ interface Requester {
   email?: string;
   role?: string;
   portalUser?: boolean;
+}
+interface TrainedUser {
+  name?: string;
+  email?: string;
+  modules: string[];
 }
 interface Licence {
   id?: string;
@@ -99,7 +104,7 @@ export function ContractCard(props: {
         {c.quota && (
           <>
             <dt>{tx('includedPerPeriod')}</dt>
-            <dd>{c.quota.included === null ? tx('unlimited') : c.quota.included}</dd>
+            <dd>{c.quota.included === null ? t('unlimited') : c.quota.included}</dd>
             <dt>{tx('currentPeriod')}</dt>
             <dd>
               {formatInstant(Date.parse(c.quota.currentPeriod.start))} –{' '}
@@ -111,7 +116,7 @@ export function ContractCard(props: {
           <>
             <dt>{tx('usedIncluded')}</dt>
             <dd data-testid="quota-used">
-              {usage.used} / {usage.quota === null ? tx('unlimited') : usage.quota}
+              {usage.used} / {usage.quota === null ? t('unlimited') : usage.quota}
             </dd>
             <dt>{tx('packBalance')}</dt>
             <dd data-testid="pack-balance">{tx('ticketsLeft', { n: packBalance })}</dd>
@@ -128,6 +133,12 @@ export function ContractCard(props: {
       )}
       <Requesters contractId={c.id} requesters={requesters} canEdit={props.canEdit} onSave={save} />
       <Licences contractId={c.id} licences={licences} canEdit={props.canEdit} onSave={save} />
+      <TrainedUsers
+        contractId={c.id}
+        users={c.trainedUsers as TrainedUser[]}
+        canEdit={props.canEdit}
+        onSave={save}
+      />
       <Packs
         contract={c}
         usage={usage}
@@ -391,6 +402,81 @@ function Licences(props: {
             </div>
           </div>
           <button type="submit">{tx('addLicence')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** People trained in product modules (the policy's trained-users rule reads them). */
+function TrainedUsers(props: {
+  contractId: string;
+  users: TrainedUser[];
+  canEdit: boolean;
+  onSave: (changes: Record<string, unknown>) => Promise<void>;
+}) {
+  const [name, setName] = useState('');
+  const [modules, setModules] = useState('');
+  const list = props.users;
+  const who = (u: TrainedUser) => u.name ?? u.email ?? '—';
+  return (
+    <section aria-label={tx('trainedUsers')}>
+      <h5>{tx('trainedUsers')}</h5>
+      {list.length === 0 && <p class="muted">{tx('noTrainedUsers')}</p>}
+      <ul class="list">
+        {list.map((u, i) => (
+          <li key={`${who(u)}-${i}`}>
+            {who(u)} · {tx('modules')}: {u.modules.join(', ')}{' '}
+            {props.canEdit && (
+              <ConfirmButton
+                label={`${tx('remove')} ${who(u)}`}
+                question={tx('confirmRemoveTrained', { name: who(u) })}
+                onConfirm={() => props.onSave({ trainedUsers: list.filter((_, j) => j !== i) })}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      {props.canEdit && (
+        <form
+          aria-label={tx('addTrainedUser')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const picked = modules
+              .split(',')
+              .map((m) => m.trim())
+              .filter((m) => m !== '');
+            void props
+              .onSave({ trainedUsers: [...list, { name: name.trim(), modules: picked }] })
+              .then(() => {
+                setName('');
+                setModules('');
+              });
+          }}
+        >
+          <div class="grid2">
+            <div class="field">
+              <label for={`tu-name-${props.contractId}`}>{tx('name')}</label>
+              <input
+                id={`tu-name-${props.contractId}`}
+                required
+                maxLength={200}
+                value={name}
+                onInput={(e) => setName(e.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for={`tu-modules-${props.contractId}`}>{tx('modulesHint')}</label>
+              <input
+                id={`tu-modules-${props.contractId}`}
+                required
+                maxLength={500}
+                value={modules}
+                onInput={(e) => setModules(e.currentTarget.value)}
+              />
+            </div>
+          </div>
+          <button type="submit">{tx('addTrainedUser')}</button>
         </form>
       )}
     </section>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, type QuotaItem } from '../../api';
 import { formatInstant } from '../../format';
+import { t } from '../../i18n';
 import { tx, type ManagerTextKey } from '../../i18n-managers';
 
 type Column = 'customer' | 'contract' | 'used' | 'balance' | 'periodEnd';
@@ -95,7 +96,7 @@ export function QuotaView() {
                 <td data-testid="quota-row-used">
                   {q.period === null
                     ? tx('outsideContract')
-                    : `${q.used} / ${q.quota === null ? tx('unlimited') : q.quota}`}
+                    : `${q.used} / ${q.quota === null ? t('unlimited') : q.quota}`}
                 </td>
                 <td data-testid="quota-row-balance">{tx('ticketsLeft', { n: balanceOf(q) })}</td>
                 <td>{q.period === null ? '—' : formatInstant(Date.parse(q.period.end))}</td>
