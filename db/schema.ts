@@ -363,7 +363,7 @@ export interface SavedViewsTable {
   name: string;
   query: string;
   created_at: Generated<CreatedAt>;
-  updated_at: Generated<CreatedAt>;
+  updated_at: TimestampDefault;
 }
 
 /** A console viewer's latest heartbeat on a ticket (who else has it open). */

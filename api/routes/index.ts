@@ -13,6 +13,7 @@ import { productRoutes } from './products';
 import { reportRoutes } from './reports';
 import { ticketRoutes } from './tickets';
 import { userRoutes } from './users';
+import { viewRoutes } from './views';
 
 /** The routes `createApp` mounts under authentication. */
 export const apiRoutes: readonly AnyRoute[] = [
@@ -26,4 +27,5 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...reportRoutes,
   ...integrationRoutes,
   ...userRoutes,
+  ...viewRoutes,
 ];

@@ -91,6 +91,10 @@ const MAY: Record<string, readonly Role[]> = {
   'PATCH /v1/users/me': [A, G, R],
   'GET /v1/users/{id}': [A, G, R],
   'PATCH /v1/users/{id}': [A],
+  'GET /v1/views': [A, G, R],
+  'POST /v1/views': [A, G, R],
+  'PATCH /v1/views/{id}': [A, G, R],
+  'DELETE /v1/views/{id}': [A, G, R],
 };
 const validDraft = {
   channel: 'portal',
