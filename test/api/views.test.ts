@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- response bodies are untyped JSON */
 /** Saved queue views (issue 17): each signed-in user's own, on real Postgres through real HTTP. */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
