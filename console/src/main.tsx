@@ -256,7 +256,12 @@ function App() {
       </header>
       <main id="main" tabIndex={-1} key={language}>
         {route.screen === 'queues' && (
-          <QueuesView queue={route.arg ?? 'all'} pageSize={Number(route.query?.get('limit')) || undefined} />
+          <QueuesView
+            key={`${route.arg ?? ''}?${route.query?.toString() ?? ''}`}
+            queue={route.arg ?? 'all'}
+            pageSize={Number(route.query?.get('limit')) || undefined}
+            params={route.query}
+          />
         )}
         {route.screen === 'ticket' && <TicketView key={route.arg} number={Number(route.arg)} />}
         {route.screen === 'intake' && <IntakeView />}
