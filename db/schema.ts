@@ -395,7 +395,7 @@ export interface SavedViewsTable {
   name: string;
   query: string;
   created_at: Generated<CreatedAt>;
-  updated_at: Generated<CreatedAt>;
+  updated_at: TimestampDefault;
 }
 
 /** An uploaded file: unattached (owned by its uploader) until a reply, note or intake uses it. */

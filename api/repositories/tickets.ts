@@ -158,7 +158,7 @@ export async function listTickets(
 }
 
 /** Counting stops here: past it the list says "more than" rather than scanning every match. */
-export const TICKET_COUNT_CAP = 10_000;
+export const TICKET_COUNT_CAP = 1_000;
 
 /** How many tickets the filters match: exact up to `cap`, else `cap` with `exact: false`. */
 export async function countTickets(

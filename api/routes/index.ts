@@ -16,6 +16,7 @@ import { productRoutes } from './products';
 import { reportRoutes } from './reports';
 import { ticketRoutes } from './tickets';
 import { userRoutes } from './users';
+import { viewRoutes } from './views';
 
 /** The routes `createApp` mounts under authentication. */
 export const apiRoutes: readonly AnyRoute[] = [
@@ -32,4 +33,5 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...integrationRoutes,
   ...userRoutes,
   ...cannedReplyRoutes,
+  ...viewRoutes,
 ];

@@ -13,7 +13,7 @@ import { PoliciesView } from './views/policies';
 import { QueuesView } from './views/queues';
 import { ReportsView } from './views/reports';
 import { CannedRepliesView } from './views/canned-replies';
-import { tx } from './i18n-macros';
+import { tx as mx } from './i18n-macros';
 import { TicketView } from './views/ticket';
 import { UsersView } from './views/users';
 import { LiveNotifications } from './notifications';
@@ -246,7 +246,7 @@ function App() {
                   href="#/canned-replies"
                   aria-current={route.screen === 'canned-replies' ? 'page' : undefined}
                 >
-                  {tx('navCanned')}
+                  {mx('navCanned')}
                 </a>
               </li>
             )}
@@ -276,7 +276,12 @@ function App() {
       </header>
       <main id="main" tabIndex={-1} key={language}>
         {route.screen === 'queues' && (
-          <QueuesView queue={route.arg ?? 'all'} pageSize={Number(route.query?.get('limit')) || undefined} />
+          <QueuesView
+            key={`${route.arg ?? ''}?${route.query?.toString() ?? ''}`}
+            queue={route.arg ?? 'all'}
+            pageSize={Number(route.query?.get('limit')) || undefined}
+            params={route.query}
+          />
         )}
         {route.screen === 'ticket' && <TicketView key={route.arg} number={Number(route.arg)} />}
         {route.screen === 'intake' && <IntakeView />}

@@ -108,6 +108,10 @@ const MAY: Record<string, readonly CallerRole[]> = {
   'GET /v1/tickets/{number}/canned-replies': [A, G],
   'POST /v1/tickets/{number}/macros/{id}': [A, G],
   'POST /v1/tickets/bulk': [A, G],
+  'GET /v1/views': [A, G, R],
+  'POST /v1/views': [A, G, R],
+  'PATCH /v1/views/{id}': [A, G, R],
+  'DELETE /v1/views/{id}': [A, G, R],
 };
 const validDraft = {
   channel: 'portal',

@@ -10,8 +10,11 @@ import { CustomerPicker, useCustomerNames } from '../customer-picker';
 import { BulkBar } from '../bulk-bar';
 import { tx } from '../i18n-macros';
 import { useQueueKeyboard } from '../keyboard';
+import { tx as sx } from '../i18n-search';
+import { SavedViews } from '../saved-views';
 
 type Query = Record<string, string | number | undefined>;
+type TicketPage = Page<TicketSummary> & { total: number | null; totalExact: boolean };
 
 /** The queues and the list filters each one means. */
 const QUEUES: { id: string; label: TextKey; query: () => Query }[] = [
@@ -38,13 +41,50 @@ const DEFAULT_PAGE = 25;
 /** The most rows the list endpoint gives in one call. */
 const MAX_PAGE = 200;
 
-export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: number | undefined }) {
+type Sort = 'due' | '-due' | 'number' | '-number' | 'priority' | '-priority';
+const SORTS: readonly string[] = ['due', '-due', 'number', '-number', 'priority', '-priority'];
+
+/**
+ * Filters, search and sort live in the hash's query (`#/queues/all?q=nomina&sort=-priority`), so Back,
+ * reload and a shared link keep them; `params` is that query when the view opens.
+ */
+export function QueuesView({
+  queue,
+  pageSize,
+  params = new URLSearchParams(),
+}: {
+  queue: string;
+  pageSize?: number | undefined;
+  params?: URLSearchParams;
+}) {
   const PAGE = Math.min(MAX_PAGE, Math.max(1, pageSize ?? DEFAULT_PAGE));
   const def = QUEUES.find((q) => q.id === queue) ?? QUEUES[0]!;
-  const [priority, setPriority] = useState('');
-  const [status, setStatus] = useState('');
-  const [customer, setCustomer] = useState('');
-  const [q, setQ] = useState('');
+  const [priority, setPriority] = useState(params.get('priority') ?? '');
+  const [status, setStatus] = useState(params.get('status') ?? '');
+  const [customer, setCustomer] = useState(params.get('customerId') ?? '');
+  const [q, setQ] = useState(params.get('q') ?? '');
+  const asked = params.get('sort') ?? '';
+  // Breaching soon counts each ticket's clock in due order: it has no other order.
+  const [sort, setSort] = useState<Sort>(
+    def.id !== 'soon' && SORTS.includes(asked) ? (asked as Sort) : 'due',
+  );
+  const [total, setTotal] = useState<{ count: number | null; exact: boolean } | null>(null);
+  const hashQuery = (): string => {
+    const next = new URLSearchParams();
+    if (q.trim()) next.set('q', q.trim());
+    if (priority) next.set('priority', priority);
+    if (status) next.set('status', status);
+    if (customer) next.set('customerId', customer);
+    if (sort !== 'due') next.set('sort', sort);
+    if (pageSize !== undefined) next.set('limit', String(pageSize));
+    return next.toString();
+  };
+  // The address follows the filters (replaced, not pushed: Back leaves the queue rather than undoing a filter).
+  useEffect(() => {
+    const qs = hashQuery();
+    const hash = `#/queues/${def.id}${qs ? `?${qs}` : ''}`;
+    if (location.hash !== hash) history.replaceState(history.state, '', hash);
+  }, [q, priority, status, customer, sort]);
   const [items, setItems] = useState<TicketSummary[] | null>(null);
   /** When each row's countdown arrived (viewer's clock): it ticks down from there while its clock runs. */
   const [receivedAt, setReceivedAt] = useState<Record<number, number>>({});
@@ -60,7 +100,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
   // A new queue or filter starts again from one page.
   useEffect(() => {
     loaded.current = PAGE;
-  }, [queue, priority, status, customer, q, PAGE]);
+  }, [queue, priority, status, customer, q, sort, PAGE]);
   const names = useCustomerNames((items ?? []).map((row) => row.customerId));
   const now = useNow();
   const received = (rows: TicketSummary[], at: number) =>
@@ -74,7 +114,7 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
       ...(status && { status }),
       ...(customer && { customerId: customer }),
       ...(q.trim() && { q: q.trim() }),
-      sort: 'due',
+      sort,
     };
   };
 
@@ -87,12 +127,13 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
         const rows: TicketSummary[] = [];
         let next: string | null = null;
         do {
-          const page: Page<TicketSummary> = await get<Page<TicketSummary>>('/v1/tickets', {
+          const page: TicketPage = await get<TicketPage>('/v1/tickets', {
             ...query(),
             limit: Math.min(MAX_PAGE, want - rows.length),
             cursor: next ?? undefined,
           });
           rows.push(...page.items);
+          if (next === null) setTotal({ count: page.total, exact: page.totalExact });
           next = page.nextCursor;
         } while (next !== null && rows.length < want);
         setItems(rows);
@@ -105,8 +146,42 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
       }
     },
     5000,
-    [queue, priority, status, customer, q, PAGE, reloads],
+    [queue, priority, status, customer, q, sort, PAGE, reloads],
   );
+
+  // Scroll position per address: kept when leaving (a ticket opened from the list), restored on Back.
+  const scrollKey = `orquesta.queue-scroll:${def.id}?${hashQuery()}`;
+  const restored = useRef(false);
+  useEffect(() => {
+    if (items === null || restored.current) return;
+    restored.current = true;
+    const y = Number(sessionStorage.getItem(scrollKey));
+    if (y > 0) window.scrollTo(0, y);
+  }, [items]);
+  useEffect(() => {
+    const keep = () => sessionStorage.setItem(scrollKey, String(window.scrollY));
+    window.addEventListener('scroll', keep, { passive: true });
+    return () => window.removeEventListener('scroll', keep);
+  }, [scrollKey]);
+
+  /** A sortable column header: a button that toggles the order, and `aria-sort` saying the current one. */
+  const sortHeader = (label: string, key: 'due' | 'number' | 'priority', first: Sort) => {
+    const active = sort === key || sort === `-${key}`;
+    const ariaSort = !active ? 'none' : sort.startsWith('-') ? 'descending' : 'ascending';
+    const next: Sort = !active ? first : sort === key ? (`-${key}` as Sort) : key;
+    return (
+      <th scope="col" aria-sort={ariaSort}>
+        {def.id === 'soon' ? (
+          label
+        ) : (
+          <button type="button" class="sort" data-sort={key} onClick={() => setSort(next)}>
+            {label}
+            <span aria-hidden="true">{!active ? '' : sort.startsWith('-') ? ' ▼' : ' ▲'}</span>
+          </button>
+        )}
+      </th>
+    );
+  };
 
   const more = async () => {
     if (cursor === null) return;
@@ -169,8 +244,15 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
           {error}
         </p>
       )}
+      <SavedViews queue={def.id} query={hashQuery()} />
       <BulkBar selected={selected} onClear={() => setSelected([])} onDone={() => setReloads((n) => n + 1)} />
       <p class="muted" aria-live="polite">
+        {total !== null && total.count !== null && (
+          <span class="total" data-total={total.count}>
+            {total.exact ? '' : `${sx('totalMore')} `}
+            {total.count.toLocaleString()} {sx('total')} ·{' '}
+          </span>
+        )}
         {updatedAt !== null && `${t('refreshed')} ${new Date(updatedAt).toLocaleTimeString()}`}
       </p>
       {items === null ? (
@@ -193,14 +275,14 @@ export function QueuesView({ queue, pageSize }: { queue: string; pageSize?: numb
                     }
                   />
                 </th>
-                <th scope="col">{t('number')}</th>
+                {sortHeader(t('number'), 'number', '-number')}
                 <th scope="col">{t('customer')}</th>
                 <th scope="col">{t('subject')}</th>
-                <th scope="col">{t('priority')}</th>
+                {sortHeader(t('priority'), 'priority', '-priority')}
                 <th scope="col">{t('level')}</th>
                 <th scope="col">{t('status')}</th>
                 <th scope="col">{t('assignee')}</th>
-                <th scope="col">{t('nextDue')}</th>
+                {sortHeader(t('nextDue'), 'due', 'due')}
               </tr>
             </thead>
             <tbody>
