@@ -100,7 +100,6 @@ export const envSchema = z.object({
     .min(1, 'expected a whole number of files, 1 to 100')
     .max(100, 'expected a whole number of files, 1 to 100')
     .default(10),
-  ORQUESTA_ATTACHMENT_EMAIL_INLINE_BYTES: wholeBytes(2 * 1024 * 1024),
   /** S3-compatible storage for attachments: set the bucket to use it instead of the filesystem. */
   ORQUESTA_ATTACHMENTS_S3_BUCKET: z.string().min(3).max(63).optional(),
   ORQUESTA_ATTACHMENTS_S3_ENDPOINT: z.url('expected an http(s) URL').optional(),

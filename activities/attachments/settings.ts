@@ -13,15 +13,12 @@ export interface AttachmentSettings {
   maxFileBytes: number;
   /** Most files one message (reply, note, intake) may carry (10 by default). */
   maxFilesPerMessage: number;
-  /** Notification emails carry the files themselves while they add up to less than this (2 MiB by default). */
-  emailInlineBytes: number;
 }
 
 /** Default limits. */
 export const DEFAULT_ATTACHMENT_LIMITS = {
   maxFileBytes: 10 * 1024 * 1024,
   maxFilesPerMessage: 10,
-  emailInlineBytes: 2 * 1024 * 1024,
 } as const;
 
 /** Settings over a fresh temporary directory: for tests, and apps built without configuration. */
@@ -41,7 +38,6 @@ export function attachmentSettingsFromEnv(config: Config): AttachmentSettings {
   const limits = {
     maxFileBytes: config.ORQUESTA_ATTACHMENT_MAX_BYTES,
     maxFilesPerMessage: config.ORQUESTA_ATTACHMENT_MAX_FILES,
-    emailInlineBytes: config.ORQUESTA_ATTACHMENT_EMAIL_INLINE_BYTES,
   };
   const bucket = config.ORQUESTA_ATTACHMENTS_S3_BUCKET;
   if (bucket === undefined) return { store: filesystemStore(dir), ...limits };

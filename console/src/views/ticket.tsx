@@ -23,6 +23,7 @@ import {
   viewerZone,
 } from '../format';
 import { useNow, usePolling } from '../hooks';
+import { AttachmentLinks, FilePicker, uploadAll } from '../attachments';
 import { ACTION_EVENT, agentName, viewerName } from '../session';
 import { consoleConfig } from '../config';
 import { loadDraft, saveDraft } from '../drafts';
@@ -42,6 +43,9 @@ type ActionId =
   | 'complaint'
   | 'close'
   | 'confirm';
+
+/** The actions whose message may carry files. */
+const carriesFiles = (id: ActionId): boolean => id === 'reply' || id === 'note';
 
 interface ActionDef {
   id: ActionId;
@@ -305,6 +309,8 @@ export function TicketView({ number }: { number: number }) {
     isTextAction(initialDraft.active) ? (initialDraft.values[initialDraft.active] ?? '') : '',
   );
   const [extra, setExtra] = useState('');
+  /** Files chosen for the reply or note being written. */
+  const [files, setFiles] = useState<File[]>([]);
   const [refusal, setRefusal] = useState<{ message: string; rule?: string } | null>(null);
   /** The ticket changed since the open action was written: what changed, and the version it is at now. */
   const [stale, setStale] = useState<{ currentVersion: number; changes: StaleChange[] } | null>(null);
@@ -413,6 +419,7 @@ export function TicketView({ number }: { number: number }) {
     setStale(null);
     setActive(null);
     setValue('');
+    setFiles([]);
   };
 
   const open = (id: ActionId) => {
@@ -478,8 +485,10 @@ export function TicketView({ number }: { number: number }) {
     setStale(null);
     try {
       const [path, body] = def.call(number, value.trim(), extra.trim());
+      const attachmentIds = carriesFiles(def.id) && files.length > 0 ? await uploadAll(files) : [];
       const result = await post<ActionResult>(path, {
         ...(body as object),
+        ...(attachmentIds.length > 0 && { attachmentIds }),
         ...(expectedVersion !== undefined && { expectedVersion }),
       });
       setNotice(`${t('done')}: ${t(def.label)} → ${tv('st_', result.status)}`);
@@ -672,6 +681,7 @@ export function TicketView({ number }: { number: number }) {
                     <input id="action-extra" value={extra} onInput={(e) => setExtra(e.currentTarget.value)} />
                   </>
                 )}
+                {carriesFiles(def.id) && <FilePicker id="action-files" files={files} onChange={setFiles} />}
               </>
             ) : null}
             {refusal && (
@@ -755,6 +765,7 @@ export function TicketView({ number }: { number: number }) {
                       {tx('ccShown')}: {e.data.cc.join(', ')}
                     </p>
                   )}
+                  <AttachmentLinks ticket={number} attachments={e.data.attachments} />
                 </li>
               );
             })}
