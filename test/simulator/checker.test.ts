@@ -125,19 +125,19 @@ describe('scenario checker', () => {
       events: [
         event('created', T0, { priority: 'medium' }),
         event('priority_changed', T0 + MIN, { from: 'medium', to: 'high' }),
-        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'urgent' }),
+        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'critical' }),
         event('escalated', T0 + 3 * MIN, { from: 1, to: 2 }),
         event('assigned', T0 + 4 * MIN, { to: 'agent-7' }),
         event('reassigned', T0 + 5 * MIN, { to: 3 }),
       ],
     });
-    expect(verdicts({ ticket: 't1', priority: 'urgent', level: 2 }, r)).toEqual([true, true]);
+    expect(verdicts({ ticket: 't1', priority: 'critical', level: 2 }, r)).toEqual([true, true]);
     const changedOnce = run({
       events: [
         event('created', T0, { priority: 'medium' }),
         event('priority_changed', T0 + MIN, { from: 'medium', to: 'high' }),
-        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'urgent' }),
-        event('priority_lowered', T0 + 3 * MIN, { from: 'urgent', to: 'low' }),
+        event('escalated', T0 + 2 * MIN, { from: 'high', to: 'critical' }),
+        event('priority_lowered', T0 + 3 * MIN, { from: 'critical', to: 'low' }),
       ],
     });
     expect(verdicts({ ticket: 't1', priority: 'low', level: 1 }, changedOnce)).toEqual([true, true]);
