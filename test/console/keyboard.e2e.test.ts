@@ -313,6 +313,31 @@ describe('keyboard and phone', () => {
         ]),
       );
 
+    // A reply still on its way while the agent opens a note: its answer neither closes the note nor takes the
+    // focus from it (the request is held at the browser until the note has text).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/v1/tickets/${number}/replies`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.keyboard.press('r');
+    await page.locator('#action-field').waitFor();
+    await page.keyboard.type('Respuesta lenta');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('#ticket-title').focus();
+    await page.keyboard.press('n');
+    await page.locator('form.action-form[aria-label="Nota interna"]').waitFor();
+    await page.keyboard.type('Nota escrita mientras tanto');
+    release();
+    await expect
+      .poll(async () => (await page.getByTestId('action-result').textContent({ timeout: 20_000 })) ?? '')
+      .toContain('Responder');
+    expect(await page.locator('#action-field').inputValue()).toBe('Nota escrita mientras tanto');
+    expect((await focused(page)).id).toBe('action-field');
+    await page.unroute(`**/v1/tickets/${number}/replies`);
+    await page.getByRole('button', { name: 'Cancelar' }).click();
+
     // An empty form is not sent: the field says why and keeps the focus.
     await page.keyboard.press('n');
     await page.locator('#action-field').waitFor();

@@ -311,6 +311,9 @@ export function TicketView({ number }: { number: number }) {
   const [extra, setExtra] = useState('');
   /** Files chosen for the reply or note being written. */
   const [files, setFiles] = useState<File[]>([]);
+  /** The open form as of the last render (an action's answer may arrive after another form was opened). */
+  const activeNow = useRef(active);
+  activeNow.current = active;
   const [refusal, setRefusal] = useState<{ message: string; rule?: string } | null>(null);
   /** The ticket changed since the open action was written: what changed, and the version it is at now. */
   const [stale, setStale] = useState<{ currentVersion: number; changes: StaleChange[] } | null>(null);
@@ -416,6 +419,8 @@ export function TicketView({ number }: { number: number }) {
       delete drafts.current[id];
       delete versions.current[id];
     }
+    // An action that completes after the agent opened another form leaves that form (and its text) alone.
+    if (id !== null && activeNow.current !== id) return;
     setStale(null);
     setActive(null);
     setValue('');
@@ -492,7 +497,7 @@ export function TicketView({ number }: { number: number }) {
         ...(expectedVersion !== undefined && { expectedVersion }),
       });
       setNotice(`${t('done')}: ${t(def.label)} → ${tv('st_', result.status)}`);
-      focusNotice.current = true;
+      focusNotice.current = activeNow.current === def.id;
       ownSeq.current = result.seq;
       forget(def.id);
       await load();
