@@ -43,7 +43,9 @@ afterAll(() => stack?.teardown());
 const rows = (page: Page) =>
   page
     .locator('tr[data-ticket]')
-    .evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-ticket'))));
+    .evaluateAll((trs: { getAttribute(name: string): string | null }[]) =>
+      trs.map((tr) => Number(tr.getAttribute('data-ticket'))),
+    );
 
 async function waitForRows(page: Page, expected: number[]) {
   await expect.poll(() => rows(page), { timeout: 15_000 }).toEqual(expected);
@@ -55,7 +57,7 @@ describe('queue search, sort, address and saved views', () => {
     await stack.signIn(page, { agent: 'buscadora' });
     await page.goto(`${stack.base}/#/queues/all`);
     await page.getByLabel('Buscar').fill('nomina');
-    await page.getByLabel('Buscar').press('Enter');
+    await page.getByLabel('Buscar').press('Tab');
     await waitForRows(
       page,
       [numbers.low!, numbers.critical!].sort((a, b) => a - b),

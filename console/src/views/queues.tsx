@@ -120,8 +120,11 @@ export function QueuesView({
 
   // Polls the loaded rows (as many as the user paged in, page after page: the API gives at most 200 a
   // call), so the list follows the tickets without reload and never drops rows the user paged to.
+  // Each load is numbered: an answer to an older query (filters changed meanwhile) is dropped, never shown.
+  const generation = useRef(0);
   usePolling(
     async () => {
+      const mine = ++generation.current;
       try {
         const want = Math.max(PAGE, loaded.current);
         const rows: TicketSummary[] = [];
@@ -133,9 +136,12 @@ export function QueuesView({
             cursor: next ?? undefined,
           });
           rows.push(...page.items);
-          if (next === null) setTotal({ count: page.total, exact: page.totalExact });
+          if (next === null && mine === generation.current) {
+            setTotal({ count: page.total, exact: page.totalExact });
+          }
           next = page.nextCursor;
         } while (next !== null && rows.length < want);
+        if (mine !== generation.current) return;
         setItems(rows);
         setReceivedAt(received(rows, Date.now()));
         setCursor(next);
