@@ -118,7 +118,13 @@ export const policyVersionRoutes = [
     roles: READERS,
     params: VersionParams,
     responses: {
-      200: { description: 'The YAML text', schema: z.string(), contentType: 'application/yaml' },
+      200: {
+        // Clients (Schemathesis among them) parse a YAML body into the mapping it holds, so the schema says
+        // "the document", not "a string".
+        description: 'The YAML text: a mapping with the policy document',
+        schema: z.record(z.string(), z.unknown()),
+        contentType: 'application/yaml',
+      },
       404: { description: 'Not found' },
     },
     async handler({ params, services }) {
