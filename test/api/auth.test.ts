@@ -358,6 +358,7 @@ describe('customer scope (object-level checks)', () => {
     'POST /v1/tickets/intake-check',
     'POST /v1/tickets/{number}/presence',
     'POST /v1/integrations/events',
+    'POST /v1/tickets/bulk',
   ]);
   const NOT_CUSTOMER_OWNED: Record<string, string> = {
     'POST /v1/customers': 'creates a customer: refused (403) to a scoped key, above',
@@ -373,6 +374,14 @@ describe('customer scope (object-level checks)', () => {
     'PATCH /v1/users/me': "the caller's own account",
     'PATCH /v1/users/{id}': 'admin only; staff accounts',
     'POST /v1/integrations/inbound-email': 'the customer is the one the sender is authorized for',
+    'POST /v1/attachments':
+      "an upload is its uploader's until a message on a ticket the caller may reach binds it (attachments.test.ts)",
+    'POST /v1/canned-replies': "staff texts, shared or the caller's own; no customer's",
+    'PATCH /v1/canned-replies/{id}': "staff texts, shared or the caller's own; no customer's",
+    'DELETE /v1/canned-replies/{id}': "staff texts, shared or the caller's own; no customer's",
+    'POST /v1/views': "the signed-in user's own queue views",
+    'PATCH /v1/views/{id}': "the signed-in user's own queue views",
+    'DELETE /v1/views/{id}': "the signed-in user's own queue views",
   };
 
   it('classifies every write route: scope-checked, or why no customer owns it', () => {
@@ -380,6 +389,19 @@ describe('customer scope (object-level checks)', () => {
     const unclassified = writes.filter((r) => !SCOPE_CHECKED.has(r) && !(r in NOT_CUSTOMER_OWNED));
     expect(unclassified).toEqual([]);
     expect([...SCOPE_CHECKED, ...Object.keys(NOT_CUSTOMER_OWNED)].sort()).toEqual(writes.sort());
+  });
+
+  it("bulk actions answer not_found for another customer's ticket and reach the workflow for the caller's own", async () => {
+    const bulk = (number: number) =>
+      api
+        .call('post', '/v1/tickets/bulk', scoped)
+        .send({ action: 'priority', priority: 'low', numbers: [number] });
+    const other = await bulk(tickets.zeta!);
+    expect(other.status, other.text).toBe(200);
+    expect(other.body.results).toEqual([{ number: tickets.zeta, outcome: 'not_found' }]);
+    // Its own customer's ticket passes the scope check and reaches Temporal (absent here: 503).
+    const own = await bulk(tickets.acme!);
+    expect(own.status, own.text).toBe(503);
   });
 
   it("answers 404 to presence on another customer's ticket", async () => {
