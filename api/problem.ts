@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { ZodError } from 'zod';
+import { z, type ZodError } from 'zod';
 import { requestLanguage, type Bilingual } from './i18n';
 
 /** One field that failed validation: its path in the request (`body.priority`, `query.limit`) and the reason. */
@@ -80,6 +80,41 @@ export function invalidParamsOf(error: ZodError, location: string): InvalidParam
     for (const key of issue.path) name += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
     return { name, reason: issue.message };
   });
+}
+
+/** zod's Spanish messages, for `invalid-params` reasons of Spanish-speaking callers. */
+const SPANISH = { error: z.locales.es().localeError };
+
+/**
+ * Validates one input of a request (`params`, `query`, `body`) against its schema: the parsed value, or the
+ * `invalid-params` entries saying why not. A value zod itself cannot inspect (an object whose `length` has no
+ * primitive value makes a length check throw) is refused as a whole, never a 500.
+ */
+export function validateInput(
+  schema: z.ZodType,
+  value: unknown,
+  location: string,
+  lang: 'es' | 'en',
+): { ok: true; data: unknown } | { ok: false; invalid: InvalidParam[] } {
+  try {
+    const result = schema.safeParse(value, lang === 'es' ? SPANISH : undefined);
+    return result.success
+      ? { ok: true, data: result.data }
+      : { ok: false, invalid: invalidParamsOf(result.error, location) };
+  } catch {
+    return {
+      ok: false,
+      invalid: [
+        {
+          name: location,
+          reason:
+            lang === 'es'
+              ? 'No es un valor válido: un campo trae un objeto donde se espera texto o un número.'
+              : 'Not a valid value: a field holds an object where text or a number is expected.',
+        },
+      ],
+    };
+  }
 }
 
 /** Writes a problem+json response. */

@@ -16,7 +16,7 @@ import type { NotificationHub } from './notification-hub';
 import type { SessionOptions } from './sessions';
 import { requestLanguage, type Lang } from './i18n';
 import { withIdempotency } from './idempotency';
-import { invalidParamsOf, problem, type InvalidParam } from './problem';
+import { problem, validateInput, type InvalidParam } from './problem';
 import { unstorableParams } from './request-text';
 
 /** Integration event as stored, handed to `onIntegrationEvent`. */
@@ -144,9 +144,6 @@ export function defineRoute<
   return spec;
 }
 
-/** zod's Spanish messages, for `invalid-params` reasons of Spanish-speaking callers. */
-const SPANISH = { error: z.locales.es().localeError };
-
 /** Express path of an OpenAPI template: `/v1/customers/{id}` -> `/v1/customers/:id`. */
 export function expressPath(template: string): string {
   return template.replace(/\{([^}]+)\}/g, ':$1');
@@ -228,9 +225,9 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], service
       ].map((found) => ({ name: found.path, reason: found.reason }));
       const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
         if (schema === undefined) return undefined;
-        const result = schema.safeParse(value, lang === 'es' ? SPANISH : undefined);
-        if (result.success) return result.data;
-        invalid.push(...invalidParamsOf(result.error, location));
+        const result = validateInput(schema, value, location, lang);
+        if (result.ok) return result.data;
+        invalid.push(...result.invalid);
         return undefined;
       };
       const params = parse(schemas.params, req.params, 'params');
@@ -307,9 +304,9 @@ export function mountPublicRoutes(
       }));
       const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
         if (schema === undefined) return undefined;
-        const result = schema.safeParse(value, lang === 'es' ? SPANISH : undefined);
-        if (result.success) return result.data;
-        invalid.push(...invalidParamsOf(result.error, location));
+        const result = validateInput(schema, value, location, lang);
+        if (result.ok) return result.data;
+        invalid.push(...result.invalid);
         return undefined;
       };
       const params = parse(schemas.params, req.params, 'params');

@@ -9,7 +9,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { z } from 'zod';
 import { findUnstorableText } from '../../domain/text';
 import { requestLanguage, type Lang } from '../i18n';
-import { invalidParamsOf, problem, type InvalidParam } from '../problem';
+import { problem, validateInput, type InvalidParam } from '../problem';
 import { unstorableParams } from '../request-text';
 import type { AnyRoute, Method, Reply, ResponseSpec, Services } from '../route';
 import { expressPath } from '../route';
@@ -119,8 +119,6 @@ function assertSameOrigin(req: Request, options: PortalOptions): void {
   }
 }
 
-const SPANISH = { error: z.locales.es().localeError };
-
 /** A router serving the portal routes under `/v1/portal` (mounted before the API-key authentication). */
 export function portalApiRouter(
   routes: readonly AnyPortalRoute[],
@@ -169,9 +167,9 @@ export function portalApiRouter(
       }
       const parse = (schema: z.ZodType | undefined, value: unknown, location: string): unknown => {
         if (schema === undefined || invalid.length > 0) return undefined;
-        const result = schema.safeParse(value ?? {}, lang === 'es' ? SPANISH : undefined);
-        if (result.success) return result.data;
-        invalid.push(...invalidParamsOf(result.error, location));
+        const result = validateInput(schema, value ?? {}, location, lang);
+        if (result.ok) return result.data;
+        invalid.push(...result.invalid);
         return undefined;
       };
       const params = parse(schemas.params, req.params, 'params');

@@ -89,6 +89,18 @@ describe('text Postgres cannot store', () => {
   });
 });
 
+describe('values zod cannot inspect (found by the fuzz test)', () => {
+  it('answers 400 naming the body, never 500, for an object whose length has no primitive value', async () => {
+    // A length check converts `length` to a number; this one throws instead ("Cannot convert object to
+    // primitive value").
+    const body = JSON.stringify({ email: 'x@y.example', password: { length: { toString: null } } });
+    const res = await api.call('post', '/v1/users').set('Content-Type', 'application/json').send(body);
+    expect(res.status, res.text).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body['invalid-params']).toEqual([{ name: 'body', reason: expect.any(String) }]);
+  });
+});
+
 describe('numbers Postgres cannot store (found by Schemathesis)', () => {
   it('answers 400 for a contract naming a policy version beyond any stored one', async () => {
     const res = await api.call('post', '/v1/contracts').send({
