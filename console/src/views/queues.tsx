@@ -83,9 +83,7 @@ export function QueuesView({
   useEffect(() => {
     const qs = hashQuery();
     const hash = `#/queues/${def.id}${qs ? `?${qs}` : ''}`;
-    // Only while the address is still this queue's: a late effect must not rewrite a screen the agent opened since.
-    const here = location.hash.split('?')[0] === `#/queues/${def.id}`;
-    if (here && location.hash !== hash) history.replaceState(history.state, '', hash);
+    if (location.hash !== hash) history.replaceState(history.state, '', hash);
   }, [q, priority, status, customer, sort]);
   const [items, setItems] = useState<TicketSummary[] | null>(null);
   /** When each row's countdown arrived (viewer's clock): it ticks down from there while its clock runs. */
