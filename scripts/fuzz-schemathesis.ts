@@ -67,6 +67,17 @@ async function waitReady(base: string, child: ChildProcess, timeoutMs: number): 
   throw new Error(`the system was not ready within ${timeoutMs / 1000} s`);
 }
 
+/** The demo loads after the API is up: waits for its first customer (the scoped keys need one). */
+async function firstDemoCustomer(base: string, admin: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const customers = (await api(base, admin, 'GET', '/v1/customers')).items as { id: string }[];
+    if (customers[0] !== undefined) return customers[0].id;
+    await sleep(500);
+  }
+  throw new Error(`the demo loaded no customers within ${timeoutMs / 1000} s`);
+}
+
 async function api(base: string, key: string, method: string, route: string, body?: unknown) {
   const res = await fetch(`${base}${route}`, {
     method,
@@ -181,9 +192,7 @@ async function main(): Promise<number> {
   try {
     await waitReady(base, system, 180_000);
     const admin = (await readFile(path.join(dataDir, 'dev-admin-key'), 'utf8')).trim();
-    const customers = (await api(base, admin, 'GET', '/v1/customers')).items as { id: string }[];
-    const scopedTo = customers[0]?.id;
-    if (scopedTo === undefined) throw new Error('the demo loaded no customers');
+    const scopedTo = await firstDemoCustomer(base, admin, 120_000);
     const keyOf = async (role: string, customerIds?: string[]): Promise<FuzzRole> => {
       const created = await api(base, admin, 'POST', '/v1/api-keys', {
         name: `fuzz ${role}`,

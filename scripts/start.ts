@@ -155,6 +155,10 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
     });
     const housekeeping = startHousekeeping({ db, logger });
     stops.push(() => housekeeping.stop());
+    // Development on embedded defaults: an admin API key for scripts and API calls (not for the console),
+    // written before the API answers, so a script that waits for /readyz finds it.
+    const devAdminKey = config.DATABASE_URL === undefined;
+    if (devAdminKey) await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
     listening.serve(app);
     logger.info({ url: origin, port: listening.port, temporal: temporal.kind }, 'Orquesta is up');
     const banner = ['', `API:              ${origin}`];
@@ -166,11 +170,8 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         '  (one-time set-up link: open it to create the first administrator; valid 24 h, a new one at each start)',
       );
     } else banner.push(`Orquesta console: ${publicUrl}/`);
-    if (config.DATABASE_URL === undefined) {
-      // Development on embedded defaults: an admin API key for scripts and API calls (not for the console).
-      await ensureDevAdminKey(db, { dataDir: config.ORQUESTA_DATA_DIR });
+    if (devAdminKey)
       banner.push(`  (an admin API key for scripts is in ${config.ORQUESTA_DATA_DIR}/dev-admin-key)`);
-    }
     banner.push(
       `Customer portal:  ${portalBaseUrl(config, origin)}/portal/`,
       config.SMTP_URL === undefined
