@@ -22,54 +22,9 @@ import { installGlobalKeys, isTyping, skipToContent } from './keyboard';
 import { ShortcutRows } from './shortcuts-help';
 import './styles.css';
 import './phone.css';
+import { parseHash, type Route } from './route';
 
 /** The screen a hash names: `#/queues/mine`, `#/tickets/12`, `#/intake`, ... */
-interface Route {
-  screen:
-    | 'queues'
-    | 'ticket'
-    | 'intake'
-    | 'customers'
-    | 'quota'
-    | 'policies'
-    | 'reports'
-    | 'canned-replies'
-    | 'users'
-    | 'preferences'
-    | 'setup'
-    | 'forgot'
-    | 'reset';
-  arg?: string;
-  /** Query after `?` in the hash (e.g. `#/queues/all?limit=10`). */
-  query?: URLSearchParams;
-}
-
-function parseHash(hash: string): Route {
-  return { ...parsePath(hash), query: new URLSearchParams(hash.split('?')[1] ?? '') };
-}
-
-function parsePath(hash: string): Route {
-  const [screen = '', arg] = hash.replace(/^#\/?/, '').split('?')[0]!.split('/');
-  switch (screen) {
-    case 'tickets':
-      return arg ? { screen: 'ticket', arg } : { screen: 'queues' };
-    case 'intake':
-    case 'customers':
-    case 'quota':
-    case 'policies':
-    case 'reports':
-    case 'canned-replies':
-    case 'users':
-    case 'preferences':
-    case 'setup':
-    case 'forgot':
-    case 'reset':
-      return { screen, ...(arg !== undefined && { arg }) };
-    default:
-      return { screen: 'queues', ...(arg !== undefined && { arg }) };
-  }
-}
-
 /** The session the browser already has (the cookie), or null when signed out. */
 async function loadSession(): Promise<boolean> {
   try {

@@ -12,6 +12,7 @@ import { tx } from '../i18n-macros';
 import { useQueueKeyboard } from '../keyboard';
 import { tx as sx } from '../i18n-search';
 import { SavedViews } from '../saved-views';
+import { parsePath } from '../route';
 
 type Query = Record<string, string | number | undefined>;
 type TicketPage = Page<TicketSummary> & { total: number | null; totalExact: boolean };
@@ -83,7 +84,11 @@ export function QueuesView({
   useEffect(() => {
     const qs = hashQuery();
     const hash = `#/queues/${def.id}${qs ? `?${qs}` : ''}`;
-    if (location.hash !== hash) history.replaceState(history.state, '', hash);
+    // Only while the address is still this queue's: an effect that runs late must not rewrite the screen the
+    // agent has just opened (the router would then read the queue's address back).
+    const open = parsePath(location.hash);
+    const here = open.screen === 'queues' && (open.arg ?? 'all') === queue;
+    if (here && location.hash !== hash) history.replaceState(history.state, '', hash);
   }, [q, priority, status, customer, sort]);
   const [items, setItems] = useState<TicketSummary[] | null>(null);
   /** When each row's countdown arrived (viewer's clock): it ticks down from there while its clock runs. */
