@@ -15,11 +15,12 @@ import { renderAccountNotification } from '../../activities/notifications/accoun
 import { createOutboxDispatcher, type OutgoingMail } from '../../activities/notifications/index';
 import { pino } from 'pino';
 import type { UserRole } from '../../db/schema';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
 
 const HOUR = 3_600_000;
 const PASSWORD = 'correct horse battery';
 let api: TestApi;
+checkResponsesAfterEach(() => api);
 /** The app's clock: tests move it forward instead of waiting. */
 let clock = Date.now();
 
@@ -430,10 +431,6 @@ describe('roles and user administration', () => {
       .send({ role: 'agent' });
     expect(res.status).toBe(409);
     expect(res.body.type).toBe(`${PROBLEM_BASE}last-admin`);
-  });
-
-  it('documents every answer it gave in the OpenAPI document', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(0);
   });
 });
 

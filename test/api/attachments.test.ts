@@ -10,7 +10,7 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
 import { PORTAL_ORIGIN, signInAs } from '../portal/helpers';
 
 const LIMIT = 64 * 1024;
@@ -43,6 +43,7 @@ const draft = {
 describe('attachments', () => {
   let env: TestEnv;
   let api: TestApi;
+  checkResponsesAfterEach(() => api);
   let settings: AttachmentSettings;
   let stopWorker: () => Promise<void>;
   const taskQueue = 'api-attachments';
@@ -286,7 +287,6 @@ describe('attachments', () => {
     // An id of another ticket's file is not found under this ticket.
     const elsewhere = await api.call('get', `/v1/tickets/${number + 1000}/attachments/${replyFile.body.id}`);
     expect(elsewhere.status).toBe(404);
-    await expectConformance(api);
   });
 
   it("lets the portal requester attach files and download their tickets' files, never an internal note's", async () => {
@@ -355,6 +355,5 @@ describe('attachments', () => {
     expect((await api.call('get', `/v1/tickets/${number}/attachments/${privateFile.body.id}`)).status).toBe(
       200,
     );
-    await expectConformance(api);
   });
 });

@@ -17,7 +17,7 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
 
 const PASSWORD = 'correct horse battery';
 const draft = {
@@ -32,6 +32,7 @@ const draft = {
 
 let env: TestEnv;
 let api: TestApi;
+checkResponsesAfterEach(() => api);
 let stopWorker: () => Promise<void>;
 const taskQueue = 'api-canned-replies';
 
@@ -324,9 +325,5 @@ describe('bulk actions', () => {
       .send({ action: 'note', text: 'x', numbers: Array.from({ length: 101 }, (_, i) => i + 1) });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body['invalid-params'][0].name).toBe('body.numbers');
-  });
-
-  it('answers as documented', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(10);
   });
 });

@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import request from 'supertest';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { createApp, type AppDependencies } from '../../api/app';
 import { createApiKey, type Role } from '../../api/auth';
 import type { Database } from '../../db/schema';
@@ -97,13 +97,17 @@ function findOperation(
 }
 
 /**
- * Validates every recorded response against /openapi.json: the operation exists, the status is
- * documented, and a JSON body matches the schema of its media type. Returns how many were checked.
+ * After each test of the file, the responses that test produced are checked against /openapi.json (a
+ * mismatch fails that test). Per test, so no test depends on another having run first.
  */
-export async function expectConformance(api: TestApi): Promise<number> {
-  const { checked, failures } = await conformance(api.app, api.recorded);
-  expect(failures).toEqual([]);
-  return checked;
+export function checkResponsesAfterEach(current: () => TestApi | undefined): void {
+  afterEach(async () => {
+    const api = current();
+    if (api === undefined) return;
+    const produced = api.recorded.splice(0);
+    const { failures } = await conformance(api.app, produced);
+    expect(failures).toEqual([]);
+  });
 }
 
 /** Checks recorded responses against the app's /openapi.json; lists every mismatch. */

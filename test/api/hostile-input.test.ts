@@ -8,10 +8,11 @@ import type { z } from 'zod';
 import { unstorableParams, UNSTORABLE_REASON } from '../../api/request-text';
 import { apiRoutes } from '../../api/routes/index';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { createTestApi, expectConformance, seedTicket, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
 import { testPolicy } from './fixtures';
 
 let api: TestApi;
+checkResponsesAfterEach(() => api);
 let ticket = 0;
 const allRoutes = [...apiRoutes, ...ticketActionRoutes()];
 
@@ -180,9 +181,5 @@ describe('YAML policies', () => {
       .send(`id: big\nfiller: "${'x'.repeat(200_000)}"\n`);
     expect(res.status, res.text).toBe(413);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-  });
-
-  it('every response above matches the published document', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(10);
   });
 });

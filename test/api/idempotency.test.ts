@@ -8,9 +8,10 @@ import {
   IDEMPOTENCY_TTL_MS,
   purgeIdempotencyKeys,
 } from '../../api/idempotency';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
 
 let api: TestApi;
+checkResponsesAfterEach(() => api);
 beforeAll(async () => {
   api = await createTestApi();
 });
@@ -200,9 +201,5 @@ describe('Idempotency-Key', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
     expect(await countNamed('Completed Once')).toBe(1);
-  });
-
-  it('every response above matches the published document', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(15);
   });
 });

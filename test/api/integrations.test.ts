@@ -4,13 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../api/auth';
 import type { IntegrationEvent } from '../../api/route';
 import { signIntegrationEvent } from '../../api/routes/integrations';
-import { createTestApi, expectConformance, seedTicket, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
 import { eventually } from '../lifecycle/fixtures';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const seconds = (ms: number) => String(Math.floor(ms / 1000));
 
 let api: TestApi;
+checkResponsesAfterEach(() => api);
 let key: string;
 let secret: string;
 const received: IntegrationEvent[] = [];
@@ -256,9 +257,5 @@ describe('POST /v1/integrations/events', () => {
     const retry = await send(event('e-race'));
     expect(retry.status).toBe(202);
     expect(received.filter((e) => e.eventId === 'e-race')).toHaveLength(1);
-  });
-
-  it('every response above matches the published document', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(15);
   });
 });

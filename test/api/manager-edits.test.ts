@@ -13,11 +13,12 @@ import { PROBLEM_BASE } from '../../api/problem';
 import { insertUser } from '../../api/repositories/users';
 import type { UserRole } from '../../db/schema';
 import { testPolicy } from './fixtures';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
 
 const DAY = 86_400_000;
 const PASSWORD = 'correct horse battery';
 let api: TestApi;
+checkResponsesAfterEach(() => api);
 /** Contracts current whatever day the suite runs. */
 const startsAt = new Date(Date.now() - 40 * DAY).toISOString();
 const endsAt = new Date(Date.now() + 320 * DAY).toISOString();
@@ -224,9 +225,5 @@ describe('who may edit', () => {
       .send({ expectedVersion: await version(), name: 'Key' });
     expect(byKey.status).toBe(403);
     expect(byKey.body.roles).toEqual(['admin', 'supervisor']);
-  });
-
-  it('answers as documented in /openapi.json', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(0);
   });
 });

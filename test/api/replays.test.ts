@@ -13,7 +13,7 @@ import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
 
 const SECRET = 'replay-test-secret-0123456789';
 
@@ -35,6 +35,7 @@ function signed(body: object, at = Math.floor(Date.now() / 1000)) {
 describe('replays and ended workflows', () => {
   let env: TestEnv;
   let api: TestApi;
+  checkResponsesAfterEach(() => api);
   let gateway: string;
   let stopWorker: () => Promise<void>;
   const taskQueue = 'api-replays';
@@ -256,9 +257,5 @@ describe('replays and ended workflows', () => {
     // Not stored as received: a retry is answered the same way, not as a duplicate.
     const again = await post('/v1/integrations/events', signed(event));
     expect(again.status).toBe(409);
-  });
-
-  it('every response above matches the published document', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(8);
   });
 });

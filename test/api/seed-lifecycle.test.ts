@@ -13,7 +13,7 @@ import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
 
 const SECRET = 'inbound-mail-secret-seed-lifecycle';
 
@@ -59,6 +59,7 @@ const w32Draft = {
 describe('seed lifecycle rules through the API', () => {
   let env: TestEnv;
   let api: TestApi;
+  checkResponsesAfterEach(() => api);
   let stopWorker: () => Promise<void>;
   const taskQueue = 'api-seed-lifecycle';
 
@@ -258,9 +259,5 @@ describe('seed lifecycle rules through the API', () => {
       .send({ reason: 'again' });
     expect(action.status).toBe(409);
     expect(action.body.detail).toMatch(/open a new ticket quoting/);
-  });
-
-  it('every response above matches the published document', async () => {
-    expect(await expectConformance(api)).toBeGreaterThan(10);
   });
 });

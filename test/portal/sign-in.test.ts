@@ -17,13 +17,14 @@ import {
 import { createApp } from '../../api/app';
 import { issueSignIn, findRequester, purgePortalRecords } from '../../api/portal/sessions';
 import { seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, expectConformance, type TestApi } from '../api/helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi } from '../api/helpers';
 
 const ORIGIN = 'http://portal.test';
 const MINUTE = 60_000;
 
 describe('portal sign-in', () => {
   let api: TestApi;
+  checkResponsesAfterEach(() => api);
   let catcher: MailCatcher;
   let dispatcher: OutboxDispatcher;
   let closeMailer: () => void;
@@ -102,7 +103,6 @@ describe('portal sign-in', () => {
       .set('Cookie', `orquesta_portal=${sessionToken}`);
     expect(me.status).toBe(200);
     expect(me.body.requester.email).toBe('marta@clinica.co');
-    await expectConformance(api);
   });
 
   it('signs in by email and code; wrong codes spend the sign-in', async () => {
