@@ -4,45 +4,23 @@
  * time: 100 days after opening, one refresh extends the horizon to 120 days past that moment, and the
  * workflow then sleeps on a timer instead of asking again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { temporal } from '@temporalio/proto';
-import { createActivities } from '../../activities/index';
 import { createTicket } from '../../activities/intake';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { WINDOW_HORIZON_MS } from '../../workflows/ticket/constants';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
-import { createTestDatabase } from '../support/database';
-import { createTestEnv, NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
+import { NEEDS_SKIPPED_TIME } from '../support/temporal-env';
 import { eventually, seedCustomer } from './fixtures';
+import { ticketWorkerStack } from './worker-stack';
 
 const DAY = 86_400_000;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 describe('calendar windows refresh', () => {
-  let env: TestEnv;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let stopWorker: () => Promise<void>;
   const taskQueue = 'calendar-refresh';
-
-  beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    database = await createTestDatabase();
-    await seedCustomer(database.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'basic' });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: database.db }),
-    });
-    stopWorker = () => worker.stop();
-  });
-  afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await database?.destroy();
+  const stack = ticketWorkerStack({
+    taskQueue,
+    seed: (db, now) => seedCustomer(db, 'sisnova', 'tiendas', now, { plan: 'basic' }),
   });
 
   const refreshes = (events: HistoryEvent[]) =>
@@ -51,10 +29,10 @@ describe('calendar windows refresh', () => {
     );
 
   it('extends the horizon to 120 days past the refresh, once, then waits on a timer', async (ctx) => {
-    ctx.skip(!env.timeSkipping, NEEDS_SKIPPED_TIME);
-    const openedAt = await env.env.currentTimeMs();
+    ctx.skip(!stack.env.timeSkipping, NEEDS_SKIPPED_TIME);
+    const openedAt = await stack.env.env.currentTimeMs();
     const created = await createTicket(
-      { db: database.db, client: env.client, taskQueue },
+      { db: stack.database.db, client: stack.env.client, taskQueue },
       {
         customerId: 'tiendas',
         draft: {
@@ -68,10 +46,10 @@ describe('calendar windows refresh', () => {
       },
     );
     if (created.outcome !== 'created') throw new Error(`intake answered ${created.outcome}`);
-    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.number));
+    const handle = stack.env.client.workflow.getHandle(ticketWorkflowId(created.number));
     expect(refreshes((await handle.fetchHistory()).events ?? [])).toEqual([]);
 
-    await env.env.sleep(100 * DAY);
+    await stack.env.env.sleep(100 * DAY);
     const events = await eventually(
       async () => (await handle.fetchHistory()).events ?? [],
       (all) => {

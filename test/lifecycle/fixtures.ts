@@ -63,3 +63,18 @@ function describe(value: unknown): string {
     return String(value);
   }
 }
+
+/** A w32 (Mexico) portal incident from Ana Ruiz of ACME, an authorized requester with one attachment. */
+export const w32Draft = {
+  channel: 'portal' as const,
+  type: 'incident',
+  category: 'dms',
+  priority: 'medium' as const,
+  company: 'ACME',
+  requesterName: 'Ana Ruiz',
+  requesterEmail: 'ana@acme.mx',
+  contactPhone: '+52 55 5555 5555',
+  subject: 'No timbra',
+  description: 'Error 301 al timbrar',
+  attachments: 1,
+};

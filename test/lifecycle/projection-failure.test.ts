@@ -5,66 +5,34 @@
  * The failure is real: a Postgres trigger refuses the timeline row, as Postgres refused `\u0000` (22P05).
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
+import { describe, expect, it } from 'vitest';
 import { createTicket } from '../../activities/intake';
 import { projectTicket } from '../../activities/projection';
 import { createMetrics } from '../../api/metrics';
 import { ticketView } from '../../api/repositories/tickets';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { commandUpdates, ticketStateQuery, ticketWorkflowId } from '../../workflows/ticket/messages';
-import { createTestDatabase } from '../support/database';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { eventually, seedCustomer } from './fixtures';
-
-const draft = {
-  channel: 'portal' as const,
-  type: 'incident',
-  category: 'dms',
-  priority: 'medium' as const,
-  company: 'ACME',
-  requesterName: 'Ana Ruiz',
-  requesterEmail: 'ana@acme.mx',
-  contactPhone: '+52 55 5555 5555',
-  subject: 'No timbra',
-  description: 'Error 301 al timbrar',
-  attachments: 1,
-};
+import { eventually, seedCustomer, w32Draft } from './fixtures';
+import { ticketWorkerStack } from './worker-stack';
 
 describe('a failing projection', () => {
-  let env: TestEnv;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let stopWorker: () => Promise<void>;
   const taskQueue = 'projection-failure';
-
-  beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    database = await createTestDatabase();
-    await seedCustomer(database.db, 'w32', 'acme', await env.env.currentTimeMs(), {
-      requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
-    });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: database.db }),
-    });
-    stopWorker = () => worker.stop();
-  });
-  afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await database?.destroy();
+  const stack = ticketWorkerStack({
+    taskQueue,
+    seed: (db, now) =>
+      seedCustomer(db, 'w32', 'acme', now, {
+        requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
+      }),
   });
 
   const row = (number: number) =>
-    database.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+    stack.database.db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('number', '=', number)
+      .executeTakeFirstOrThrow();
   const eventTypes = async (number: number) =>
     (
-      await database.db
+      await stack.database.db
         .selectFrom('ticket_events')
         .select('type')
         .where('ticket_number', '=', number)
@@ -74,8 +42,8 @@ describe('a failing projection', () => {
 
   it('flags the ticket, keeps taking commands and queries, and catches up when Postgres accepts it again', async () => {
     const created = await createTicket(
-      { db: database.db, client: env.client, taskQueue },
-      { customerId: 'acme', draft, now: await env.env.currentTimeMs() },
+      { db: stack.database.db, client: stack.env.client, taskQueue },
+      { customerId: 'acme', draft: w32Draft, now: await stack.env.env.currentTimeMs() },
     );
     if (created.outcome !== 'created') throw new Error(created.outcome);
     const number = created.number;
@@ -91,12 +59,12 @@ describe('a failing projection', () => {
           raise exception 'poisoned timeline entry' using errcode = '22P05';
         end if;
         return new;
-      end $$`.execute(database.db);
+      end $$`.execute(stack.database.db);
     await sql`create trigger refuse_poison before insert on ticket_events for each row execute function refuse_poison()`.execute(
-      database.db,
+      stack.database.db,
     );
 
-    const handle = env.client.workflow.getHandle(ticketWorkflowId(number));
+    const handle = stack.env.client.workflow.getHandle(ticketWorkflowId(number));
     const reply = await handle.executeUpdate(commandUpdates.agent_reply, {
       args: [{ messageId: 'm-veneno', agent: 'luis', body: 'VENENO', internal: false }],
     });
@@ -113,7 +81,7 @@ describe('a failing projection', () => {
       needsAttention: true,
       projectionError: 'poisoned timeline entry',
     });
-    expect(await createMetrics(database.db).registry.metrics()).toMatch(
+    expect(await createMetrics(stack.database.db).registry.metrics()).toMatch(
       /^orquesta_tickets_needing_attention 1$/m,
     );
 
@@ -129,9 +97,9 @@ describe('a failing projection', () => {
     // Postgres accepts the entry again: the back-off timer retries (on skipped time; a real server without
     // time skipping would take minutes, so there the next decision triggers the retry) and everything
     // decided arrives, in order.
-    await sql`drop trigger refuse_poison on ticket_events`.execute(database.db);
-    if (env.timeSkipping) {
-      await env.env.sleep(31 * 60_000);
+    await sql`drop trigger refuse_poison on ticket_events`.execute(stack.database.db);
+    if (stack.env.timeSkipping) {
+      await stack.env.env.sleep(31 * 60_000);
     } else {
       await handle.executeUpdate(commandUpdates.change_priority, {
         args: [{ priority: 'high', by: 'luis' }],
@@ -148,13 +116,13 @@ describe('a failing projection', () => {
 
   it('stores text Postgres refuses (NUL, lone surrogates) in a storable form instead of failing', async () => {
     const created = await createTicket(
-      { db: database.db, client: env.client, taskQueue },
-      { customerId: 'acme', draft, now: await env.env.currentTimeMs() },
+      { db: stack.database.db, client: stack.env.client, taskQueue },
+      { customerId: 'acme', draft: w32Draft, now: await stack.env.env.currentTimeMs() },
     );
     if (created.outcome !== 'created') throw new Error(created.outcome);
     const number = created.number;
-    const live = await env.client.workflow.getHandle(ticketWorkflowId(number)).query(ticketStateQuery);
-    await projectTicket(database.db, {
+    const live = await stack.env.client.workflow.getHandle(ticketWorkflowId(number)).query(ticketStateQuery);
+    await projectTicket(stack.database.db, {
       number,
       version: 1_000,
       view: live.view,
@@ -169,7 +137,7 @@ describe('a failing projection', () => {
       ],
       notifications: [],
     });
-    const stored = await database.db
+    const stored = await stack.database.db
       .selectFrom('ticket_events')
       .select('data')
       .where('ticket_number', '=', number)

@@ -5,18 +5,15 @@
  * lost the search attributes (a restarted dev server or emulator) registers them and succeeds.
  */
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
+import { describe, expect, it } from 'vitest';
 import { createTicket } from '../../activities/intake';
 import { reconcileUnstartedTickets } from '../../activities/reconcile';
 import { ensureSearchAttributes } from '../../worker/search-attributes';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
-import { createTestDatabase } from '../support/database';
 import { freePort } from '../support/free-port';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { createTestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from './fixtures';
+import { ticketWorkerStack } from './worker-stack';
 
 const draft = {
   channel: 'portal' as const,
@@ -28,33 +25,14 @@ const draft = {
 };
 
 describe('tickets whose workflow start failed', () => {
-  let env: TestEnv;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let stopWorker: () => Promise<void>;
   const taskQueue = 'reconcile';
-
-  beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    database = await createTestDatabase();
-    await seedCustomer(database.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'basic' });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: database.db }),
-    });
-    stopWorker = () => worker.stop();
-  });
-  afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await database?.destroy();
+  const stack = ticketWorkerStack({
+    taskQueue,
+    seed: (db, now) => seedCustomer(db, 'sisnova', 'tiendas', now, { plan: 'basic' }),
   });
 
   const quotaUsed = async () =>
-    (await database.db.selectFrom('quota_consumptions').select('ticket_number').execute()).map(
+    (await stack.database.db.selectFrom('quota_consumptions').select('ticket_number').execute()).map(
       (r) => r.ticket_number,
     );
 
@@ -65,7 +43,7 @@ describe('tickets whose workflow start failed', () => {
       down
         .withDeadline(Date.now() + 1_000, () =>
           createTicket(
-            { db: database.db, client: down, taskQueue },
+            { db: stack.database.db, client: down, taskQueue },
             { customerId: 'tiendas', draft, ...(idempotencyKey && { idempotencyKey }), now: Date.now() },
           ),
         )
@@ -75,7 +53,7 @@ describe('tickets whose workflow start failed', () => {
         );
     expect(await failedCreate()).toBe('failed');
     expect(await failedCreate('k-1')).toBe('failed');
-    const orphans = await database.db
+    const orphans = await stack.database.db
       .selectFrom('tickets')
       .select(['number', 'status', 'idempotency_key'])
       .orderBy('number')
@@ -85,17 +63,17 @@ describe('tickets whose workflow start failed', () => {
     const [keyless, keyed] = orphans.map((t) => t.number) as [number, number];
 
     const report = await reconcileUnstartedTickets(
-      { db: database.db, client: env.client, taskQueue },
+      { db: stack.database.db, client: stack.env.client, taskQueue },
       { graceMs: 0, now: Date.now() + 1 },
     );
     expect(report).toEqual({ started: [keyed], released: [keyless], running: [] });
     expect(await quotaUsed()).toEqual([keyed]);
     expect(
-      await database.db.selectFrom('tickets').select('number').where('number', '=', keyless).execute(),
+      await stack.database.db.selectFrom('tickets').select('number').where('number', '=', keyless).execute(),
     ).toEqual([]);
     const opened = await eventually(
       () =>
-        database.db
+        stack.database.db
           .selectFrom('tickets')
           .select('status')
           .where('number', '=', keyed)
@@ -105,12 +83,15 @@ describe('tickets whose workflow start failed', () => {
     expect(opened.status).toBe('open');
     // The caller's retry with its key finds the ticket; a second round has nothing left to do.
     const retried = await createTicket(
-      { db: database.db, client: env.client, taskQueue },
+      { db: stack.database.db, client: stack.env.client, taskQueue },
       { customerId: 'tiendas', draft, idempotencyKey: 'k-1', now: Date.now() },
     );
     expect(retried).toMatchObject({ outcome: 'existing', number: keyed });
     expect(
-      await reconcileUnstartedTickets({ db: database.db, client: env.client, taskQueue }, { graceMs: 0 }),
+      await reconcileUnstartedTickets(
+        { db: stack.database.db, client: stack.env.client, taskQueue },
+        { graceMs: 0 },
+      ),
     ).toEqual({ started: [], released: [], running: [] });
   });
 
@@ -119,7 +100,7 @@ describe('tickets whose workflow start failed', () => {
     try {
       const created = await createTicket(
         {
-          db: database.db,
+          db: stack.database.db,
           client: bare.client,
           taskQueue,
           ensureSearchAttributes: () => ensureSearchAttributes(bare.connection, bare.namespace),

@@ -1,70 +1,41 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createActivities } from '../../activities/index';
 import { createTicket } from '../../activities/intake';
 import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import {
   commandUpdates,
   customerReplySignal,
   ticketStateQuery,
   ticketWorkflowId,
 } from '../../workflows/ticket/messages';
-import { createTestDatabase } from '../support/database';
-import { createTestEnv, NEEDS_SKIPPED_TIME, workflowBundle, type TestEnv } from '../support/temporal-env';
+import { NEEDS_SKIPPED_TIME, workflowBundle } from '../support/temporal-env';
 import { Worker } from '@temporalio/worker';
-import { eventually, seedCustomer } from './fixtures';
+import { eventually, seedCustomer, w32Draft } from './fixtures';
+import { ticketWorkerStack } from './worker-stack';
 
 const DAY = 86_400_000;
-const w32Draft = {
-  channel: 'portal' as const,
-  type: 'incident',
-  category: 'dms',
-  priority: 'medium' as const,
-  company: 'ACME',
-  requesterName: 'Ana Ruiz',
-  requesterEmail: 'ana@acme.mx',
-  contactPhone: '+52 55 5555 5555',
-  subject: 'No timbra',
-  description: 'Error 301 al timbrar',
-  attachments: 1,
-};
 
 describe.each([
   ['worker cache on', undefined],
   ['worker cache off', 0],
 ])('ticket workflow on Temporal with Postgres (%s)', (_name, maxCachedWorkflows) => {
-  let env: TestEnv;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let stopWorker: () => Promise<void>;
   const taskQueue = `tickets-${maxCachedWorkflows ?? 'cached'}`;
-
-  beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    database = await createTestDatabase();
-    await seedCustomer(database.db, 'w32', 'acme', await env.env.currentTimeMs(), {
-      requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
-    });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: database.db }),
-      ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
-    });
-    stopWorker = () => worker.stop();
-  });
-  afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await database?.destroy();
+  const stack = ticketWorkerStack({
+    taskQueue,
+    seed: (db, now) =>
+      seedCustomer(db, 'w32', 'acme', now, {
+        requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
+      }),
+    maxCachedWorkflows,
   });
 
-  const deps = () => ({ db: database.db, client: env.client, taskQueue });
+  const deps = () => ({ db: stack.database.db, client: stack.env.client, taskQueue });
   const row = (number: number) =>
-    database.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+    stack.database.db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('number', '=', number)
+      .executeTakeFirstOrThrow();
 
   /** Opens a w32 ticket and asks the customer for information; each test that needs one opens its own. */
   async function openAwaitingInfo(idempotencyKey: string): Promise<{ number: number }> {
@@ -72,14 +43,14 @@ describe.each([
       customerId: 'acme',
       draft: w32Draft,
       idempotencyKey,
-      now: await env.env.currentTimeMs(),
+      now: await stack.env.env.currentTimeMs(),
     });
     if (opened.outcome !== 'created') throw new Error(`intake answered ${opened.outcome}`);
     await eventually(
       () => row(opened.number),
       (r) => r.status === 'open',
     );
-    await env.client.workflow
+    await stack.env.client.workflow
       .getHandle(ticketWorkflowId(opened.number))
       .executeUpdate(commandUpdates.request_info, { args: [{ agent: 'luis', body: 'Envíe la captura' }] });
     await eventually(
@@ -90,7 +61,7 @@ describe.each([
   }
 
   it('opens a ticket, projects it, answers the same idempotency key with it, and asks the customer for information', async () => {
-    const now = await env.env.currentTimeMs();
+    const now = await stack.env.env.currentTimeMs();
     const first = await createTicket(deps(), {
       customerId: 'acme',
       draft: w32Draft,
@@ -114,7 +85,7 @@ describe.each([
     expect(opened).toMatchObject({ status: 'open', priority: 'medium', level: 1 });
     expect(opened.first_response_due_at).not.toBeNull();
 
-    const handle = env.client.workflow.getHandle(ticketWorkflowId(first.number));
+    const handle = stack.env.client.workflow.getHandle(ticketWorkflowId(first.number));
     const result = await handle.executeUpdate(commandUpdates.request_info, {
       args: [{ agent: 'luis', body: 'Envíe la captura' }],
     });
@@ -127,10 +98,10 @@ describe.each([
   });
 
   it('auto-closes the ticket when the information never arrives, then reopens it on reply', async (ctx) => {
-    ctx.skip(!env.timeSkipping, NEEDS_SKIPPED_TIME);
+    ctx.skip(!stack.env.timeSkipping, NEEDS_SKIPPED_TIME);
     const { number } = await openAwaitingInfo(`expire-${taskQueue}`);
-    const handle = env.client.workflow.getHandle(ticketWorkflowId(number));
-    await env.env.sleep(5 * DAY);
+    const handle = stack.env.client.workflow.getHandle(ticketWorkflowId(number));
+    await stack.env.env.sleep(5 * DAY);
     const closed = await eventually(
       () => row(number),
       (r) => r.status === 'closed',
@@ -144,7 +115,7 @@ describe.each([
     );
     expect(reopened.status).toBe('open');
 
-    const events = await database.db
+    const events = await stack.database.db
       .selectFrom('ticket_events')
       .select(['seq', 'type'])
       .where('ticket_number', '=', number)
@@ -154,7 +125,7 @@ describe.each([
       expect.arrayContaining(['created', 'info_requested', 'auto_closed', 'reopened', 'customer_reply']),
     );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const outbox = await database.db
+    const outbox = await stack.database.db
       .selectFrom('outbox')
       .select(['template', 'recipient'])
       .where('ticket_number', '=', number)
@@ -175,10 +146,10 @@ describe.each([
     const created = await createTicket(deps(), {
       customerId: 'acme',
       draft: w32Draft,
-      now: await env.env.currentTimeMs(),
+      now: await stack.env.env.currentTimeMs(),
     });
     if (created.outcome !== 'created') throw new Error(created.outcome);
-    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.number));
+    const handle = stack.env.client.workflow.getHandle(ticketWorkflowId(created.number));
     const refused = await handle
       .executeUpdate(commandUpdates.confirm, { args: [{ by: 'ana' }] })
       .catch((error: unknown) => error);
@@ -195,14 +166,16 @@ describe.each([
     const histories = [];
     const listed = async () => {
       const found = [];
-      for await (const execution of env.client.workflow.list({ query: "WorkflowType = 'ticketWorkflow'" }))
+      for await (const execution of stack.env.client.workflow.list({
+        query: "WorkflowType = 'ticketWorkflow'",
+      }))
         found.push(execution);
       return found;
     };
     // Visibility on a real server is eventually consistent.
     const executions = await eventually(listed, (found) => found.length >= 2);
     for (const execution of executions) {
-      const history = await env.client.workflow
+      const history = await stack.env.client.workflow
         .getHandle(execution.workflowId, execution.runId)
         .fetchHistory();
       histories.push({ workflowId: execution.workflowId, history });
