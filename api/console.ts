@@ -3,10 +3,10 @@
  * few settings it needs at `GET /console/config.json`. The console is a client of the public API
  * only; nothing here gives it more than an API key gives anyone.
  */
-import express, { Router } from 'express';
-import { existsSync } from 'node:fs';
+import { Router } from 'express';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveWebApp } from './web-app';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -23,20 +23,6 @@ export interface ConsoleOptions {
   namespace?: string;
 }
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
-
-const MISSING = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Orquesta</title>
-<p>The console is not built. Run <code>npm run build:console</code> (npm start does it for you).</p></html>`;
-
 /** The console's static files at `/` and `GET /console/config.json`. */
 export function consoleRouter(options: ConsoleOptions = {}): Router {
   const dist = options.dist ?? CONSOLE_DIST;
@@ -47,25 +33,6 @@ export function consoleRouter(options: ConsoleOptions = {}): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ temporalUiUrl: temporalUiUrl || null, namespace });
   });
-  const security: express.RequestHandler = (_req, res, next) => {
-    res.setHeader('Content-Security-Policy', CSP);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  };
-  router.use(
-    '/assets',
-    security,
-    express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '1y' }),
-  );
-  router.get(['/', '/index.html'], security, (_req, res) => {
-    const index = path.join(dist, 'index.html');
-    res.setHeader('Cache-Control', 'no-cache');
-    if (!existsSync(index)) {
-      res.status(503).type('html').send(MISSING);
-      return;
-    }
-    res.sendFile(index);
-  });
+  serveWebApp(router, { dist, base: '/', title: 'Orquesta', buildCommand: 'npm run build:console' });
   return router;
 }
