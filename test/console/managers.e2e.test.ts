@@ -99,6 +99,26 @@ describe('manager screens in Chromium', () => {
     const afterTraining = (await stack.api('GET', '/v1/contracts/lumen-c')) as { trainedUsers: unknown[] };
     expect(afterTraining.trainedUsers).toEqual([{ name: 'Carla Ruiz', modules: ['nómina', 'facturación'] }]);
 
+    // A licence: holder, trial, valid until a date; then removed again after confirming.
+    const licence = card.getByRole('form', { name: 'Agregar licencia' });
+    await licence.getByLabel('Titular').fill('Sucursal Norte');
+    await licence.getByLabel('Válida hasta').fill('2030-06-30');
+    await licence.getByLabel('De prueba').check();
+    await licence.getByRole('button', { name: 'Agregar licencia' }).click();
+    await card.getByText('Sucursal Norte', { exact: false }).waitFor();
+    const licensed = (await stack.api('GET', '/v1/contracts/lumen-c')) as {
+      licenses: { holder?: string; trial: boolean; validUntil?: number }[];
+    };
+    expect(licensed.licenses).toEqual([expect.objectContaining({ holder: 'Sucursal Norte', trial: true })]);
+    expect(licensed.licenses[0]!.validUntil).toBeGreaterThan(Date.parse('2030-06-29T00:00:00Z'));
+    await card.getByRole('button', { name: 'Quitar Sucursal Norte' }).click();
+    await card.getByRole('alertdialog').getByText('¿Quitar la licencia de Sucursal Norte?').waitFor();
+    await card.getByRole('alertdialog').getByRole('button', { name: 'Quitar Sucursal Norte' }).click();
+    await card.getByText('Sin licencias registradas.').waitFor();
+    expect(((await stack.api('GET', '/v1/contracts/lumen-c')) as { licenses: unknown[] }).licenses).toEqual(
+      [],
+    );
+
     const buy = card.getByRole('form', { name: 'Comprar paquete' });
     await expect
       .poll(() => buy.getByLabel('Paquete').locator('option').first().textContent())

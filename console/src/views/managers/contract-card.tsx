@@ -9,6 +9,7 @@ import { formatInstant } from '../../format';
 import { lang, t } from '../../i18n';
 import { termAndQuota, tx } from '../../i18n-managers';
 import { ConfirmButton } from './confirm';
+import { CheckField, ListEditor, TextField } from './list-editor';
 
 interface Text {
   es: string;
@@ -253,77 +254,60 @@ function Requesters(props: {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [portalUser, setPortalUser] = useState(true);
-  const list = props.requesters;
   return (
-    <section aria-label={tx('requesters')}>
-      <h5>{tx('requesters')}</h5>
-      {list.length === 0 && <p class="muted">{tx('noRequesters')}</p>}
-      <ul class="list">
-        {list.map((r, i) => (
-          <li key={`${r.email ?? ''}-${i}`}>
-            {r.name} {r.email && <span class="muted">&lt;{r.email}&gt;</span>}{' '}
-            {r.portalUser && <span class="muted">· {tx('portalUser')}</span>}{' '}
-            {props.canEdit && (
-              <ConfirmButton
-                label={`${tx('remove')} ${r.name}`}
-                question={tx('confirmRemove', { name: r.name })}
-                onConfirm={() => props.onSave({ requesters: list.filter((_, j) => j !== i) })}
-              />
-            )}
-          </li>
-        ))}
-      </ul>
-      {props.canEdit && (
-        <form
-          aria-label={tx('addRequester')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            const added: Requester = {
-              name: name.trim(),
-              ...(email.trim() !== '' && { email: email.trim().toLowerCase() }),
-              portalUser,
-            };
-            void props.onSave({ requesters: [...list, added] }).then(() => {
-              setName('');
-              setEmail('');
-            });
-          }}
-        >
-          <div class="grid2">
-            <div class="field">
-              <label for={`rq-name-${props.contractId}`}>{tx('requesterName')}</label>
-              <input
-                id={`rq-name-${props.contractId}`}
-                required
-                maxLength={200}
-                value={name}
-                onInput={(e) => setName(e.currentTarget.value)}
-              />
-            </div>
-            <div class="field">
-              <label for={`rq-email-${props.contractId}`}>{tx('requesterEmail')}</label>
-              <input
-                id={`rq-email-${props.contractId}`}
-                type="email"
-                maxLength={254}
-                value={email}
-                onInput={(e) => setEmail(e.currentTarget.value)}
-              />
-            </div>
-            <div class="field check">
-              <input
-                id={`rq-portal-${props.contractId}`}
-                type="checkbox"
-                checked={portalUser}
-                onChange={(e) => setPortalUser(e.currentTarget.checked)}
-              />
-              <label for={`rq-portal-${props.contractId}`}>{tx('portalUser')}</label>
-            </div>
-          </div>
-          <button type="submit">{tx('addRequester')}</button>
-        </form>
+    <ListEditor<Requester>
+      title={tx('requesters')}
+      empty={tx('noRequesters')}
+      items={props.requesters}
+      keyOf={(r, i) => `${r.email ?? ''}-${i}`}
+      show={(r) => (
+        <>
+          {r.name} {r.email && <span class="muted">&lt;{r.email}&gt;</span>}{' '}
+          {r.portalUser && <span class="muted">· {tx('portalUser')}</span>}
+        </>
       )}
-    </section>
+      nameOf={(r) => r.name}
+      removeLabel={tx('remove')}
+      removeQuestion={(who) => tx('confirmRemove', { name: who })}
+      canEdit={props.canEdit}
+      onSave={(requesters) => props.onSave({ requesters })}
+      addLabel={tx('addRequester')}
+      build={() => ({
+        name: name.trim(),
+        ...(email.trim() !== '' && { email: email.trim().toLowerCase() }),
+        portalUser,
+      })}
+      reset={() => {
+        setName('');
+        setEmail('');
+      }}
+      fields={
+        <>
+          <TextField
+            id={`rq-name-${props.contractId}`}
+            label={tx('requesterName')}
+            required
+            maxLength={200}
+            value={name}
+            onValue={setName}
+          />
+          <TextField
+            id={`rq-email-${props.contractId}`}
+            label={tx('requesterEmail')}
+            type="email"
+            maxLength={254}
+            value={email}
+            onValue={setEmail}
+          />
+          <CheckField
+            id={`rq-portal-${props.contractId}`}
+            label={tx('portalUser')}
+            checked={portalUser}
+            onChecked={setPortalUser}
+          />
+        </>
+      }
+    />
   );
 }
 
@@ -336,75 +320,58 @@ function Licences(props: {
   const [holder, setHolder] = useState('');
   const [trial, setTrial] = useState(false);
   const [validUntil, setValidUntil] = useState('');
-  const list = props.licences;
   return (
-    <section aria-label={tx('licences')}>
-      <h5>{tx('licences')}</h5>
-      {list.length === 0 && <p class="muted">{tx('noLicences')}</p>}
-      <ul class="list">
-        {list.map((l, i) => (
-          <li key={`${l.id ?? ''}-${i}`}>
-            {l.holder ?? l.id ?? '—'} {l.trial && <span class="muted">· {tx('trial')}</span>} ·{' '}
-            {tx('validUntil')} {l.validUntil === undefined ? tx('perpetual') : formatInstant(l.validUntil)}{' '}
-            {props.canEdit && (
-              <ConfirmButton
-                label={`${tx('remove')} ${l.holder ?? l.id ?? ''}`.trim()}
-                question={tx('confirmRemoveLicence', { name: l.holder ?? l.id ?? '—' })}
-                onConfirm={() => props.onSave({ licenses: list.filter((_, j) => j !== i) })}
-              />
-            )}
-          </li>
-        ))}
-      </ul>
-      {props.canEdit && (
-        <form
-          aria-label={tx('addLicence')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            const added: Licence = {
-              trial,
-              ...(holder.trim() !== '' && { holder: holder.trim() }),
-              ...(validUntil !== '' && { validUntil: Date.parse(fromDateInput(validUntil)) }),
-            };
-            void props.onSave({ licenses: [...list, added] }).then(() => {
-              setHolder('');
-              setValidUntil('');
-            });
-          }}
-        >
-          <div class="grid2">
-            <div class="field">
-              <label for={`li-holder-${props.contractId}`}>{tx('holder')}</label>
-              <input
-                id={`li-holder-${props.contractId}`}
-                maxLength={200}
-                value={holder}
-                onInput={(e) => setHolder(e.currentTarget.value)}
-              />
-            </div>
-            <div class="field">
-              <label for={`li-valid-${props.contractId}`}>{tx('validUntil')}</label>
-              <input
-                id={`li-valid-${props.contractId}`}
-                type="date"
-                value={validUntil}
-                onInput={(e) => setValidUntil(e.currentTarget.value)}
-              />
-            </div>
-            <div class="field check">
-              <input
-                id={`li-trial-${props.contractId}`}
-                type="checkbox"
-                checked={trial}
-                onChange={(e) => setTrial(e.currentTarget.checked)}
-              />
-              <label for={`li-trial-${props.contractId}`}>{tx('trial')}</label>
-            </div>
-          </div>
-          <button type="submit">{tx('addLicence')}</button>
-        </form>
+    <ListEditor<Licence>
+      title={tx('licences')}
+      empty={tx('noLicences')}
+      items={props.licences}
+      keyOf={(l, i) => `${l.id ?? ''}-${i}`}
+      show={(l) => (
+        <>
+          {l.holder ?? l.id ?? '—'} {l.trial && <span class="muted">· {tx('trial')}</span>} ·{' '}
+          {tx('validUntil')} {l.validUntil === undefined ? tx('perpetual') : formatInstant(l.validUntil)}
+        </>
       )}
-    </section>
+      nameOf={(l) => l.holder ?? l.id ?? ''}
+      removeLabel={tx('remove')}
+      removeQuestion={(which) => tx('confirmRemoveLicence', { name: which })}
+      canEdit={props.canEdit}
+      onSave={(licenses) => props.onSave({ licenses })}
+      addLabel={tx('addLicence')}
+      build={() => ({
+        trial,
+        ...(holder.trim() !== '' && { holder: holder.trim() }),
+        ...(validUntil !== '' && { validUntil: Date.parse(fromDateInput(validUntil)) }),
+      })}
+      reset={() => {
+        setHolder('');
+        setValidUntil('');
+      }}
+      fields={
+        <>
+          <TextField
+            id={`li-holder-${props.contractId}`}
+            label={tx('holder')}
+            maxLength={200}
+            value={holder}
+            onValue={setHolder}
+          />
+          <TextField
+            id={`li-valid-${props.contractId}`}
+            label={tx('validUntil')}
+            type="date"
+            value={validUntil}
+            onValue={setValidUntil}
+          />
+          <CheckField
+            id={`li-trial-${props.contractId}`}
+            label={tx('trial')}
+            checked={trial}
+            onChecked={setTrial}
+          />
+        </>
+      }
+    />
   );
 }
 
@@ -417,69 +384,56 @@ function TrainedUsers(props: {
 }) {
   const [name, setName] = useState('');
   const [modules, setModules] = useState('');
-  const list = props.users;
   const who = (u: TrainedUser) => u.name ?? u.email ?? '—';
   return (
-    <section aria-label={tx('trainedUsers')}>
-      <h5>{tx('trainedUsers')}</h5>
-      {list.length === 0 && <p class="muted">{tx('noTrainedUsers')}</p>}
-      <ul class="list">
-        {list.map((u, i) => (
-          <li key={`${who(u)}-${i}`}>
-            {who(u)} · {tx('modules')}: {u.modules.join(', ')}{' '}
-            {props.canEdit && (
-              <ConfirmButton
-                label={`${tx('remove')} ${who(u)}`}
-                question={tx('confirmRemoveTrained', { name: who(u) })}
-                onConfirm={() => props.onSave({ trainedUsers: list.filter((_, j) => j !== i) })}
-              />
-            )}
-          </li>
-        ))}
-      </ul>
-      {props.canEdit && (
-        <form
-          aria-label={tx('addTrainedUser')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            const picked = modules
-              .split(',')
-              .map((m) => m.trim())
-              .filter((m) => m !== '');
-            void props
-              .onSave({ trainedUsers: [...list, { name: name.trim(), modules: picked }] })
-              .then(() => {
-                setName('');
-                setModules('');
-              });
-          }}
-        >
-          <div class="grid2">
-            <div class="field">
-              <label for={`tu-name-${props.contractId}`}>{tx('name')}</label>
-              <input
-                id={`tu-name-${props.contractId}`}
-                required
-                maxLength={200}
-                value={name}
-                onInput={(e) => setName(e.currentTarget.value)}
-              />
-            </div>
-            <div class="field">
-              <label for={`tu-modules-${props.contractId}`}>{tx('modulesHint')}</label>
-              <input
-                id={`tu-modules-${props.contractId}`}
-                required
-                maxLength={500}
-                value={modules}
-                onInput={(e) => setModules(e.currentTarget.value)}
-              />
-            </div>
-          </div>
-          <button type="submit">{tx('addTrainedUser')}</button>
-        </form>
+    <ListEditor<TrainedUser>
+      title={tx('trainedUsers')}
+      empty={tx('noTrainedUsers')}
+      items={props.users}
+      keyOf={(u, i) => `${who(u)}-${i}`}
+      show={(u) => (
+        <>
+          {who(u)} · {tx('modules')}: {u.modules.join(', ')}
+        </>
       )}
-    </section>
+      nameOf={who}
+      removeLabel={tx('remove')}
+      removeQuestion={(person) => tx('confirmRemoveTrained', { name: person })}
+      canEdit={props.canEdit}
+      onSave={(trainedUsers) => props.onSave({ trainedUsers })}
+      addLabel={tx('addTrainedUser')}
+      build={() => ({
+        name: name.trim(),
+        modules: modules
+          .split(',')
+          .map((m) => m.trim())
+          .filter((m) => m !== ''),
+      })}
+      reset={() => {
+        setName('');
+        setModules('');
+      }}
+      fields={
+        <>
+          <TextField
+            id={`tu-name-${props.contractId}`}
+            label={tx('name')}
+            required
+            maxLength={200}
+            value={name}
+            onValue={setName}
+          />
+          <TextField
+            id={`tu-modules-${props.contractId}`}
+            label={tx('modulesHint')}
+            required
+            maxLength={500}
+            value={modules}
+            onValue={setModules}
+          />
+        </>
+      }
+    />
   );
 }
 
