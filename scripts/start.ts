@@ -153,7 +153,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         },
       },
     });
-    const housekeeping = startHousekeeping({ db, logger });
+    const housekeeping = startHousekeeping({ db, logger, attachments: attachmentSettingsFromEnv(config) });
     stops.push(() => housekeeping.stop());
     listening.serve(app);
     logger.info({ url: origin, port: listening.port, temporal: temporal.kind }, 'Orquesta is up');
@@ -221,10 +221,12 @@ async function startNotifications(
     );
   }
   const mailer = createSmtpMailer({ url: smtpUrl, from: config.MAIL_FROM });
+  const files = attachmentSettingsFromEnv(config);
   const dispatcher = createOutboxDispatcher({
     db,
     mailer,
     portalBaseUrl: portalBaseUrl(config, origin),
+    attachments: { store: files.store, maxTotalBytes: files.maxEmailBytes },
     logger: logger.child({ component: 'outbox' }),
     ...(config.WEBHOOK_SECRET && { webhook: { secret: config.WEBHOOK_SECRET } }),
   });
