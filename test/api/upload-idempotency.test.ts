@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryAttachmentSettings, type AttachmentSettings } from '../../activities/attachments/settings';
 import { PROBLEM_BASE } from '../../api/problem';
 import { eventually } from '../lifecycle/fixtures';
-import { createTestApi, type TestApi } from './helpers';
+import { createTestApi, expectConformance, type TestApi } from './helpers';
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
@@ -52,6 +52,8 @@ describe('upload idempotency', () => {
     expect(same.body.sha256).toBe(first.body.sha256);
 
     expect(await rows()).toBe(1);
+    // The 201, the 422 and the replay are as /openapi.json documents them.
+    expect(await expectConformance(api)).toBeGreaterThanOrEqual(3);
     // Neither the refused nor the replayed request leaves its received bytes behind (removed on close).
     await eventually(tempFiles, (n) => n === 0);
   });
