@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryAttachmentSettings, type AttachmentSettings } from '../../activities/attachments/settings';
 import type { AttachmentStore } from '../../activities/attachments/store';
 import { purgeUnattachedUploads } from '../../api/attachment-purge';
+import { bindAttachments } from '../../api/attachments';
+import { ProblemError } from '../../api/problem';
 import { startHousekeeping } from '../../api/housekeeping';
 import { connectDatabase } from '../../db/index';
 import { createTestDatabase } from '../support/database';
@@ -152,6 +154,57 @@ describe('purge of unattached uploads', () => {
     expect(await rowExists(id)).toBe(true);
     expect(await purgeUnattachedUploads(handle.db, settings.store, { now: later })).toBe(1);
     expect(await rowExists(id)).toBe(false);
+  });
+
+  it('a message binding an upload while it is purged is refused, never bound to bytes that are gone', async () => {
+    const ticket = await seedTicket(handle.db, { customer_id: customer });
+    const id = await upload();
+    let removing!: () => void;
+    const called = new Promise<void>((resolve) => (removing = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The purge deletes the row, then waits in the store's remove with its transaction open.
+    const held: AttachmentStore = {
+      ...settings.store,
+      async remove(key) {
+        removing();
+        await released;
+        await settings.store.remove(key);
+      },
+    };
+    const purge = purgeUnattachedUploads(handle.db, held, { now: new Date(Date.now() + 48 * HOUR) });
+    await called;
+    const bind = bindAttachments(handle.db, {
+      ids: [id],
+      uploaderRef: 'key:test',
+      ticketNumber: ticket,
+      customerId: customer,
+      messageId: 'reply-late',
+      internal: false,
+    }).then(
+      () => 'bound',
+      (error: unknown) => (error instanceof ProblemError ? error.problem.status : error),
+    );
+    release();
+    expect(await purge).toBeGreaterThanOrEqual(1);
+    expect(await bind).toBe(400);
+    expect(await rowExists(id)).toBe(false);
+  });
+
+  it('an upload bound before the purge runs is kept', async () => {
+    const ticket = await seedTicket(handle.db, { customer_id: customer });
+    const id = await upload();
+    await bindAttachments(handle.db, {
+      ids: [id],
+      uploaderRef: 'key:test',
+      ticketNumber: ticket,
+      customerId: customer,
+      messageId: 'reply-early',
+      internal: false,
+    });
+    await purgeUnattachedUploads(handle.db, settings.store, { now: new Date(Date.now() + 48 * HOUR) });
+    expect(await rowExists(id)).toBe(true);
+    expect(await bytesExist(id)).toBe(true);
   });
 
   it('the housekeeping loop runs it with the configured retention', async () => {
