@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { receiveUpload, TooLargeError } from '../activities/attachments/receive';
+import { receiveUpload, TooLargeError, type Received } from '../activities/attachments/receive';
 import type { AttachmentSettings } from '../activities/attachments/settings';
 import { ALLOWED_TYPES, sniffContentType } from '../activities/attachments/sniff';
 import type { Database } from '../db/schema';
@@ -106,30 +106,19 @@ const row = (a: {
 /** The API view of an attachment row. */
 export const attachmentView = row;
 
+/** An upload body already received into a temporary file (by {@link receiveRequestBody}). */
+export type ReceivedUpload = Received;
+
 /**
- * Receives the request body as a file: 413 beyond `maxFileBytes` (from `Content-Length` before reading,
- * else as soon as the stream passes it), 415 when the bytes are no allowed type; stores it under a random
- * id and records the row (unattached, owned by `uploader`).
+ * Streams the request body into a temporary file of the store, counting and hashing it: 413 beyond
+ * `maxFileBytes` (from `Content-Length` before reading, else as soon as the stream passes it). The caller
+ * owns the file (commits or removes it).
  */
-export async function acceptUpload(
-  db: Kysely<Database>,
+export async function receiveRequestBody(
   settings: AttachmentSettings,
   req: Request,
   res: Response,
-  name: string,
-  uploader: Uploader,
-) {
-  if (!req.is(UPLOAD_MEDIA_TYPE)) {
-    throw problem(
-      415,
-      'unsupported-media-type',
-      {
-        es: `Envíe el archivo como ${UPLOAD_MEDIA_TYPE}.`,
-        en: `Send the file as ${UPLOAD_MEDIA_TYPE}.`,
-      },
-      { reason: 'send-raw-bytes' },
-    );
-  }
+): Promise<ReceivedUpload> {
   const tooLarge = () => {
     // The rest of the body is not read: close the connection once the answer is out.
     res.setHeader('Connection', 'close');
@@ -146,12 +135,38 @@ export async function acceptUpload(
   };
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > settings.maxFileBytes) throw tooLarge();
-  const received = await receiveUpload(req, settings.store.tempDir, settings.maxFileBytes).catch(
-    (error: unknown) => {
-      if (error instanceof TooLargeError) throw tooLarge();
-      throw error;
-    },
-  );
+  return receiveUpload(req, settings.store.tempDir, settings.maxFileBytes).catch((error: unknown) => {
+    if (error instanceof TooLargeError) throw tooLarge();
+    throw error;
+  });
+}
+
+/**
+ * Receives the request body as a file (or takes the one `preReceived` already holds), refuses it with 415
+ * when the bytes are no allowed type, stores it under a random id and records the row (unattached, owned by
+ * `uploader`).
+ */
+export async function acceptUpload(
+  db: Kysely<Database>,
+  settings: AttachmentSettings,
+  req: Request,
+  res: Response,
+  name: string,
+  uploader: Uploader,
+  preReceived?: ReceivedUpload,
+) {
+  if (!req.is(UPLOAD_MEDIA_TYPE)) {
+    throw problem(
+      415,
+      'unsupported-media-type',
+      {
+        es: `Envíe el archivo como ${UPLOAD_MEDIA_TYPE}.`,
+        en: `Send the file as ${UPLOAD_MEDIA_TYPE}.`,
+      },
+      { reason: 'send-raw-bytes' },
+    );
+  }
+  const received = preReceived ?? (await receiveRequestBody(settings, req, res));
   try {
     if (received.size === 0) {
       throw problem(

@@ -100,6 +100,19 @@ export const envSchema = z.object({
     .min(1, 'expected a whole number of files, 1 to 100')
     .max(100, 'expected a whole number of files, 1 to 100')
     .default(10),
+  /** Largest total of files attached to one notification email; above it the email links to them. 0: always link. */
+  ORQUESTA_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
+    .number({ error: 'expected a whole number of bytes, 0 or more' })
+    .int('expected a whole number of bytes, 0 or more')
+    .min(0, 'expected a whole number of bytes, 0 or more')
+    .default(2 * 1024 * 1024),
+  /** Hours an upload no message carries is kept before housekeeping deletes it. */
+  ORQUESTA_UNATTACHED_UPLOAD_HOURS: z.coerce
+    .number({ error: 'expected a whole number of hours, 1 to 8760' })
+    .int('expected a whole number of hours, 1 to 8760')
+    .min(1, 'expected a whole number of hours, 1 to 8760')
+    .max(8760, 'expected a whole number of hours, 1 to 8760')
+    .default(24),
   /** S3-compatible storage for attachments: set the bucket to use it instead of the filesystem. */
   ORQUESTA_ATTACHMENTS_S3_BUCKET: z.string().min(3).max(63).optional(),
   ORQUESTA_ATTACHMENTS_S3_ENDPOINT: z.url('expected an http(s) URL').optional(),

@@ -153,7 +153,7 @@ async function main(config: Config, logger: Logger, stops: Stop[]): Promise<void
         },
       },
     });
-    const housekeeping = startHousekeeping({ db, logger });
+    const housekeeping = startHousekeeping({ db, logger, attachments: attachmentSettingsFromEnv(config) });
     stops.push(() => housekeeping.stop());
     // Development on embedded defaults: an admin API key for scripts and API calls (not for the console),
     // written before the API answers, so a script that waits for /readyz finds it.
@@ -222,10 +222,12 @@ async function startNotifications(
     );
   }
   const mailer = createSmtpMailer({ url: smtpUrl, from: config.MAIL_FROM });
+  const files = attachmentSettingsFromEnv(config);
   const dispatcher = createOutboxDispatcher({
     db,
     mailer,
     portalBaseUrl: portalBaseUrl(config, origin),
+    attachments: { store: files.store, maxTotalBytes: files.maxEmailBytes },
     logger: logger.child({ component: 'outbox' }),
     ...(config.WEBHOOK_SECRET && { webhook: { secret: config.WEBHOOK_SECRET } }),
   });

@@ -13,12 +13,18 @@ export interface AttachmentSettings {
   maxFileBytes: number;
   /** Most files one message (reply, note, intake) may carry (10 by default). */
   maxFilesPerMessage: number;
+  /** Largest total of the files attached to one notification email (2 MiB by default); larger ones are linked. */
+  maxEmailBytes: number;
+  /** Hours an upload no message carries is kept before housekeeping deletes it (24 by default). */
+  unattachedRetentionHours: number;
 }
 
 /** Default limits. */
 export const DEFAULT_ATTACHMENT_LIMITS = {
   maxFileBytes: 10 * 1024 * 1024,
   maxFilesPerMessage: 10,
+  maxEmailBytes: 2 * 1024 * 1024,
+  unattachedRetentionHours: 24,
 } as const;
 
 /** Settings over a fresh temporary directory: for tests, and apps built without configuration. */
@@ -38,6 +44,8 @@ export function attachmentSettingsFromEnv(config: Config): AttachmentSettings {
   const limits = {
     maxFileBytes: config.ORQUESTA_ATTACHMENT_MAX_BYTES,
     maxFilesPerMessage: config.ORQUESTA_ATTACHMENT_MAX_FILES,
+    maxEmailBytes: config.ORQUESTA_EMAIL_ATTACHMENT_MAX_BYTES,
+    unattachedRetentionHours: config.ORQUESTA_UNATTACHED_UPLOAD_HOURS,
   };
   const bucket = config.ORQUESTA_ATTACHMENTS_S3_BUCKET;
   if (bucket === undefined) return { store: filesystemStore(dir), ...limits };

@@ -3,6 +3,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Logger } from '../../config/logger';
 import type { Database } from '../../db/schema';
 import { isAccountTemplate, renderAccountNotification } from './account-templates';
+import { appendToHtml, emailFiles, type EmailFileOptions, type MailFile } from './email-files';
 import { PORTAL_SIGN_IN_TEMPLATE, renderPortalSignIn } from './portal-sign-in';
 import { InvalidPayloadError, renderNotification, UnknownTemplateError } from './templates';
 
@@ -20,6 +21,8 @@ export interface OutgoingMail {
   inReplyTo?: string;
   references?: string;
   headers: Record<string, string>;
+  /** The message's files, when small enough to travel with it (`email-files.ts`). */
+  attachments?: MailFile[];
 }
 
 /**
@@ -96,6 +99,11 @@ export interface OutboxDispatcherOptions {
    * ticket there (`<base>/portal/#/tickets/<n>`). Without it the emails carry no portal link.
    */
   portalBaseUrl?: string;
+  /**
+   * Where the files a payload lists (`attachments`) are read to be attached, and the largest total attached
+   * (2 MiB by default); larger, missing, or without this option, the email links to them in the portal.
+   */
+  attachments?: EmailFileOptions;
 }
 
 /** The portal address of ticket `number` under `base` (an origin, trailing slash optional). */
@@ -342,12 +350,19 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     const own = `<ticket-${ticket}.${createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20)}@${domain}>`;
     const first = row.template === 'ticket_created';
     const cc = copiedAddresses(row.payload.cc);
+    const files = await emailFiles(
+      db,
+      options.attachments,
+      { ticketNumber: row.ticket_number, locale: row.locale, payload: row.payload },
+      options.portalBaseUrl,
+    );
     const mail: OutgoingMail = {
       to: row.recipient,
       ...(cc.length > 0 && { cc }),
       subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
+      text: rendered.text + files.text,
+      html: appendToHtml(rendered.html, files.html),
+      ...(files.attachments.length > 0 && { attachments: files.attachments }),
       messageId: first ? root : own,
       ...(first ? {} : { inReplyTo: root, references: root }),
       headers: {

@@ -3,9 +3,13 @@
  * a ticket's files, download one. Replies, notes and new tickets carry uploads by `attachmentIds`
  * (`routes/ticket-actions.ts`).
  */
+import { rm } from 'node:fs/promises';
+import type { Request } from 'express';
 import { z } from 'zod';
 import {
   acceptUpload,
+  receiveRequestBody,
+  type ReceivedUpload,
   AttachmentSchema,
   attachmentView,
   sendAttachment,
@@ -18,6 +22,9 @@ import { notFound, type Principal } from '../auth';
 import { defineRoute, type ResponseSpec } from '../route';
 import { ALLOWED_TYPES } from '../../activities/attachments/sniff';
 import { TICKET_READERS, visibleTicket } from './tickets';
+
+/** Upload bodies received before the idempotency check (see the upload route's `before`). */
+const receivedBodies = new WeakMap<Request, ReceivedUpload>();
 
 /** Who owns a staff or integration upload until it is sent: the API key, or the signed-in user. */
 export function staffUploader(auth: Principal) {
@@ -46,17 +53,33 @@ export const attachmentRoutes = [
       'The body is the file itself (`Content-Type: application/octet-stream`), its name in `?name=`. ' +
       'The content type is read from the bytes (PNG, JPEG, GIF, WebP, PDF, plain text, ZIP and Office files); ' +
       'anything else is 415. Larger than the limit (10 MiB by default) is 413, cut off as soon as the limit ' +
-      "is passed. The upload is the caller's until a message carries it. `Idempotency-Key` replays the answer.",
+      "is passed. The upload is the caller's until a message carries it. `Idempotency-Key` replays the answer " +
+      'for the same name and bytes (compared by their sha256); other bytes under a used key are 422.',
     tags: ['attachments'],
     roles: ['admin', 'agent', 'integration'],
     query: UploadQuery,
     body: UploadBody,
     bodyTypes: [UPLOAD_MEDIA_TYPE],
-    before({ req }) {
-      // The idempotency hash covers the name and declared length (the bytes are read only when the request runs).
+    async before({ req, services }) {
+      // Under an Idempotency-Key the bytes are received first, so the key's request hash covers their
+      // sha256 (with the name and size): a retry with other bytes is 422, not the first file's replay.
       const name = typeof req.query.name === 'string' ? req.query.name : '';
-      const described = `${name}\n${req.headers['content-length'] ?? 'chunked'}`;
-      (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.from(described);
+      const withKey = req.get('idempotency-key') !== undefined && req.is(UPLOAD_MEDIA_TYPE);
+      if (!withKey) {
+        (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.from(
+          `${name}\n${req.headers['content-length'] ?? 'chunked'}`,
+        );
+        return;
+      }
+      const res = req.res;
+      if (res === undefined) throw new Error('upload request without a response');
+      const received = await receiveRequestBody(services.attachments, req, res);
+      // Replayed answers never reach the handler: the temporary file goes when the response ends.
+      res.once('close', () => void rm(received.file, { force: true }));
+      receivedBodies.set(req, received);
+      (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.from(
+        `${name}\n${received.size}\n${received.sha256}`,
+      );
     },
     responses: {
       201: { description: 'Stored', schema: AttachmentSchema },
@@ -70,6 +93,7 @@ export const attachmentRoutes = [
         res,
         query.name,
         staffUploader(auth),
+        receivedBodies.get(req),
       );
       return { status: 201, body: stored, headers: { Location: `/v1/attachments/${stored.id}` } };
     },

@@ -1,7 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboxDispatcher } from '../../activities/notifications/dispatcher';
+import { startMailCatcher, type CaughtMail } from '../../activities/notifications/mail-catcher';
+import { createSmtpMailer } from '../../activities/notifications/mailer';
 import { createActivities } from '../../activities/index';
 import { temporaryAttachmentSettings, type AttachmentSettings } from '../../activities/attachments/settings';
 import { PROBLEM_BASE } from '../../api/problem';
@@ -287,6 +292,61 @@ describe('attachments', () => {
     // An id of another ticket's file is not found under this ticket.
     const elsewhere = await api.call('get', `/v1/tickets/${number + 1000}/attachments/${replyFile.body.id}`);
     expect(elsewhere.status).toBe(404);
+  });
+
+  it("emails the requester a public reply's file through the real workflow, outbox and dispatcher", async () => {
+    const shot = await upload(PNG, 'captura.png');
+    const created = await api
+      .call('post', '/v1/tickets')
+      .send({ customerId: 'acme', draft, attachmentIds: [shot.body.id] });
+    expect(created.status, created.text).toBe(201);
+    const number = created.body.number as number;
+    const file = await upload(PNG, 'solución.png');
+    const note = await upload(Buffer.from('solo el equipo\n'), 'interno.txt');
+    expect(
+      (
+        await api
+          .call('post', `/v1/tickets/${number}/replies`)
+          .send({ body: 'Nota', internal: true, attachmentIds: [note.body.id] })
+      ).status,
+    ).toBe(200);
+    const reply = await api
+      .call('post', `/v1/tickets/${number}/replies`)
+      .send({ body: 'Vea la solución', attachmentIds: [file.body.id] });
+    expect(reply.status, reply.text).toBe(200);
+
+    const catcher = await startMailCatcher({ logger: pino({ level: 'silent' }) });
+    const mailer = createSmtpMailer({ url: catcher.smtpUrl, from: 'soporte@orquesta.test' });
+    const dispatcher = createOutboxDispatcher({
+      db: api.db,
+      mailer,
+      logger: pino({ level: 'silent' }),
+      portalBaseUrl: PORTAL_ORIGIN,
+      attachments: { store: settings.store },
+    });
+    try {
+      const isReply = (m: CaughtMail) =>
+        m.headers['x-orquesta-template'] === 'agent_reply' &&
+        m.headers['x-orquesta-ticket'] === String(number);
+      await eventually(
+        async () => {
+          await dispatcher.runOnce();
+          return catcher.messages().filter(isReply);
+        },
+        (mails) => mails.length > 0,
+      );
+      const mails = catcher.messages().filter(isReply);
+      expect(mails).toHaveLength(1);
+      const parsed = await simpleParser(mails[0]!.raw);
+      expect(parsed.to).toMatchObject({ text: 'ana@acme.mx' });
+      expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.size])).toEqual([
+        ['solución.png', 'image/png', PNG.length],
+      ]);
+      expect(parsed.text).not.toContain('interno.txt');
+    } finally {
+      mailer.close();
+      await catcher.stop();
+    }
   });
 
   it("lets the portal requester attach files and download their tickets' files, never an internal note's", async () => {

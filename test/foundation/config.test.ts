@@ -62,9 +62,35 @@ describe('loadConfig', () => {
       'fast',
       /ORQUESTA_RATE_LIMIT_PER_SECOND: expected requests per second/,
     ],
+    [
+      'ORQUESTA_EMAIL_ATTACHMENT_MAX_BYTES',
+      '-1',
+      /ORQUESTA_EMAIL_ATTACHMENT_MAX_BYTES: expected a whole number of bytes/,
+    ],
+    [
+      'ORQUESTA_UNATTACHED_UPLOAD_HOURS',
+      '0',
+      /ORQUESTA_UNATTACHED_UPLOAD_HOURS: expected a whole number of hours/,
+    ],
+    [
+      'ORQUESTA_UNATTACHED_UPLOAD_HOURS',
+      '1.5',
+      /ORQUESTA_UNATTACHED_UPLOAD_HOURS: expected a whole number of hours/,
+    ],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads the attachment email limit (0: always link) and the unattached-upload retention, with defaults', () => {
+    expect(loadConfig({}).ORQUESTA_EMAIL_ATTACHMENT_MAX_BYTES).toBe(2 * 1024 * 1024);
+    expect(loadConfig({}).ORQUESTA_UNATTACHED_UPLOAD_HOURS).toBe(24);
+    const set = loadConfig({
+      ORQUESTA_EMAIL_ATTACHMENT_MAX_BYTES: '0',
+      ORQUESTA_UNATTACHED_UPLOAD_HOURS: '48',
+    });
+    expect(set.ORQUESTA_EMAIL_ATTACHMENT_MAX_BYTES).toBe(0);
+    expect(set.ORQUESTA_UNATTACHED_UPLOAD_HOURS).toBe(48);
   });
 
   it('takes port 0 (any free port) for the API, and for the emulator only', () => {

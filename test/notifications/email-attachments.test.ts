@@ -1,0 +1,275 @@
+/**
+ * Notification emails carry the message's files (issue 17): attached when small, else portal links; never
+ * an internal note's file; a retried delivery sends the same email. Through the real dispatcher, a real
+ * embedded Postgres, a real filesystem store and real SMTP servers (the mail catcher, and a flaky one).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../config/logger';
+import {
+  createOutboxDispatcher,
+  type OutboxDispatcherOptions,
+} from '../../activities/notifications/dispatcher';
+import { startMailCatcher, type MailCatcher } from '../../activities/notifications/mail-catcher';
+import { createSmtpMailer, type SmtpMailer } from '../../activities/notifications/mailer';
+import { temporaryAttachmentSettings, type AttachmentSettings } from '../../activities/attachments/settings';
+import { createTestDatabase } from '../support/database';
+import { seedTicket } from '../api/helpers';
+import { enqueue, outboxRow } from './helpers';
+
+const logger = createLogger('silent');
+const PORTAL = 'https://portal.example.test';
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+  Buffer.from('IHDR'),
+  Buffer.alloc(3000, 7),
+]);
+const TEXT = Buffer.from('Error 301 al timbrar la nómina\n', 'utf8');
+
+let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+let catcher: MailCatcher;
+let mailer: SmtpMailer;
+let files: AttachmentSettings;
+const cleanups: (() => unknown)[] = [];
+let customers = 0;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  catcher = await startMailCatcher({ logger });
+  mailer = createSmtpMailer({ url: catcher.smtpUrl, from: 'Soporte <soporte@orquesta.test>' });
+  files = temporaryAttachmentSettings();
+});
+
+afterAll(async () => {
+  mailer.close();
+  await catcher.stop();
+  await handle.destroy();
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+  await handle.db.deleteFrom('outbox').execute();
+});
+
+async function newTicket(): Promise<number> {
+  const customer_id = `mail-files-${++customers}`;
+  await handle.db.insertInto('customers').values({ id: customer_id, name: customer_id }).execute();
+  return seedTicket(handle.db, { customer_id });
+}
+
+/** Stores `bytes` and records the row of a file bound to `ticket` (on a note when `internal`). */
+async function storedFile(
+  ticket: number,
+  name: string,
+  bytes: Buffer,
+  contentType: string,
+  internal = false,
+): Promise<{ id: string; name: string; contentType: string; size: number }> {
+  const id = randomUUID();
+  const temp = path.join(files.store.tempDir, `${id}.part`);
+  await mkdir(files.store.tempDir, { recursive: true });
+  await writeFile(temp, bytes);
+  await files.store.commit(temp, id, bytes.length);
+  await handle.db
+    .insertInto('attachments')
+    .values({
+      id,
+      storage_key: id,
+      name,
+      size: bytes.length,
+      content_type: contentType,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      uploaded_by: 'Luis',
+      uploader_ref: 'key:test',
+      customer_id: null,
+      ticket_number: ticket,
+      message_id: internal ? 'note-1' : 'reply-1',
+      internal,
+      attached_at: new Date(),
+    })
+    .execute();
+  return { id, name, contentType, size: bytes.length };
+}
+
+function dispatcher(overrides: Partial<OutboxDispatcherOptions> = {}) {
+  return createOutboxDispatcher({
+    db: handle.db,
+    mailer,
+    logger,
+    messageIdDomain: mailer.domain,
+    portalBaseUrl: PORTAL,
+    attachments: { store: files.store },
+    backoff: { initialMs: 1_000, maxMs: 60_000, jitter: 0 },
+    ...overrides,
+  });
+}
+
+async function replyWith(ticket: number, recipient: string, listed: object[], locale: 'es' | 'en' = 'es') {
+  return enqueue(handle.db, {
+    channel: 'email',
+    template: 'agent_reply',
+    locale,
+    recipient,
+    ticketNumber: ticket,
+    payload: { ticketNumber: ticket, agentName: 'Luis', body: 'Le envío la captura.', attachments: listed },
+  });
+}
+
+async function caught(recipient: string): Promise<ParsedMail> {
+  const mail = await catcher.waitFor((m) => m.envelope.to.includes(recipient));
+  return simpleParser(mail.raw);
+}
+
+describe('notification emails carry the files of the message', () => {
+  it('attaches small files with their stored name, sniffed type and exact bytes, never a note file', async () => {
+    const ticket = await newTicket();
+    const other = await newTicket();
+    const png = await storedFile(ticket, 'captura pantalla.png', PNG, 'image/png');
+    const txt = await storedFile(ticket, 'error.txt', TEXT, 'text/plain');
+    const note = await storedFile(
+      ticket,
+      'nota-interna.txt',
+      Buffer.from('solo para el equipo\n'),
+      'text/plain',
+      true,
+    );
+    const foreign = await storedFile(other, 'otro-cliente.txt', Buffer.from('ajeno\n'), 'text/plain');
+    // The payload names files as the workflow wrote them; a hand-written one also lists a note's and another
+    // ticket's file, under a made-up type: only the reply's files go, as the table says they are.
+    const id = await replyWith(ticket, 'ana@files.test', [
+      { ...png, contentType: 'application/x-msdownload' },
+      txt,
+      note,
+      foreign,
+    ]);
+
+    expect(await dispatcher().runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await outboxRow(handle.db, id)).toMatchObject({ status: 'delivered' });
+    const mail = await caught('ana@files.test');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['captura pantalla.png', 'image/png'],
+      ['error.txt', 'text/plain'],
+    ]);
+    expect(Buffer.compare(mail.attachments[0]!.content, PNG)).toBe(0);
+    expect(Buffer.compare(mail.attachments[1]!.content, TEXT)).toBe(0);
+    expect(mail.text).toContain('Archivos adjuntos a este mensaje:');
+    expect(mail.text).toContain('- captura pantalla.png (2,9 KB)');
+    expect(mail.html || '').toContain('<li>error.txt (32 B)</li>');
+    for (const hidden of [note, foreign]) {
+      expect(mail.text).not.toContain(hidden.name);
+      expect(mail.text).not.toContain(hidden.id);
+      expect(mail.html || '').not.toContain(hidden.id);
+    }
+    expect(catcher.messages().filter((m) => m.envelope.to.includes('ana@files.test'))).toHaveLength(1);
+  });
+
+  it('links each file in the portal instead, and says so, when together they pass the limit', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'captura.png', PNG, 'image/png');
+    const txt = await storedFile(ticket, 'error.txt', TEXT, 'text/plain');
+    await replyWith(ticket, 'bob@files.test', [png, txt], 'en');
+
+    const limit = PNG.length + TEXT.length - 1;
+    await dispatcher({ attachments: { store: files.store, maxTotalBytes: limit } }).runOnce();
+    const mail = await caught('bob@files.test');
+    expect(mail.attachments).toEqual([]);
+    expect(mail.text).toContain(
+      "This message's files are too large for email. Download them from the portal:",
+    );
+    for (const f of [png, txt]) {
+      const link = `${PORTAL}/v1/portal/tickets/${ticket}/attachments/${f.id}`;
+      expect(mail.text).toContain(`- ${f.name} `);
+      expect(mail.text).toContain(link);
+      expect(mail.html || '').toContain(`<a href="${link}">`);
+    }
+  });
+
+  it('attaches them at exactly the limit', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'captura.png', PNG, 'image/png');
+    await replyWith(ticket, 'exact@files.test', [png]);
+    await dispatcher({ attachments: { store: files.store, maxTotalBytes: PNG.length } }).runOnce();
+    expect((await caught('exact@files.test')).attachments).toHaveLength(1);
+  });
+
+  it('links every file (no partial email) when one is missing from the store', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'captura.png', PNG, 'image/png');
+    const txt = await storedFile(ticket, 'error.txt', TEXT, 'text/plain');
+    await files.store.remove(txt.id);
+    await replyWith(ticket, 'carla@files.test', [png, txt]);
+
+    expect(await dispatcher().runOnce()).toMatchObject({ delivered: 1 });
+    const mail = await caught('carla@files.test');
+    expect(mail.attachments).toEqual([]);
+    expect(mail.text).toContain(
+      'No pudimos adjuntar los archivos de este mensaje. Descárguelos desde el portal:',
+    );
+    expect(mail.text).toContain(`${PORTAL}/v1/portal/tickets/${ticket}/attachments/${png.id}`);
+    expect(mail.text).toContain(`${PORTAL}/v1/portal/tickets/${ticket}/attachments/${txt.id}`);
+  });
+
+  it('a retried delivery sends the same email, once', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'captura.png', PNG, 'image/png');
+    const txt = await storedFile(ticket, 'error.txt', TEXT, 'text/plain');
+    const attempts: string[] = [];
+    const accepted: string[] = [];
+    const smtp = new SMTPServer({
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          attempts.push(raw);
+          if (attempts.length === 1) {
+            callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
+          } else {
+            accepted.push(raw);
+            callback();
+          }
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+    const port = (smtp.server.address() as AddressInfo).port;
+    const flaky = createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'soporte@orquesta.test' });
+    cleanups.push(() => flaky.close());
+    const id = await replyWith(ticket, 'dana@files.test', [png, txt]);
+    const d = dispatcher({ mailer: flaky });
+    const t0 = new Date();
+
+    expect(await d.runOnce(t0)).toMatchObject({ retried: 1 });
+    expect(await d.runOnce(new Date(t0.getTime() + 3_600_000))).toMatchObject({ delivered: 1 });
+    expect(await d.runOnce(new Date(t0.getTime() + 7_200_000))).toMatchObject({ claimed: 0 });
+    expect(await outboxRow(handle.db, id)).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(accepted).toHaveLength(1);
+    const [first, second] = await Promise.all(attempts.map((raw) => simpleParser(raw)));
+    const shape = (m: ParsedMail) => ({
+      messageId: m.messageId,
+      subject: m.subject,
+      text: m.text,
+      files: m.attachments.map((a) => [a.filename, a.contentType, a.checksum]),
+    });
+    expect(shape(second!)).toEqual(shape(first!));
+    expect(shape(second!).files).toHaveLength(2);
+  });
+
+  it('without a store to read from, links the files', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'captura.png', PNG, 'image/png');
+    await replyWith(ticket, 'eva@files.test', [png]);
+    await dispatcher({ attachments: undefined }).runOnce();
+    const mail = await caught('eva@files.test');
+    expect(mail.attachments).toEqual([]);
+    expect(mail.text).toContain(`${PORTAL}/v1/portal/tickets/${ticket}/attachments/${png.id}`);
+  });
+});
