@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryAttachmentSettings, type AttachmentSettings } from '../../activities/attachments/settings';
 import { PROBLEM_BASE } from '../../api/problem';
 import { eventually } from '../lifecycle/fixtures';
-import { createTestApi, expectConformance, type TestApi } from './helpers';
+import { checkResponsesAfterEach, createTestApi, type TestApi } from './helpers';
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
@@ -18,6 +18,7 @@ const PNG = Buffer.concat([
 const OTHER_PNG = Buffer.concat([PNG.subarray(0, 16), Buffer.alloc(200, 8)]);
 
 let api: TestApi;
+checkResponsesAfterEach(() => api);
 let settings: AttachmentSettings;
 beforeAll(async () => {
   settings = temporaryAttachmentSettings({ maxFileBytes: 4096 });
@@ -53,7 +54,6 @@ describe('upload idempotency', () => {
 
     expect(await rows()).toBe(1);
     // The 201, the 422 and the replay are as /openapi.json documents them.
-    expect(await expectConformance(api)).toBeGreaterThanOrEqual(3);
     // Neither the refused nor the replayed request leaves its received bytes behind (removed on close).
     await eventually(tempFiles, (n) => n === 0);
   });
