@@ -3,8 +3,8 @@
  * (raw bytes, one request each; the server reads their type from the bytes) and the list of a message's
  * files with download links.
  */
-import { useState } from 'preact/hooks';
-import { ApiError } from './api';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, get } from './api';
 import { lang } from './i18n';
 import { tx } from './i18n-attachments';
 import { csrfToken } from './session';
@@ -118,4 +118,18 @@ export function AttachmentLinks(props: { ticket: number; attachments: unknown })
       ))}
     </ul>
   );
+}
+
+/** The files the ticket was opened with (phone intake, portal form, API), as download links. */
+export function IntakeAttachments(props: { ticket: number }) {
+  const [files, setFiles] = useState<AttachmentRef[]>([]);
+  useEffect(() => {
+    get<{ items: (AttachmentRef & { messageId: string | null })[] }>(
+      `/v1/tickets/${props.ticket}/attachments`,
+    ).then(
+      (page) => setFiles(page.items.filter((a) => a.messageId === 'intake')),
+      () => setFiles([]),
+    );
+  }, [props.ticket]);
+  return <AttachmentLinks ticket={props.ticket} attachments={files} />;
 }

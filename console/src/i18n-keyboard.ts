@@ -9,6 +9,10 @@ const texts = {
     'Next / previous ticket (focus in the queue)',
   ],
   k_open: ['Abrir el ticket seleccionado', 'Open the selected ticket'],
+  k_select: [
+    'Marcar o desmarcar el ticket actual para una acción en lote',
+    'Tick or untick the current ticket for a bulk action',
+  ],
   k_send: ['Enviar el formulario en el que escribe', 'Send the form you are typing in'],
   k_esc: [
     'Salir del campo (el texto se queda); cerrar un diálogo; o volver a la cola desde un ticket',

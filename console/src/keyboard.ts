@@ -1,15 +1,17 @@
 /**
  * Keyboard and focus for the queue and the ticket view: one tab stop for the queue's rows (j/k and the arrows
- * move between them, o opens), Ctrl+Enter (Cmd+Enter) sends the form being typed in, Esc goes back from a
+ * move between them, o opens, x selects or unselects the current row for a bulk action), Ctrl+Enter (Cmd+Enter) sends the form being typed in, Esc goes back from a
  * ticket to the queue with its scroll position and the focus on the ticket's row, and focus kept on a
  * sensible element after an action instead of falling to the top of the page.
  */
 import type { RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 
-/** Whether the key was pressed while typing (shortcuts never fire then). */
+/** Whether the key was pressed while typing (shortcuts never fire then); a checkbox or radio takes no text. */
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement && (target.type === 'checkbox' || target.type === 'radio'))
+    return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
@@ -104,8 +106,19 @@ function focusRow(container: HTMLElement, link: HTMLAnchorElement, scroll = true
   if (scroll) link.closest('tr')?.scrollIntoView({ block: 'nearest' });
 }
 
-/** One tab stop for the whole list (the current row's link); each row link describes itself by its row. */
+/** The selection checkbox of a row link's row, if the queue offers one. */
+function rowCheckbox(link: HTMLAnchorElement): HTMLInputElement | null {
+  return link.closest('tr')?.querySelector<HTMLInputElement>('input[type="checkbox"]') ?? null;
+}
+
+/**
+ * One tab stop for the whole list (the current row's link); each row link describes itself by its row. The
+ * rows' selection checkboxes are out of the tab order (x toggles the current row's; the mouse still clicks).
+ */
 function applyTabStops(container: HTMLElement): void {
+  for (const box of container.querySelectorAll<HTMLInputElement>('tr[data-ticket] input[type="checkbox"]')) {
+    box.tabIndex = -1;
+  }
   const links = rowLinks(container);
   const current = links.find((a) => numberOf(a) === currentRow) ?? links[0];
   for (const link of links) {
@@ -120,7 +133,8 @@ function applyTabStops(container: HTMLElement): void {
 /**
  * The queue's keyboard: `container` holds the rows (`tr[data-ticket]`, each with a link to its ticket).
  * j / ArrowDown and k / ArrowUp move between rows (the arrows only while the focus is in the list), o opens
- * the current row (Enter does, as on any link). Once `loaded`, a queue reached from a ticket page puts the
+ * the current row (Enter does, as on any link), x toggles the current row's selection checkbox and focuses
+ * that row. Once `loaded`, a queue reached from a ticket page puts the
  * focus back on that ticket's row and restores the scroll position the queue was left at.
  */
 export function useQueueKeyboard(container: RefObject<HTMLElement | null>, loaded: boolean): void {
@@ -159,10 +173,12 @@ export function useQueueKeyboard(container: RefObject<HTMLElement | null>, loade
   }, [loaded]);
 
   useEffect(() => {
+    // Whatever gets the focus in a row (its link, or its checkbox by the mouse) makes that row the current one.
     const onFocus = (e: FocusEvent) => {
       const root = container.current;
-      if (root && e.target instanceof HTMLAnchorElement && rowLinks(root).includes(e.target)) {
-        currentRow = numberOf(e.target);
+      const row = e.target instanceof Element ? e.target.closest<HTMLElement>('tr[data-ticket]') : null;
+      if (root && row && root.contains(row)) {
+        currentRow = Number(row.dataset.ticket);
         applyTabStops(root);
       }
     };
@@ -189,6 +205,15 @@ export function useQueueKeyboard(container: RefObject<HTMLElement | null>, loade
         if (link) {
           e.preventDefault();
           location.hash = link.getAttribute('href')!;
+        }
+      } else if (e.key === 'x') {
+        const link = currentLink(root);
+        const box = link ? rowCheckbox(link) : null;
+        if (link && box) {
+          e.preventDefault();
+          // A click, as the mouse's: the queue's own change handler updates the selection.
+          box.click();
+          focusRow(root, link);
         }
       }
     };

@@ -9,6 +9,7 @@ const SECTIONS: [KeyboardTextKey, [string[], KeyboardTextKey][]][] = [
       [['j', 'k'], 'k_jk'],
       [['↓', '↑'], 'k_arrows'],
       [['Intro', 'o'], 'k_open'],
+      [['x'], 'k_select'],
     ],
   ],
   [

@@ -1,4 +1,5 @@
 /** The portal's only way to the server: `/v1/portal/...` with the session cookie (sent by the browser). */
+import type { AttachmentRef } from './attachments';
 import { lang } from './i18n';
 
 /** A refusal or error answered by the API (problem+json), with the reasons in the current language. */
@@ -111,5 +112,7 @@ export interface TicketDetail extends TicketSummary {
     side: 'you' | 'support' | 'system';
     author: string | null;
     text: string | null;
+    /** Files sent with this entry (never those of internal notes: the API does not list them). */
+    attachments?: AttachmentRef[];
   }[];
 }

@@ -90,7 +90,6 @@ const texts = {
   phone: ['Teléfono de contacto', 'Contact phone'],
   version: ['Versión del producto', 'Product version'],
   module: ['Módulo', 'Module'],
-  attachments: ['Número de capturas o adjuntos', 'Number of screenshots or attachments'],
   selfHelp: ['Consulté primero los recursos de autoayuda', 'I consulted the self-help resources first'],
   required: ['(obligatorio)', '(required)'],
   choose: ['Elija…', 'Choose…'],

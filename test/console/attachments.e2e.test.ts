@@ -1,13 +1,17 @@
 /**
  * Attachments in the console, in Chromium against the whole stack: an agent picks a screenshot for a reply,
- * sends it, sees it on the conversation and downloads it (the same bytes, as a PNG, as an attachment).
+ * sends it, sees it on the conversation and downloads it (the same bytes, as a PNG, as an attachment); phone
+ * intake carries a file with the new ticket through the same picker, and the ticket view lists it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPolicy } from '../api/fixtures';
 import { seedCustomer } from '../lifecycle/fixtures';
 import { startConsoleStack, type ConsoleStack } from './harness';
 
 /** The first bytes of a PNG screenshot (signature and IHDR), then filler. */
+const DAY = 86_400_000;
+
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
   Buffer.from('IHDR'),
@@ -37,6 +41,23 @@ describe('attachments in the console', () => {
       },
     })) as { number: number };
     number = created.number;
+    // A phone line open at every hour, so the intake test does not depend on the clock.
+    await stack.api(
+      'POST',
+      '/v1/policies',
+      testPolicy({ id: 'files-desk', name: 'Files desk', channels: { phone: { accepted: true } } }),
+    );
+    await stack.api('POST', '/v1/customers', { id: 'taller', name: 'Taller Norte' });
+    await stack.api('POST', '/v1/contracts', {
+      id: 'taller-c',
+      customerId: 'taller',
+      policyId: 'files-desk',
+      policyVersion: 1,
+      plan: 'free',
+      period: 'yearly',
+      startsAt: new Date(Date.now() - 20 * DAY).toISOString(),
+      endsAt: new Date(Date.now() + 340 * DAY).toISOString(),
+    });
     page = await stack.newPage();
     await stack.signIn(page, { agent: 'eva' });
   }, 240_000);
@@ -81,5 +102,42 @@ describe('attachments in the console', () => {
     expect(got.nosniff).toBe('nosniff');
     expect(got.disposition).toContain('attachment; filename="captura.png"');
     expect(Buffer.compare(Buffer.from(got.bytes), PNG)).toBe(0);
+  }, 120_000);
+
+  it('carries a file chosen on phone intake with the new ticket, listed on its ticket view', async () => {
+    await page.evaluate(`location.hash = '#/intake'`);
+    await page.getByLabel('Elige un cliente').fill('taller');
+    await page.getByRole('option', { name: /Taller Norte \(taller\)/ }).click();
+    await page.getByLabel('Nombre de quien llama').fill('Luis Mora');
+    await page.getByLabel('Tipo').selectOption('incident');
+    await page.getByLabel('Asunto').fill('La báscula no envía el peso');
+    await page.getByLabel('Descripción').fill('Le dicté el error por teléfono; mandó la foto por chat.');
+    // The same picker as the reply form: choose, see it listed, remove and choose again.
+    const picker = page.getByLabel('Elegir archivos o soltarlos aquí');
+    await picker.setInputFiles({ name: 'otra.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('button', { name: 'Quitar otra.png' }).click();
+    await picker.setInputFiles({ name: 'bascula.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('.chosen-files li').filter({ hasText: 'bascula.png' }).waitFor();
+    expect(await page.locator('.chosen-files li').count()).toBe(1);
+    await page.getByRole('button', { name: 'Crear ticket' }).click();
+    const created = page.getByTestId('intake-created');
+    await created.waitFor({ timeout: 20_000 });
+    const opened = Number(((await created.textContent()) ?? '').match(/#(\d+)/)?.[1]);
+    expect(opened).toBeGreaterThan(0);
+    // The form starts again empty, files included.
+    expect(await page.locator('.chosen-files li').count()).toBe(0);
+    const stored = await stack.db
+      .selectFrom('attachments')
+      .select(['name', 'message_id'])
+      .where('ticket_number', '=', opened)
+      .execute();
+    expect(stored).toEqual([{ name: 'bascula.png', message_id: 'intake' }]);
+
+    await page.evaluate(`location.hash = '#/tickets/${opened}'`);
+    const link = page.locator('.conversation .msg-created a[download="bascula.png"]');
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.getAttribute('href')).toMatch(
+      new RegExp(`^/v1/tickets/${opened}/attachments/[0-9a-f-]{36}$`),
+    );
   }, 120_000);
 });

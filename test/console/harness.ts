@@ -13,6 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { pino } from 'pino';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../../activities/index';
+import { temporaryAttachmentSettings } from '../../activities/attachments/settings';
 import { seedPresetPolicies } from '../../activities/policies';
 import {
   createOutboxDispatcher,
@@ -75,7 +76,11 @@ export interface ConsoleStack {
 }
 
 /** Starts everything the console needs; call `teardown()` in `afterAll`. */
-export async function startConsoleStack(options: { taskQueue: string }): Promise<ConsoleStack> {
+export async function startConsoleStack(options: {
+  taskQueue: string;
+  /** Attachment limits other than the defaults (10 MiB, 10 files per message). */
+  attachmentLimits?: { maxFileBytes?: number; maxFilesPerMessage?: number };
+}): Promise<ConsoleStack> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}: the console end-to-end tests need Debian's chromium package ` +
@@ -104,6 +109,9 @@ export async function startConsoleStack(options: { taskQueue: string }): Promise
       db,
       temporal: { client: env.client, taskQueue: options.taskQueue },
       routes: ticketActionRoutes(),
+      ...(options.attachmentLimits && {
+        api: { attachments: temporaryAttachmentSettings(options.attachmentLimits) },
+      }),
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -2,7 +2,8 @@
  * Keyboard and phone (issue 17), in Chromium against the whole stack: the first ticket is one Tab away (the
  * skip link lands on the queue's first row), j/k and the arrows move between rows with one tab stop, Enter
  * opens, shortcuts stay quiet while typing, Ctrl+Enter (Cmd+Enter) sends, Esc goes back to the queue with
- * the focus on the ticket's row and the scroll position kept, focus stays on the action's result; at
+ * the focus on the ticket's row and the scroll position kept, focus stays on the action's result; the rows'
+ * bulk-selection checkboxes are no tab stops (x ticks the current row's, the mouse still clicks them); at
  * 390 px the queue is a list of cards with every countdown on screen; axe finds nothing at 390 px and at
  * desktop size. With CONSOLE_SCREENSHOTS=docs (`npm run screenshots`) it refreshes the README's console
  * screenshots (queue, queue at 390 px, ticket).
@@ -235,6 +236,76 @@ describe('keyboard and phone', () => {
     await page.keyboard.press('j');
     await page.keyboard.press('o');
     await ticketOpen(page, rows[2]!);
+    await page.context().close();
+  }, 120_000);
+
+  it('keeps the selection checkboxes out of the tab order: x ticks the current row, the mouse still clicks', async () => {
+    const page = await signedIn({ width: 1280, height: 860 });
+    const rows = await rowNumbers(page);
+    /** What Tab can reach inside the list's rows. */
+    const tabStopsInRows = () =>
+      page.evaluate<number>(
+        `[...document.querySelectorAll('table.queue tbody a, table.queue tbody input, table.queue tbody button')]
+          .filter((el) => el.tabIndex >= 0 && !el.disabled).length`,
+      );
+    /** The rows whose checkbox is ticked, in order. */
+    const checked = () =>
+      page.evaluate<number[]>(
+        `[...document.querySelectorAll('table.queue tbody tr[data-ticket]')]
+          .filter((tr) => tr.querySelector('input[type="checkbox"]:checked'))
+          .map((tr) => Number(tr.dataset.ticket))`,
+      );
+    expect(await tabStopsInRows()).toBe(1);
+    await page.keyboard.press('j');
+    expect((await focused(page)).ticket).toBe(String(rows[0]));
+    // Tab leaves the list from its one stop, in both directions, without stopping on a row's checkbox.
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).ticket).toBeNull();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toMatchObject({ tag: 'A', ticket: String(rows[0]) });
+    await page.keyboard.press('Shift+Tab');
+    expect((await focused(page)).ticket).toBeNull();
+
+    // From the header, Tab lands on the list's one stop again, not on the first row's checkbox.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ tag: 'A', ticket: String(rows[0]) });
+
+    // x ticks and unticks the current row; the focus stays on its link and the bulk bar counts the selection.
+    await page.keyboard.press('x');
+    expect(await checked()).toEqual([rows[0]]);
+    expect(await focused(page)).toMatchObject({ tag: 'A', ticket: String(rows[0]) });
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    expect(await checked()).toEqual([rows[0], rows[1]]);
+    await page.getByText('2 seleccionados').waitFor();
+    await page.keyboard.press('x');
+    expect(await checked()).toEqual([rows[0]]);
+    expect((await focused(page)).ticket).toBe(String(rows[1]));
+    // The mouse still ticks a row, which becomes the current one: x then acts on it.
+    await page.getByRole('checkbox', { name: `Seleccionar #${rows[2]}` }).click();
+    expect(await checked()).toEqual([rows[0], rows[2]]);
+    expect(await tabStopsInRows()).toBe(1);
+    await page.getByRole('checkbox', { name: `Seleccionar #${rows[3]}` }).click();
+    await page.keyboard.press('x');
+    expect(await checked()).toEqual([rows[0], rows[2]]);
+    expect(await focused(page)).toMatchObject({ tag: 'A', ticket: String(rows[3]) });
+    await page.keyboard.press('x');
+    expect(await checked()).toEqual([rows[0], rows[2], rows[3]]);
+    // While typing, x is a letter.
+    await page.keyboard.press('/');
+    await page.keyboard.type('x');
+    expect(await page.locator('#search').inputValue()).toBe('x');
+    expect(await checked()).toEqual([rows[0], rows[2], rows[3]]);
+
+    // The help lists the key.
+    await page.locator('#search').fill('');
+    await page.evaluate("document.getElementById('search').blur()");
+    await page.keyboard.press('?');
+    const help = page.locator('dialog.help');
+    await help.waitFor();
+    expect(await help.textContent()).toContain('Marcar o desmarcar el ticket actual para una acción en lote');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
     await page.context().close();
   }, 120_000);
 

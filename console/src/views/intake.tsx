@@ -1,5 +1,5 @@
 /** Phone intake: staff create a ticket for an identified caller, with the entitlement answer first. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   get,
@@ -14,6 +14,7 @@ import { lang, t } from '../i18n';
 import { priorityChoices, SelectField } from '../fields';
 import { formatInstant } from '../format';
 import { CustomerPicker } from '../customer-picker';
+import { FilePicker, uploadAll } from '../attachments';
 
 interface Named {
   id: string;
@@ -79,6 +80,9 @@ export function IntakeView() {
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
+  /** The ids the files got when uploaded for a submission: a retry of that submission sends the same ids. */
+  const uploaded = useRef<{ submission: string; ids: string[] } | null>(null);
 
   useEffect(() => {
     setPolicy(null);
@@ -135,11 +139,33 @@ export function IntakeView() {
     return { customerId, draft };
   };
 
+  const chooseFiles = (next: File[]) => {
+    setFiles(next);
+    setAnswer(null);
+    setSubmission(crypto.randomUUID());
+  };
+
+  /** The chosen files' ids, uploading them once per submission. */
+  const fileIds = async (): Promise<string[]> => {
+    if (files.length === 0) return [];
+    if (uploaded.current?.submission !== submission) {
+      uploaded.current = { submission, ids: await uploadAll(files) };
+    }
+    return uploaded.current.ids;
+  };
+
   const check = async () => {
     setError(null);
     setCreated(null);
     try {
-      setAnswer(await post<IntakeAnswer>('/v1/tickets/intake-check', body()));
+      // The check counts the chosen files as the files the ticket will carry.
+      const { customerId: id, draft } = body();
+      setAnswer(
+        await post<IntakeAnswer>('/v1/tickets/intake-check', {
+          customerId: id,
+          draft: { ...draft, ...(files.length > 0 && { attachments: files.length }) },
+        }),
+      );
     } catch (err) {
       setError((err as Error).message);
     }
@@ -150,11 +176,18 @@ export function IntakeView() {
     setBusy(true);
     setError(null);
     try {
-      const result = await post<{ number: number }>('/v1/tickets', body(), submission);
+      const attachmentIds = await fileIds();
+      const result = await post<{ number: number }>(
+        '/v1/tickets',
+        { ...body(), ...(attachmentIds.length > 0 && { attachmentIds }) },
+        submission,
+      );
       setCreated(result.number);
       setAnswer(null);
       // The call is registered: the form starts again empty, for the next caller.
       setForm(EMPTY_FORM);
+      setFiles([]);
+      uploaded.current = null;
       setCustomer(null);
       setPolicy(null);
       setFormRound((n) => n + 1);
@@ -257,6 +290,7 @@ export function IntakeView() {
             value={form.description}
             onInput={set('description')}
           />
+          <FilePicker id="in-files" files={files} onChange={chooseFiles} />
         </fieldset>
         <div class="row">
           <button type="button" onClick={() => void check()} disabled={!customerId}>

@@ -23,7 +23,7 @@ import {
   viewerZone,
 } from '../format';
 import { useNow, usePolling } from '../hooks';
-import { AttachmentLinks, FilePicker, uploadAll } from '../attachments';
+import { AttachmentLinks, FilePicker, IntakeAttachments, uploadAll } from '../attachments';
 import { ACTION_EVENT, agentName, viewerName } from '../session';
 import { consoleConfig } from '../config';
 import { loadDraft, saveDraft } from '../drafts';
@@ -771,6 +771,7 @@ export function TicketView({ number }: { number: number }) {
                     </p>
                   )}
                   <AttachmentLinks ticket={number} attachments={e.data.attachments} />
+                  {e.type === 'created' && <IntakeAttachments ticket={number} />}
                 </li>
               );
             })}

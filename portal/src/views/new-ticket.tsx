@@ -5,7 +5,9 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, messageOf, request, type Form } from '../api';
+import { FilePicker, useUploads } from '../attachments';
 import { lang, priorityText, t, type TextKey } from '../i18n';
+import { tx } from '../i18n-attachments';
 import { QuotaPanel } from './quota';
 
 interface Draft {
@@ -17,7 +19,6 @@ interface Draft {
   contactPhone?: string;
   productVersion?: string;
   module?: string;
-  attachments?: number;
   selfHelpConsulted?: boolean;
 }
 
@@ -47,6 +48,8 @@ export function NewTicketView() {
   const [error, setError] = useState<string[] | null>(null);
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const uploads = useUploads();
+  const fileCount = uploads.readyIds.length;
 
   useEffect(() => {
     request<Form>('GET', '/form').then(setForm, () => setError([t('error')]));
@@ -58,7 +61,8 @@ export function NewTicketView() {
     clearTimeout(timer.current);
     setChecking(true);
     timer.current = setTimeout(() => {
-      request<Check>('POST', '/intake-check', draft).then(
+      // The check counts the files uploaded so far, as the ticket's creation will.
+      request<Check>('POST', '/intake-check', { ...draft, attachments: fileCount }).then(
         (c) => {
           setCheck(c);
           setChecking(false);
@@ -67,19 +71,22 @@ export function NewTicketView() {
       );
     }, 300);
     return () => clearTimeout(timer.current);
-  }, [draft, form]);
+  }, [draft, form, fileCount]);
 
   if (form === null) return <p role="status">{error ? error[0] : t('loading')}</p>;
   const required = new Set(form.channel.requiredFields);
   const set = (patch: Draft) => setDraft((d) => ({ ...d, ...patch }));
   const text = (value: string) => (value === '' ? undefined : value);
 
+  const minFiles = Math.max(form.channel.minAttachments, required.has('attachments') ? 1 : 0);
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (uploads.pending) return setError([tx('wait')]);
+    if (fileCount < minFiles) return setError([tx('missing', { n: minFiles })]);
     setError(null);
     setBusy(true);
     try {
-      const res = await fetchCreate(draft, idempotencyKey);
+      const res = await fetchCreate({ ...draft, attachmentIds: uploads.readyIds }, idempotencyKey);
       location.hash = `#/tickets/${res.number}`;
     } catch (err) {
       setError(
@@ -90,7 +97,6 @@ export function NewTicketView() {
   };
 
   const showVersion = form.versions.length > 0 || required.has('productVersion');
-  const showAttachments = form.channel.minAttachments > 0 || required.has('attachments');
 
   return (
     <>
@@ -206,18 +212,7 @@ export function NewTicketView() {
               />
             </Field>
           )}
-          {showAttachments && (
-            <Field id="attachments" label="attachments" required>
-              <input
-                id="attachments"
-                type="number"
-                min={0}
-                max={100}
-                value={draft.attachments ?? 0}
-                onInput={(e) => set({ attachments: Number(e.currentTarget.value) || 0 })}
-              />
-            </Field>
-          )}
+          <FilePicker id="files" uploads={uploads} requiredCount={minFiles} />
           {required.has('selfHelpConsulted') && (
             <div class="field check">
               <input
@@ -267,7 +262,7 @@ export function NewTicketView() {
   );
 }
 
-function fetchCreate(draft: Draft, key: string): Promise<{ number: number }> {
+function fetchCreate(draft: Draft & { attachmentIds: string[] }, key: string): Promise<{ number: number }> {
   return fetch('/v1/portal/tickets', {
     method: 'POST',
     credentials: 'same-origin',

@@ -4,8 +4,10 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, request, type TicketDetail } from '../api';
+import { AttachmentLinks, FilePicker, useUploads } from '../attachments';
 import { when } from '../format';
 import { entryText, nextStepText, priorityText, promiseText, statusText, t, type TextKey } from '../i18n';
+import { tx } from '../i18n-attachments';
 
 type Action = 'reply' | 'reopen' | 'escalate';
 
@@ -29,14 +31,21 @@ function TextAction(props: { action: Action; number: number; onDone: (message: s
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const uploads = useUploads();
+  const withFiles = props.action === 'reply';
   const id = `${props.action}-text`;
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (uploads.pending) return setError(tx('wait'));
     setBusy(true);
     setError(null);
     try {
-      await request('POST', `/tickets/${props.number}/${spec.path}`, { [spec.field]: value });
+      await request('POST', `/tickets/${props.number}/${spec.path}`, {
+        [spec.field]: value,
+        ...(withFiles && uploads.readyIds.length > 0 && { attachmentIds: uploads.readyIds }),
+      });
       setValue('');
+      uploads.clear();
       props.onDone(t(spec.done));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : t('error'));
@@ -48,6 +57,7 @@ function TextAction(props: { action: Action; number: number; onDone: (message: s
     <form class="action" onSubmit={(e) => void submit(e)}>
       <label for={id}>{t(spec.label)}</label>
       <textarea id={id} rows={3} required value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+      {withFiles && <FilePicker id={`${props.action}-files`} uploads={uploads} />}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -155,6 +165,7 @@ export function TicketView({ number }: { number: number }) {
                 {entryText(entry.kind)} · <time dateTime={entry.at}>{when(entry.at, ticket.zone)}</time>
               </p>
               {entry.text && <p class="text">{entry.text}</p>}
+              <AttachmentLinks ticket={ticket.number} attachments={entry.attachments} />
             </li>
           ))}
         </ol>
