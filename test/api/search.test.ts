@@ -100,13 +100,15 @@ describe('search', () => {
     expect(await search("nómina & ! | ( ) : ' \\")).toEqual([t.nomina, t.plain]);
   });
 
-  it('leaves sentence punctuation around a word out, and keeps what anchors an email', async () => {
+  it('leaves sentence punctuation around a word out, and matches an email typed up to its @ as typed', async () => {
     expect(await search('¿nómina,')).toEqual([t.nomina, t.plain]);
     expect(await search('(diciembre)')).toEqual([t.nomina]);
     const other = await seedTicket(api.db, {
       customer_id: 'acme',
       requester_email: 'xlucia.gomez@clinicasol.co.uy',
     });
+    // Typed up to its `@`, an email is matched as typed: not every email that starts with that name.
+    await seedTicket(api.db, { customer_id: 'acme', requester_email: 'lucia.gomez2@otra.com' });
     expect(await search('lucia.gomez@')).toEqual([t.nomina, other]);
     expect(await search('clinicasol.co.uy')).toEqual([other]);
     expect(await search('clinicasol.co')).toEqual([t.nomina, other]);
