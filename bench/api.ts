@@ -8,14 +8,23 @@
  * `npm run bench:api [-- --creates N --replies N --concurrency C --rows R --search-only]`
  */
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { pino } from 'pino';
 import { createApp } from '../api/app';
 import { createApiKey } from '../api/auth';
 import { ticketActionRoutes } from '../api/routes/ticket-actions';
+import {
+  ticketCountQuery,
+  ticketPageQuery,
+  TICKET_SORTS,
+  type TicketFilters,
+  type TicketSort,
+} from '../api/repositories/tickets';
 import { flag } from './cli';
 import { startBenchStack } from './stack';
 
@@ -25,6 +34,22 @@ const concurrency = flag('concurrency', 20);
 const rows = flag('rows', 1_000_000);
 /** `--search-only`: skip the write throughput and the queue filters; load the tickets and time the search. */
 const searchOnly = process.argv.includes('--search-only');
+/** `--samples N`: timed requests per URL (after 5 untimed). */
+const samples = flag('samples', 100);
+/** `--explain FILE`: write EXPLAIN (ANALYZE, BUFFERS) of each search kind's page and count queries there. */
+const explainTo = process.argv.includes('--explain')
+  ? process.argv[process.argv.indexOf('--explain') + 1]
+  : undefined;
+/** `--hold`: after the figures, keep the loaded database up (its URL on stderr) until Ctrl-C. */
+const hold = process.argv.includes('--hold');
+
+/** One kind of search the bench times: the text typed, the queue's filters, the sort. */
+interface SearchKind {
+  name: string;
+  q: string;
+  filters?: { status?: string; priority?: string; customerId?: string; assignee?: string };
+  sort?: TicketSort;
+}
 
 /** Runs the load generator in its own process (the server keeps serving in this one). */
 async function load(spec: object): Promise<Record<string, unknown>> {
@@ -36,7 +61,10 @@ async function load(spec: object): Promise<Record<string, unknown>> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-const { db, client, worker, stop } = await startBenchStack({ policy: 'paygroup', plan: 'unlimited' });
+const { db, databaseUrl, client, worker, stop } = await startBenchStack({
+  policy: 'paygroup',
+  plan: 'unlimited',
+});
 let server: Server | undefined;
 try {
   const app = createApp({
@@ -54,6 +82,35 @@ try {
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const { key } = await createApiKey(db, { name: 'bench', role: 'admin' });
   const figures: Record<string, unknown> = {};
+  /** The plans of each kind's page and count queries, as the list route runs them (admin: no customer limit). */
+  const explainAll = async (kinds: SearchKind[]) => {
+    const out: string[] = [];
+    for (const k of kinds) {
+      const f = k.filters ?? {};
+      const filters: TicketFilters = {
+        only: null,
+        q: k.q,
+        ...(f.status ? { status: [f.status] } : {}),
+        ...(f.priority ? { priority: [f.priority] } : {}),
+        ...(f.customerId ? { customerId: f.customerId } : {}),
+        ...(f.assignee ? { assignee: f.assignee } : {}),
+      };
+      for (const [what, query] of [
+        ['page', ticketPageQuery(db, filters, k.sort ?? 'due', undefined, 50).compile()],
+        ['count', ticketCountQuery(db, filters).compile()],
+      ] as const) {
+        const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(
+          CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]),
+        );
+        out.push(
+          `== ${k.name} (${what}) q=${JSON.stringify(k.q)}`,
+          ...plan.rows.map((r) => r['QUERY PLAN']),
+          '',
+        );
+      }
+    }
+    return out.join('\n');
+  };
   if (!searchOnly) {
     await worker.runUntil(async () => {
       const draft = {
@@ -103,66 +160,107 @@ try {
   // 1,000,000 tickets for the list query (the rows are projections only; no workflows behind them), spread
   // as a help desk's table is: most closed, a small open queue, 100 customers, 20 agents, a few breaches;
   // Spanish subjects with accents (20 problems x 10 places x 12 months), 20,000 requesters (about 50
-  // tickets each), customers with accented names. The search indexes are dropped for the load and built
-  // after it, as for any bulk load (their definitions read back from the catalog); the trigger that keeps
-  // the search columns runs on every row.
-  const t0 = performance.now();
-  await sql`
-    insert into customers (id, name)
-    select 'c-' || g,
-           (array['Panadería','Clínica','Ferretería','Librería','Óptica','Farmacia','Constructora',
-                  'Distribuidora','Cafetería','Compañía Eléctrica'])[1 + g % 10] || ' ' ||
-           (array['Núñez','Peña','Gómez','Ibáñez','Muñoz','Sáenz','Ávila','Díaz','Ordóñez','Álvarez'])[1 + g / 10]
-    from generate_series(0, 99) g`.execute(db);
-  const searchIndexes = await sql<{ indexdef: string; indexname: string }>`
-    select indexname, indexdef from pg_indexes
-    where tablename = 'tickets' and indexname in ('tickets_search_vector_idx', 'tickets_search_trgm_idx')`.execute(
-    db,
-  );
-  for (const { indexname } of searchIndexes.rows) await sql`drop index ${sql.id(indexname)}`.execute(db);
-  await sql`
-    insert into tickets (workflow_id, customer_id, policy_id, policy_version, channel, type, category, priority,
-                         status, level, assignee, breached, requester_email, requester_name, subject, description,
-                         next_due_at, created_at, updated_at)
-    select 'bulk:' || g, 'c-' || (h % 100), 'paygroup', 1, 'portal', 'question', 'paygroup_software',
-           (array['low','medium','high','critical'])[1 + (h / 100) % 4],
-           case when h % 100 < 15 then 'open' when h % 100 < 20 then 'awaiting_customer'
-                when h % 100 < 30 then 'resolved' else 'closed' end,
-           1 + (h / 400 % 10 = 0)::int,
-           case when (h / 4000) % 10 < 3 then null else 'agent-' || (h / 4000) % 20 end,
-           (h / 40000) % 20 = 0,
-           'usuario' || (h % 20000) || '@empresa' || (h % 100) || '.com.uy',
-           (array['María José Pérez','José Núñez','Lucía Gómez','Martín Ibáñez','Sofía Muñoz','Joaquín Sáenz',
-                  'Valentina Ávila','Andrés Díaz','Camila Ordóñez','Tomás Álvarez'])[1 + (h % 20000) % 10],
-           problem || ' — ' ||
-           (array['sucursal Montevideo','sucursal Bogotá','área de Recursos Humanos','depósito central','caja 3',
-                  'administración','módulo de compras','planta Medellín','oficina Asunción','tesorería'])[1 + (h / 20) % 10]
-           || ', ' ||
-           (array['enero','febrero','marzo','abril','mayo','junio','julio','agosto','setiembre','octubre',
-                  'noviembre','diciembre'])[1 + (h / 200) % 12],
-           'Desde ayer: ' || lower(problem) || '. Adjunto captura de pantalla. Versión 5.' || (h % 7) || '.' || (h % 13),
-           now() + (g % 100000) * interval '1 minute', now(), now()
-    from (select g, h,
-                 (array['No se genera la nómina','Error en la facturación electrónica','La impresora fiscal no responde',
-                        'Falla la actualización del módulo','Cierre contable bloqueado','No puedo iniciar sesión',
-                        'Diferencia en el cálculo del aguinaldo','Liquidación de vacaciones incorrecta',
-                        'Reporte de ventas vacío','Sincronización con el banco detenida','Comprobante rechazado por la DGI',
-                        'Alta de empleado sin legajo','Stock negativo en el depósito','Pedido duplicado en el catálogo',
-                        'Conciliación bancaria con diferencias','Certificado digital vencido',
-                        'Contraseña bloqueada tras la actualización','Exportación a Excel con tildes rotas',
-                        'Lentitud al abrir órdenes de compra','Cotización del dólar desactualizada'])[1 + h % 20] as problem
-          from (select g, abs(hashint4(g)) as h from generate_series(1, ${rows}) g) hashed) s`.execute(db);
-  const loaded = performance.now();
-  for (const { indexdef } of searchIndexes.rows) await sql.raw(indexdef).execute(db);
-  // As after any bulk load: statistics and the visibility map now, rather than autovacuum mid-measurement.
-  await sql`vacuum analyze tickets`.execute(db);
-  await sql`checkpoint`.execute(db);
-  figures.bulkLoad = {
-    rows,
-    seconds: +((performance.now() - t0) / 1000).toFixed(1),
-    insertSeconds: +((loaded - t0) / 1000).toFixed(1),
-    searchIndexSeconds: +((performance.now() - loaded) / 1000).toFixed(1),
-  };
+  // tickets each), customers with accented names. One INSERT ... SELECT generate_series, as any bulk load:
+  // the table's secondary indexes are dropped before and built after (their definitions read back from the
+  // catalog), and the search columns are computed in the same statement with the search trigger's own
+  // expression instead of by the trigger row by row (checked against the trigger on a sample below).
+  figures.bulkLoad = await db.connection().execute(async (conn) => {
+    const t0 = performance.now();
+    await sql`set maintenance_work_mem = '256MB'`.execute(conn);
+    await sql`
+      insert into customers (id, name)
+      select 'c-' || g,
+             (array['Panadería','Clínica','Ferretería','Librería','Óptica','Farmacia','Constructora',
+                    'Distribuidora','Cafetería','Compañía Eléctrica'])[1 + g % 10] || ' ' ||
+             (array['Núñez','Peña','Gómez','Ibáñez','Muñoz','Sáenz','Ávila','Díaz','Ordóñez','Álvarez'])[1 + g / 10]
+      from generate_series(0, 99) g`.execute(conn);
+    const indexes = await sql<{ indexdef: string; indexname: string }>`
+      select indexname, indexdef from pg_indexes
+      where schemaname = current_schema() and tablename = 'tickets' and indexdef not like 'CREATE UNIQUE %'`.execute(
+      conn,
+    );
+    for (const { indexname } of indexes.rows) await sql`drop index ${sql.id(indexname)}`.execute(conn);
+    await sql`alter table tickets disable trigger tickets_search_refresh`.execute(conn);
+    await sql`
+      insert into tickets (workflow_id, customer_id, policy_id, policy_version, channel, type, category, priority,
+                           status, level, assignee, breached, requester_email, requester_name, subject, description,
+                           next_due_at, created_at, updated_at, search_text, search_vector)
+      select workflow_id, customer_id, policy_id, policy_version, channel, type, category, priority, status, level,
+             assignee, breached, requester_email, requester_name, subject, description, next_due_at, created_at,
+             updated_at, folded, to_tsvector('simple', folded)
+      from (
+        select r.*, search_fold(concat_ws(' ', r.subject, r.requester_name, r.requester_email, c.name,
+                                          r.description)) as folded
+        from (
+          select 'bulk:' || g as workflow_id, 'c-' || (h % 100) as customer_id, 'paygroup' as policy_id,
+                 1 as policy_version, 'portal' as channel, 'question' as type, 'paygroup_software' as category,
+                 (array['low','medium','high','critical'])[1 + (h / 100) % 4] as priority,
+                 case when h % 100 < 15 then 'open' when h % 100 < 20 then 'awaiting_customer'
+                      when h % 100 < 30 then 'resolved' else 'closed' end as status,
+                 1 + (h / 400 % 10 = 0)::int as level,
+                 case when (h / 4000) % 10 < 3 then null else 'agent-' || (h / 4000) % 20 end as assignee,
+                 (h / 40000) % 20 = 0 as breached,
+                 'usuario' || (h % 20000) || '@empresa' || (h % 100) || '.com.uy' as requester_email,
+                 (array['María José Pérez','José Núñez','Lucía Gómez','Martín Ibáñez','Sofía Muñoz','Joaquín Sáenz',
+                        'Valentina Ávila','Andrés Díaz','Camila Ordóñez','Tomás Álvarez'])[1 + (h % 20000) % 10]
+                   as requester_name,
+                 problem || ' — ' ||
+                 (array['sucursal Montevideo','sucursal Bogotá','área de Recursos Humanos','depósito central','caja 3',
+                        'administración','módulo de compras','planta Medellín','oficina Asunción','tesorería'])[1 + (h / 20) % 10]
+                 || ', ' ||
+                 (array['enero','febrero','marzo','abril','mayo','junio','julio','agosto','setiembre','octubre',
+                        'noviembre','diciembre'])[1 + (h / 200) % 12] as subject,
+                 'Desde ayer: ' || lower(problem) || '. Adjunto captura de pantalla. Versión 5.' || (h % 7) || '.' || (h % 13)
+                   as description,
+                 now() + (g % 100000) * interval '1 minute' as next_due_at,
+                 now() - (g % 500000) * interval '1 minute' as created_at,
+                 now() - (h % 500000) * interval '1 minute' as updated_at
+          from (select g, h,
+                       (array['No se genera la nómina','Error en la facturación electrónica','La impresora fiscal no responde',
+                              'Falla la actualización del módulo','Cierre contable bloqueado','No puedo iniciar sesión',
+                              'Diferencia en el cálculo del aguinaldo','Liquidación de vacaciones incorrecta',
+                              'Reporte de ventas vacío','Sincronización con el banco detenida','Comprobante rechazado por la DGI',
+                              'Alta de empleado sin legajo','Stock negativo en el depósito','Pedido duplicado en el catálogo',
+                              'Conciliación bancaria con diferencias','Certificado digital vencido',
+                              'Contraseña bloqueada tras la actualización','Exportación a Excel con tildes rotas',
+                              'Lentitud al abrir órdenes de compra','Cotización del dólar desactualizada'])[1 + h % 20] as problem
+                from (select g, abs(hashint4(g)) as h from generate_series(1, ${rows}) g) hashed) s
+        ) r join customers c on c.id = r.customer_id
+      ) folded`.execute(conn);
+    await sql`alter table tickets enable trigger tickets_search_refresh`.execute(conn);
+    const inserted = performance.now();
+    for (const { indexdef } of indexes.rows) await sql.raw(indexdef).execute(conn);
+    const indexed = performance.now();
+    // The load computed what the trigger computes: touching a sample through the trigger changes nothing.
+    // As after any bulk load: statistics and the visibility map now, rather than autovacuum mid-measurement.
+    await sql`vacuum analyze tickets`.execute(conn);
+    const sampleIds = Array.from(
+      { length: Math.min(100, rows) },
+      (_, i) => `bulk:${1 + i * Math.floor(rows / 100)}`,
+    );
+    const sample = sql`select number from tickets where workflow_id in (${sql.join(sampleIds)})`;
+    const before = await sql<{ n: number; t: string }>`
+      select number as n, search_text || search_vector::text as t from tickets where number in (${sample})`.execute(
+      conn,
+    );
+    await sql`update tickets set subject = subject where number in (${sample})`.execute(conn);
+    const after = await sql<{ n: number; t: string }>`
+      select number as n, search_text || search_vector::text as t from tickets where number in (${sample})`.execute(
+      conn,
+    );
+    const changed = after.rows.filter((r) => before.rows.find((b) => b.n === r.n)?.t !== r.t);
+    if (changed.length > 0)
+      throw new Error(`bulk load's search columns differ from the trigger's: ${changed[0]!.n}`);
+    await sql`vacuum tickets`.execute(conn);
+    await sql`checkpoint`.execute(conn);
+    return {
+      rows,
+      seconds: +((performance.now() - t0) / 1000).toFixed(1),
+      insertSeconds: +((inserted - t0) / 1000).toFixed(1),
+      indexSeconds: +((indexed - inserted) / 1000).toFixed(1),
+      indexesRebuilt: indexes.rows.length,
+    };
+  });
   const headers = { Authorization: `Bearer ${key}` };
   const time = async (url: string) => {
     const s = performance.now();
@@ -179,7 +277,7 @@ try {
     return { ms: performance.now() - s, next: body.nextCursor, rows: body.items.length, total };
   };
   /** Times `urls` in turns (so each sees the same conditions), after a warm-up; percentiles per URL. */
-  const sampleTogether = async (urls: string[], n = 100) => {
+  const sampleTogether = async (urls: string[], n = samples) => {
     for (let i = 0; i < 5; i++) for (const url of urls) await time(url); // warm-up, not timed
     const ms = urls.map((): number[] => []);
     const rows = urls.map(() => 0);
@@ -200,16 +298,18 @@ try {
   };
   const sample = async (url: string) => (await sampleTogether([url]))[0]!;
   // Search through the API, accent-insensitive: what is typed has no accents where the text has them, or
-  // the other way round; sorted by due (the queue's default) with the total count, as the console asks.
+  // the other way round; by default sorted by due (the queue's default) with the total count, as the
+  // console asks; then with the queue's filters and under each sort.
   const someone = await db
     .selectFrom('tickets')
     .select(['number', 'requester_email'])
     .where('number', '=', Math.floor(rows / 2))
     .executeTakeFirstOrThrow();
-  const searches: Record<string, string> = {
+  const words: Record<string, string> = {
     word: 'nomina',
     accentedWord: 'facturación',
-    twoWords: 'nomina diciembre',
+    twoWords: 'factura electronica',
+    wordAndMonth: 'nomina diciembre',
     rareWords: 'aguinaldo bogota marzo',
     partialWord: 'nomi',
     partialInsideWord: 'presora',
@@ -219,14 +319,25 @@ try {
     partialEmail: someone.requester_email.split('@')[0]! + '@',
     customerName: 'panaderia nunez',
   };
-  const searched: Record<string, unknown> = {};
-  for (const [name, q] of Object.entries(searches)) {
-    searched[name] = { q, ...(await sample(`${base}/v1/tickets?limit=50&q=${encodeURIComponent(q)}`)) };
+  const kinds: SearchKind[] = Object.entries(words).map(([name, q]) => ({ name, q }));
+  for (const name of ['word', 'rareWords', 'partialInsideWord', 'email', 'customerName']) {
+    const q = words[name]!;
+    kinds.push({ name: `${name}+open`, q, filters: { status: 'open' } });
+    kinds.push({ name: `${name}+openHigh`, q, filters: { status: 'open', priority: 'high' } });
+    kinds.push({ name: `${name}+customer`, q, filters: { customerId: 'c-40' } });
+    kinds.push({ name: `${name}+agent`, q, filters: { assignee: 'agent-3' } });
   }
-  searched.wordNewestFirst = {
-    q: 'nomina',
-    ...(await sample(`${base}/v1/tickets?limit=50&sort=-number&q=nomina`)),
-  };
+  for (const name of ['word', 'rareWords', 'partialInsideWord', 'customerName']) {
+    for (const sort of TICKET_SORTS.filter((s) => s !== 'due')) {
+      kinds.push({ name: `${name} sort=${sort}`, q: words[name]!, sort });
+    }
+  }
+  const kindUrl = (k: SearchKind) =>
+    `${base}/v1/tickets?${new URLSearchParams({ limit: '50', q: k.q, ...(k.sort ? { sort: k.sort } : {}), ...k.filters }).toString()}`;
+  const searched: Record<string, unknown> = { loadAverageBefore: os.loadavg().map((l) => +l.toFixed(2)) };
+  for (const k of kinds) searched[k.name] = { q: k.q, ...(await sample(kindUrl(k))) };
+  searched.loadAverageAfter = os.loadavg().map((l) => +l.toFixed(2));
+  if (explainTo !== undefined) await writeFile(explainTo, await explainAll(kinds));
   figures.search = searched;
   if (searchOnly) {
     console.log(JSON.stringify(figures, null, 2));
@@ -260,7 +371,13 @@ try {
     figures.listFilteredPage1 = filtered;
     console.log(JSON.stringify(figures, null, 2));
   }
+  if (hold) {
+    console.error(`holding: ${databaseUrl} (Ctrl-C to stop)`);
+    await new Promise((resolve) => process.once('SIGINT', resolve));
+  }
 } finally {
   server?.close();
   await stop();
 }
+// The worker (never run by --search-only) keeps its native connection open: leave once the figures are out.
+process.exit(0);

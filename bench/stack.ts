@@ -35,6 +35,8 @@ export interface BenchCustomer {
 /** A running bench system on task queue `bench`. */
 export interface BenchStack {
   db: Kysely<Database>;
+  /** The Postgres connection URL (for `--hold`: look at the loaded database from another process). */
+  databaseUrl: string;
   client: Client;
   worker: Worker;
   stop: () => Promise<void>;
@@ -85,7 +87,7 @@ export async function startBenchStack(customer: BenchCustomer): Promise<BenchSta
       workflowBundle: await bundleWorkflows(undefined, new DefaultLogger('ERROR')),
       activities: createActivities({ db }),
     });
-    return { db, client: new Client({ connection }), worker, stop };
+    return { db, databaseUrl: pg.url, client: new Client({ connection }), worker, stop };
   } catch (error) {
     await stop();
     throw error;

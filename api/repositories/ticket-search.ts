@@ -4,9 +4,15 @@
  * and `search_vector` (its `simple` tsvector).
  *
  * - `#42` is ticket 42; `42` is ticket 42 or any ticket with the word 42.
- * - Otherwise every word (with a letter or digit) of the query must match (AND), accent- and case-insensitively: as a word or the
- *   start of one (`nomi` finds "nómina"; tsvector prefix query), or, for words of 3 characters or more,
- *   anywhere in the text (`mina`, `ana@clinica`; trigram index on `search_text`).
+ * - Otherwise every word (with a letter or digit; sentence punctuation at its ends left out) must match
+ *   (AND), accent- and case-insensitively: a word of 3 characters or more anywhere in the text (`nomi`,
+ *   `mina`, `ana@clinica`; trigram index on `search_text`), a shorter one as a word or the start of one
+ *   (`no`; tsvector prefix query, as 1 or 2 characters make no trigram to look up).
+ *
+ * A word anywhere in the text covers it as the start of a word (every lexeme of `search_vector` is text of
+ * `search_text`), so long words are one trigram condition, not that OR the tsvector prefix: at 1,000,000
+ * tickets the OR scanned both GIN indexes for every word and misled the planner's estimates (issue 17,
+ * `bench:api -- --search-only --explain`).
  */
 import { sql, type RawBuilder } from 'kysely';
 import { escapeLike } from './customers';
@@ -22,17 +28,19 @@ export function searchCondition(q: string): RawBuilder<boolean> | undefined {
   if (/^\d{1,15}$/.test(text)) {
     return sql<boolean>`(number = ${Number(text)} or search_vector @@ to_tsquery('simple', ${text}))`;
   }
-  // Words of punctuation alone (`&`, `-`) say nothing and would match nothing: they are left out.
-  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  // Sentence punctuation around a word (`nómina,`, `(urgente)`) is not searched (`@`, `%`, `-` are: an email
+  // typed up to its `@`); a word without a letter or digit (`&`, `-`) says nothing and is left out.
+  const words = text
+    .split(/\s+/)
+    .map((w) => w.replace(/^[,;:.!?¡¿()[\]{}"'«»…]+|[,;:.!?¡¿()[\]{}"'«»…]+$/gu, ''))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (words.length === 0) return undefined;
   const conditions = words.slice(0, MAX_SEARCH_WORDS).map(wordCondition);
   return sql<boolean>`(${sql.join(conditions, sql` and `)})`;
 }
 
 function wordCondition(word: string): RawBuilder<boolean> {
+  if (word.length >= 3) return sql<boolean>`search_text like search_fold(${`%${escapeLike(word)}%`})`;
   // Quoted for to_tsquery (its operators & | ! : ( ) are then plain text), each lexeme a prefix.
-  const prefix = sql`to_tsquery('simple', quote_literal(search_fold(${word})) || ':*')`;
-  if (word.length < 3) return sql<boolean>`search_vector @@ ${prefix}`;
-  const anywhere = sql`search_fold(${`%${escapeLike(word)}%`})`;
-  return sql<boolean>`(search_vector @@ ${prefix} or search_text like ${anywhere})`;
+  return sql<boolean>`search_vector @@ to_tsquery('simple', quote_literal(search_fold(${word})) || ':*')`;
 }

@@ -122,14 +122,14 @@ function filtered(db: Kysely<Database>, filters: TicketFilters) {
   return query;
 }
 
-/** A page of tickets and the position after its last row (when there are more). */
-export async function listTickets(
+/** The query of a page of tickets: `limit + 1` rows after `after` in `sort` order (shown by `bench:api -- --explain`). */
+export function ticketPageQuery(
   db: Kysely<Database>,
   filters: TicketFilters,
   sort: TicketSort,
   after: TicketPosition | undefined,
   limit: number,
-): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
+) {
   let query = filtered(db, filters)
     .selectAll()
     .select([
@@ -151,7 +151,18 @@ export async function listTickets(
   const direction = descending ? 'desc' : 'asc';
   if (key !== undefined) query = query.orderBy(key, direction);
   query = query.orderBy('number', direction);
-  const rows = (await query.limit(limit + 1).execute()) as ListedTicket[];
+  return query.limit(limit + 1);
+}
+
+/** A page of tickets and the position after its last row (when there are more). */
+export async function listTickets(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  sort: TicketSort,
+  after: TicketPosition | undefined,
+  limit: number,
+): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
+  const rows = (await ticketPageQuery(db, filters, sort, after, limit).execute()) as ListedTicket[];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last !== undefined ? positionOf(sort, last) : undefined };
@@ -160,19 +171,21 @@ export async function listTickets(
 /** Counting stops here: past it the list says "more than" rather than scanning every match. */
 export const TICKET_COUNT_CAP = 1_000;
 
+/** The query counting the matches of `filters`, at most `cap + 1` of them. */
+export function ticketCountQuery(db: Kysely<Database>, filters: TicketFilters, cap = TICKET_COUNT_CAP) {
+  const capped = filtered(db, filters)
+    .select(sql`1`.as('one'))
+    .limit(cap + 1);
+  return db.selectFrom(capped.as('m')).select((eb) => eb.fn.countAll<string>().as('n'));
+}
+
 /** How many tickets the filters match: exact up to `cap`, else `cap` with `exact: false`. */
 export async function countTickets(
   db: Kysely<Database>,
   filters: TicketFilters,
   cap = TICKET_COUNT_CAP,
 ): Promise<{ count: number; exact: boolean }> {
-  const capped = filtered(db, filters)
-    .select(sql`1`.as('one'))
-    .limit(cap + 1);
-  const row = await db
-    .selectFrom(capped.as('m'))
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
+  const row = await ticketCountQuery(db, filters, cap).executeTakeFirstOrThrow();
   const n = Number(row.n);
   return n > cap ? { count: cap, exact: false } : { count: n, exact: true };
 }

@@ -4,9 +4,9 @@
  * words, partial words, ticket numbers, requester emails, customer names; every sort paged with the
  * keyset cursor without duplicates or misses; the total, exact up to the cap.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTickets, TICKET_SORTS } from '../../api/repositories/tickets';
+import { countTickets, ticketPageQuery, TICKET_SORTS } from '../../api/repositories/tickets';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -99,6 +99,20 @@ describe('search', () => {
     expect(await search('100%')).toEqual([]);
     expect(await search('a_b')).toEqual([]);
     expect(await search("nómina & ! | ( ) : ' \\")).toEqual([t.nomina, t.plain]);
+  });
+
+  it('leaves sentence punctuation around a word out, and matches an email typed up to its @ as typed', async () => {
+    expect(await search('¿nómina,')).toEqual([t.nomina, t.plain]);
+    expect(await search('(diciembre)')).toEqual([t.nomina]);
+    const other = await seedTicket(api.db, {
+      customer_id: 'acme',
+      requester_email: 'xlucia.gomez@clinicasol.co.uy',
+    });
+    // Typed up to its `@`, an email is matched as typed: not every email that starts with that name.
+    await seedTicket(api.db, { customer_id: 'acme', requester_email: 'lucia.gomez2@otra.com' });
+    expect(await search('lucia.gomez@')).toEqual([t.nomina, other]);
+    expect(await search('clinicasol.co.uy')).toEqual([other]);
+    expect(await search('clinicasol.co')).toEqual([t.nomina, other]);
   });
 
   it('follows changes of the ticket and of the customer name, not only inserts', async () => {
@@ -260,5 +274,30 @@ describe('sorts, paging and the total', () => {
     } finally {
       await sql`reset enable_seqscan`.execute(api.db);
     }
+  });
+
+  it('looks a word of 3 characters or more up in the trigram index alone, a shorter one in the tsvector', async () => {
+    const plan = async (q: string) => {
+      const page = ticketPageQuery(api.db, { only: null, q }, 'due', undefined, 50).compile();
+      return await api.db.connection().execute(async (conn) => {
+        await sql`set enable_seqscan = off`.execute(conn);
+        await sql`set enable_indexscan = off`.execute(conn);
+        try {
+          const rows = await conn.executeQuery<{ 'QUERY PLAN': string }>(
+            CompiledQuery.raw(`explain ${page.sql}`, [...page.parameters]),
+          );
+          return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
+        } finally {
+          await sql`reset enable_seqscan`.execute(conn);
+          await sql`reset enable_indexscan`.execute(conn);
+        }
+      });
+    };
+    const long = await plan('aguinaldo bogota');
+    expect(long).toContain('tickets_search_trgm_idx');
+    expect(long).not.toContain('tickets_search_vector_idx');
+    expect(long).not.toContain('BitmapOr');
+    const short = await plan('no');
+    expect(short).toContain('tickets_search_vector_idx');
   });
 });
