@@ -122,6 +122,19 @@ function filtered(db: Kysely<Database>, filters: TicketFilters) {
   return query;
 }
 
+/**
+ * How a page is found: walking the sort's index and stopping at the page (right when matches are many: they
+ * come soon), or finding every match through the search indexes and sorting them (right when they are few:
+ * the walk would read most of the table to fill one page). The planner cannot tell the two apart for
+ * correlated words ("factura electronica"), so the capped count decides (`pagePlanFor`).
+ */
+export type TicketPagePlan = 'walk-sort-index' | 'sort-matches';
+
+/** The plan for a page whose filters match `counted` tickets. */
+export function pagePlanFor(counted: { exact: boolean }): TicketPagePlan {
+  return counted.exact ? 'sort-matches' : 'walk-sort-index';
+}
+
 /** The query of a page of tickets: `limit + 1` rows after `after` in `sort` order (shown by `bench:api -- --explain`). */
 export function ticketPageQuery(
   db: Kysely<Database>,
@@ -129,6 +142,7 @@ export function ticketPageQuery(
   sort: TicketSort,
   after: TicketPosition | undefined,
   limit: number,
+  plan: TicketPagePlan = 'walk-sort-index',
 ) {
   let query = filtered(db, filters)
     .selectAll()
@@ -149,6 +163,13 @@ export function ticketPageQuery(
         : query.where(sql<boolean>`(${key}, number) ${op} (${from}, ${after.number}::bigint)`);
   }
   const direction = descending ? 'desc' : 'asc';
+  if (plan === 'sort-matches') {
+    // OFFSET 0 keeps the subquery from being folded into the outer query, so Postgres finds the matches
+    // through the search indexes first and sorts only them, instead of walking the sort's index.
+    let outer = db.selectFrom(query.offset(0).as('m')).selectAll();
+    if (key !== undefined) outer = outer.orderBy(key, direction);
+    return outer.orderBy('number', direction).limit(limit + 1);
+  }
   if (key !== undefined) query = query.orderBy(key, direction);
   query = query.orderBy('number', direction);
   return query.limit(limit + 1);
@@ -161,8 +182,9 @@ export async function listTickets(
   sort: TicketSort,
   after: TicketPosition | undefined,
   limit: number,
+  plan?: TicketPagePlan,
 ): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
-  const rows = (await ticketPageQuery(db, filters, sort, after, limit).execute()) as ListedTicket[];
+  const rows = (await ticketPageQuery(db, filters, sort, after, limit, plan).execute()) as ListedTicket[];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last !== undefined ? positionOf(sort, last) : undefined };

@@ -22,12 +22,14 @@ import {
   findTicket,
   listTicketEvents,
   countTickets,
+  pagePlanFor,
   listTickets,
   TICKET_COUNT_CAP,
   TICKET_SORTS,
   ticketSummaryView,
   ticketView,
   type TicketFilters,
+  type TicketSort,
   type TicketPosition,
 } from '../repositories/tickets';
 import { listTicketNotifications, notificationView } from '../repositories/notifications';
@@ -306,10 +308,7 @@ export const ticketRoutes = [
       const now = services.now().getTime();
       const [{ rows, next }, counted] =
         query.dueWithinMinutes === undefined
-          ? await Promise.all([
-              listTickets(services.db, filters, query.sort, after, query.limit),
-              countTickets(services.db, filters),
-            ])
+          ? await listAndCount(services.db, filters, query.sort, after, query.limit)
           : [
               await listTicketsDueWithin(
                 services.db,
@@ -398,3 +397,21 @@ export const ticketRoutes = [
     },
   }),
 ];
+
+/**
+ * A page and the capped total. A text search counts first and lets the count choose the page's plan (see
+ * `TicketPagePlan`); without one, both run at once.
+ */
+async function listAndCount(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  sort: TicketSort,
+  after: TicketPosition | undefined,
+  limit: number,
+) {
+  if (filters.q === undefined || filters.q.trim() === '') {
+    return Promise.all([listTickets(db, filters, sort, after, limit), countTickets(db, filters)]);
+  }
+  const counted = await countTickets(db, filters);
+  return [await listTickets(db, filters, sort, after, limit, pagePlanFor(counted)), counted] as const;
+}

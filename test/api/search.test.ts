@@ -6,7 +6,14 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTickets, ticketPageQuery, TICKET_SORTS } from '../../api/repositories/tickets';
+import {
+  countTickets,
+  listTickets,
+  pagePlanFor,
+  ticketPageQuery,
+  TICKET_SORTS,
+  type TicketPosition,
+} from '../../api/repositories/tickets';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -231,6 +238,31 @@ describe('sorts, paging and the total', () => {
       cursor = res.body.nextCursor;
     } while (cursor !== null);
     expect(seen).toEqual(expected('-priority'));
+  });
+
+  it.each(TICKET_SORTS.map((s) => [s]))(
+    'pages a search under sort=%s alike whether it walks the sort index or sorts the matches',
+    async (sort) => {
+      for (const plan of ['walk-sort-index', 'sort-matches'] as const) {
+        const seen: number[] = [];
+        let after: TicketPosition | undefined;
+        do {
+          const page = await listTickets(api.db, { only: null, q: 'orden' }, sort, after, 3, plan);
+          seen.push(...page.rows.map((r) => r.number));
+          after = page.next;
+        } while (after !== undefined);
+        expect(seen, `${plan} sort=${sort}`).toEqual(expected(sort));
+      }
+    },
+  );
+
+  it('sorts the matches when they are counted exactly, else walks the sort index', () => {
+    expect(pagePlanFor({ exact: true })).toBe('sort-matches');
+    expect(pagePlanFor({ exact: false })).toBe('walk-sort-index');
+    const sql = (plan: 'walk-sort-index' | 'sort-matches') =>
+      ticketPageQuery(api.db, { only: null, q: 'orden' }, 'due', undefined, 50, plan).compile().sql;
+    expect(sql('sort-matches')).toMatch(/offset \$\d+\) as "m"/);
+    expect(sql('walk-sort-index')).not.toContain('as "m"');
   });
 
   it("refuses a cursor of another sort, a forged one and a sort that isn't allowed", async () => {
