@@ -102,7 +102,7 @@ function positionOf(sort: TicketSort, row: ListedTicket): TicketPosition {
 }
 
 /** The list's filters as one query over tickets (no order, no columns). */
-function filtered(db: Kysely<Database>, filters: TicketFilters) {
+function filtered(db: Kysely<Database>, filters: TicketFilters, indexedSearch = true) {
   let query = db.selectFrom('tickets');
   if (filters.only !== null)
     query = query.where('customer_id', 'in', filters.only.length > 0 ? filters.only : ['']);
@@ -117,7 +117,7 @@ function filtered(db: Kysely<Database>, filters: TicketFilters) {
   if (filters.breached !== undefined) query = query.where('breached', '=', filters.breached);
   if (filters.dueBefore !== undefined) query = query.where('next_due_at', '<', new Date(filters.dueBefore));
   if (filters.dueAfter !== undefined) query = query.where('next_due_at', '>=', new Date(filters.dueAfter));
-  const search = filters.q === undefined ? undefined : searchCondition(filters.q);
+  const search = filters.q === undefined ? undefined : searchCondition(filters.q, indexedSearch);
   if (search !== undefined) query = query.where(search);
   return query;
 }
@@ -126,7 +126,9 @@ function filtered(db: Kysely<Database>, filters: TicketFilters) {
  * How a page is found: walking the sort's index and stopping at the page (right when matches are many: they
  * come soon), or finding every match through the search indexes and sorting them (right when they are few:
  * the walk would read most of the table to fill one page). The planner cannot tell the two apart for
- * correlated words ("factura electronica"), so the capped count decides (`pagePlanFor`).
+ * correlated words ("factura electronica"), so the capped count decides (`pagePlanFor`). The walk writes the
+ * search in a form no search index matches, so the planner cannot collect the matches instead. Without a
+ * plan (no search, or no count), the planner chooses.
  */
 export type TicketPagePlan = 'walk-sort-index' | 'sort-matches';
 
@@ -142,9 +144,9 @@ export function ticketPageQuery(
   sort: TicketSort,
   after: TicketPosition | undefined,
   limit: number,
-  plan: TicketPagePlan = 'walk-sort-index',
+  plan?: TicketPagePlan,
 ) {
-  let query = filtered(db, filters)
+  let query = filtered(db, filters, plan !== 'walk-sort-index')
     .selectAll()
     .select([
       micros('next_due_at').as('due_key'),
