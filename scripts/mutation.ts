@@ -2,11 +2,12 @@
  * `npm run mutation [-- <group>...]`: StrykerJS over the module groups of stryker.scope.json, one group at a
  * time (the machine is shared), each `nice`d, then the score per module. No argument: the pure groups
  * (`domain/`, the scenario checker); `--write-paths`: the API and activity groups (Postgres); `--all`: both;
- * `--summary`: only print the table. Each group is incremental (`reports/mutation/<group>/incremental.json`),
+ * `--summary`: only print the table. The scores are recorded in mutation-scores.json (committed: reports are
+ * git-ignored), so the table also shows groups measured elsewhere. Each group is incremental (`reports/mutation/<group>/incremental.json`),
  * so a re-run tests only the mutants whose code or tests changed.
  */
 import { spawn } from 'node:child_process';
-import { groups, scoreTable } from './mutation-scope';
+import { groups, recordScores, scoreTable } from './mutation-scope';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => !a.startsWith('--') && !(a in groups));
@@ -39,6 +40,7 @@ for (const group of selected) {
   );
   if (code !== 0) failed += 1;
 }
+if (selected.length > 0) recordScores();
 
 console.log('\nMutation score per module (reports/mutation/<module>/):\n');
 console.log(scoreTable());
