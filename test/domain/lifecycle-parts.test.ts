@@ -15,7 +15,9 @@ import {
   retargetClock,
   startClock,
 } from '../../domain/lifecycle/clocks';
+import { openTicket } from '../../domain/lifecycle/open';
 import { commonPayload, recipientsOf } from '../../domain/lifecycle/recipients';
+import { TicketDraftSchema } from '../../domain/contract';
 import { addTime, elapsedTime, priorityClock, resolve } from '../../domain/lifecycle/time';
 import type { LifecycleContext } from '../../domain/lifecycle/time';
 import { CLOCK_NOTES, staleVersionRefusal } from '../../domain/lifecycle/version';
@@ -185,5 +187,62 @@ describe('ticket versions', () => {
 
   it('counts SLA warnings, breaches and info reminders as the clock own notes', () => {
     expect([...CLOCK_NOTES].sort()).toEqual(['info_reminder', 'sla_breached', 'sla_warning']);
+  });
+});
+
+describe('opening a ticket', () => {
+  const { state: sample } = opened();
+  const open = (draft: Record<string, unknown>, more: { createdBy?: string } = {}, p = policy) =>
+    openTicket(
+      {
+        number: 7,
+        contract: sample.contract,
+        draft: TicketDraftSchema.parse({ channel: 'phone', priority: 'medium', ...draft }),
+        category: sample.category,
+        calendarId: cal,
+        createdAt: monday10,
+        ...more,
+      },
+      { policy: p, windows },
+    );
+
+  it('starts named clocks, owes nothing, and confirms to the requester under a key of its own', () => {
+    const { state, timeline, notifications } = open({
+      type: 'problem_report',
+      subject: 'Error',
+      requesterName: 'Marta',
+    });
+    expect(Object.values(state.clocks).map((c) => c.name)).toEqual(['firstResponse']);
+    expect(state).toMatchObject({
+      type: 'problem_report',
+      subject: 'Error',
+      billable: false,
+      recentEventIds: [],
+    });
+    expect(timeline).toMatchObject([{ type: 'created', actor: 'customer', data: { policy: 'arcoiris@1' } }]);
+    // No email in the draft: the person on file by that name gets the confirmation.
+    expect(state.requester).toEqual({ name: 'Marta', email: 'marta@cliente.co' });
+    expect(notifications.map((n) => n.dedupeKey)).toEqual(['ticket:7:1:ticket_created:marta@cliente.co']);
+  });
+
+  it('records who registered it by phone, and leaves out what the draft does not say', () => {
+    const { state, timeline } = open({ requesterName: 'Marta' }, { createdBy: 'luis' });
+    expect(timeline[0]).toMatchObject({ actor: 'agent', data: { createdBy: 'luis' } });
+    expect('type' in state).toBe(false);
+    expect(state.subject).toBe('');
+    expect(state.requester).toEqual({ name: 'Marta', email: 'marta@cliente.co' });
+  });
+
+  it('takes a blank email in the draft as none', () => {
+    expect(open({ requesterName: 'Marta', requesterEmail: '   ' }).state.requester).toEqual({
+      name: 'Marta',
+      email: 'marta@cliente.co',
+    });
+    expect(open({ requesterEmail: '' }).state.requester).toEqual({});
+  });
+
+  it('sends no confirmation under a policy that does not confirm', () => {
+    const quiet = { ...policy, notifications: { ...policy.notifications, confirmationOnCreate: false } };
+    expect(open({}, {}, quiet).notifications).toEqual([]);
   });
 });
