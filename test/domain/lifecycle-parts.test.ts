@@ -102,6 +102,14 @@ describe('stoppable clocks', () => {
     expect(clockDue({ ...running, metAt: monday10 + H }, ctx, cal, 'medium')).toBeUndefined();
   });
 
+  it('are due when they started, not before, when more than a calendar-time target is used up', () => {
+    const over = {
+      ...startClock('resolution', { hours: 4, clock: 'calendar' as const }, friday18),
+      accruedMs: 5 * H,
+    };
+    expect(clockDue(over, ctx, cal, 'medium')).toBe(friday18);
+  });
+
   it('are due the moment they resume when the target is already used up, even outside business hours', () => {
     const usedUp = { ...startClock('firstResponse', fourHours, friday18), accruedMs: 4 * H };
     expect(clockDue(usedUp, ctx, cal, 'medium')).toBe(friday18);
@@ -221,7 +229,7 @@ describe('opening a ticket', () => {
     });
     expect(timeline).toMatchObject([{ type: 'created', actor: 'customer', data: { policy: 'arcoiris@1' } }]);
     // No email in the draft: the person on file by that name gets the confirmation.
-    expect(state.requester).toEqual({ name: 'Marta', email: 'marta@cliente.co' });
+    expect(state.requester).toStrictEqual({ name: 'Marta', email: 'marta@cliente.co' });
     expect(notifications.map((n) => n.dedupeKey)).toEqual(['ticket:7:1:ticket_created:marta@cliente.co']);
   });
 
@@ -230,15 +238,15 @@ describe('opening a ticket', () => {
     expect(timeline[0]).toMatchObject({ actor: 'agent', data: { createdBy: 'luis' } });
     expect('type' in state).toBe(false);
     expect(state.subject).toBe('');
-    expect(state.requester).toEqual({ name: 'Marta', email: 'marta@cliente.co' });
+    expect(state.requester).toStrictEqual({ name: 'Marta', email: 'marta@cliente.co' });
   });
 
   it('takes a blank email in the draft as none', () => {
-    expect(open({ requesterName: 'Marta', requesterEmail: '   ' }).state.requester).toEqual({
+    expect(open({ requesterName: 'Marta', requesterEmail: '   ' }).state.requester).toStrictEqual({
       name: 'Marta',
       email: 'marta@cliente.co',
     });
-    expect(open({ requesterEmail: '' }).state.requester).toEqual({});
+    expect(open({ requesterEmail: '' }).state.requester).toStrictEqual({});
   });
 
   it('sends no confirmation under a policy that does not confirm', () => {
