@@ -1,9 +1,10 @@
 /**
  * The module groups of mutation testing (`stryker.scope.json`) and the score of each from its Stryker JSON
- * report (`reports/mutation/<group>/mutation.json`). Used by scripts/mutation.ts and mutation-changed.ts;
+ * report (`reports/mutation/<group>/mutation.json`) or, without a local report, as recorded in
+ * mutation-scores.json. Used by scripts/mutation.ts and mutation-changed.ts;
  * stryker.config.js reads the same JSON and names the report directory the same way.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
 export interface MutationGroup {
   /** `pure`: vitest.mutation.config.ts (no Postgres); `db`: vitest.mutation-db.config.ts. */
@@ -78,15 +79,59 @@ export function scoreOf(report: MutationReport): GroupScore {
   };
 }
 
-/** The README table of every group: measured ones from their report (date: the report's), others blank. */
-export function scoreTable(): string {
+/** A group's score as measured: from its report, or as recorded in mutation-scores.json. */
+export interface MeasuredScore extends GroupScore {
+  /** When the report was written (ISO instant): the newer of a local report and the recorded one wins. */
+  measured: string;
+}
+
+/**
+ * The recorded scores (`mutation-scores.json`, committed): reports are git-ignored and take hours to redo,
+ * so `npm run mutation` records each group it ran there and `--summary` prints them on a fresh clone.
+ */
+const recordedFile = new URL('../mutation-scores.json', import.meta.url);
+
+export function recordedScores(): Record<string, MeasuredScore> {
+  return existsSync(recordedFile)
+    ? (JSON.parse(readFileSync(recordedFile, 'utf8')) as Record<string, MeasuredScore>)
+    : {};
+}
+
+/** The score of a group's local report, if it has one. */
+function reportScore(group: string): MeasuredScore | undefined {
+  const file = `${reportDir(group)}/mutation.json`;
+  if (!existsSync(file)) return undefined;
+  return {
+    ...scoreOf(JSON.parse(readFileSync(file, 'utf8')) as MutationReport),
+    measured: statSync(file).mtime.toISOString(),
+  };
+}
+
+/** Each group's latest score: its local report when newer than the recorded score, else the recorded one. */
+export function latestScores(): Record<string, MeasuredScore | undefined> {
+  const recorded = recordedScores();
+  return Object.fromEntries(
+    Object.keys(groups).map((group) => {
+      const local = reportScore(group);
+      const kept = recorded[group];
+      return [group, local && (!kept || local.measured > kept.measured) ? local : kept];
+    }),
+  );
+}
+
+/** Writes the latest score of every group that has one to mutation-scores.json (in the order of the scope). */
+export function recordScores(): void {
+  const latest = Object.entries(latestScores()).filter(([, s]) => s !== undefined);
+  writeFileSync(recordedFile, `${JSON.stringify(Object.fromEntries(latest), null, 2)}\n`);
+}
+
+/** The README table of every group: measured ones with their score and date (UTC), others blank. */
+export function scoreTable(scores: Record<string, MeasuredScore | undefined> = latestScores()): string {
   const rows = Object.keys(groups).map((group) => {
-    const file = `${reportDir(group)}/mutation.json`;
-    if (!existsSync(file)) return `| \`${group}\` | not measured | | | | | | |`;
-    const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')) as MutationReport);
-    const date = statSync(file).mtime.toISOString().slice(0, 10);
+    const s = scores[group];
+    if (!s) return `| \`${group}\` | not measured | | | | | | |`;
     const score = s.score === null ? 'n/a' : `${s.score.toFixed(1)} %`;
-    return `| \`${group}\` | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.timeout} | ${s.noCoverage} | ${score} | ${date} |`;
+    return `| \`${group}\` | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.timeout} | ${s.noCoverage} | ${score} | ${s.measured.slice(0, 10)} |`;
   });
   return [
     '| module | mutants | killed | survived | timeout | no coverage | score | measured |',

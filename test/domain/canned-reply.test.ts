@@ -46,6 +46,19 @@ describe('canned reply placeholders', () => {
     );
   });
 
+  it('names every priority in both languages, an unknown one as written, and the requester email', () => {
+    const priority = (p: string, lang: 'es' | 'en') =>
+      renderCannedReply('{{ticket.priority}}', { ...values, ticketPriority: p }, lang);
+    expect(['critical', 'high', 'medium', 'low'].map((p) => [priority(p, 'es'), priority(p, 'en')])).toEqual([
+      ['crítica', 'critical'],
+      ['alta', 'high'],
+      ['media', 'medium'],
+      ['baja', 'low'],
+    ]);
+    expect(priority('urgent', 'es')).toBe('urgent');
+    expect(renderCannedReply('{{requester.email}}', values, 'es')).toBe('marta@clinica.co');
+  });
+
   it('falls back to the email when the requester has no name, and to UTC for an unknown zone', () => {
     expect(renderCannedReply('{{requester.name}}', { ...values, requesterName: null }, 'en')).toBe(
       'marta@clinica.co',

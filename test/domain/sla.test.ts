@@ -26,6 +26,38 @@ describe('SLA targets', () => {
     expect(slaTargets(arcoiris, null, 'high')).toEqual({});
   });
 
+  it('lists only the metrics that have a target, none set to undefined', () => {
+    expect(Object.keys(slaTargets(arcoiris, 'basic', 'high', 'problem_report'))).toEqual([
+      'firstResponse',
+      'nextUpdate',
+    ]);
+    const dues = slaDueInstants({
+      policy: arcoiris,
+      contract,
+      priority: 'high',
+      type: 'problem_report',
+      start: monday,
+      windows,
+    });
+    expect(dues.map((d) => d.metric)).toEqual(['firstResponse', 'nextUpdate']);
+  });
+
+  it('subtracts the ticket pauses from every due instant', () => {
+    const input = {
+      policy: arcoiris,
+      contract,
+      priority: 'high',
+      type: 'problem_report',
+      start: monday,
+      windows,
+    } as const;
+    // Awaiting the customer on Monday from 10:00 to 11:00: one business hour later.
+    const pauses = [{ start: monday, end: monday + H }];
+    const paused = slaDueInstants({ ...input, pauses });
+    expect(paused.map((d) => d.at)).toEqual(slaDueInstants(input).map((d) => d.at! + H));
+    expect(paused.map((d) => d.pausedMs)).toEqual([H, H]);
+  });
+
   it('gives every metric with a target, in order', () => {
     const w32 = loadPreset('w32');
     const c = contractFor(w32);
@@ -84,8 +116,28 @@ describe('due instants', () => {
     const due = dueInstant({ ...base, priority: 'critical', target: { hours: 8 }, start: change, accruedMs });
     expect(due.at).toBe(at('2026-11-24T11:00-05:00'));
     expect(explainDue(due, arcoiris).en).toContain('7 h already accrued');
-    // Accrued beyond the new target: due at once.
-    expect(dueInstant({ ...base, target: { hours: 4 }, start: change, accruedMs }).at).toBe(change);
+    // Accrued beyond the new target: due at once, inside an open window that is not counted.
+    expect(dueInstant({ ...base, target: { hours: 4 }, start: change, accruedMs })).toMatchObject({
+      at: change,
+      windowsCounted: 0,
+      pausedMs: 0,
+    });
+    expect(explainDue(due, arcoiris).es).toContain('7 h ya acumuladas');
+  });
+
+  it('does not count the window a clock starts at the close of', () => {
+    // Monday 12:00, when the morning window closes: 3 business hours are the afternoon, 14:00-17:00.
+    const noon = at('2026-11-23T12:00-05:00');
+    expect(dueInstant({ ...base, target: { hours: 3 }, start: noon, priority: 'medium' })).toMatchObject({
+      at: at('2026-11-23T17:00-05:00'),
+      windowsCounted: 1,
+    });
+  });
+
+  it('refuses a calendar the policy does not have', () => {
+    const input = { ...base, calendarId: 'nope', target: { hours: 4 }, start: monday };
+    expect(() => dueInstant(input)).toThrow('policy arcoiris has no calendar "nope"');
+    expect(() => warningInstants(input)).toThrow('policy arcoiris has no calendar "nope"');
   });
 
   it('counts calendar-time targets on the wall clock, pauses included', () => {
@@ -104,12 +156,24 @@ describe('due instants', () => {
     expect(due.at).toBe(friday + 13 * H);
     expect(due.pausedMs).toBe(3 * H);
     expect(due.clock).toBe('calendar');
+    const text = explainDue(due, arcoiris);
+    expect(text.en).toContain('from 2026-11-27 16:00 in calendar time;');
+    expect(text.es).toContain('desde 2026-11-27 16:00 en tiempo natural;');
+    expect(text.en).not.toContain('on calendar');
   });
 
   it('answers undefined beyond the horizon and says so', () => {
     const due = dueInstant({ ...base, target: { businessDays: 100 }, start: monday });
     expect(due.at).toBeUndefined();
     expect(explainDue(due, arcoiris).en).toContain('is due after the computed horizon');
+    expect(explainDue(due, arcoiris).es).toContain('vence después del horizonte calculado');
+  });
+
+  it('names the calendar without its hours when the policy explained against no longer has it', () => {
+    const due = dueInstant({ ...base, target: { hours: 4 }, start: monday });
+    expect(explainDue(due, { ...arcoiris, calendars: {} }).en).toContain(
+      'from 2026-11-23 10:00 on calendar "business", priority medium;',
+    );
   });
 });
 

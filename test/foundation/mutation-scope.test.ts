@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { groupOf, groups, reportDir, scoreOf } from '../../scripts/mutation-scope';
+import {
+  groupOf,
+  groups,
+  recordedScores,
+  reportDir,
+  scoreOf,
+  scoreTable,
+} from '../../scripts/mutation-scope';
 
 describe('mutation testing scope (stryker.scope.json)', () => {
   it('puts each file of the scope in its module group, and leaves out barrels, types and other code', () => {
     expect(groupOf('domain/calendar/zone.ts')).toBe('domain/calendar');
-    expect(groupOf('domain/lifecycle/decide.ts')).toBe('domain/lifecycle');
+    expect(groupOf('domain/lifecycle/decide.ts')).toBe('domain/lifecycle/decide.ts');
+    expect(groupOf('domain/lifecycle/open.ts')).toBe('domain/lifecycle, without decide.ts');
     expect(groupOf('domain/quota.ts')).toBe('domain/quota.ts');
     expect(groupOf('api/idempotency.ts')).toBe('api/idempotency.ts');
     expect(groupOf('domain/lifecycle/index.ts')).toBeUndefined();
@@ -15,7 +23,7 @@ describe('mutation testing scope (stryker.scope.json)', () => {
   it('runs the write paths on the Postgres suites and the pure core without them', () => {
     expect(groups['api/auth.ts']?.suites).toBe('db');
     expect(groups['activities/projection.ts']?.suites).toBe('db');
-    expect(groups['domain/lifecycle']?.suites).toBe('pure');
+    expect(groups['domain/lifecycle/decide.ts']?.suites).toBe('pure');
     expect(groups['simulator/checker.ts']?.suites).toBe('pure');
   });
 
@@ -55,5 +63,35 @@ describe('the score of a group', () => {
 
   it('is n/a when no mutant is valid', () => {
     expect(scoreOf(report([['CompileError']])).score).toBeNull();
+  });
+});
+
+describe('the score table', () => {
+  const measured = {
+    mutants: 10,
+    killed: 7,
+    survived: 1,
+    timeout: 1,
+    noCoverage: 1,
+    invalid: 0,
+    score: 80,
+    measured: '2026-11-28T01:02:03.000Z',
+  };
+
+  it('has a row per group: the measured ones with their figures and UTC date, the others marked', () => {
+    const lines = scoreTable({ 'domain/sla.ts': measured }).split('\n');
+    expect(lines).toHaveLength(2 + Object.keys(groups).length);
+    expect(lines).toContain('| `domain/sla.ts` | 10 | 7 | 1 | 1 | 1 | 80.0 % | 2026-11-28 |');
+    expect(lines).toContain('| `domain/intake.ts` | not measured | | | | | | |');
+  });
+
+  it('records only groups of the scope, each with a date (mutation-scores.json)', () => {
+    for (const [group, score] of Object.entries(recordedScores())) {
+      expect(Object.keys(groups)).toContain(group);
+      expect(score.measured).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(score.mutants).toBe(
+        score.killed + score.survived + score.timeout + score.noCoverage + score.invalid,
+      );
+    }
   });
 });

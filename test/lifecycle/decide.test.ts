@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Priority } from '../../domain/index';
-import { explainClocks, nextDeadline, ticketView } from '../../domain/lifecycle/index';
+import { allowedActions, explainClocks, nextDeadline, ticketView } from '../../domain/lifecycle/index';
 import { staleVersionRefusal } from '../../domain/lifecycle/version';
 import { renderNotification } from '../../activities/notifications/templates';
 import { openUnder } from './support';
@@ -36,6 +36,99 @@ describe('decide: opening', () => {
     expect(t.notifications).toMatchObject([
       { template: 'ticket_created', recipient: 'ana@acme.mx', payload: { ticketNumber: 1042 } },
     ]);
+  });
+});
+
+describe('decide: the projection view, explained clocks and allowed actions', () => {
+  it('shows the earliest running SLA due instant, the next timer, and null for what has not happened', () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    t.apply(
+      { type: 'agent_reply', messageId: 'a1', agent: 'luis', body: 'Revisando', internal: false },
+      at('2026-03-02T11:00-06:00'),
+    );
+    const view = ticketView(t.state, t.ctx);
+    expect(view.firstResponseDueAt).toBeNull(); // met
+    expect(iso(view.firstRespondedAt)).toBe('2026-03-02T17:00:00.000Z');
+    expect(iso(view.nextUpdateDueAt)).toBe('2026-03-03T17:00:00.000Z');
+    expect(iso(view.resolutionDueAt)).toBe('2026-03-09T16:00:00.000Z');
+    expect(view.nextSlaDueAt).toBe(view.nextUpdateDueAt);
+    expect(view.nextDeadlineAt).toBe(nextDeadline(t.state, t.ctx)!.at);
+    expect(view.nextDeadlineAt).toBeLessThan(view.nextSlaDueAt!); // the 75 % warning comes first
+    expect(view.resolvedAt).toBeNull();
+    expect(view.closedAt).toBeNull();
+    expect(view.breachedMetrics).toEqual([]);
+  });
+
+  it('has no SLA due instant and no timer once the ticket is resolved, and shows when', () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    t.apply({ type: 'resolve', agent: 'luis', solution: 'Listo' }, at('2026-03-02T12:00-06:00'));
+    const view = ticketView(t.state, t.ctx);
+    expect(view.nextSlaDueAt).toBeNull();
+    expect(view.nextDeadlineAt).toBeNull();
+    expect(iso(view.resolvedAt)).toBe('2026-03-02T18:00:00.000Z');
+  });
+
+  it('explains a met clock, a stopped one, and a running one from where it resumed', () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    t.apply({ type: 'request_info', agent: 'luis', body: '?' }, at('2026-03-02T12:00-06:00'));
+    const stopped = explainClocks(t.state, t.ctx, at('2026-03-02T13:00-06:00'));
+    expect(stopped).toEqual([
+      expect.objectContaining({
+        metric: 'firstResponse',
+        running: false,
+        dueAt: null,
+        metAt: at('2026-03-02T12:00-06:00'),
+        explanation: {
+          es: 'Cumplido el 2026-03-02 12:00 (America/Mexico_City).',
+          en: 'Met at 2026-03-02 12:00 (America/Mexico_City).',
+        },
+      }),
+      expect.objectContaining({
+        metric: 'resolution',
+        running: false,
+        countedMs: 2 * H,
+        dueAt: null,
+        metAt: null,
+        explanation: {
+          es: 'Detenido (en espera del cliente) con 120 min contados.',
+          en: 'Stopped (awaiting the customer) with 120 min counted.',
+        },
+      }),
+    ]);
+    t.apply({ type: 'customer_reply', messageId: 'm1', body: 'ok' }, at('2026-03-04T12:00-06:00'));
+    const [, resolution] = explainClocks(t.state, t.ctx, at('2026-03-04T13:00-06:00'));
+    expect(resolution).toMatchObject({ running: true, countedMs: 3 * H });
+    expect(resolution!.dueAt).toBe(ticketView(t.state, t.ctx).resolutionDueAt);
+    expect(iso(resolution!.dueAt)).toBe('2026-03-11T16:00:00.000Z');
+  });
+
+  it('offers the staff actions decide would accept, by status', () => {
+    const t = w32(at('2026-03-02T10:00-06:00'));
+    const now = at('2026-03-02T11:00-06:00');
+    expect(allowedActions(t.state, t.ctx, now)).toEqual([
+      'reply',
+      'note',
+      'request_info',
+      'resolve',
+      'escalate',
+      'assign',
+      'change_priority',
+      'close',
+      'complaint',
+    ]);
+    t.apply({ type: 'resolve', agent: 'luis', solution: 'Listo' }, now);
+    expect(allowedActions(t.state, t.ctx, now + H)).toEqual([
+      'reply',
+      'note',
+      'confirm',
+      'reopen',
+      'assign',
+      'change_priority',
+      'close',
+      'complaint',
+    ]);
+    t.apply({ type: 'close', by: 'luis', reason: 'Sin respuesta' }, now + H);
+    expect(allowedActions(t.state, t.ctx, now + 2 * H)).toEqual(['reopen', 'complaint']);
   });
 });
 
