@@ -20,19 +20,13 @@ import { escapeLike } from './customers';
 /** At most this many words of a query are searched; more say little and cost much. */
 export const MAX_SEARCH_WORDS = 8;
 
-/**
- * The SQL condition a search query puts on `tickets`; undefined when the query has no word. `indexed: false`
- * writes the same test in a form no search index matches, so the planner walks the sort's index instead of
- * collecting every match (see `TicketPagePlan`).
- */
-export function searchCondition(q: string, indexed = true): RawBuilder<boolean> | undefined {
-  const column = indexed ? sql.ref('search_text') : sql`(search_text || '')`;
-  const vector = indexed ? sql.ref('search_vector') : sql`(search_vector || ''::tsvector)`;
+/** The SQL condition a search query puts on `tickets`; undefined when the query has no word. */
+export function searchCondition(q: string): RawBuilder<boolean> | undefined {
   const text = q.trim();
   const byNumber = /^#\s*(\d{1,15})$/.exec(text);
   if (byNumber) return sql<boolean>`number = ${Number(byNumber[1])}`;
   if (/^\d{1,15}$/.test(text)) {
-    return sql<boolean>`(number = ${Number(text)} or ${vector} @@ to_tsquery('simple', ${text}))`;
+    return sql<boolean>`(number = ${Number(text)} or search_vector @@ to_tsquery('simple', ${text}))`;
   }
   // Sentence punctuation around a word (`nómina,`, `(urgente)`) is not searched (`@`, `%`, `-` are: an email
   // typed up to its `@`); a word without a letter or digit (`&`, `-`) says nothing and is left out.
@@ -41,16 +35,12 @@ export function searchCondition(q: string, indexed = true): RawBuilder<boolean> 
     .map((w) => w.replace(/^[,;:.!?¡¿()[\]{}"'«»…]+|[,;:.!?¡¿()[\]{}"'«»…]+$/gu, ''))
     .filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (words.length === 0) return undefined;
-  const conditions = words.slice(0, MAX_SEARCH_WORDS).map((w) => wordCondition(w, column, vector));
+  const conditions = words.slice(0, MAX_SEARCH_WORDS).map(wordCondition);
   return sql<boolean>`(${sql.join(conditions, sql` and `)})`;
 }
 
-function wordCondition(
-  word: string,
-  text: RawBuilder<unknown>,
-  vector: RawBuilder<unknown>,
-): RawBuilder<boolean> {
-  if (word.length >= 3) return sql<boolean>`${text} like search_fold(${`%${escapeLike(word)}%`})`;
+function wordCondition(word: string): RawBuilder<boolean> {
+  if (word.length >= 3) return sql<boolean>`search_text like search_fold(${`%${escapeLike(word)}%`})`;
   // Quoted for to_tsquery (its operators & | ! : ( ) are then plain text), each lexeme a prefix.
-  return sql<boolean>`${vector} @@ to_tsquery('simple', quote_literal(search_fold(${word})) || ':*')`;
+  return sql<boolean>`search_vector @@ to_tsquery('simple', quote_literal(search_fold(${word})) || ':*')`;
 }

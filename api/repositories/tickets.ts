@@ -102,7 +102,7 @@ function positionOf(sort: TicketSort, row: ListedTicket): TicketPosition {
 }
 
 /** The list's filters as one query over tickets (no order, no columns). */
-function filtered(db: Kysely<Database>, filters: TicketFilters, indexedSearch = true) {
+function filtered(db: Kysely<Database>, filters: TicketFilters) {
   let query = db.selectFrom('tickets');
   if (filters.only !== null)
     query = query.where('customer_id', 'in', filters.only.length > 0 ? filters.only : ['']);
@@ -117,7 +117,7 @@ function filtered(db: Kysely<Database>, filters: TicketFilters, indexedSearch = 
   if (filters.breached !== undefined) query = query.where('breached', '=', filters.breached);
   if (filters.dueBefore !== undefined) query = query.where('next_due_at', '<', new Date(filters.dueBefore));
   if (filters.dueAfter !== undefined) query = query.where('next_due_at', '>=', new Date(filters.dueAfter));
-  const search = filters.q === undefined ? undefined : searchCondition(filters.q, indexedSearch);
+  const search = filters.q === undefined ? undefined : searchCondition(filters.q);
   if (search !== undefined) query = query.where(search);
   return query;
 }
@@ -126,9 +126,7 @@ function filtered(db: Kysely<Database>, filters: TicketFilters, indexedSearch = 
  * How a page is found: walking the sort's index and stopping at the page (right when matches are many: they
  * come soon), or finding every match through the search indexes and sorting them (right when they are few:
  * the walk would read most of the table to fill one page). The planner cannot tell the two apart for
- * correlated words ("factura electronica"), so the capped count decides (`pagePlanFor`). The walk writes the
- * search in a form no search index matches, so the planner cannot collect the matches instead. Without a
- * plan (no search, or no count), the planner chooses.
+ * correlated words ("factura electronica"), so the capped count decides (`pagePlanFor`).
  */
 export type TicketPagePlan = 'walk-sort-index' | 'sort-matches';
 
@@ -144,9 +142,9 @@ export function ticketPageQuery(
   sort: TicketSort,
   after: TicketPosition | undefined,
   limit: number,
-  plan?: TicketPagePlan,
+  plan: TicketPagePlan = 'walk-sort-index',
 ) {
-  let query = filtered(db, filters, plan !== 'walk-sort-index')
+  let query = filtered(db, filters)
     .selectAll()
     .select([
       micros('next_due_at').as('due_key'),
