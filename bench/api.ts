@@ -19,8 +19,11 @@ import { createApp } from '../api/app';
 import { createApiKey } from '../api/auth';
 import { ticketActionRoutes } from '../api/routes/ticket-actions';
 import {
+  countTickets,
+  pagePlanFor,
   ticketCountQuery,
   ticketPageQuery,
+  withPagePlan,
   TICKET_SORTS,
   type TicketFilters,
   type TicketSort,
@@ -95,15 +98,19 @@ try {
         ...(f.customerId ? { customerId: f.customerId } : {}),
         ...(f.assignee ? { assignee: f.assignee } : {}),
       };
+      // As the route does: the capped count chooses the page's plan.
+      const pagePlan = pagePlanFor(await countTickets(db, filters));
       for (const [what, query] of [
-        ['page', ticketPageQuery(db, filters, k.sort ?? 'due', undefined, 50).compile()],
+        ['page', ticketPageQuery(db, filters, k.sort ?? 'due', undefined, 50, pagePlan).compile()],
         ['count', ticketCountQuery(db, filters).compile()],
       ] as const) {
-        const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(
-          CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]),
+        const plan = await withPagePlan(db, what === 'page' ? pagePlan : undefined, (q) =>
+          q.executeQuery<{ 'QUERY PLAN': string }>(
+            CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]),
+          ),
         );
         out.push(
-          `== ${k.name} (${what}) q=${JSON.stringify(k.q)}`,
+          `== ${k.name} (${what === 'page' ? `page, ${pagePlan}` : what}) q=${JSON.stringify(k.q)}`,
           ...plan.rows.map((r) => r['QUERY PLAN']),
           '',
         );

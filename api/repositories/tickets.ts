@@ -130,6 +130,23 @@ function filtered(db: Kysely<Database>, filters: TicketFilters) {
  */
 export type TicketPagePlan = 'walk-sort-index' | 'sort-matches';
 
+/**
+ * Runs `run` so Postgres follows `plan`. The walk runs with sorting disabled for its transaction: the
+ * planner, misled by correlated words, would otherwise collect every match and sort them (2.8 s for
+ * "factura electronica" at 1,000,000 tickets, against 8 ms walking the due index).
+ */
+export async function withPagePlan<T>(
+  db: Kysely<Database>,
+  plan: TicketPagePlan | undefined,
+  run: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (plan !== 'walk-sort-index') return run(db);
+  return db.transaction().execute(async (trx) => {
+    await sql`set local enable_sort = off`.execute(trx);
+    return run(trx);
+  });
+}
+
 /** The plan for a page whose filters match `counted` tickets. */
 export function pagePlanFor(counted: { exact: boolean }): TicketPagePlan {
   return counted.exact ? 'sort-matches' : 'walk-sort-index';
@@ -184,7 +201,9 @@ export async function listTickets(
   limit: number,
   plan?: TicketPagePlan,
 ): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
-  const rows = (await ticketPageQuery(db, filters, sort, after, limit, plan).execute()) as ListedTicket[];
+  const rows = (await withPagePlan(db, plan, (q) =>
+    ticketPageQuery(q, filters, sort, after, limit, plan).execute(),
+  )) as ListedTicket[];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last !== undefined ? positionOf(sort, last) : undefined };

@@ -13,6 +13,7 @@ import {
   ticketPageQuery,
   TICKET_SORTS,
   type TicketPosition,
+  withPagePlan,
 } from '../../api/repositories/tickets';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
 
@@ -256,13 +257,24 @@ describe('sorts, paging and the total', () => {
     },
   );
 
-  it('sorts the matches when they are counted exactly, else walks the sort index', () => {
+  it('sorts the matches when they are counted exactly, else walks the sort index', async () => {
     expect(pagePlanFor({ exact: true })).toBe('sort-matches');
     expect(pagePlanFor({ exact: false })).toBe('walk-sort-index');
     const sql = (plan: 'walk-sort-index' | 'sort-matches') =>
       ticketPageQuery(api.db, { only: null, q: 'orden' }, 'due', undefined, 50, plan).compile().sql;
     expect(sql('sort-matches')).toMatch(/offset \$\d+\) as "m"/);
     expect(sql('walk-sort-index')).not.toContain('as "m"');
+    // The walk follows the due index even where the planner would rather collect and sort the matches.
+    const explained = await withPagePlan(api.db, 'walk-sort-index', async (db) => {
+      const page = ticketPageQuery(db, { only: null, q: 'orden' }, 'due', undefined, 50, 'walk-sort-index');
+      const compiled = page.compile();
+      const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
+      );
+      return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(explained).toContain('tickets_due_idx');
+    expect(explained).not.toMatch(/\bSort\b/);
   });
 
   it("refuses a cursor of another sort, a forged one and a sort that isn't allowed", async () => {
