@@ -8,7 +8,7 @@ import { projectTicket, type ProjectionInput } from '../../activities/projection
 import { ticketView, type TimelineEntry } from '../../domain/lifecycle/index';
 import { seedTicket } from '../api/helpers';
 import { createTestDatabase } from '../support/database';
-import { seedCustomer } from './fixtures';
+import { seedCustomer, w32Draft } from './fixtures';
 import { openUnder } from './support';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -21,19 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.destroy());
 
-const draft = {
-  channel: 'portal' as const,
-  type: 'incident',
-  category: 'dms',
-  priority: 'medium' as const,
-  company: 'ACME',
-  requesterName: 'Ana Ruiz',
-  requesterEmail: 'ana@acme.mx',
-  contactPhone: '+52 55 5555 5555',
-  subject: 'No timbra',
-  description: 'Error 301',
-  attachments: 1,
-};
+const draft = { ...w32Draft, description: 'Error 301' };
 
 /** A ticket row and the harness whose decisions are projected onto it. */
 async function openTicket() {
