@@ -52,4 +52,37 @@ describe('readClock', () => {
       changesAt: null,
     });
   });
+
+  it('a paused calendar target is stopped by the status', () => {
+    const now = monday9;
+    expect(readClock({ kind: 'calendar', dueAt: now - 60_000, paused: true, now })).toEqual({
+      remainingMs: -60_000,
+      running: false,
+      stoppedBy: 'status',
+      changesAt: null,
+    });
+  });
+
+  it('without a business clock there is nothing to count', () => {
+    expect(readClock({ kind: 'business', dueAt: monday9, paused: false, now: monday9 })).toEqual({
+      remainingMs: null,
+      running: false,
+      stoppedBy: 'no_clock',
+      changesAt: null,
+    });
+  });
+
+  it('reads zero left exactly at the due instant, and counts time past it beyond the clock as unknown', () => {
+    const at = monday9 + 3 * HOUR;
+    expect(readClock({ kind: 'business', clock, dueAt: at, paused: false, now: at }).remainingMs).toBe(0);
+    // Overdue since before the clock's expanded calendar begins: business time cannot be counted.
+    const reading = readClock({
+      kind: 'business',
+      clock,
+      dueAt: monday9 - 20 * 24 * HOUR,
+      paused: false,
+      now: at,
+    });
+    expect(reading.remainingMs).toBeNull();
+  });
 });
