@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { ensureConsoleBuilt } from '../console/build';
 import { startEmbeddedPostgres } from '../db/embedded';
+import { ensurePortalBuilt } from '../portal/build';
 import { freePort } from './support/free-port';
 
 declare module 'vitest' {
@@ -12,8 +14,14 @@ declare module 'vitest' {
   }
 }
 
-/** One real Postgres cluster for the whole test run, thrown away at the end. */
+/**
+ * One real Postgres cluster for the whole test run, thrown away at the end; and the console and portal
+ * built once, before any test file starts: browser test files run in parallel, and two of them building the
+ * same app at once (each emptying `dist/`) served a half-written app to the other (a clean clone's CI run).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await ensureConsoleBuilt();
+  await ensurePortalBuilt();
   const parent = await mkdtemp(path.join(tmpdir(), 'orquesta-test-pg-'));
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(parent, 'data'),
