@@ -84,5 +84,14 @@ describe('readClock', () => {
       now: at,
     });
     expect(reading.remainingMs).toBeNull();
+    // Due after the clock's expanded calendar ends: business time left cannot be counted either.
+    const beyond = readClock({
+      kind: 'business',
+      clock,
+      dueAt: monday9 + 60 * 24 * HOUR,
+      paused: false,
+      now: at,
+    });
+    expect(beyond.remainingMs).toBeNull();
   });
 });

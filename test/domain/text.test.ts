@@ -57,6 +57,9 @@ describe('findUnstorableText', () => {
     for (let i = 0; i < 64; i++) deep = [deep];
     expect(findUnstorableText(deep, 'b')).toHaveLength(1);
     expect(findUnstorableText([deep], 'b')).toEqual([]);
+    let nested: unknown = '\u0000';
+    for (let i = 0; i < 65; i++) nested = { n: nested };
+    expect(findUnstorableText(nested, 'b')).toEqual([]);
   });
 });
 
