@@ -6,6 +6,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFlakySmtp } from '../support/flaky-smtp';
 import { createLogger } from '../../config/logger';
 import { connectDatabase } from '../../db/index';
 import {
@@ -171,30 +172,8 @@ describe('outbox dispatcher: email', () => {
   });
 
   it('retries a temporary SMTP rejection with backoff, then delivers', async () => {
-    let calls = 0;
-    const accepted: string[] = [];
-    const smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          calls += 1;
-          if (calls <= 2) {
-            callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
-          } else {
-            accepted.push(Buffer.concat(chunks).toString('utf8'));
-            callback();
-          }
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-    const port = (smtp.server.address() as AddressInfo).port;
-    const flaky = createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'soporte@orquesta.test' });
-    cleanups.push(() => flaky.close());
+    const { attempts, accepted, mailer: flaky, close } = await startFlakySmtp(2);
+    cleanups.push(close);
 
     const id = await enqueue(handle.db, {
       channel: 'email',
@@ -222,7 +201,7 @@ describe('outbox dispatcher: email', () => {
       attempts: 3,
       last_error: null,
     });
-    expect(calls).toBe(3);
+    expect(attempts).toHaveLength(3);
     expect(accepted).toHaveLength(1);
     const parsed = await simpleParser(accepted[0] ?? '');
     expect(parsed.subject).toBe('[#1042] Necesitamos información para continuar');

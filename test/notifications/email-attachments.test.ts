@@ -6,10 +6,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFlakySmtp } from '../support/flaky-smtp';
 import { createLogger } from '../../config/logger';
 import {
   createOutboxDispatcher,
@@ -218,31 +217,8 @@ describe('notification emails carry the files of the message', () => {
     const ticket = await newTicket();
     const png = await storedFile(ticket, 'captura.png', PNG, 'image/png');
     const txt = await storedFile(ticket, 'error.txt', TEXT, 'text/plain');
-    const attempts: string[] = [];
-    const accepted: string[] = [];
-    const smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          attempts.push(raw);
-          if (attempts.length === 1) {
-            callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
-          } else {
-            accepted.push(raw);
-            callback();
-          }
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-    const port = (smtp.server.address() as AddressInfo).port;
-    const flaky = createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'soporte@orquesta.test' });
-    cleanups.push(() => flaky.close());
+    const { attempts, accepted, mailer: flaky, close } = await startFlakySmtp(1);
+    cleanups.push(close);
     const id = await replyWith(ticket, 'dana@files.test', [png, txt]);
     const d = dispatcher({ mailer: flaky });
     const t0 = new Date();
