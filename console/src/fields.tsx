@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { tv } from './i18n';
 
 /** A `[value, text]` choice of a select. */
@@ -28,6 +29,54 @@ export function SelectField(props: {
           </option>
         ))}
       </select>
+    </div>
+  );
+}
+
+/**
+ * A search box. What the user types is the box's own state, so a re-render of the screen (a poll answering
+ * every few seconds) never puts an older value back under the cursor; the search itself follows after a
+ * pause in typing, or at once on Enter or on leaving the box.
+ */
+export function SearchField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onSearch: (value: string) => void;
+  placeholder?: string;
+  shortcut?: string;
+  pauseMs?: number;
+}) {
+  const [text, setText] = useState(props.value);
+  const committed = useRef(props.value);
+  // A value set from outside (a saved view, the address) replaces what the box shows.
+  useEffect(() => {
+    if (props.value !== committed.current) {
+      committed.current = props.value;
+      setText(props.value);
+    }
+  }, [props.value]);
+  const commit = (value: string) => {
+    if (value === committed.current) return;
+    committed.current = value;
+    props.onSearch(value);
+  };
+  useEffect(() => {
+    const timer = setTimeout(() => commit(text), props.pauseMs ?? 400);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="search"
+        placeholder={props.placeholder}
+        value={text}
+        aria-keyshortcuts={props.shortcut}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onChange={(e) => commit(e.currentTarget.value)}
+      />
     </div>
   );
 }

@@ -56,13 +56,14 @@ describe('queue search, sort, address and saved views', () => {
     const page = await stack.newPage();
     await stack.signIn(page, { agent: 'buscadora' });
     await page.goto(`${stack.base}/#/queues/all`);
-    await page.getByLabel('Buscar').fill('nomina');
-    await page.getByLabel('Buscar').press('Tab');
+    // No Enter, no Tab: a pause in typing searches, and the polls meanwhile leave the typed text alone.
+    await page.getByLabel('Buscar').pressSequentially('nomina', { delay: 60 });
     await waitForRows(
       page,
       [numbers.low!, numbers.critical!].sort((a, b) => a - b),
     );
     await expect.poll(() => page.locator('.total').getAttribute('data-total')).toBe('2');
+    expect(await page.getByLabel('Buscar').inputValue()).toBe('nomina');
 
     const priorityHeader = page.locator('th', { has: page.locator('button[data-sort="priority"]') });
     await page.locator('button[data-sort="priority"]').click();

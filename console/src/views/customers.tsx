@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get, type Contract, type Customer, type Page, type QuotaItem } from '../api';
+import { SearchField } from '../fields';
 import { t } from '../i18n';
 import { tx } from '../i18n-managers';
 import { currentUser } from '../session';
@@ -40,10 +41,7 @@ export function CustomersView({ selected }: { selected: string | undefined }) {
         <p>
           <a href="#/quota">{tx('quotaLink')}</a>
         </p>
-        <div class="field">
-          <label for="search">{t('search')}</label>
-          <input id="search" type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} />
-        </div>
+        <SearchField id="search" label={t('search')} value={q} onSearch={setQ} />
         {error && (
           <p role="alert" class="refusal">
             {error}

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, instant, type Page, type TicketSummary } from '../api';
 import { t, tv, type TextKey } from '../i18n';
-import { priorityChoices, SelectField } from '../fields';
+import { priorityChoices, SearchField, SelectField } from '../fields';
 import { formatInstant, remainingNow, remainingText, riskOfRemaining } from '../format';
 import { useNow, usePolling } from '../hooks';
 import { agentName } from '../session';
@@ -218,17 +218,14 @@ export function QueuesView({
         ))}
       </nav>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="search">{t('search')}</label>
-          <input
-            id="search"
-            type="search"
-            placeholder={t('searchPlaceholder')}
-            value={q}
-            aria-keyshortcuts="/"
-            onChange={(e) => setQ(e.currentTarget.value)}
-          />
-        </div>
+        <SearchField
+          id="search"
+          label={t('search')}
+          placeholder={t('searchPlaceholder')}
+          value={q}
+          shortcut="/"
+          onSearch={setQ}
+        />
         <SelectField
           id="f-priority"
           label={t('priority')}
