@@ -42,16 +42,22 @@ export interface BenchStack {
   stop: () => Promise<void>;
 }
 
-/** Starts the system and stores the customer; `stop()` tears everything down. */
-export async function startBenchStack(customer: BenchCustomer): Promise<BenchStack> {
+/**
+ * Starts the system and stores the customer; `stop()` tears everything down. With `databaseUrl` (a database an
+ * earlier `--hold` run keeps up) it uses that database, migrated to the latest schema, and leaves it running.
+ */
+export async function startBenchStack(customer: BenchCustomer, databaseUrl?: string): Promise<BenchStack> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dir = await mkdtemp(path.join(tmpdir(), 'orquesta-bench-'));
-  const pg = await startEmbeddedPostgres({
-    dataDir: path.join(dir, 'pg'),
-    port: await freePort(),
-    database: 'bench',
-    persistent: false,
-  });
+  const pg =
+    databaseUrl === undefined
+      ? await startEmbeddedPostgres({
+          dataDir: path.join(dir, 'pg'),
+          port: await freePort(),
+          database: 'bench',
+          persistent: false,
+        })
+      : { url: databaseUrl, stop: () => Promise.resolve() };
   const db = connectDatabase(pg.url, { max: 20 });
   const temporal = await startTemporal(temporalFlag(), dir);
   const stop = async () => {
@@ -64,7 +70,11 @@ export async function startBenchStack(customer: BenchCustomer): Promise<BenchSta
     await migrateToLatestOrThrow(db);
     await seedPresetPolicies(db);
     const now = Date.now();
-    await db.insertInto('customers').values({ id: 'bench', name: 'Bench S.A.' }).execute();
+    await db
+      .insertInto('customers')
+      .values({ id: 'bench', name: 'Bench S.A.' })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     await db
       .insertInto('contracts')
       .values({
@@ -78,6 +88,7 @@ export async function startBenchStack(customer: BenchCustomer): Promise<BenchSta
         ends_at: new Date(now + 300 * DAY),
         requesters: JSON.stringify(customer.requesters ?? []),
       })
+      .onConflict((oc) => oc.doNothing())
       .execute();
     const connection = await Connection.connect({ address: temporal.address });
     await ensureSearchAttributes(connection, 'default');

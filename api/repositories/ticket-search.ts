@@ -7,7 +7,9 @@
  * - Otherwise every word (with a letter or digit; sentence punctuation at its ends left out) must match
  *   (AND), accent- and case-insensitively: a word of 3 characters or more anywhere in the text (`nomi`,
  *   `mina`, `ana@clinica`; trigram index on `search_text`), a shorter one as a word or the start of one
- *   (`no`; tsvector prefix query, as 1 or 2 characters make no trigram to look up).
+ *   (`no`; tsvector prefix query, as 1 or 2 characters make no trigram to look up); a whole email address
+ *   as that address (the `simple` parser's email lexeme: `ana@clinica.com.co` finds the requester and any
+ *   text naming the address, never `mariana@clinica.com.co`; `ana@clinica` still matches as text).
  *
  * A word anywhere in the text covers it as the start of a word (every lexeme of `search_vector` is text of
  * `search_text`), so long words are one trigram condition, not that OR the tsvector prefix: at 1,000,000
@@ -39,7 +41,15 @@ export function searchCondition(q: string): RawBuilder<boolean> | undefined {
   return sql<boolean>`(${sql.join(conditions, sql` and `)})`;
 }
 
+/** A whole email address (`ana@clinica.com.co`): searched as the address, not as any text containing it. */
+const WHOLE_EMAIL = /^[^@\s]+@[^@\s]+\.[\p{L}\p{N}]{2,}$/u;
+
 function wordCondition(word: string): RawBuilder<boolean> {
+  // The `simple` parser keeps an address as one lexeme: one lookup in the tsvector index (0.5 ms at 1,000,000
+  // tickets), where its 25 trigrams took 110-160 ms; and `ana@x.com` no longer finds `mariana@x.com`.
+  if (WHOLE_EMAIL.test(word)) {
+    return sql<boolean>`search_vector @@ to_tsquery('simple', quote_literal(search_fold(${word})))`;
+  }
   if (word.length >= 3) return sql<boolean>`search_text like search_fold(${`%${escapeLike(word)}%`})`;
   // Quoted for to_tsquery (its operators & | ! : ( ) are then plain text), each lexeme a prefix.
   return sql<boolean>`search_vector @@ to_tsquery('simple', quote_literal(search_fold(${word})) || ':*')`;

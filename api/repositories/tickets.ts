@@ -159,7 +159,6 @@ export function ticketPageQuery(
   sort: TicketSort,
   after: TicketPosition | undefined,
   limit: number,
-  plan: TicketPagePlan = 'walk-sort-index',
 ) {
   let query = filtered(db, filters)
     .selectAll()
@@ -180,16 +179,61 @@ export function ticketPageQuery(
         : query.where(sql<boolean>`(${key}, number) ${op} (${from}, ${after.number}::bigint)`);
   }
   const direction = descending ? 'desc' : 'asc';
-  if (plan === 'sort-matches') {
-    // OFFSET 0 keeps the subquery from being folded into the outer query, so Postgres finds the matches
-    // through the search indexes first and sorts only them, instead of walking the sort's index.
-    let outer = db.selectFrom(query.offset(0).as('m')).selectAll();
-    if (key !== undefined) outer = outer.orderBy(key, direction);
-    return outer.orderBy('number', direction).limit(limit + 1);
-  }
   if (key !== undefined) query = query.orderBy(key, direction);
   query = query.orderBy('number', direction);
   return query.limit(limit + 1);
+}
+
+/**
+ * The `sort-matches` page: at most `cap + 1` matches collected through the search indexes (the LIMIT keeps
+ * the subquery from being folded into the outer query, so the sort's index is not walked), counted
+ * (`matched`, before the position is applied), and only then positioned, sorted and cut; the page's rows
+ * are read whole at the end, not the collected ones. One pass over the search indexes gives both the page
+ * and the count; over `cap` matches the page is meaningless (an arbitrary `cap + 1` of them were collected)
+ * and the caller walks the sort's index instead.
+ */
+export function collectedPageQuery(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  sort: TicketSort,
+  after: TicketPosition | undefined,
+  limit: number,
+  cap = TICKET_COUNT_CAP,
+) {
+  const matches = filtered(db, filters)
+    .select(['number', 'next_due_at', 'priority', 'created_at', 'updated_at'])
+    .limit(cap + 1);
+  const counted = db
+    .selectFrom(matches.as('m'))
+    .selectAll()
+    .select(sql<string>`count(*) over ()`.as('matched'));
+  let page = db.selectFrom(counted.as('c')).select(['c.number as n', 'c.matched']);
+  const descending = sort.startsWith('-');
+  const key = sortKey(sort);
+  if (after !== undefined) {
+    const from = positionKey(after);
+    const op = sql.raw(descending ? '<' : '>');
+    page =
+      key === undefined || from === undefined
+        ? page.where(sql<boolean>`number ${op} ${after.number}::bigint`)
+        : page.where(sql<boolean>`(${key}, number) ${op} (${from}, ${after.number}::bigint)`);
+  }
+  const direction = descending ? 'desc' : 'asc';
+  if (key !== undefined) page = page.orderBy(key, direction);
+  page = page.orderBy('number', direction).limit(limit + 1);
+  let rows = db
+    .selectFrom(page.as('p'))
+    .innerJoin('tickets', 'tickets.number', 'p.n')
+    .selectAll('tickets')
+    .select([
+      'p.matched',
+      micros('next_due_at').as('due_key'),
+      micros('created_at').as('created_key'),
+      micros('updated_at').as('updated_key'),
+      sql<number>`ticket_priority_rank(priority)`.as('priority_rank'),
+    ]);
+  if (key !== undefined) rows = rows.orderBy(key, direction);
+  return rows.orderBy('tickets.number', direction);
 }
 
 /** A page of tickets and the position after its last row (when there are more). */
@@ -202,11 +246,44 @@ export async function listTickets(
   plan?: TicketPagePlan,
 ): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined }> {
   const rows = (await withPagePlan(db, plan, (q) =>
-    ticketPageQuery(q, filters, sort, after, limit, plan).execute(),
+    plan === 'sort-matches'
+      ? collectedPageQuery(q, filters, sort, after, limit).execute()
+      : ticketPageQuery(q, filters, sort, after, limit).execute(),
   )) as ListedTicket[];
+  return pageOf(rows, sort, limit);
+}
+
+function pageOf(rows: ListedTicket[], sort: TicketSort, limit: number) {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last !== undefined ? positionOf(sort, last) : undefined };
+}
+
+/**
+ * A searched page and the capped count of its matches. Most searches match few tickets: one pass collects
+ * them, counts them and sorts the page (`collectedPageQuery`). Over the cap, the page walks the sort's index;
+ * a page after a position that the collected matches did not reach is counted on its own.
+ */
+export async function listTicketsCounted(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  sort: TicketSort,
+  after: TicketPosition | undefined,
+  limit: number,
+  cap = TICKET_COUNT_CAP,
+): Promise<[{ rows: ListedTicket[]; next: TicketPosition | undefined }, { count: number; exact: boolean }]> {
+  const rows = (await collectedPageQuery(db, filters, sort, after, limit, cap).execute()) as (ListedTicket & {
+    matched: string;
+  })[];
+  const matched = rows.length > 0 ? Number(rows[0]!.matched) : after === undefined ? 0 : undefined;
+  const counted =
+    matched === undefined
+      ? await countTickets(db, filters, cap)
+      : matched > cap
+        ? { count: cap, exact: false }
+        : { count: matched, exact: true };
+  if (counted.exact && matched !== undefined) return [pageOf(rows, sort, limit), counted];
+  return [await listTickets(db, filters, sort, after, limit, pagePlanFor(counted)), counted];
 }
 
 /** Counting stops here: past it the list says "more than" rather than scanning every match. */

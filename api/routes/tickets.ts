@@ -22,8 +22,8 @@ import {
   findTicket,
   listTicketEvents,
   countTickets,
-  pagePlanFor,
   listTickets,
+  listTicketsCounted,
   TICKET_COUNT_CAP,
   TICKET_SORTS,
   ticketSummaryView,
@@ -399,8 +399,8 @@ export const ticketRoutes = [
 ];
 
 /**
- * A page and the capped total. A text search counts first and lets the count choose the page's plan (see
- * `TicketPagePlan`); without one, both run at once.
+ * A page and the capped total. A text search collects and counts its matches in the same pass as the page
+ * (`listTicketsCounted`); without one, the page and the count run at once.
  */
 async function listAndCount(
   db: Kysely<Database>,
@@ -412,6 +412,5 @@ async function listAndCount(
   if (filters.q === undefined || filters.q.trim() === '') {
     return Promise.all([listTickets(db, filters, sort, after, limit), countTickets(db, filters)]);
   }
-  const counted = await countTickets(db, filters);
-  return [await listTickets(db, filters, sort, after, limit, pagePlanFor(counted)), counted] as const;
+  return listTicketsCounted(db, filters, sort, after, limit);
 }

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countTickets,
   listTickets,
+  listTicketsCounted,
   pagePlanFor,
+  collectedPageQuery,
   ticketPageQuery,
   TICKET_SORTS,
   type TicketPosition,
@@ -121,6 +123,29 @@ describe('search', () => {
     expect(await search('lucia.gomez@')).toEqual([t.nomina, other]);
     expect(await search('clinicasol.co.uy')).toEqual([other]);
     expect(await search('clinicasol.co')).toEqual([t.nomina, other]);
+  });
+
+  it('finds a whole email address as that address: the requester or a text naming it, not a longer address', async () => {
+    const requester = await seedTicket(api.db, {
+      customer_id: 'acme',
+      requester_email: 'Rosa.Pena@Tienda-Sur.test',
+    });
+    const named = await seedTicket(api.db, {
+      customer_id: 'acme',
+      description: 'Responder a rosa.peña@tienda-sur.test, por favor.',
+    });
+    const plus = await seedTicket(api.db, {
+      customer_id: 'acme',
+      requester_email: 'rosa+caja@tienda-sur.test',
+    });
+    // Contains the address as text, but is another address.
+    await seedTicket(api.db, { customer_id: 'acme', requester_email: 'larosa.pena@tienda-sur.test' });
+    expect(await search('rosa.pena@tienda-sur.test')).toEqual([requester, named]);
+    expect(await search('ROSA.PEÑA@TIENDA-SUR.TEST')).toEqual([requester, named]);
+    expect(await search('rosa+caja@tienda-sur.test')).toEqual([plus]);
+    expect(await search('rosa.pena@tienda-sur.test,')).toEqual([requester, named]);
+    // Not whole (no dot after the @): matched as text, the longer address too.
+    expect(await search('rosa.pena@tienda-sur')).toEqual([requester, named, requester + 3]);
   });
 
   it('follows changes of the ticket and of the customer name, not only inserts', async () => {
@@ -257,16 +282,52 @@ describe('sorts, paging and the total', () => {
     },
   );
 
+  it.each(TICKET_SORTS.map((s) => [s]))(
+    'collects, counts and sorts few matches in one pass, walks past the cap, and pages alike under sort=%s',
+    async (sort) => {
+      const all = expected(sort);
+      // A cap above the matches: counted exactly on every page. Below: "more than the cap" on every page.
+      for (const cap of [all.length, all.length - 2]) {
+        const seen: number[] = [];
+        let after: TicketPosition | undefined;
+        do {
+          const [page, counted] = await listTicketsCounted(
+            api.db,
+            { only: null, q: 'orden' },
+            sort,
+            after,
+            2,
+            cap,
+          );
+          expect(counted, `cap ${cap}`).toEqual(
+            cap >= all.length ? { count: all.length, exact: true } : { count: cap, exact: false },
+          );
+          seen.push(...page.rows.map((r) => r.number));
+          after = page.next;
+        } while (after !== undefined);
+        expect(seen, `cap ${cap} sort=${sort}`).toEqual(all);
+      }
+      const nothing = await listTicketsCounted(api.db, { only: null, q: 'zzzqqq' }, sort, undefined, 2);
+      expect(nothing).toEqual([
+        { rows: [], next: undefined },
+        { count: 0, exact: true },
+      ]);
+    },
+  );
+
   it('sorts the matches when they are counted exactly, else walks the sort index', async () => {
     expect(pagePlanFor({ exact: true })).toBe('sort-matches');
     expect(pagePlanFor({ exact: false })).toBe('walk-sort-index');
-    const sql = (plan: 'walk-sort-index' | 'sort-matches') =>
-      ticketPageQuery(api.db, { only: null, q: 'orden' }, 'due', undefined, 50, plan).compile().sql;
-    expect(sql('sort-matches')).toMatch(/offset \$\d+\) as "m"/);
-    expect(sql('walk-sort-index')).not.toContain('as "m"');
+    const collect = collectedPageQuery(api.db, { only: null, q: 'orden' }, 'due', undefined, 50).compile()
+      .sql;
+    expect(collect).toMatch(/limit \$\d+\) as "m"/);
+    expect(collect).toContain('count(*) over ()');
+    expect(
+      ticketPageQuery(api.db, { only: null, q: 'orden' }, 'due', undefined, 50).compile().sql,
+    ).not.toContain('as "m"');
     // The walk follows the due index even where the planner would rather collect and sort the matches.
     const explained = await withPagePlan(api.db, 'walk-sort-index', async (db) => {
-      const page = ticketPageQuery(db, { only: null, q: 'orden' }, 'due', undefined, 50, 'walk-sort-index');
+      const page = ticketPageQuery(db, { only: null, q: 'orden' }, 'due', undefined, 50);
       const compiled = page.compile();
       const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(
         CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
