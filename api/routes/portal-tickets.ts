@@ -31,6 +31,7 @@ import {
   counted,
   MAX_ATTACHMENT_IDS as MAX_FILES,
   temporalProblem,
+  updateWithinDeadline,
   withinDeadline,
   workflows,
 } from './ticket-actions';
@@ -271,7 +272,7 @@ async function command(
   const handle = temporal.client.workflow.getHandle(ticketWorkflowId(number));
   const update = commandUpdates[type];
   const result = await counted(type, () =>
-    withinDeadline(temporal, () =>
+    updateWithinDeadline(temporal, number, () =>
       handle.executeUpdate(update as never, { updateId: randomUUID(), args: [args] as never }),
     ),
   ).catch((error: unknown) => temporalProblem(error, number));

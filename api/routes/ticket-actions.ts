@@ -26,6 +26,7 @@ import {
   type UpdateCommandType,
 } from '../../workflows/ticket/messages';
 import { assertCustomerVisible, canSeeCustomer, STAFF, type Principal, type Role } from '../auth';
+import { TicketBusyError, TicketUpdateQueue } from '../ticket-update-queue';
 import { workflowCalls } from '../metrics';
 import { problem, ProblemError } from '../problem';
 import { defineRoute, type AnyRoute, type IntegrationEvent, type Services } from '../route';
@@ -61,6 +62,11 @@ export interface TicketWorkflows {
 
 /** The documented answer of a call into a workflow past its deadline. */
 const WORKFLOW_TIMEOUT = {
+  503: {
+    description:
+      '`ticket-busy`: too many actions on this ticket at once, this one was not sent (retry after `Retry-After`); ' +
+      '`temporal-unavailable`: Temporal is not answering.',
+  },
   504: {
     description:
       "The ticket's workflow did not answer within the deadline (no worker?); see `Retry-After`. " +
@@ -81,6 +87,22 @@ export function withinDeadline<T>(temporal: TicketWorkflows, call: () => Promise
     Date.now() + (temporal.callTimeoutMs ?? WORKFLOW_CALL_TIMEOUT_MS),
     call,
   );
+}
+
+/** This process's updates to each ticket's workflow, kept under the server's in-flight limit. */
+const ticketUpdates = new TicketUpdateQueue();
+
+/**
+ * An update to ticket `number`'s workflow within the call's deadline, the waiting for its turn included
+ * (`TicketUpdateQueue`): a turn not come by the deadline is a 503 `ticket-busy`, and nothing was sent.
+ */
+export function updateWithinDeadline<T>(
+  temporal: TicketWorkflows,
+  number: number,
+  call: () => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + (temporal.callTimeoutMs ?? WORKFLOW_CALL_TIMEOUT_MS);
+  return ticketUpdates.run(number, deadline, () => temporal.client.withDeadline(deadline, call));
 }
 
 /**
@@ -233,6 +255,17 @@ export function temporalProblem(error: unknown, number: number, kind: CallKind =
     }
   }
   if (error instanceof WorkflowNotFoundError) throw ticketEndedProblem(number);
+  if (error instanceof TicketBusyError) {
+    throw problem(
+      503,
+      'ticket-busy',
+      {
+        es: `El ticket #${number} está recibiendo muchas acciones a la vez; esta no se envió. Reintente en un momento.`,
+        en: `Ticket #${number} is receiving many actions at once; this one was not sent. Retry in a moment.`,
+      },
+      { headers: { 'Retry-After': '1' } },
+    );
+  }
   const mayApply = kind === 'command' ? { commandMayApply: true } : {};
   const code = grpcCode(error);
   if (
@@ -1055,7 +1088,7 @@ export function ticketActionRoutes(): AnyRoute[] {
             ...(expected !== undefined && { expectedVersion: expected }),
           };
           const result = await counted(action.command, () =>
-            withinDeadline(temporal, () =>
+            updateWithinDeadline(temporal, params.number, () =>
               handle.executeUpdate(update as never, { updateId: commandId, args: [args] as never }),
             ),
           )

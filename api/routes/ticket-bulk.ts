@@ -28,7 +28,7 @@ import {
   counted,
   temporalProblem,
   ticketEndedProblem,
-  withinDeadline,
+  updateWithinDeadline,
   workflows,
 } from './ticket-actions';
 import { visibleTicket } from './tickets';
@@ -83,7 +83,7 @@ export async function runStep(
   const handle = temporal.client.workflow.getHandle(ticketWorkflowId(number));
   try {
     const ticket = await counted(command, () =>
-      withinDeadline(temporal, () =>
+      updateWithinDeadline(temporal, number, () =>
         handle.executeUpdate(commandUpdates[command] as never, {
           updateId: commandId,
           args: [args] as never,

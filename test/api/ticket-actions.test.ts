@@ -120,6 +120,22 @@ describe('ticket write routes against the workflow', () => {
     );
   });
 
+  // The real server refuses more than 10 updates in flight per workflow; the client then backs off, and 20
+  // replies at once to one ticket used to answer 504 past the deadline (README, "real server vs emulator").
+  it('answers 25 replies sent at once to one ticket, each applied once', async () => {
+    const first = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
+    expect(first.status, first.text).toBe(201);
+    const number = first.body.number as number;
+    const replies = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        api.call('post', `/v1/tickets/${number}/replies`).send({ body: `Respuesta ${i + 1}` }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+    const live = await api.call('get', `/v1/tickets/${number}/live`);
+    expect(live.body.state.counters.agentReplies).toBe(25);
+  });
+
   // paygroup: "es recomendable que contacte al distribuidor antes de contactar el Soporte Técnico" is advice.
   it('accepts a third-party question and answers with the policy advice (issue 14, defect 6)', async () => {
     const res = await api.call('post', '/v1/tickets').send({
