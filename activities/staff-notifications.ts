@@ -1,6 +1,6 @@
 /**
  * Tells staff what matters, in the projection's transaction: an assignment (to the assignee), a customer
- * reply (to the ticket's assignee), SLA warnings and breaches (to the assignee, or to every agent and
+ * reply, with its files (to the ticket's assignee), SLA warnings and breaches (to the assignee, or to every agent and
  * supervisor while the ticket is unassigned, in the shared queue). A breach the policy tells nobody about
  * (no escalation contact subscribed to breaches) also goes to every supervisor. Each becomes a
  * `staff_notifications` row (streamed live to the console) and, where the user's preferences say so, an
@@ -85,7 +85,12 @@ export async function notifyStaff(
     } else if (entry.type === 'customer_reply') {
       kind = 'customer_reply';
       recipients = await byName(view.assignee);
-      extra = { body: typeof data.body === 'string' ? data.body.slice(0, 2_000) : undefined };
+      extra = {
+        body: typeof data.body === 'string' ? data.body.slice(0, 2_000) : undefined,
+        // The reply's files: its email attaches or links them (`notifications/email-files.ts`).
+        ...(Array.isArray(data.attachments) &&
+          data.attachments.length > 0 && { attachments: data.attachments }),
+      };
     } else {
       kind = entry.type === 'sla_warning' ? 'sla_warning' : 'sla_breach';
       recipients =

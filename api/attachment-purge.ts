@@ -7,15 +7,22 @@
  * failed removal leaves the rows for the next run. A message binding one of these uploads at the same time
  * either binds it first (the purge skips it, or re-checks `ticket_number` and leaves it) or waits for the
  * purge and finds it gone (its request is refused with 400, as for any unknown upload).
+ *
+ * The same run removes the store's temporary `*.part` files older than the same limit: uploads a crashed
+ * process never finished (`activities/attachments/temp-files.ts`); younger ones may be uploads in progress.
  */
 import { sql, type Kysely } from 'kysely';
 import type { AttachmentStore } from '../activities/attachments/store';
+import { removeStalePartFiles } from '../activities/attachments/temp-files';
 import type { Database } from '../db/schema';
 
 /** Default hours an unattached upload is kept. */
 export const DEFAULT_UNATTACHED_RETENTION_HOURS = 24;
 
-/** Deletes the uploads unattached for more than `olderThanHours` before `now`; returns how many went. */
+/**
+ * Deletes the uploads unattached for more than `olderThanHours` before `now`, then the temporary part files
+ * older than that; returns how many uploads went.
+ */
 export async function purgeUnattachedUploads(
   db: Kysely<Database>,
   store: AttachmentStore,
@@ -43,6 +50,8 @@ export async function purgeUnattachedUploads(
       return rows.length;
     });
     purged += gone;
-    if (gone < batchSize) return purged;
+    if (gone < batchSize) break;
   }
+  await removeStalePartFiles(store.tempDir, new Date(cutoff));
+  return purged;
 }

@@ -141,6 +141,40 @@ export async function receiveRequestBody(
   });
 }
 
+/** Upload bodies received before the idempotency check (by {@link prepareUploadIdempotency}). */
+const receivedBodies = new WeakMap<Request, ReceivedUpload>();
+
+/**
+ * Readies an upload for `Idempotency-Key` (staff and portal routes alike): under a key the bytes are
+ * received first, so the key's request hash (`rawBody`) covers their sha256 with the name and size, and a
+ * retry with other bytes is 422, not the first file's replay. Without a key (or not sent as raw bytes) only
+ * the name and declared length are hashed and nothing is read. The received file is removed when the
+ * response ends (replayed answers never reach the handler); {@link receivedUploadOf} hands it to
+ * {@link acceptUpload}.
+ */
+export async function prepareUploadIdempotency(
+  settings: AttachmentSettings,
+  req: Request,
+  name: string,
+): Promise<void> {
+  const withRaw = req as Request & { rawBody?: Buffer };
+  if (req.get('idempotency-key') === undefined || !req.is(UPLOAD_MEDIA_TYPE)) {
+    withRaw.rawBody = Buffer.from(`${name}\n${req.headers['content-length'] ?? 'chunked'}`);
+    return;
+  }
+  const res = req.res;
+  if (res === undefined) throw new Error('upload request without a response');
+  const received = await receiveRequestBody(settings, req, res);
+  res.once('close', () => void rm(received.file, { force: true }));
+  receivedBodies.set(req, received);
+  withRaw.rawBody = Buffer.from(`${name}\n${received.size}\n${received.sha256}`);
+}
+
+/** The body {@link prepareUploadIdempotency} received for `req`, if it did. */
+export function receivedUploadOf(req: Request): ReceivedUpload | undefined {
+  return receivedBodies.get(req);
+}
+
 /**
  * Receives the request body as a file (or takes the one `preReceived` already holds), refuses it with 415
  * when the bytes are no allowed type, stores it under a random id and records the row (unattached, owned by

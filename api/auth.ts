@@ -27,7 +27,7 @@ export type Role = (typeof ROLES)[number];
 export const ANY_ROLE: readonly Role[] = ROLES;
 /** Roles that read help-desk data (staff and auditors). */
 export const READERS: readonly Role[] = ['admin', 'agent', 'read-only'];
-/** Roles that change customers and contracts. */
+/** Roles that do the help desk's daily work (tickets, canned replies); customers and contracts are {@link MANAGERS}'. */
 export const STAFF: readonly Role[] = ['admin', 'agent'];
 /** Administrators only. */
 export const ADMIN: readonly Role[] = ['admin'];
@@ -36,7 +36,7 @@ export const ADMIN: readonly Role[] = ['admin'];
 export type CallerRole = Role | 'supervisor';
 
 /**
- * Roles that edit customers, contracts and add-on purchases: administrators and signed-in supervisors
+ * Roles that create and edit customers, contracts and add-on purchases: administrators and signed-in supervisors
  * (no API key has the supervisor role, so among keys only admin keys may).
  */
 export const MANAGERS: readonly CallerRole[] = ['admin', 'supervisor'];

@@ -93,10 +93,13 @@ function bodyHash(req: Request): string {
   return hash.digest('hex');
 }
 
-/** Runs `run` at most once per (API key, Idempotency-Key), replaying its stored reply afterwards. */
+/**
+ * Runs `run` at most once per (caller, Idempotency-Key), replaying its stored reply afterwards. The caller is
+ * `auth.keyId`: an API key's id, or the portal's `portal:<customer>:<email>` (`routes/portal-attachments.ts`).
+ */
 export async function withIdempotency(
   db: Kysely<Database>,
-  input: { req: Request; auth: Principal; key: string; lang: Lang },
+  input: { req: Request; auth: Pick<Principal, 'keyId'>; key: string; lang: Lang },
   run: () => Promise<Reply>,
 ): Promise<Reply> {
   const { req, auth, key } = input;

@@ -185,6 +185,7 @@ export interface ApiKeysTable {
 
 /** The first response to a POST with an `Idempotency-Key`, replayed for retries of the same request. */
 export interface IdempotencyKeysTable {
+  /** Whose key it is: an API key's id, or a portal requester's `portal:<customer>:<email>`. */
   api_key_id: string;
   key: string;
   method: string;

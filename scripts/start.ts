@@ -227,6 +227,7 @@ async function startNotifications(
     db,
     mailer,
     portalBaseUrl: portalBaseUrl(config, origin),
+    consoleBaseUrl: config.ORQUESTA_PUBLIC_URL ?? origin,
     attachments: { store: files.store, maxTotalBytes: files.maxEmailBytes },
     logger: logger.child({ component: 'outbox' }),
     ...(config.WEBHOOK_SECRET && { webhook: { secret: config.WEBHOOK_SECRET } }),

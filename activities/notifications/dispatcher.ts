@@ -5,7 +5,7 @@ import type { Database } from '../../db/schema';
 import { isAccountTemplate, renderAccountNotification } from './account-templates';
 import { appendToHtml, emailFiles, type EmailFileOptions, type MailFile } from './email-files';
 import { PORTAL_SIGN_IN_TEMPLATE, renderPortalSignIn } from './portal-sign-in';
-import { InvalidPayloadError, renderNotification, UnknownTemplateError } from './templates';
+import { InvalidPayloadError, renderNotification, templateAudience, UnknownTemplateError } from './templates';
 
 /** One email as the dispatcher hands it to the {@link Mailer}; a subset of nodemailer's message options. */
 export interface OutgoingMail {
@@ -100,6 +100,11 @@ export interface OutboxDispatcherOptions {
    */
   portalBaseUrl?: string;
   /**
+   * Origin of the staff console (e.g. `http://127.0.0.1:3000`): staff emails link to the ticket there
+   * (`<base>/#/tickets/<n>`), and so do their files when they are not attached. Without it, no console link.
+   */
+  consoleBaseUrl?: string;
+  /**
    * Where the files a payload lists (`attachments`) are read to be attached, and the largest total attached
    * (2 MiB by default); larger, missing, or without this option, the email links to them in the portal.
    */
@@ -109,6 +114,11 @@ export interface OutboxDispatcherOptions {
 /** The portal address of ticket `number` under `base` (an origin, trailing slash optional). */
 export function portalTicketUrl(base: string, number: number): string {
   return `${base.replace(/\/+$/, '')}/portal/#/tickets/${number}`;
+}
+
+/** The console address of ticket `number` under `base` (an origin, trailing slash optional). */
+export function consoleTicketUrl(base: string, number: number): string {
+  return `${base.replace(/\/+$/, '')}/#/tickets/${number}`;
 }
 
 /** What one {@link OutboxDispatcher.runOnce} round did. */
@@ -327,6 +337,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     if (options.portalBaseUrl !== undefined && row.ticket_number !== null) {
       payload.portalUrl ??= portalTicketUrl(options.portalBaseUrl, row.ticket_number);
     }
+    if (options.consoleBaseUrl !== undefined && row.ticket_number !== null && isStaffEmail(row)) {
+      payload.consoleUrl ??= consoleTicketUrl(options.consoleBaseUrl, row.ticket_number);
+    }
     try {
       if (row.template === PORTAL_SIGN_IN_TEMPLATE) return renderPortalSignIn(row.locale, payload);
       return renderNotification(row.template, row.locale, payload);
@@ -354,7 +367,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       db,
       options.attachments,
       { ticketNumber: row.ticket_number, locale: row.locale, payload: row.payload },
-      options.portalBaseUrl,
+      isStaffEmail(row)
+        ? {
+            audience: 'staff',
+            ...(options.consoleBaseUrl !== undefined && {
+              consoleTicketUrl: consoleTicketUrl(options.consoleBaseUrl, ticket),
+            }),
+          }
+        : {
+            audience: 'customer',
+            ...(options.portalBaseUrl !== undefined && { portalBaseUrl: options.portalBaseUrl }),
+          },
     );
     const mail: OutgoingMail = {
       to: row.recipient,
@@ -628,4 +651,9 @@ function errorText(error: unknown): string {
     return `${error.message}${cause}`;
   }
   return String(error);
+}
+
+/** Whether a row's email is for staff (its template's audience), whose links go to the console. */
+function isStaffEmail(row: { template: string }): boolean {
+  return templateAudience(row.template) === 'staff';
 }

@@ -1,6 +1,8 @@
 /**
  * The files a ticket email carries (issue 17): the public attachments its outbox payload lists, attached to
- * the mail when they are small enough together, else offered as download links in the customer portal.
+ * the mail when they are small enough together, else offered as download links: in the customer portal for
+ * the requester's emails, to the ticket in the console for staff emails (a customer's reply told to its
+ * assignee).
  *
  * The payload is only a list of ids: what is sent is read from the `attachments` table, and only files bound
  * to the row's ticket and not to an internal note count, so no payload (hand-written or not) can mail a note's
@@ -119,7 +121,9 @@ export function portalFileUrl(base: string, ticketNumber: number, id: string): s
 
 type Why = 'attached' | 'too_large' | 'unavailable';
 
-const TEXTS: Record<'es' | 'en', Record<Why | 'noPortal', string>> = {
+type Texts = Record<'es' | 'en', Record<Why | 'noPortal', string>>;
+
+const CUSTOMER_TEXTS: Texts = {
   es: {
     attached: 'Archivos adjuntos a este mensaje:',
     too_large:
@@ -135,6 +139,29 @@ const TEXTS: Record<'es' | 'en', Record<Why | 'noPortal', string>> = {
   },
 };
 
+const STAFF_TEXTS: Texts = {
+  es: {
+    attached: 'Archivos adjuntos a este mensaje:',
+    too_large:
+      'Los archivos de este mensaje son demasiado grandes para el correo. Están en el caso, en la consola:',
+    unavailable: 'No pudimos adjuntar los archivos de este mensaje. Están en el caso, en la consola:',
+    noPortal: 'disponible en el caso, en la consola',
+  },
+  en: {
+    attached: 'Files attached to this message:',
+    too_large: "This message's files are too large for email. They are on the ticket, in the console:",
+    unavailable: "We could not attach this message's files. They are on the ticket, in the console:",
+    noPortal: 'available on the ticket, in the console',
+  },
+};
+
+/**
+ * Where an email's files are linked when they are not attached: each in the customer portal (the
+ * requester's emails), or the ticket in the console (staff emails). Without a base URL the names are listed.
+ */
+export type FileLinks =
+  { audience: 'customer'; portalBaseUrl?: string } | { audience: 'staff'; consoleTicketUrl?: string };
+
 /** A size as people read it: `850 B`, `12 KB`, `3.4 MB` (decimal point in English, comma in Spanish). */
 function humanSize(bytes: number, lang: 'es' | 'en'): string {
   const [value, unit] =
@@ -148,8 +175,9 @@ function describe(
   why: Why,
   lang: 'es' | 'en',
   link: (f: StoredFile) => string | undefined,
+  texts: Texts,
 ): Pick<EmailFiles, 'text' | 'html'> {
-  const t = TEXTS[lang];
+  const t = texts[lang];
   const lines = files.map((f) => {
     const url = why === 'attached' ? undefined : link(f);
     const where = why === 'attached' ? '' : ` ${url ?? `(${t.noPortal})`}`;
@@ -169,14 +197,14 @@ function describe(
 
 /**
  * The files of one outbox row's email: attached when their total is at most `maxTotalBytes` and every one
- * reads back intact from the store, else links to the portal (`portalBaseUrl`; without it the names, and
- * that they are in the portal).
+ * reads back intact from the store, else links (`links`: to the portal, or the console's ticket; without a
+ * base URL the names, and where they are).
  */
 export async function emailFiles(
   db: Kysely<Database>,
   options: EmailFileOptions | undefined,
   row: { ticketNumber: number | null; locale: string; payload: Record<string, unknown> },
-  portalBaseUrl: string | undefined,
+  links: FileLinks,
 ): Promise<EmailFiles> {
   const ids = listedAttachmentIds(row.payload);
   if (ids.length === 0 || row.ticketNumber === null) return NONE;
@@ -185,18 +213,24 @@ export async function emailFiles(
   if (files.length === 0) return NONE;
   const lang = row.locale.toLowerCase().startsWith('en') ? 'en' : 'es';
   const link = (f: StoredFile) =>
-    portalBaseUrl === undefined ? undefined : portalFileUrl(portalBaseUrl, ticket, f.id);
+    links.audience === 'staff'
+      ? links.consoleTicketUrl
+      : links.portalBaseUrl === undefined
+        ? undefined
+        : portalFileUrl(links.portalBaseUrl, ticket, f.id);
+  const texts = links.audience === 'staff' ? STAFF_TEXTS : CUSTOMER_TEXTS;
   const max = options?.maxTotalBytes ?? DEFAULT_EMAIL_ATTACHMENT_MAX_BYTES;
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  if (options === undefined) return { attachments: [], ...describe(files, 'unavailable', lang, link) };
-  if (total > max) return { attachments: [], ...describe(files, 'too_large', lang, link) };
+  if (options === undefined) return { attachments: [], ...describe(files, 'unavailable', lang, link, texts) };
+  if (total > max) return { attachments: [], ...describe(files, 'too_large', lang, link, texts) };
   const attachments: MailFile[] = [];
   for (const f of files) {
     const content = await readFile(options.store, f);
-    if (content === undefined) return { attachments: [], ...describe(files, 'unavailable', lang, link) };
+    if (content === undefined)
+      return { attachments: [], ...describe(files, 'unavailable', lang, link, texts) };
     attachments.push({ filename: f.name, contentType: f.contentType, content });
   }
-  return { attachments, ...describe(files, 'attached', lang, link) };
+  return { attachments, ...describe(files, 'attached', lang, link, texts) };
 }
 
 /** `html` with `extra` inserted before its closing `</body>` (or appended when there is none). */

@@ -81,6 +81,11 @@ export function isNotificationTemplate(name: string): name is NotificationTempla
   return (NOTIFICATION_TEMPLATES as readonly string[]).includes(name);
 }
 
+/** Who reads a template's emails: the requester, staff, or an integration; undefined for unknown ones. */
+export function templateAudience(template: string): 'customer' | 'staff' | 'integration' | undefined {
+  return isNotificationTemplate(template) ? TEMPLATES[template].audience : undefined;
+}
+
 /** `es` or `en` from a locale tag (`en-US` -> `en`); anything else is Spanish, the help desk's default. */
 export function notificationLocale(locale: string | null | undefined): NotificationLocale {
   return locale?.toLowerCase().startsWith('en') ? 'en' : 'es';

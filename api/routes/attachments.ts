@@ -3,15 +3,13 @@
  * a ticket's files, download one. Replies, notes and new tickets carry uploads by `attachmentIds`
  * (`routes/ticket-actions.ts`).
  */
-import { rm } from 'node:fs/promises';
-import type { Request } from 'express';
 import { z } from 'zod';
 import {
   acceptUpload,
-  receiveRequestBody,
-  type ReceivedUpload,
   AttachmentSchema,
   attachmentView,
+  prepareUploadIdempotency,
+  receivedUploadOf,
   sendAttachment,
   UPLOAD_MEDIA_TYPE,
   UPLOAD_RESPONSES,
@@ -22,9 +20,6 @@ import { notFound, type Principal } from '../auth';
 import { defineRoute, type ResponseSpec } from '../route';
 import { ALLOWED_TYPES } from '../../activities/attachments/sniff';
 import { TICKET_READERS, visibleTicket } from './tickets';
-
-/** Upload bodies received before the idempotency check (see the upload route's `before`). */
-const receivedBodies = new WeakMap<Request, ReceivedUpload>();
 
 /** Who owns a staff or integration upload until it is sent: the API key, or the signed-in user. */
 export function staffUploader(auth: Principal) {
@@ -60,27 +55,12 @@ export const attachmentRoutes = [
     query: UploadQuery,
     body: UploadBody,
     bodyTypes: [UPLOAD_MEDIA_TYPE],
-    async before({ req, services }) {
-      // Under an Idempotency-Key the bytes are received first, so the key's request hash covers their
-      // sha256 (with the name and size): a retry with other bytes is 422, not the first file's replay.
-      const name = typeof req.query.name === 'string' ? req.query.name : '';
-      const withKey = req.get('idempotency-key') !== undefined && req.is(UPLOAD_MEDIA_TYPE);
-      if (!withKey) {
-        (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.from(
-          `${name}\n${req.headers['content-length'] ?? 'chunked'}`,
-        );
-        return;
-      }
-      const res = req.res;
-      if (res === undefined) throw new Error('upload request without a response');
-      const received = await receiveRequestBody(services.attachments, req, res);
-      // Replayed answers never reach the handler: the temporary file goes when the response ends.
-      res.once('close', () => void rm(received.file, { force: true }));
-      receivedBodies.set(req, received);
-      (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.from(
-        `${name}\n${received.size}\n${received.sha256}`,
-      );
-    },
+    before: ({ req, services }) =>
+      prepareUploadIdempotency(
+        services.attachments,
+        req,
+        typeof req.query.name === 'string' ? req.query.name : '',
+      ),
     responses: {
       201: { description: 'Stored', schema: AttachmentSchema },
       ...UPLOAD_RESPONSES,
@@ -93,7 +73,7 @@ export const attachmentRoutes = [
         res,
         query.name,
         staffUploader(auth),
-        receivedBodies.get(req),
+        receivedUploadOf(req),
       );
       return { status: 201, body: stored, headers: { Location: `/v1/attachments/${stored.id}` } };
     },

@@ -15,15 +15,7 @@ import {
   type Policy,
 } from '../../domain';
 import type { Contract, Database } from '../../db/schema';
-import {
-  assertCustomerVisible,
-  canSeeCustomer,
-  MANAGERS,
-  notFound,
-  READERS,
-  STAFF,
-  type Principal,
-} from '../auth';
+import { assertCustomerVisible, canSeeCustomer, MANAGERS, notFound, READERS, type Principal } from '../auth';
 import { problem, type InvalidParam } from '../problem';
 import {
   contractView,
@@ -232,7 +224,7 @@ export const contractRoutes = [
     operationId: 'createContract',
     summary: 'Create a contract for a customer',
     tags: ['contracts'],
-    roles: STAFF,
+    roles: MANAGERS,
     body: NewContractSchema,
     responses: {
       201: { description: 'Created', schema: ContractSchema },

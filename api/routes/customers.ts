@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isValidZone } from '../../domain/calendar/zone';
-import { assertCustomerVisible, assertUnscoped, notFound, READERS, STAFF, ADMIN, MANAGERS } from '../auth';
+import { assertCustomerVisible, assertUnscoped, notFound, READERS, ADMIN, MANAGERS } from '../auth';
 import { problem } from '../problem';
 import { defineRoute } from '../route';
 import { ExpectedVersionSchema, staleVersion } from '../stale-version';
@@ -75,7 +75,7 @@ export const customerRoutes = [
     operationId: 'createCustomer',
     summary: 'Create a customer',
     tags: ['customers'],
-    roles: STAFF,
+    roles: MANAGERS,
     body: NewCustomerSchema,
     responses: { 201: { description: 'Created', schema: CustomerSchema }, 409: { description: 'Id taken' } },
     async handler({ body, services, auth }) {

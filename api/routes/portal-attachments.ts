@@ -7,14 +7,18 @@ import { z } from 'zod';
 import {
   acceptUpload,
   AttachmentSchema,
+  prepareUploadIdempotency,
+  receivedUploadOf,
   sendAttachment,
   UPLOAD_RESPONSES,
   UploadBody,
   UploadQuery,
 } from '../attachments';
+import { withIdempotency } from '../idempotency';
 import { problem } from '../problem';
 import { definePortalRoute, type AnyPortalRoute } from '../portal/route';
 import type { PortalSession } from '../portal/sessions';
+import type { Reply } from '../route';
 import { DOWNLOAD_RESPONSE } from './attachments';
 
 /** Who owns a portal upload until it is sent: the requester, within the session's company. */
@@ -41,20 +45,32 @@ export function portalAttachmentRoutes(): AnyPortalRoute[] {
       operationId: 'portalUploadAttachment',
       summary:
         'Upload a file (raw bytes, `application/octet-stream`; name in `?name=`) to send with a ticket or reply',
+      description:
+        'The content type is read from the bytes; larger than the limit is 413. `Idempotency-Key` replays ' +
+        'the answer for the same name and bytes (compared by their sha256); other bytes under a used key are ' +
+        '422, and a retry while the first upload is still running is 409. Keys are per requester.',
       query: UploadQuery,
       body: UploadBody,
       responses: { 201: { description: 'Stored', schema: AttachmentSchema }, ...UPLOAD_RESPONSES },
       async handler(ctx) {
-        const s = sessionOf(ctx);
-        const stored = await acceptUpload(
-          ctx.services.db,
-          ctx.services.attachments,
-          ctx.req,
-          ctx.res,
-          ctx.query.name,
-          portalUploader(s),
-        );
-        return { status: 201, body: stored };
+        const uploader = portalUploader(sessionOf(ctx));
+        const { req, res, services } = ctx;
+        await prepareUploadIdempotency(services.attachments, req, ctx.query.name);
+        const run = async (): Promise<Reply> => {
+          const stored = await acceptUpload(
+            services.db,
+            services.attachments,
+            req,
+            res,
+            ctx.query.name,
+            uploader,
+            receivedUploadOf(req),
+          );
+          return { status: 201, body: stored };
+        };
+        const key = req.get('idempotency-key');
+        if (key === undefined) return run();
+        return withIdempotency(services.db, { req, auth: { keyId: uploader.ref }, key, lang: ctx.lang }, run);
       },
     }),
     definePortalRoute({

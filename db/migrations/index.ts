@@ -15,6 +15,7 @@ import * as search from './20261127_0017_search';
 import * as managerEdits from './20261127_0018_manager_edits';
 import * as policySource from './20261127_0019_policy_source';
 import * as searchPlans from './20261128_0021_search_plans';
+import * as idempotencyScope from './20261128_0501_idempotency_scope';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0018_manager_edits': managerEdits,
   '20261127_0019_policy_source': policySource,
   '20261128_0021_search_plans': searchPlans,
+  '20261128_0501_idempotency_scope': idempotencyScope,
 };

@@ -394,6 +394,7 @@ function applyCommand(step: Step, cmd: TicketCommand, now: number): Decision {
           body: cmd.body,
           from: cmd.from,
           validationEndsAt: iso(state.validationEndsAt),
+          ...withAttachments(cmd.attachments),
         });
       }
       return step.result();

@@ -372,7 +372,7 @@ describe('roles and user administration', () => {
       .send({ id: 'by-reader', name: 'Nope' });
     expect(readerWrites.status).toBe(403);
     expect((await reader.agent.get('/v1/customers')).status).toBe(200);
-    // Supervisors may do what agents may.
+    // Supervisors (managers) create customers; agents may not (manager-edits.test.ts).
     const supervisorWrites = await supervisor.agent
       .post('/v1/customers')
       .set('X-CSRF-Token', supervisor.csrf)

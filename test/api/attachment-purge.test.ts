@@ -1,9 +1,10 @@
 /**
  * Uploads never attached are purged after the retention (issue 17): bytes and row, by the housekeeping loop;
  * attached files never; two purges at once remove each upload once. On an injected clock (no sleeps).
+ * Temporary `*.part` files a crashed upload left are removed past the same age, by their real mtimes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,5 +228,37 @@ describe('purge of unattached uploads', () => {
     } finally {
       await housekeeping.stop();
     }
+  });
+
+  it('removes temporary part files older than the retention, never a younger one (an upload in progress)', async () => {
+    const { tempDir } = settings.store;
+    await mkdir(tempDir, { recursive: true });
+    const now = Date.now();
+    /** A file in the temporary folder, last written `hoursAgo` before now. */
+    const leftover = async (name: string, hoursAgo: number) => {
+      const file = path.join(tempDir, name);
+      await writeFile(file, 'half an upload');
+      const when = new Date(now - hoursAgo * HOUR);
+      await utimes(file, when, when);
+    };
+    await leftover('crashed.part', 25);
+    await leftover('crashed-long-ago.part', 24 * 30);
+    await leftover('in-progress.part', 0);
+    await leftover('almost-a-day.part', 23);
+    await leftover('not-an-upload.txt', 24 * 30);
+
+    await purgeUnattachedUploads(handle.db, settings.store, { olderThanHours: 24, now: new Date(now) });
+    expect((await readdir(tempDir)).sort()).toEqual([
+      'almost-a-day.part',
+      'in-progress.part',
+      'not-an-upload.txt',
+    ]);
+
+    // Two more hours on (an injected clock), the 23-hour-old file is past the limit too.
+    await purgeUnattachedUploads(handle.db, settings.store, {
+      olderThanHours: 24,
+      now: new Date(now + 2 * HOUR),
+    });
+    expect((await readdir(tempDir)).sort()).toEqual(['in-progress.part', 'not-an-upload.txt']);
   });
 });

@@ -32,7 +32,8 @@ function concrete(path: string): string {
 
 /**
  * What each role may do, written here and not read from the routes: a route given the wrong roles fails.
- * admin: everything; agent: staff work, no key, policy or product administration; read-only: reads only,
+ * admin: everything; agent: staff work, no key, policy, product, customer or contract administration
+ * (supervisors create and edit customers and contracts); read-only: reads only,
  * not the integration surface; integration: the customer side (tickets, replies, confirmations, events)
  * and the reads it needs, never staff actions or reports.
  */
@@ -45,12 +46,12 @@ const MAY: Record<string, readonly CallerRole[]> = {
   'POST /v1/api-keys': [A],
   'GET /v1/api-keys': [A],
   'DELETE /v1/api-keys/{id}': [A],
-  'POST /v1/customers': [A, G],
+  'POST /v1/customers': [A, S],
   'GET /v1/customers': [A, G, R, I],
   'GET /v1/customers/{id}': [A, G, R, I],
   'PATCH /v1/customers/{id}': [A, S],
   'DELETE /v1/customers/{id}': [A],
-  'POST /v1/contracts': [A, G],
+  'POST /v1/contracts': [A, S],
   'GET /v1/contracts': [A, G, R, I],
   'GET /v1/contracts/{id}': [A, G, R, I],
   'PATCH /v1/contracts/{id}': [A, S],
@@ -276,7 +277,7 @@ describe('customer scope (object-level checks)', () => {
           .send({ packId: 'pack10' })
       ).status,
     ).toBe(404);
-    const contract = await api.call('post', '/v1/contracts', scoped).send({
+    const contract = await api.call('post', '/v1/contracts', scopedManager).send({
       customerId: 'zeta',
       policyId: 'acme-support',
       policyVersion: 1,
@@ -286,7 +287,9 @@ describe('customer scope (object-level checks)', () => {
       endsAt,
     });
     expect(contract.status).toBe(422);
-    expect((await api.call('post', '/v1/customers', scoped).send({ name: 'New' })).status).toBe(403);
+    const created = await api.call('post', '/v1/customers', scopedManager).send({ name: 'New' });
+    expect(created.status).toBe(403);
+    expect(created.body.type).toBe(`${PROBLEM_BASE}forbidden`);
     expect((await api.call('get', '/v1/customers/zeta')).body.name).toBe('ZETA');
     expect(
       (await api.call('patch', '/v1/customers/acme', scopedManager).send({ ...edit, name: 'Acme' })).status,

@@ -2,7 +2,8 @@
 /**
  * Manager edits over real HTTP and a real Postgres (issue 17): customers and contracts carry a version and a
  * PATCH naming a stale one is refused (409 `stale-version`, with the current record); bad fields are named
- * in problem+json; only supervisors and administrators may edit or buy add-on packs (signed-in sessions of
+ * in problem+json; only supervisors and administrators may create or edit customers and contracts or buy
+ * add-on packs (signed-in sessions of
  * each role, and API keys); a contract shows its quota's reset period apart from its term; a purchase sent
  * twice under one Idempotency-Key is recorded once.
  */
@@ -23,12 +24,12 @@ checkResponsesAfterEach(() => api);
 const startsAt = new Date(Date.now() - 40 * DAY).toISOString();
 const endsAt = new Date(Date.now() + 320 * DAY).toISOString();
 
-/** A signed-in staff member of `role`: a cookie-keeping client and the CSRF token for writes. */
-async function staff(role: UserRole) {
-  const email = `${role}.manager-edits@staff.example`;
+/** A signed-in staff member of `role` (one per `who`): a cookie-keeping client and the CSRF token for writes. */
+async function staff(role: UserRole, who = 'manager-edits') {
+  const email = `${role}.${who}@staff.example`;
   await insertUser(api.db, {
     email,
-    displayName: `${role} person`,
+    displayName: `${role} person (${who})`,
     role,
     language: 'en',
     passwordHash: await hashPassword(PASSWORD),
@@ -225,5 +226,40 @@ describe('who may edit', () => {
       .send({ expectedVersion: await version(), name: 'Key' });
     expect(byKey.status).toBe(403);
     expect(byKey.body.roles).toEqual(['admin', 'supervisor']);
+  });
+
+  it('lets supervisors and administrators create customers and contracts, not agents nor readers', async () => {
+    const contractFor = (customerId: string) => ({
+      customerId,
+      policyId: 'acme-support',
+      policyVersion: 1,
+      plan: 'gold',
+      period: 'monthly',
+      startsAt,
+      endsAt,
+    });
+    for (const role of ['agent', 'read-only'] as const) {
+      const person = await staff(role, 'creates');
+      const customer = await person.post('/v1/customers', { id: `new-by-${role}`, name: 'Nueva SA' });
+      expect(customer.status, role).toBe(403);
+      expect(customer.body).toMatchObject({
+        type: `${PROBLEM_BASE}forbidden`,
+        roles: ['admin', 'supervisor'],
+      });
+      const contract = await person.post('/v1/contracts', contractFor('lumen'));
+      expect(contract.status, role).toBe(403);
+      expect(contract.body.type).toBe(`${PROBLEM_BASE}forbidden`);
+    }
+    expect((await api.call('get', '/v1/customers/new-by-agent')).status).toBe(404);
+    const agentKey = await api.keyFor('agent');
+    expect((await api.call('post', '/v1/customers', agentKey).send({ name: 'Por clave' })).status).toBe(403);
+    for (const role of ['supervisor', 'admin'] as const) {
+      const person = await staff(role, 'creates');
+      const customer = await person.post('/v1/customers', { id: `new-by-${role}`, name: `Nueva de ${role}` });
+      expect(customer.status, customer.text).toBe(201);
+      const contract = await person.post('/v1/contracts', contractFor(`new-by-${role}`));
+      expect(contract.status, contract.text).toBe(201);
+      expect(contract.body).toMatchObject({ customerId: `new-by-${role}`, plan: 'gold' });
+    }
   });
 });

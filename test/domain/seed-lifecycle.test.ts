@@ -91,6 +91,29 @@ describe('arcoiris: "El usuario que reportó la solicitud tiene derecho de solic
     expect(t.types().slice(-1)).toEqual(['resolution_final']);
   });
 
+  it("the assignee's notice of such a reply lists the customer's files, for its email to carry", () => {
+    const t = resolved();
+    const shot = {
+      id: '0b6c1f4e-3d2a-4c1b-9e8f-7a6b5c4d3e2f',
+      name: 'pantalla.png',
+      contentType: 'image/png',
+      size: 2048,
+    };
+    t.apply(
+      {
+        type: 'customer_reply',
+        messageId: 'm2',
+        body: 'Sigue fallando, adjunto pantalla',
+        attachments: [shot],
+      },
+      at('2026-03-04T10:00-05:00'),
+    );
+    expect(t.notifications.at(-1)).toMatchObject({
+      template: 'customer_reply_received',
+      payload: { attachments: [shot] },
+    });
+  });
+
   it('the reporting user reopens by asking; anyone else, or a request naming nobody, is refused with the rule', () => {
     const t = resolved();
     const other = t.try(

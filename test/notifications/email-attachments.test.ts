@@ -1,6 +1,7 @@
 /**
  * Notification emails carry the message's files (issue 17): attached when small, else portal links; never
- * an internal note's file; a retried delivery sends the same email. Through the real dispatcher, a real
+ * an internal note's file; a retried delivery sends the same email. The staff email for a customer's reply
+ * (to the ticket's assignee) follows the same rule, its links going to the ticket in the console. Through the real dispatcher, a real
  * embedded Postgres, a real filesystem store and real SMTP servers (the mail catcher, and a flaky one).
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -19,10 +20,13 @@ import { createSmtpMailer, type SmtpMailer } from '../../activities/notification
 import { temporaryAttachmentSettings, type AttachmentSettings } from '../../activities/attachments/settings';
 import { createTestDatabase } from '../support/database';
 import { seedTicket } from '../api/helpers';
+import { notifyStaff } from '../../activities/staff-notifications';
+import type { TicketView } from '../../domain/lifecycle/index';
 import { enqueue, outboxRow } from './helpers';
 
 const logger = createLogger('silent');
 const PORTAL = 'https://portal.example.test';
+const CONSOLE = 'https://desk.example.test';
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
   Buffer.from('IHDR'),
@@ -247,5 +251,110 @@ describe('notification emails carry the files of the message', () => {
     const mail = await caught('eva@files.test');
     expect(mail.attachments).toEqual([]);
     expect(mail.text).toContain(`${PORTAL}/v1/portal/tickets/${ticket}/attachments/${png.id}`);
+  });
+});
+
+describe("the staff email for a customer's reply carries the customer's files", () => {
+  let users = 0;
+  /** The assignee (a real user row) and the outbox row `notifyStaff` writes for a customer reply with `listed`. */
+  async function customerReplyToAssignee(ticket: number, listed: object[], language: 'es' | 'en' = 'es') {
+    const n = ++users;
+    const user = { id: `staff-files-${n}`, email: `agente${n}@staff.test`, name: `Agente Archivos ${n}` };
+    await handle.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: user.email,
+        display_name: user.name,
+        role: 'agent',
+        language,
+        password_hash: null,
+      })
+      .execute();
+    const view = { assignee: user.name, priority: 'high' } as Pick<TicketView, 'assignee' | 'priority'>;
+    await handle.db.transaction().execute((tx) =>
+      notifyStaff(
+        tx,
+        ticket,
+        view as TicketView,
+        [
+          {
+            seq: 7,
+            type: 'customer_reply',
+            at: Date.now(),
+            actor: 'customer',
+            data: { messageId: 'portal-1', body: 'Adjunto la pantalla del error.', attachments: listed },
+          },
+        ],
+        [],
+      ),
+    );
+    return user.email;
+  }
+
+  it('attaches them when small together, and links the ticket in the console', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'pantalla.png', PNG, 'image/png');
+    const txt = await storedFile(ticket, 'error.txt', TEXT, 'text/plain');
+    const to = await customerReplyToAssignee(ticket, [png, txt]);
+
+    expect(await dispatcher({ consoleBaseUrl: CONSOLE }).runOnce()).toMatchObject({ delivered: 1 });
+    const mail = await caught(to);
+    expect(mail.headers.get('x-orquesta-template')).toBe('staff_customer_reply');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['pantalla.png', 'image/png'],
+      ['error.txt', 'text/plain'],
+    ]);
+    expect(Buffer.compare(mail.attachments[0]!.content, PNG)).toBe(0);
+    expect(mail.text).toContain('Archivos adjuntos a este mensaje:');
+    expect(mail.text).toContain(`${CONSOLE}/#/tickets/${ticket}`);
+    // Staff are not sent to the customer portal.
+    expect(mail.text).not.toContain('/v1/portal/');
+  });
+
+  it('links them to the ticket in the console when together they pass the limit', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'pantalla.png', PNG, 'image/png');
+    const txt = await storedFile(ticket, 'error.txt', TEXT, 'text/plain');
+    const to = await customerReplyToAssignee(ticket, [png, txt], 'en');
+
+    await dispatcher({
+      consoleBaseUrl: CONSOLE,
+      attachments: { store: files.store, maxTotalBytes: PNG.length + TEXT.length - 1 },
+    }).runOnce();
+    const mail = await caught(to);
+    expect(mail.attachments).toEqual([]);
+    expect(mail.text).toContain(
+      "This message's files are too large for email. They are on the ticket, in the console:",
+    );
+    const link = `${CONSOLE}/#/tickets/${ticket}`;
+    expect(mail.text).toContain(`- pantalla.png (2.9 KB) ${link}`);
+    expect(mail.text).toContain(`- error.txt (32 B) ${link}`);
+    expect(mail.html || '').toContain(`<a href="${link}">pantalla.png (2.9 KB)</a>`);
+    expect(mail.text).not.toContain('/v1/portal/');
+  });
+
+  it('a retried delivery sends the same email, once', async () => {
+    const ticket = await newTicket();
+    const png = await storedFile(ticket, 'pantalla.png', PNG, 'image/png');
+    const { attempts, accepted, mailer: flaky, close } = await startFlakySmtp(1);
+    cleanups.push(close);
+    await customerReplyToAssignee(ticket, [png]);
+    const d = dispatcher({ mailer: flaky, consoleBaseUrl: CONSOLE });
+    const t0 = new Date();
+
+    expect(await d.runOnce(t0)).toMatchObject({ retried: 1 });
+    expect(await d.runOnce(new Date(t0.getTime() + 3_600_000))).toMatchObject({ delivered: 1 });
+    expect(await d.runOnce(new Date(t0.getTime() + 7_200_000))).toMatchObject({ claimed: 0 });
+    expect(accepted).toHaveLength(1);
+    const [first, second] = await Promise.all(attempts.map((raw) => simpleParser(raw)));
+    const shape = (m: ParsedMail) => ({
+      messageId: m.messageId,
+      subject: m.subject,
+      text: m.text,
+      files: m.attachments.map((a) => [a.filename, a.contentType, a.checksum]),
+    });
+    expect(shape(second!)).toEqual(shape(first!));
+    expect(shape(second!).files).toHaveLength(1);
   });
 });
