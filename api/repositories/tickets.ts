@@ -81,6 +81,24 @@ function positionKey(after: TicketPosition) {
   return undefined;
 }
 
+/** The rows after `after` in `sort` order, as a condition (the sort's key, then the number). */
+function afterPosition(sort: TicketSort, after: TicketPosition) {
+  const key = sortKey(sort);
+  const from = positionKey(after);
+  const op = sql.raw(sort.startsWith('-') ? '<' : '>');
+  return key === undefined || from === undefined
+    ? sql<boolean>`number ${op} ${after.number}::bigint`
+    : sql<boolean>`(${key}, number) ${op} (${from}, ${after.number}::bigint)`;
+}
+
+/** A listed row's sort keys as cursors hold them (`ListedTicket`). */
+const listedKeys = () => [
+  micros('next_due_at').as('due_key'),
+  micros('created_at').as('created_key'),
+  micros('updated_at').as('updated_key'),
+  sql<number>`ticket_priority_rank(priority)`.as('priority_rank'),
+];
+
 /** The position after a listed row in this order. */
 function positionOf(sort: TicketSort, row: ListedTicket): TicketPosition {
   switch (sort) {
@@ -160,25 +178,10 @@ export function ticketPageQuery(
   after: TicketPosition | undefined,
   limit: number,
 ) {
-  let query = filtered(db, filters)
-    .selectAll()
-    .select([
-      micros('next_due_at').as('due_key'),
-      micros('created_at').as('created_key'),
-      micros('updated_at').as('updated_key'),
-      sql<number>`ticket_priority_rank(priority)`.as('priority_rank'),
-    ]);
-  const descending = sort.startsWith('-');
+  let query = filtered(db, filters).selectAll().select(listedKeys());
   const key = sortKey(sort);
-  if (after !== undefined) {
-    const from = positionKey(after);
-    const op = sql.raw(descending ? '<' : '>');
-    query =
-      key === undefined || from === undefined
-        ? query.where(sql<boolean>`number ${op} ${after.number}::bigint`)
-        : query.where(sql<boolean>`(${key}, number) ${op} (${from}, ${after.number}::bigint)`);
-  }
-  const direction = descending ? 'desc' : 'asc';
+  if (after !== undefined) query = query.where(afterPosition(sort, after));
+  const direction = sort.startsWith('-') ? 'desc' : 'asc';
   if (key !== undefined) query = query.orderBy(key, direction);
   query = query.orderBy('number', direction);
   return query.limit(limit + 1);
@@ -208,30 +211,17 @@ export function collectedPageQuery(
     .selectAll()
     .select(sql<string>`count(*) over ()`.as('matched'));
   let page = db.selectFrom(counted.as('c')).select(['c.number as n', 'c.matched']);
-  const descending = sort.startsWith('-');
   const key = sortKey(sort);
-  if (after !== undefined) {
-    const from = positionKey(after);
-    const op = sql.raw(descending ? '<' : '>');
-    page =
-      key === undefined || from === undefined
-        ? page.where(sql<boolean>`number ${op} ${after.number}::bigint`)
-        : page.where(sql<boolean>`(${key}, number) ${op} (${from}, ${after.number}::bigint)`);
-  }
-  const direction = descending ? 'desc' : 'asc';
+  if (after !== undefined) page = page.where(afterPosition(sort, after));
+  const direction = sort.startsWith('-') ? 'desc' : 'asc';
   if (key !== undefined) page = page.orderBy(key, direction);
   page = page.orderBy('number', direction).limit(limit + 1);
   let rows = db
     .selectFrom(page.as('p'))
     .innerJoin('tickets', 'tickets.number', 'p.n')
     .selectAll('tickets')
-    .select([
-      'p.matched',
-      micros('next_due_at').as('due_key'),
-      micros('created_at').as('created_key'),
-      micros('updated_at').as('updated_key'),
-      sql<number>`ticket_priority_rank(priority)`.as('priority_rank'),
-    ]);
+    .select('p.matched')
+    .select(listedKeys());
   if (key !== undefined) rows = rows.orderBy(key, direction);
   return rows.orderBy('tickets.number', direction);
 }
