@@ -757,3 +757,52 @@ describe('who a draft names, and its category', () => {
     expect(draftCategory(routedFirst, {})?.id).toBe('administrative');
   });
 });
+
+describe('intake: the survivors of the first mutation run', () => {
+  it('gives no opening instant when none is known within two weeks', () => {
+    const mondays = CalendarSchema.parse({
+      zone: 'America/Guatemala',
+      businessDayHours: 9,
+      weekly: [{ days: ['mon'], from: '08:00', to: '17:00' }],
+      holidays: [{ date: '2026-11-23' }, { date: '2026-11-30' }],
+    });
+    const p = policyWith(
+      { chat: { accepted: true, openDuring: 'mondays' } },
+      {},
+      { calendars: { ...sisnova.calendars, mondays } },
+    );
+    expect(reasons(decide(p, { channel: 'chat' }, {}, saturday))[0]).not.toHaveProperty('opensAt');
+  });
+
+  it('names a fixed set of versions without speaking of the latest ones', () => {
+    const p = policyWith({ portal: { accepted: true } }, { supportedVersions: { versions: ['R3', 'WEB'] } });
+    expect(reasons(decide(p, { productVersion: 'R2' }))[0]?.message).toEqual({
+      es: 'La versión R2 no tiene soporte; se atienden las versiones R3, WEB.',
+      en: 'Version R2 is not supported; supported versions: R3, WEB.',
+    });
+  });
+
+  it('identifies by email on a channel the policy does not offer', () => {
+    const p = policyWith({ portal: { accepted: true } }, { authorizedRequesters: true });
+    const refused = reasons(decide(p, { channel: 'api', requesterEmail: 'x@y.gt', requesterName: 'X' }));
+    expect(refused.map((r) => r.message.en)).toEqual([
+      'The api channel is not offered for support.',
+      'The account x@y.gt is not authorized to request support.',
+    ]);
+  });
+
+  it('lists every course needed, comma-separated', () => {
+    const p = policyWith(
+      { portal: { accepted: true } },
+      { trainedUsers: { courses: ['Implementación', 'Seguridad'], ticketModule: false } },
+    );
+    expect(reasons(decide(p, { requesterEmail: 'ana@cliente.gt' }))[0]?.message.es).toBe(
+      'El usuario debe haber tomado los cursos: Implementación, Seguridad.',
+    );
+  });
+
+  it('throws when the contract is served under another policy', () => {
+    const c = { ...contractFor(sisnova), policyId: 'w32' };
+    expect(() => decideIntake(sisnova, c, draft({ channel: 'portal' }), now)).toThrow(/w32@1, not sisnova@1/);
+  });
+});
