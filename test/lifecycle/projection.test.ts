@@ -4,7 +4,7 @@
  * when `WEBHOOK_URL` is set), and that a repeat writes nothing new.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectTicket, type ProjectionInput } from '../../activities/projection';
+import { flagProjectionFailure, projectTicket, type ProjectionInput } from '../../activities/projection';
 import { ticketView, type TimelineEntry } from '../../domain/lifecycle/index';
 import { seedTicket } from '../api/helpers';
 import { createTestDatabase } from '../support/database';
@@ -102,5 +102,122 @@ describe('projectTicket', () => {
     const rows = await outbox(number);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((r) => r.channel === 'webhook')).toEqual([]);
+  });
+
+  it('writes every field of the view onto the row, and the timeline entries once', async () => {
+    const { number, t, projection } = await openTicket();
+    const other = await openTicket();
+    await projectTicket(database.db, other.projection(1));
+    const otherBefore = await row(other.number);
+    const base = projection(3, t.timeline);
+    // A view with every nullable instant set and a breach, so each column is seen written.
+    const view = {
+      ...base.view,
+      assignee: 'luis@w32.mx',
+      level: 2,
+      priority: 'high' as const,
+      firstResponseDueAt: NOW + 1_000,
+      nextUpdateDueAt: NOW + 2_000,
+      resolutionDueAt: NOW + 3_000,
+      nextSlaDueAt: NOW + 1_000,
+      breachedMetrics: ['firstResponse' as const],
+      firstRespondedAt: NOW + 4_000,
+      resolvedAt: NOW + 5_000,
+      closedAt: NOW + 6_000,
+      billable: true,
+      counters: { ...base.view.counters, reopens: 2 },
+    };
+    const input = { ...base, view };
+    expect(await projectTicket(database.db, input)).toEqual({ rowUpdated: true });
+    expect(await row(number)).toMatchObject({
+      status: view.status,
+      priority: 'high',
+      level: 2,
+      assignee: 'luis@w32.mx',
+      first_response_due_at: new Date(NOW + 1_000),
+      next_update_due_at: new Date(NOW + 2_000),
+      resolution_due_at: new Date(NOW + 3_000),
+      next_due_at: new Date(NOW + 1_000),
+      breached: true,
+      breached_metrics: ['firstResponse'],
+      counters: view.counters,
+      first_responded_at: new Date(NOW + 4_000),
+      resolved_at: new Date(NOW + 5_000),
+      closed_at: new Date(NOW + 6_000),
+      billable: true,
+      projection_version: 3,
+    });
+    // Nothing of another ticket changes.
+    expect(await row(other.number)).toEqual(otherBefore);
+
+    const events = () =>
+      database.db
+        .selectFrom('ticket_events')
+        .select(['seq', 'type', 'at', 'actor', 'data'])
+        .where('ticket_number', '=', number)
+        .orderBy('seq')
+        .execute();
+    const expected = t.timeline.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      at: new Date(e.at),
+      actor: e.actor,
+      data: e.data,
+    }));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await events()).toEqual(expected);
+
+    // The same projection again, and a newer one with null instants: no duplicate entries, nulls written.
+    await projectTicket(database.db, input);
+    const cleared = {
+      ...view,
+      firstResponseDueAt: null,
+      nextUpdateDueAt: null,
+      resolutionDueAt: null,
+      nextSlaDueAt: null,
+      breachedMetrics: [],
+      firstRespondedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      billable: false,
+    };
+    expect(await projectTicket(database.db, { ...base, version: 4, view: cleared })).toEqual({
+      rowUpdated: true,
+    });
+    expect(await events()).toEqual(expected);
+    expect(await row(number)).toMatchObject({
+      first_response_due_at: null,
+      next_update_due_at: null,
+      resolution_due_at: null,
+      next_due_at: null,
+      breached: false,
+      breached_metrics: [],
+      first_responded_at: null,
+      resolved_at: null,
+      closed_at: null,
+      billable: false,
+      projection_version: 4,
+    });
+  });
+
+  it('flags a failing projection (its error cut to 2,000 characters) and any later projection clears it', async () => {
+    const { number, projection } = await openTicket();
+    const current = projection(2);
+    await projectTicket(database.db, current);
+    await flagProjectionFailure(database.db, { number, error: `x\u0000${'y'.repeat(3_000)}`, failures: 3 });
+    const flagged = await row(number);
+    expect(flagged.projection_error).toHaveLength(2_000);
+    expect(flagged.projection_error?.startsWith('x')).toBe(true);
+    expect(flagged.projection_error).not.toContain('\u0000');
+    expect(flagged.projection_failures).toBe(3);
+    expect(flagged.projection_failed_at).toBeInstanceOf(Date);
+
+    // Even a projection that changes nothing (not newer) means Postgres accepts this ticket again.
+    expect(await projectTicket(database.db, current)).toEqual({ rowUpdated: false });
+    expect(await row(number)).toMatchObject({
+      projection_error: null,
+      projection_failed_at: null,
+      projection_failures: 0,
+    });
   });
 });
