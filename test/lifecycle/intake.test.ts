@@ -38,9 +38,10 @@ describe('intake on Postgres and Temporal', () => {
 
   it('accepts exactly the quota when 20 tickets are created at once against a quota of 5', async () => {
     const now = await env.env.currentTimeMs();
+    await seedCustomer(database.db, 'sisnova', 'racers', now, { plan: 'basic' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        createTicket(deps(), { customerId: 'tiendas', draft: draft(i), now }),
+        createTicket(deps(), { customerId: 'racers', draft: draft(i), now }),
       ),
     );
     const created = results.filter(
@@ -54,12 +55,17 @@ describe('intake on Postgres and Temporal', () => {
     const consumed = await database.db
       .selectFrom('quota_consumptions')
       .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('contract_id', '=', 'racers-contract')
       .executeTakeFirstOrThrow();
     expect(Number(consumed.n)).toBe(5);
   });
 
   it('serves an add-on pack once the plan quota is used, and administrative cases without consuming quota', async () => {
     const now = await env.env.currentTimeMs();
+    for (let i = 0; i < 5; i++) {
+      // The plan's 5 (nothing if an earlier test already used them): then only the pack serves.
+      await createTicket(deps(), { customerId: 'tiendas', draft: draft(50 + i), now });
+    }
     await database.db
       .insertInto('addon_purchases')
       .values({
