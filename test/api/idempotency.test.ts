@@ -59,10 +59,10 @@ describe('Idempotency-Key', () => {
   });
 
   it('keeps keys per API key', async () => {
-    const agent = await api.keyFor('agent');
+    const another = await api.keyFor('admin');
     await api.call('post', '/v1/customers').set('Idempotency-Key', 'shared').send({ name: 'Shared' });
     const res = await api
-      .call('post', '/v1/customers', agent)
+      .call('post', '/v1/customers', another)
       .set('Idempotency-Key', 'shared')
       .send({ name: 'Shared' });
     expect(res.status).toBe(201);
