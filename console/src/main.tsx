@@ -119,7 +119,11 @@ function App() {
           search.focus();
         }
       } else if (['r', 'n', 'i', 'e', 's'].includes(e.key)) {
-        window.dispatchEvent(new CustomEvent(ACTION_EVENT, { detail: e.key }));
+        // A screen that takes the key cancels the event; the key then types nothing anywhere.
+        const taken = !window.dispatchEvent(
+          new CustomEvent(ACTION_EVENT, { detail: e.key, cancelable: true }),
+        );
+        if (taken) e.preventDefault();
       }
     };
     window.addEventListener('keydown', onKey);

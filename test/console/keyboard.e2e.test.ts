@@ -367,6 +367,8 @@ describe('keyboard and phone', () => {
 
     await page.keyboard.press('r');
     await page.locator('#action-field').waitFor();
+    // The field has the focus as soon as it is there: the first key typed is not lost.
+    expect((await focused(page)).id).toBe('action-field');
     await page.keyboard.type('Respuesta enviada con Cmd+Enter');
     await page.keyboard.press('Meta+Enter');
     await expect.poll(async () => (await focused(page)).testid, { timeout: 20_000 }).toBe('action-result');

@@ -451,13 +451,19 @@ export function TicketView({ number }: { number: number }) {
       const key = (e as CustomEvent<string>).detail;
       const def = ACTIONS.find((a) => a.key === key);
       const allowed = live?.allowedActions;
-      if (def && (allowed === undefined || allowed.includes(LIFECYCLE_ACTION[def.id]))) open(def.id);
+      if (def && (allowed === undefined || allowed.includes(LIFECYCLE_ACTION[def.id]))) {
+        // Taken: the key's character must not be typed into the field the form opens with the focus in.
+        e.preventDefault();
+        open(def.id);
+      }
     };
     window.addEventListener(ACTION_EVENT, onAction);
     return () => window.removeEventListener(ACTION_EVENT, onAction);
   });
 
-  useEffect(() => {
+  // Focused as the form is inserted (layout effect, not after paint): a key typed right after `r` or `n`
+  // lands in the field, never on the page behind it.
+  useLayoutEffect(() => {
     if (active !== null) fieldRef.current?.focus();
   }, [active]);
 
