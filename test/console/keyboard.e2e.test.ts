@@ -319,6 +319,12 @@ describe('keyboard and phone', () => {
     await page.evaluate('window.scrollBy(0, 40)');
     const scrolled = await scrollY(page);
     expect(scrolled).toBeGreaterThan(100);
+    // The scroll event comes a frame later: a person does not press Enter within that frame, the test waits.
+    await expect
+      .poll(() =>
+        page.evaluate("JSON.parse(sessionStorage.getItem('orquesta.queue.place') ?? 'null')?.scrollY"),
+      )
+      .toBe(scrolled);
     await page.keyboard.press('Enter');
     await ticketOpen(page, target);
 
