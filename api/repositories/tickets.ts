@@ -272,7 +272,9 @@ export async function listTicketsCounted(
       : matched > cap
         ? { count: cap, exact: false }
         : { count: matched, exact: true };
-  if (counted.exact && matched !== undefined) return [pageOf(rows, sort, limit), counted];
+  // Exactly counted, the collected matches were all of them: their page is the page (empty after a position
+  // past the last one), so it is not looked up again.
+  if (counted.exact) return [pageOf(rows, sort, limit), counted];
   return [await listTickets(db, filters, sort, after, limit, pagePlanFor(counted)), counted];
 }
 
