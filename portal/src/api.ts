@@ -32,11 +32,24 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+/**
+ * Counts sign-ins in this page. An answer to a request sent before the latest sign-in speaks of the session
+ * that was (none, at first load): its 401 must not sign the customer out again.
+ */
+let signIns = 0;
+/** The sign-in count now; compare it later to know whether an answer is about the current session. */
+export const sessionEpoch = (): number => signIns;
+
+/** No API call waits longer than this; the view shows the error and the customer can try again. */
+const REQUEST_DEADLINE_MS = 30_000;
+
 /** A request to the portal API; throws {@link ApiError} for non-2xx answers. */
 export async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const epoch = signIns;
   const res = await fetch(`/v1/portal${path}`, {
     method,
     credentials: 'same-origin',
+    signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
     headers: {
       Accept: 'application/json',
       'Accept-Language': lang(),
@@ -47,9 +60,10 @@ export async function request<T>(method: 'GET' | 'POST', path: string, body?: un
   const text = await res.text();
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
   if (!res.ok) {
-    if (res.status === 401 && !path.startsWith('/sign-in')) onUnauthorized();
+    if (res.status === 401 && !path.startsWith('/sign-in') && epoch === signIns) onUnauthorized();
     throw new ApiError(res.status, (parsed ?? {}) as Record<string, unknown>);
   }
+  if (path === '/sign-in/verify') signIns += 1;
   return parsed as T;
 }
 

@@ -1,7 +1,7 @@
 /** The customer portal: sign-in by emailed link or code, the new-ticket form, my tickets. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { request, whenUnauthorized, type Session } from './api';
+import { request, sessionEpoch, whenUnauthorized, type Session } from './api';
 import { lang, setLang, t, type Lang } from './i18n';
 import { NewTicketView } from './views/new-ticket';
 import { SignInView } from './views/sign-in';
@@ -36,7 +36,12 @@ function App() {
     const onHash = () => setRoute(parseHash(location.hash));
     addEventListener('hashchange', onHash);
     whenUnauthorized(() => setSession(null));
-    request<Session>('GET', '/session').then(setSession, () => setSession(null));
+    // A link followed from an email signs in while this check is in flight: its late "no session" is stale.
+    const epoch = sessionEpoch();
+    const settle = (s: Session | null) => {
+      if (epoch === sessionEpoch()) setSession(s);
+    };
+    request<Session>('GET', '/session').then(settle, () => settle(null));
     return () => removeEventListener('hashchange', onHash);
   }, []);
 

@@ -268,6 +268,8 @@ function fetchCreate(draft: Draft & { attachmentIds: string[] }, key: string): P
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', 'Accept-Language': lang(), 'Idempotency-Key': key },
     body: JSON.stringify(draft),
+    // Sent again with the same key after a timeout, the ticket is still created once.
+    signal: AbortSignal.timeout(30_000),
   }).then(async (res) => {
     const body: unknown = await res.json();
     if (!res.ok) throw new ApiError(res.status, body as Record<string, unknown>);
