@@ -83,11 +83,12 @@ export const WORKFLOW_CALL_TIMEOUT_MS = 5_000;
  * the deadline, nothing keeps running behind the answer.
  */
 export function withinDeadline<T>(temporal: TicketWorkflows, call: () => Promise<T>): Promise<T> {
-  return temporal.client.withDeadline(
-    Date.now() + (temporal.callTimeoutMs ?? WORKFLOW_CALL_TIMEOUT_MS),
-    call,
-  );
+  return temporal.client.withDeadline(deadlineOf(temporal), call);
 }
+
+/** The instant a call into a workflow started now must have answered by. */
+const deadlineOf = (temporal: TicketWorkflows): number =>
+  Date.now() + (temporal.callTimeoutMs ?? WORKFLOW_CALL_TIMEOUT_MS);
 
 /** This process's updates to each ticket's workflow, kept under the server's in-flight limit. */
 const ticketUpdates = new TicketUpdateQueue();
@@ -101,7 +102,7 @@ export function updateWithinDeadline<T>(
   number: number,
   call: () => Promise<T>,
 ): Promise<T> {
-  const deadline = Date.now() + (temporal.callTimeoutMs ?? WORKFLOW_CALL_TIMEOUT_MS);
+  const deadline = deadlineOf(temporal);
   return ticketUpdates.run(number, deadline, () => temporal.client.withDeadline(deadline, call));
 }
 
