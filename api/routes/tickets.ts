@@ -29,6 +29,7 @@ import {
   ticketSummaryView,
   ticketView,
   type TicketFilters,
+  withSearchResolved,
   type TicketSort,
   type TicketPosition,
 } from '../repositories/tickets';
@@ -289,7 +290,7 @@ export const ticketRoutes = [
     async handler({ query, services, auth }) {
       const after: TicketPosition | undefined = readCursor(query.cursor, PositionSchema);
       if (after !== undefined && after.sort !== query.sort) throw badCursor();
-      const filters: TicketFilters = {
+      const filters: TicketFilters = await withSearchResolved(services.db, {
         only: auth.customerIds,
         ...(query.status !== undefined && { status: query.status.split(',') }),
         ...(query.priority !== undefined && { priority: query.priority.split(',') }),
@@ -304,7 +305,7 @@ export const ticketRoutes = [
         ...(query.dueBefore !== undefined && { dueBefore: query.dueBefore }),
         ...(query.dueAfter !== undefined && { dueAfter: query.dueAfter }),
         ...(query.q !== undefined && { q: query.q }),
-      };
+      });
       const now = services.now().getTime();
       const [{ rows, next }, counted] =
         query.dueWithinMinutes === undefined

@@ -16,6 +16,7 @@ import * as managerEdits from './20261127_0018_manager_edits';
 import * as policySource from './20261127_0019_policy_source';
 import * as searchPlans from './20261128_0021_search_plans';
 import * as idempotencyScope from './20261128_0501_idempotency_scope';
+import * as searchWords from './20261128_0502_search_words';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0019_policy_source': policySource,
   '20261128_0021_search_plans': searchPlans,
   '20261128_0501_idempotency_scope': idempotencyScope,
+  '20261128_0502_search_words': searchWords,
 };

@@ -16,7 +16,9 @@ import {
   TICKET_SORTS,
   type TicketPosition,
   withPagePlan,
+  withSearchResolved,
 } from '../../api/repositories/tickets';
+import { MAX_RUNS_PER_WORD } from '../../api/repositories/ticket-search';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -173,6 +175,130 @@ describe('search', () => {
     expect(res.status).toBe(200);
     expect(numbersOf(res.body)).toEqual([t.nomina]);
     expect(res.body).toMatchObject({ total: 1, totalExact: true });
+  });
+});
+
+describe('search through the word list', () => {
+  const LONG = 'a1b2c3d4e5'.repeat(7); // 70 letters and digits: over the list's 60, kept as `#long`
+  let texts: number[] = [];
+  beforeAll(async () => {
+    await api.db.insertInto('customers').values({ id: 'words', name: 'Óptica Ávila' }).execute();
+    const seed = (subject: string, description = 'Sin detalle', requester_email = 'ana@example.com') =>
+      seedTicket(api.db, { customer_id: 'words', subject, description, requester_email });
+    texts = [
+      await seed('Impresoras fiscales: e-factura rechazada (DGI)', 'Código ERR-301/B en caja3'),
+      await seed('La impresora no responde', `Registro ${LONG}-fin adjunto`, 'soporte.caja@optica-avila.uy'),
+      await seed('Factura electrónica duplicada', 'Version 5.3.12 del modulo', 'mario_rossi@ejemplo.it'),
+      await seed('Facturación y nómina', 'Cierre de mes con diferencias en 2026', 'nina@optica-avila.uy'),
+      await seed('Nómina de diciembre', '<b>urgente</b> desde la sucursal Montevideo'),
+    ];
+  });
+
+  /** The words' tickets among this block's, found through trigrams and through the word list. */
+  const bothWays = async (q: string) => {
+    const only = { only: ['words'] };
+    const byTrigrams = await listTickets(api.db, { ...only, q }, 'number', undefined, 100);
+    const byList = await listTickets(
+      api.db,
+      await withSearchResolved(api.db, { ...only, q }),
+      'number',
+      undefined,
+      100,
+    );
+    return { byTrigrams: byTrigrams.rows.map((r) => r.number), byList: byList.rows.map((r) => r.number) };
+  };
+
+  it('finds exactly the tickets the trigram search finds, for whole, partial, joined and long words', async () => {
+    const queries = [
+      'impresora',
+      'presora',
+      'IMPRESORAS',
+      'factura',
+      'facturacion electronica',
+      'e-factura',
+      'e-fact',
+      'err-301',
+      'err-301/b',
+      '301/b',
+      'caja3',
+      'aja',
+      'optica-avila.uy',
+      'caja@optica',
+      'mario_rossi',
+      'rossi@ejemplo',
+      '5.3.12',
+      '3.1',
+      'urgente',
+      '<b>urgente</b>',
+      'montevideo diciembre',
+      LONG,
+      LONG.slice(20, 45),
+      `registro ${LONG.slice(0, 30)}`,
+      `${LONG.slice(45)}-fin`,
+      'nomina 2026',
+      'zzzz',
+      'ávila',
+      'no',
+      'dgi)',
+    ];
+    const found = new Set<number>();
+    for (const q of queries) {
+      const { byTrigrams, byList } = await bothWays(q);
+      expect(byList, q).toEqual(byTrigrams);
+      byList.forEach((n) => found.add(n));
+    }
+    // The comparison is not between two empty answers: every ticket was found by some query.
+    expect([...found].sort((a, b) => a - b)).toEqual(texts);
+    expect((await bothWays('presora')).byList).toEqual([texts[0], texts[1]]);
+    expect((await bothWays(LONG.slice(20, 45))).byList).toEqual([texts[1]]);
+    expect((await bothWays('e-fact')).byList).toEqual([texts[0]]);
+    expect((await bothWays(`${LONG.slice(45)}-fin`)).byList).toEqual([texts[1]]);
+  });
+
+  it('looks a word up in the word list instead of the trigram index', async () => {
+    const filters = await withSearchResolved(api.db, { only: null, q: 'impresora diciembre' });
+    const page = ticketPageQuery(api.db, filters, 'due', undefined, 50).compile();
+    const text = await api.db.connection().execute(async (conn) => {
+      await sql`set enable_seqscan = off`.execute(conn);
+      await sql`set enable_indexscan = off`.execute(conn);
+      try {
+        const rows = await conn.executeQuery<{ 'QUERY PLAN': string }>(
+          CompiledQuery.raw(`explain ${page.sql}`, [...page.parameters]),
+        );
+        return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await sql`reset enable_seqscan`.execute(conn);
+        await sql`reset enable_indexscan`.execute(conn);
+      }
+    });
+    expect(text).toContain('tickets_search_words_idx');
+    expect(text).not.toContain('tickets_search_trgm_idx');
+  });
+
+  it('keeps the vocabulary as tickets are written, and falls back to trigrams for a part in too many words', async () => {
+    const vocabulary = async (word: string) =>
+      (
+        await sql<{ n: string }>`select count(*) as n from search_vocabulary where word = ${word}`.execute(
+          api.db,
+        )
+      ).rows[0]!.n;
+    expect(await vocabulary('ticketeraxyz')).toBe(0);
+    const n = await seedTicket(api.db, { customer_id: 'words', subject: 'Ticketeraxyz caída' });
+    expect(await vocabulary('ticketeraxyz')).toBe(1);
+    expect(await vocabulary('caida')).toBe(1);
+    expect(await vocabulary(LONG)).toBe(0);
+    expect((await bothWays('eteraxy')).byList).toEqual([n]);
+    // More vocabulary runs contain `qqw` than a word may expand to: the word keeps its trigram condition.
+    await sql`insert into search_vocabulary (word)
+      select 'qqw' || g from generate_series(1, ${MAX_RUNS_PER_WORD + 1}) g on conflict do nothing`.execute(
+      api.db,
+    );
+    const m = await seedTicket(api.db, { customer_id: 'words', subject: 'Serie qqw17 dañada' });
+    const filters = await withSearchResolved(api.db, { only: null, q: 'qqw' });
+    const compiled = ticketPageQuery(api.db, filters, 'due', undefined, 50).compile();
+    expect(compiled.sql).not.toContain('search_words &&');
+    expect((await bothWays('qqw')).byList).toEqual([m]);
+    expect((await bothWays('qqw17')).byList).toEqual([m]);
   });
 });
 
