@@ -27,7 +27,10 @@ export interface TicketFilters {
 }
 
 /** The filters with their text search looked up in the word list (one query), ready for the list's queries. */
-export async function withSearchResolved(db: Kysely<Database>, filters: TicketFilters): Promise<TicketFilters> {
+export async function withSearchResolved(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+): Promise<TicketFilters> {
   if (filters.q === undefined || filters.searchResolved !== undefined) return filters;
   return { ...filters, searchResolved: { condition: await searchConditionFor(db, filters.q) } };
 }
