@@ -124,20 +124,26 @@ export async function searchConditionFor(
         on length(r.run) >= 3 and r.run <> '#long'
       order by q.ord, r.run`.execute(db)
         ).rows;
-  return allOf(
-    parsed.words.map((word) => {
-      if (searchedAsTyped(word)) return wordCondition(word);
-      const mine = runs.filter((r) => Number(r.ord) === listed.indexOf(word) + 1);
-      const usable = mine.filter(
-        (r): r is typeof r & { found: string[] } => r.found !== null && r.found.length <= MAX_RUNS_PER_WORD,
-      );
-      if (usable.length === 0) return wordCondition(word);
-      const inList = allOf(usable.map((r) => sql<boolean>`search_words && ${r.found}::text[]`));
-      const first = mine[0]!;
-      const oneRun = first.runs.length === 1 && first.runs[0] === first.folded && usable.length === 1;
-      return oneRun
-        ? sql<boolean>`(${inList} or (search_words @> '{#long}' and ${containsUnindexed(word)}))`
-        : sql<boolean>`((${inList} or search_words @> '{#long}') and ${containsUnindexed(word)})`;
-    }),
-  );
+  // Per word: its condition on tickets whose runs are all listed, and the exact one for tickets with a `#long`
+  // run (few; checked as text). Two branches for the whole search, not per word, so the planner can AND
+  // the words' index scans.
+  const conditions = parsed.words.map((word) => {
+    const typed = wordCondition(word);
+    if (searchedAsTyped(word)) return { listed: typed, exact: typed };
+    const mine = runs.filter((r) => Number(r.ord) === listed.indexOf(word) + 1);
+    const usable = mine.filter(
+      (r): r is typeof r & { found: string[] } => r.found !== null && r.found.length <= MAX_RUNS_PER_WORD,
+    );
+    if (usable.length === 0) return { listed: typed, exact: typed };
+    const inList = usable.map((r) => sql<boolean>`search_words && ${r.found}::text[]`);
+    const first = mine[0]!;
+    const oneRun = first.runs.length === 1 && first.runs[0] === first.folded && usable.length === 1;
+    return {
+      listed: allOf(oneRun ? inList : [...inList, containsUnindexed(word)]),
+      exact: containsUnindexed(word),
+    };
+  });
+  if (conditions.every((c) => c.listed === c.exact)) return allOf(conditions.map((c) => c.listed));
+  return sql<boolean>`(${allOf(conditions.map((c) => c.listed))}
+    or (search_words @> '{#long}' and ${allOf(conditions.map((c) => c.exact))}))`;
 }
