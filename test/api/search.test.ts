@@ -255,6 +255,29 @@ describe('search through the word list', () => {
     expect((await bothWays(`${LONG.slice(45)}-fin`)).byList).toEqual([texts[1]]);
   });
 
+  it('answers odd input like any other text: quotes, braces, backslashes, NULL, astral letters, a control character; a NUL is a 400', async () => {
+    for (const q of [
+      'a\\b"c{d}e',
+      '{impresora}',
+      'NULL',
+      '"{}"',
+      '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 impresora',
+      'impre\u0001sora',
+      'x'.repeat(200),
+    ]) {
+      const res = await api.call('get', `/v1/tickets?limit=5&q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+    }
+    // A NUL cannot be stored or compared by Postgres: refused with the field named, never a 500.
+    const nul = await api.call('get', `/v1/tickets?q=${encodeURIComponent('impre\u0000sora')}`);
+    expect(nul.status).toBe(400);
+    expect(JSON.stringify(nul.body)).toContain('q');
+    // Braces are punctuation around the word, as for the trigram search.
+    const impresora = await search('impresora');
+    expect(impresora).toContain(texts[1]);
+    expect(await search('{impresora}')).toEqual(impresora);
+  });
+
   it('looks a word up in the word list instead of the trigram index', async () => {
     const filters = await withSearchResolved(api.db, { only: null, q: 'impresora diciembre' });
     const page = ticketPageQuery(api.db, filters, 'due', undefined, 50).compile();
