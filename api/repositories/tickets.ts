@@ -1,5 +1,5 @@
 /** Ticket projection reads: filtered keyset pages, one ticket, its timeline. */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, Ticket, TicketEvent } from '../../db/schema';
 import { iso, isoRequired } from '../schemas';
 import { searchCondition, searchConditionFor } from './ticket-search';
@@ -281,6 +281,12 @@ export async function listTicketsCounted(
   limit: number,
   cap = TICKET_COUNT_CAP,
 ): Promise<[{ rows: ListedTicket[]; next: TicketPosition | undefined }, { count: number; exact: boolean }]> {
+  if (await provenOverCap(db, filters, cap)) {
+    return [
+      await listTickets(db, filters, sort, after, limit, 'walk-sort-index'),
+      { count: cap, exact: false },
+    ];
+  }
   const rows = (await collectedPageQuery(db, filters, sort, after, limit, cap).execute()) as (ListedTicket & {
     matched: string;
   })[];
@@ -295,6 +301,38 @@ export async function listTicketsCounted(
   // past the last one), so it is not looked up again.
   if (counted.exact) return [pageOf(rows, sort, limit), counted];
   return [await listTickets(db, filters, sort, after, limit, pagePlanFor(counted)), counted];
+}
+
+/** Below this many times the cap in estimated matches, a search goes straight to collecting them. */
+const DENSE_ESTIMATE_FACTOR = 2;
+/** The `gin_fuzzy_search_limit` of the over-cap probe: about this many entries per GIN scan, at random. */
+const PROBE_GIN_ENTRIES = 10_000;
+
+/**
+ * Whether the filters surely match more than `cap` tickets, found cheaply for common words: when the planner
+ * expects many matches, they are counted (up to `cap + 1`) with `gin_fuzzy_search_limit`, under which each
+ * GIN scan returns a random part of its entries, so the bitmaps stay small (`nomina`: 50,000 entries read
+ * into a bitmap cost most of the page's time). More than `cap` among a part proves more than `cap` in all;
+ * fewer proves nothing, and the exact count runs as before. Never says "more" wrongly, whatever the estimate.
+ */
+export async function provenOverCap(
+  db: Kysely<Database>,
+  filters: TicketFilters,
+  cap = TICKET_COUNT_CAP,
+): Promise<boolean> {
+  if (filters.searchResolved?.condition === undefined) return false;
+  const matches = filtered(db, filters)
+    .select(sql`1`.as('one'))
+    .compile();
+  const plan = await db.executeQuery<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
+    CompiledQuery.raw(`explain (format json) ${matches.sql}`, [...matches.parameters]),
+  );
+  const estimate = plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
+  if (estimate < DENSE_ESTIMATE_FACTOR * cap) return false;
+  return db.transaction().execute(async (trx) => {
+    await sql`set local gin_fuzzy_search_limit = ${sql.lit(PROBE_GIN_ENTRIES)}`.execute(trx);
+    return !(await countTickets(trx, filters, cap)).exact;
+  });
 }
 
 /** Counting stops here: past it the list says "more than" rather than scanning every match. */

@@ -17,6 +17,7 @@ import {
   type TicketPosition,
   withPagePlan,
   withSearchResolved,
+  provenOverCap,
 } from '../../api/repositories/tickets';
 import { MAX_RUNS_PER_WORD } from '../../api/repositories/ticket-search';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
@@ -322,6 +323,47 @@ describe('search through the word list', () => {
     expect(compiled.sql).not.toContain('search_words &&');
     expect((await bothWays('qqw')).byList).toEqual([m]);
     expect((await bothWays('qqw17')).byList).toEqual([m]);
+  });
+});
+
+describe('a search proven to match more than the cap', () => {
+  beforeAll(async () => {
+    await api.db.insertInto('customers').values({ id: 'dense', name: 'Densa' }).execute();
+    for (let i = 0; i < 40; i += 1) {
+      await seedTicket(api.db, {
+        customer_id: 'dense',
+        subject: `Zumbido en la caja ${i}`,
+        next_due_at: new Date(base + i * HOUR),
+      });
+    }
+    await sql`analyze tickets`.execute(api.db);
+  });
+  const zumbido = () => withSearchResolved(api.db, { only: null, q: 'zumbido' });
+
+  it('says "more than the cap" without collecting the matches, and pages them as the exact path does', async () => {
+    expect(await provenOverCap(api.db, await zumbido(), 10)).toBe(true);
+    const [page, counted] = await listTicketsCounted(api.db, await zumbido(), 'due', undefined, 5, 10);
+    expect(counted).toEqual({ count: 10, exact: false });
+    const exact = await listTickets(api.db, await zumbido(), 'due', undefined, 5, 'sort-matches');
+    expect(page.rows.map((r) => r.number)).toEqual(exact.rows.map((r) => r.number));
+    expect(page.next).toEqual(exact.next);
+  });
+
+  it('never says "more" for fewer matches, whatever the estimate, nor for a search the planner expects rare', async () => {
+    // Few matches, counted exactly: the estimate (about 40) is over twice the cap, the probe still finds 40.
+    expect(await provenOverCap(api.db, await zumbido(), 40)).toBe(false);
+    expect(await provenOverCap(api.db, await zumbido(), 19)).toBe(true);
+    // Statistics from when 40 tickets matched, 3 left: the planner still expects many; the probe finds 3.
+    await api.db.deleteFrom('tickets').where('customer_id', '=', 'dense').where('number', '>', 0).execute();
+    for (let i = 0; i < 3; i += 1)
+      await seedTicket(api.db, { customer_id: 'dense', subject: `Zumbido ${i}` });
+    expect(await provenOverCap(api.db, await zumbido(), 2)).toBe(true);
+    expect(await provenOverCap(api.db, await zumbido(), 3)).toBe(false);
+    const [page, counted] = await listTicketsCounted(api.db, await zumbido(), 'due', undefined, 5, 3);
+    expect(counted).toEqual({ count: 3, exact: true });
+    expect(page.rows).toHaveLength(3);
+    // No text search: nothing to probe.
+    expect(await provenOverCap(api.db, { only: ['dense'] }, 1)).toBe(false);
   });
 });
 
