@@ -17,7 +17,8 @@ import {
   type TicketPosition,
   withPagePlan,
   withSearchResolved,
-  provenOverCap,
+  overCapInPart,
+  matchEstimate,
 } from '../../api/repositories/tickets';
 import { MAX_RUNS_PER_WORD } from '../../api/repositories/ticket-search';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
@@ -341,7 +342,7 @@ describe('a search proven to match more than the cap', () => {
   const zumbido = () => withSearchResolved(api.db, { only: null, q: 'zumbido' });
 
   it('says "more than the cap" without collecting the matches, and pages them as the exact path does', async () => {
-    expect(await provenOverCap(api.db, await zumbido(), 10)).toBe(true);
+    expect(await overCapInPart(api.db, await zumbido(), 10)).toBe(true);
     const [page, counted] = await listTicketsCounted(api.db, await zumbido(), 'due', undefined, 5, 10);
     expect(counted).toEqual({ count: 10, exact: false });
     const exact = await listTickets(api.db, await zumbido(), 'due', undefined, 5, 'sort-matches');
@@ -349,21 +350,22 @@ describe('a search proven to match more than the cap', () => {
     expect(page.next).toEqual(exact.next);
   });
 
-  it('never says "more" for fewer matches, whatever the estimate, nor for a search the planner expects rare', async () => {
-    // Few matches, counted exactly: the estimate (about 40) is over twice the cap, the probe still finds 40.
-    expect(await provenOverCap(api.db, await zumbido(), 40)).toBe(false);
-    expect(await provenOverCap(api.db, await zumbido(), 19)).toBe(true);
+  it('never says "more" for fewer matches, whatever the planner expects', async () => {
+    expect(await matchEstimate(api.db, await zumbido())).toBeGreaterThanOrEqual(20);
+    expect(await overCapInPart(api.db, await zumbido(), 40)).toBe(false);
+    expect(await overCapInPart(api.db, await zumbido(), 39)).toBe(true);
     // Statistics from when 40 tickets matched, 3 left: the planner still expects many; the probe finds 3.
     await api.db.deleteFrom('tickets').where('customer_id', '=', 'dense').where('number', '>', 0).execute();
     for (let i = 0; i < 3; i += 1)
       await seedTicket(api.db, { customer_id: 'dense', subject: `Zumbido ${i}` });
-    expect(await provenOverCap(api.db, await zumbido(), 2)).toBe(true);
-    expect(await provenOverCap(api.db, await zumbido(), 3)).toBe(false);
+    expect(await matchEstimate(api.db, await zumbido())).toBeGreaterThanOrEqual(20);
+    expect(await overCapInPart(api.db, await zumbido(), 2)).toBe(true);
+    expect(await overCapInPart(api.db, await zumbido(), 3)).toBe(false);
     const [page, counted] = await listTicketsCounted(api.db, await zumbido(), 'due', undefined, 5, 3);
     expect(counted).toEqual({ count: 3, exact: true });
     expect(page.rows).toHaveLength(3);
-    // No text search: nothing to probe.
-    expect(await provenOverCap(api.db, { only: ['dense'] }, 1)).toBe(false);
+    // No text search: no estimate, so no probe.
+    expect(await matchEstimate(api.db, { only: ['dense'] })).toBe(0);
   });
 });
 
@@ -477,14 +479,21 @@ describe('sorts, paging and the total', () => {
     'collects, counts and sorts few matches in one pass, walks past the cap, and pages alike under sort=%s',
     async (sort) => {
       const all = expected(sort);
+      await sql`analyze tickets`.execute(api.db);
+      const orden = await withSearchResolved(api.db, { only: null, q: 'orden' });
+      // The planner's estimate lets each path run: under twice a cap of 2 (probed, proven, walked), and
+      // under ten times a cap of all but 2 (collected and sorted whole).
+      const estimate = await matchEstimate(api.db, orden);
+      expect(estimate).toBeGreaterThanOrEqual(4);
+      expect(estimate).toBeLessThan(2 * (all.length - 2));
       // A cap above the matches: counted exactly on every page. Below: "more than the cap" on every page.
-      for (const cap of [all.length, all.length - 2]) {
+      for (const cap of [all.length, all.length - 2, 2]) {
         const seen: number[] = [];
         let after: TicketPosition | undefined;
         do {
           const [page, counted] = await listTicketsCounted(
             api.db,
-            { only: null, q: 'orden' },
+            orden,
             sort,
             after,
             2,
