@@ -491,14 +491,7 @@ describe('sorts, paging and the total', () => {
         const seen: number[] = [];
         let after: TicketPosition | undefined;
         do {
-          const [page, counted] = await listTicketsCounted(
-            api.db,
-            orden,
-            sort,
-            after,
-            2,
-            cap,
-          );
+          const [page, counted] = await listTicketsCounted(api.db, orden, sort, after, 2, cap);
           expect(counted, `cap ${cap}`).toEqual(
             cap >= all.length ? { count: all.length, exact: true } : { count: cap, exact: false },
           );
