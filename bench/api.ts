@@ -28,6 +28,10 @@ import {
   type TicketFilters,
   type TicketSort,
   withSearchResolved,
+  matchEstimate,
+  overCapInPart,
+  SORT_ALL_FACTOR,
+  TICKET_COUNT_CAP,
 } from '../api/repositories/tickets';
 import { flag } from './cli';
 import { startBenchStack } from './stack';
@@ -103,15 +107,40 @@ try {
         ...(f.customerId ? { customerId: f.customerId } : {}),
         ...(f.assignee ? { assignee: f.assignee } : {}),
       });
-      // As the route does (`listTicketsCounted`): the matches collected, counted and sorted in one pass; over
-      // the cap, the page walks the sort's index (and the count is the collecting pass's).
-      const pagePlan = pagePlanFor(await countTickets(db, filters));
+      // As the route does (`listTicketsCounted`): with many matches expected, the probe under
+      // gin_fuzzy_search_limit, then the walk; else the matches collected, counted and sorted in one pass; over
+      // the cap, all of them (up to 10x the cap) when few are expected, else the walk.
+      const estimate = await matchEstimate(db, filters);
+      const probed = estimate >= 2 * TICKET_COUNT_CAP;
+      const proven = probed && (await overCapInPart(db, filters));
+      const counted = await countTickets(db, filters);
+      const sortAll = !proven && !counted.exact && estimate <= SORT_ALL_FACTOR * TICKET_COUNT_CAP;
+      const pagePlan = proven ? 'walk-sort-index' : pagePlanFor(counted);
       const sort = k.sort ?? 'due';
+      out.push(
+        `== ${k.name} q=${JSON.stringify(k.q)}: estimate ${estimate}, probed ${probed}, proven ${proven}`,
+      );
       for (const [what, query] of [
-        ['collect', collectedPageQuery(db, filters, sort, undefined, 50).compile()],
-        ...(pagePlan === 'walk-sort-index'
-          ? ([['page', ticketPageQuery(db, filters, sort, undefined, 50).compile()]] as const)
-          : []),
+        ...(proven
+          ? []
+          : ([['collect', collectedPageQuery(db, filters, sort, undefined, 50).compile()]] as const)),
+        ...(sortAll
+          ? ([
+              [
+                'sort all',
+                collectedPageQuery(
+                  db,
+                  filters,
+                  sort,
+                  undefined,
+                  50,
+                  SORT_ALL_FACTOR * TICKET_COUNT_CAP,
+                ).compile(),
+              ],
+            ] as const)
+          : pagePlan === 'walk-sort-index'
+            ? ([['page', ticketPageQuery(db, filters, sort, undefined, 50).compile()]] as const)
+            : []),
       ] as const) {
         const plan = await withPagePlan(db, what === 'page' ? pagePlan : undefined, (q) =>
           q.executeQuery<{ 'QUERY PLAN': string }>(
@@ -119,7 +148,7 @@ try {
           ),
         );
         out.push(
-          `== ${k.name} (${what === 'page' ? `page, ${pagePlan}` : 'collect, count and sort'}) q=${JSON.stringify(k.q)}`,
+          `== ${k.name} (${what === 'page' ? `page, ${pagePlan}` : what === 'sort all' ? 'sort all matches' : 'collect, count and sort'}) q=${JSON.stringify(k.q)}`,
           ...plan.rows.map((r) => r['QUERY PLAN']),
           '',
         );
