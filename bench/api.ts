@@ -30,7 +30,6 @@ import {
   withSearchResolved,
   matchEstimate,
   overCapInPart,
-  SORT_ALL_FACTOR,
   TICKET_COUNT_CAP,
 } from '../api/repositories/tickets';
 import { flag } from './cli';
@@ -109,12 +108,11 @@ try {
       });
       // As the route does (`listTicketsCounted`): with many matches expected, the probe under
       // gin_fuzzy_search_limit, then the walk; else the matches collected, counted and sorted in one pass; over
-      // the cap, all of them (up to 10x the cap) when few are expected, else the walk.
+      // the cap, the walk.
       const estimate = await matchEstimate(db, filters);
       const probed = estimate >= 2 * TICKET_COUNT_CAP;
       const proven = probed && (await overCapInPart(db, filters));
       const counted = await countTickets(db, filters);
-      const sortAll = !proven && !counted.exact && estimate <= SORT_ALL_FACTOR * TICKET_COUNT_CAP;
       const pagePlan = proven ? 'walk-sort-index' : pagePlanFor(counted);
       const sort = k.sort ?? 'due';
       out.push(
@@ -124,23 +122,9 @@ try {
         ...(proven
           ? []
           : ([['collect', collectedPageQuery(db, filters, sort, undefined, 50).compile()]] as const)),
-        ...(sortAll
-          ? ([
-              [
-                'sort all',
-                collectedPageQuery(
-                  db,
-                  filters,
-                  sort,
-                  undefined,
-                  50,
-                  SORT_ALL_FACTOR * TICKET_COUNT_CAP,
-                ).compile(),
-              ],
-            ] as const)
-          : pagePlan === 'walk-sort-index'
-            ? ([['page', ticketPageQuery(db, filters, sort, undefined, 50).compile()]] as const)
-            : []),
+        ...(pagePlan === 'walk-sort-index'
+          ? ([['page', ticketPageQuery(db, filters, sort, undefined, 50).compile()]] as const)
+          : []),
       ] as const) {
         const plan = await withPagePlan(db, what === 'page' ? pagePlan : undefined, (q) =>
           q.executeQuery<{ 'QUERY PLAN': string }>(
@@ -148,7 +132,7 @@ try {
           ),
         );
         out.push(
-          `== ${k.name} (${what === 'page' ? `page, ${pagePlan}` : what === 'sort all' ? 'sort all matches' : 'collect, count and sort'}) q=${JSON.stringify(k.q)}`,
+          `== ${k.name} (${what === 'page' ? `page, ${pagePlan}` : 'collect, count and sort'}) q=${JSON.stringify(k.q)}`,
           ...plan.rows.map((r) => r['QUERY PLAN']),
           '',
         );

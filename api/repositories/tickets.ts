@@ -271,10 +271,9 @@ function pageOf(rows: ListedTicket[], sort: TicketSort, limit: number) {
 /**
  * A searched page and the capped count of its matches. Most searches match few tickets: one pass collects
  * them, counts them and sorts the page (`collectedPageQuery`). Over the cap, the page walks the sort's index;
- * a page after a position that the collected matches did not reach is counted on its own. The planner's
- * estimate picks two shortcuts: many expected matches are first probed ({@link overCapInPart}); a few times
- * the cap (`nomina diciembre`: 4,000, where walking the due index reads 12,500 rows to fill a page) are
- * collected and sorted whole, up to {@link SORT_ALL_FACTOR} times the cap.
+ * a page after a position that the collected matches did not reach is counted on its own. When the planner
+ * expects many matches (twice the cap or more), they are first probed ({@link overCapInPart}): proven over
+ * the cap, nothing is collected and the page walks the sort's index at once.
  */
 export async function listTicketsCounted(
   db: Kysely<Database>,
@@ -291,23 +290,10 @@ export async function listTicketsCounted(
       { count: cap, exact: false },
     ];
   }
-  const collect = async (upTo: number) => {
-    const rows = (await collectedPageQuery(
-      db,
-      filters,
-      sort,
-      after,
-      limit,
-      upTo,
-    ).execute()) as (ListedTicket & {
-      matched: string;
-    })[];
-    return {
-      rows,
-      matched: rows.length > 0 ? Number(rows[0]!.matched) : after === undefined ? 0 : undefined,
-    };
-  };
-  const { rows, matched } = await collect(cap);
+  const rows = (await collectedPageQuery(db, filters, sort, after, limit, cap).execute()) as (ListedTicket & {
+    matched: string;
+  })[];
+  const matched = rows.length > 0 ? Number(rows[0]!.matched) : after === undefined ? 0 : undefined;
   const counted =
     matched === undefined
       ? await countTickets(db, filters, cap)
@@ -317,18 +303,11 @@ export async function listTicketsCounted(
   // Exactly counted, the collected matches were all of them: their page is the page (empty after a position
   // past the last one), so it is not looked up again.
   if (counted.exact) return [pageOf(rows, sort, limit), counted];
-  if (estimate <= SORT_ALL_FACTOR * cap) {
-    const all = await collect(SORT_ALL_FACTOR * cap);
-    if (all.matched !== undefined && all.matched <= SORT_ALL_FACTOR * cap)
-      return [pageOf(all.rows, sort, limit), counted];
-  }
   return [await listTickets(db, filters, sort, after, limit, pagePlanFor(counted)), counted];
 }
 
 /** From this many times the cap in estimated matches, a search is first probed ({@link overCapInPart}). */
 const DENSE_ESTIMATE_FACTOR = 2;
-/** Up to this many times the cap in estimated (and actual) matches, a page past the cap sorts them all. */
-export const SORT_ALL_FACTOR = 10;
 /** The `gin_fuzzy_search_limit` of the over-cap probe: about this many entries per GIN scan, at random. */
 const PROBE_GIN_ENTRIES = 10_000;
 
