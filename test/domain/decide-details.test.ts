@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Policy, Priority } from '../../domain/index';
 import { nextDeadline, type Decision, type TicketEvent } from '../../domain/lifecycle/index';
-import { DEFAULT_REOPEN_KEEPALIVE_MS } from '../../domain/lifecycle/decide';
+import { DEFAULT_REOPEN_KEEPALIVE_MS, pendingDeadlines } from '../../domain/lifecycle/decide';
 import { TicketHarness, openUnder } from '../lifecycle/support';
 
 const at = (iso: string) => Date.parse(iso);
@@ -911,5 +911,114 @@ describe('decide, timers', () => {
       recipient: 'eva@cliente.mx',
       payload: { from: 'high', to: 'medium' },
     });
+  });
+});
+
+describe('decide, what it remembers and where a rule is absent', () => {
+  it('remembers the last 100 message, complaint and event ids', () => {
+    const t = w32();
+    for (let i = 0; i < 101; i++) t.apply({ type: 'customer_reply', messageId: `m${i}`, body: 'x' }, T0 + H);
+    expect(t.state.recentEventIds).toHaveLength(100);
+    expect(t.state.recentEventIds[0]).toBe('message:m1');
+    t.apply({ type: 'complaint', complaintId: 'c1', body: 'x' }, T0 + H);
+    t.apply({ type: 'integration_event', eventId: 'e1', source: 'zabbix', kind: 'alert' }, T0 + H);
+    expect(t.state.recentEventIds).toHaveLength(100);
+    expect(t.state.recentEventIds.slice(-2)).toEqual(['complaint:c1', 'e1']);
+  });
+
+  it('tells the assignee nothing of a reply to an open ticket, and records no information received', () => {
+    const t = w32();
+    t.apply({ type: 'assign', assignee: 'luis@w32.mx', by: 'omar' }, T0 + H);
+    const sent = t.notifications.length;
+    t.apply({ type: 'customer_reply', messageId: 'm1', body: 'más datos' }, T0 + 2 * H);
+    expect(t.types().slice(-1)).toEqual(['customer_reply']);
+    expect(t.types()).not.toContain('info_received');
+    expect(t.notifications).toHaveLength(sent);
+  });
+
+  it('refuses a reply reopening an information-wait closure after the general window (arcoiris)', () => {
+    // arcoiris sets no infoWait.reopenWindow: the general 8-day reopen window applies.
+    const t = arcoiris();
+    t.apply({ type: 'request_info', agent: 'jorge', body: '?' }, A0 + H);
+    t.tick(A0 + 10 * DAY);
+    expect(t.state).toMatchObject({ status: 'closed', autoClosed: true });
+    expect(t.state.reopenWithoutLimit).toBeUndefined();
+    const closedAt = t.state.closedAt!;
+    expect(t.state.reopenUntil).toBe(closedAt + 8 * DAY);
+    t.apply({ type: 'customer_reply', messageId: 'm1', body: 'tarde' }, closedAt + 8 * DAY + H);
+    expect(t.state.status).toBe('closed');
+  });
+
+  it('waits with the clocks stopped and no expiry under a policy without an info-wait rule', () => {
+    const t = underPolicy(w32(), (p) => ({ ...p, infoWait: undefined }));
+    t.apply({ type: 'request_info', agent: 'luis', body: '?' }, T0 + H);
+    expect(t.state.clocks.resolution).toMatchObject({ runningSince: null });
+    expect(t.notifications.at(-1)!.payload).toMatchObject({ expiresAt: undefined, attemptsTotal: undefined });
+    expect(nextDeadline(t.state, t.ctx)).toBeUndefined();
+  });
+
+  it('sets no expiry where the info-wait rule does not close', () => {
+    const t = underPolicy(w32(), (p) => ({ ...p, infoWait: { ...p.infoWait!, onExpiry: 'none' } }));
+    t.apply({ type: 'request_info', agent: 'luis', body: '?' }, T0 + H);
+    expect(nextDeadline(t.state, t.ctx)).toBeUndefined();
+  });
+
+  it('closes at the earlier of the expiry and the close after the last contact attempt', () => {
+    type Wait = NonNullable<Policy['infoWait']>;
+    const expiryUnder = (patch: Partial<Wait>) => {
+      const t = underPolicy(w32(), (p) => ({ ...p, infoWait: { ...p.infoWait!, ...patch } }));
+      t.apply({ type: 'request_info', agent: 'luis', body: '?' }, T0);
+      return pendingDeadlines(t.state, t.ctx).find((d) => d.kind === 'info_expired')!.at;
+    };
+    // Two attempts one business day apart, then the close a business day after the last: 3 business days.
+    const attempts = { contactAttempts: { count: 2, every: { businessDays: 1 } } };
+    const afterAttempts = expiryUnder({ ...attempts, expireAfter: undefined });
+    const afterTwoDays = expiryUnder({ expireAfter: { businessDays: 2 } });
+    expect(afterTwoDays).toBeLessThan(afterAttempts);
+    expect(expiryUnder({ ...attempts, expireAfter: { businessDays: 2 } })).toBe(afterTwoDays);
+    expect(expiryUnder({ ...attempts, expireAfter: { businessDays: 5 } })).toBe(afterAttempts);
+  });
+
+  it('has no pending deadline once resolved under a policy without validation (w32)', () => {
+    const t = w32();
+    t.apply({ type: 'resolve', agent: 'luis', solution: 'Listo' }, T0 + H);
+    expect(pendingDeadlines(t.state, t.ctx)).toEqual([]);
+  });
+
+  it('resolves and closes under a policy without a reopen rule', () => {
+    const t = underPolicy(w32(), (p) => ({ ...p, reopen: undefined }));
+    t.apply({ type: 'resolve', agent: 'luis', solution: 'Listo' }, T0 + H);
+    expect(t.notifications.at(-1)!.payload).not.toHaveProperty('reopenOnRequest');
+  });
+
+  it('fails loudly when the policy lacks the ticket calendar', () => {
+    const t = w32();
+    const lost = new TicketHarness({ ...t.state, calendarId: 'gone' }, t.ctx);
+    expect(() => lost.try({ type: 'resolve', agent: 'luis', solution: 'x' }, T0 + H)).toThrow(
+      'policy w32 has no calendar "gone"',
+    );
+  });
+
+  // sisnova: the priority drops one level when the customer stops following up, down to the floor.
+  const sisnova = (priority: Priority) =>
+    openUnder(
+      'sisnova',
+      at('2026-03-02T09:00-06:00'),
+      {},
+      { channel: 'portal', category: 'support', priority, subject: 'Caja lenta', description: 'Muy lenta' },
+    );
+
+  it('keeps counting toward the decay while awaiting the customer', () => {
+    const t = sisnova('high');
+    t.apply({ type: 'request_info', agent: 'eva', body: '?' }, at('2026-03-02T09:30-06:00'));
+    expect(pendingDeadlines(t.state, t.ctx).map((d) => d.kind)).toContain('decay');
+  });
+
+  it('does not lower a priority already at the floor', () => {
+    const t = underPolicy(sisnova('medium'), (p) => ({
+      ...p,
+      priorityDecay: { ...p.priorityDecay!, floor: 'medium' },
+    }));
+    expect(pendingDeadlines(t.state, t.ctx).map((d) => d.kind)).not.toContain('decay');
   });
 });
