@@ -6,7 +6,7 @@
  * (issue 13).
  */
 import { describe, expect, it } from 'vitest';
-import type { Policy, Priority } from '../../domain/index';
+import { expandCalendar, type Policy, type Priority } from '../../domain/index';
 import { nextDeadline, type Decision, type TicketEvent } from '../../domain/lifecycle/index';
 import { DEFAULT_REOPEN_KEEPALIVE_MS, pendingDeadlines } from '../../domain/lifecycle/decide';
 import { TicketHarness, openUnder } from '../lifecycle/support';
@@ -1020,5 +1020,97 @@ describe('decide, what it remembers and where a rule is absent', () => {
       priorityDecay: { ...p.priorityDecay!, floor: 'medium' },
     }));
     expect(pendingDeadlines(t.state, t.ctx).map((d) => d.kind)).not.toContain('decay');
+  });
+});
+
+describe('decide, closures without a reopen rule, and who reopens an information-wait closure', () => {
+  const autoClosedArcoiris = (policy: (p: Policy) => Policy = (p) => p) => {
+    const t = underPolicy(arcoiris(), policy);
+    t.apply({ type: 'request_info', agent: 'jorge', body: '?' }, A0 + H);
+    t.tick(A0 + 10 * DAY);
+    expect(t.state).toMatchObject({ status: 'closed', autoClosed: true });
+    return t;
+  };
+
+  it('keeps an information-wait closure open to the answer for the default keep-alive without a reopen rule', () => {
+    const t = autoClosedArcoiris((p) => ({ ...p, reopen: undefined }));
+    expect(t.state.reopenUntil).toBe(t.state.closedAt! + DEFAULT_REOPEN_KEEPALIVE_MS);
+    expect(t.done).toBe(false);
+  });
+
+  it('lets the answer reopen whoever sends it, but an agent must still name the requester (arcoiris)', () => {
+    const t = autoClosedArcoiris();
+    expect(refusalOf(t.try({ type: 'reopen', by: 'agent', reason: 'x' }, A0 + 10 * DAY)).code).toBe(
+      'not_the_requester',
+    );
+    t.apply(
+      { type: 'customer_reply', messageId: 'm1', body: 'Chrome 120', from: 'ti@cliente.co' },
+      A0 + 10 * DAY,
+    );
+    expect(t.state.status).toBe('open');
+    expect(t.timeline.find((e) => e.type === 'reopened')!.data).toMatchObject({
+      reason: 'information_received',
+    });
+  });
+
+  it('records a reply to a resolved ticket under a policy without a reopen rule, reopening nothing', () => {
+    const t = underPolicy(w32(), (p) => ({ ...p, reopen: undefined }));
+    t.apply({ type: 'assign', assignee: 'luis@w32.mx', by: 'omar' }, T0);
+    t.apply({ type: 'resolve', agent: 'luis', solution: 'Listo' }, T0 + H);
+    const sent = t.notifications.length;
+    t.apply({ type: 'customer_reply', messageId: 'm1', body: 'gracias' }, T0 + 2 * H);
+    expect(t.state.status).toBe('resolved');
+    expect(t.notifications).toHaveLength(sent); // a refused reopen is not news for the assignee
+  });
+});
+
+describe('decide, deadlines beyond the expanded calendar', () => {
+  /** The ticket with its business calendar known only up to `until` (before the calendar refresh). */
+  const knownUntil = (t: TicketHarness, until: number) =>
+    new TicketHarness(t.state, {
+      ...t.ctx,
+      windows: expandCalendar(t.ctx.policy.calendars[t.state.calendarId]!, t.state.createdAt - DAY, until),
+    });
+
+  it('schedules no SLA warning or due instant it cannot place', () => {
+    const t = knownUntil(w32(), T0 + H);
+    expect(pendingDeadlines(t.state, t.ctx)).toEqual([]);
+  });
+
+  it('schedules no reminder or expiry it cannot place', () => {
+    const t = arcoiris();
+    t.apply({ type: 'request_info', agent: 'jorge', body: '?' }, A0 + H);
+    expect(pendingDeadlines(knownUntil(t, A0 + 2 * H).state, knownUntil(t, A0 + 2 * H).ctx)).toEqual([]);
+  });
+
+  it('schedules no priority decay it cannot place (sisnova)', () => {
+    const t = openUnder(
+      'sisnova',
+      at('2026-03-02T09:00-06:00'),
+      {},
+      {
+        channel: 'portal',
+        category: 'support',
+        priority: 'high',
+        subject: 'Caja lenta',
+        description: 'Muy lenta',
+      },
+    );
+    t.apply(reply('a1'), at('2026-03-02T09:30-06:00'));
+    t.apply({ type: 'request_info', agent: 'eva', body: '?' }, at('2026-03-02T09:40-06:00'));
+    const short = knownUntil(t, at('2026-03-02T10:00-06:00'));
+    expect(pendingDeadlines(short.state, short.ctx).map((d) => d.kind)).not.toContain('decay');
+  });
+});
+
+describe('decide, a tick', () => {
+  it('fires at most 200 deadlines in one tick (a runaway guard), the rest on the next', () => {
+    const warnAt = Array.from({ length: 250 }, (_, i) => (i + 1) / 1000);
+    const t = underPolicy(w32(), (p) => ({ ...p, notifications: { ...p.notifications, warnAt } }));
+    const before = t.timeline.length;
+    t.tick(T0 + 30 * DAY);
+    expect(t.timeline.length - before).toBe(200);
+    t.tick(T0 + 30 * DAY);
+    expect(t.timeline.length - before).toBeGreaterThan(200);
   });
 });
