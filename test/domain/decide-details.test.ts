@@ -1114,3 +1114,78 @@ describe('decide, a tick', () => {
     expect(t.timeline.length - before).toBeGreaterThan(200);
   });
 });
+
+describe('decide, ties and budgets', () => {
+  it('makes the last contact attempt before closing when both fall at the same instant', () => {
+    // Two attempts a business day apart and a close after two business days: the second attempt and the
+    // close coincide; the attempt goes first (arcoiris: "dos intentos de contacto", then the close).
+    const t = underPolicy(w32(), (p) => ({
+      ...p,
+      infoWait: {
+        ...p.infoWait!,
+        expireAfter: { businessDays: 2 },
+        contactAttempts: { count: 2, every: { businessDays: 1 } },
+      },
+    }));
+    t.apply({ type: 'request_info', agent: 'luis', body: '?' }, T0);
+    t.tick(T0 + 10 * DAY);
+    const tail = t.timeline.filter((e) => e.at > T0).map((e) => [e.type, e.at]);
+    expect(tail.map(([type]) => type)).toEqual(['info_reminder', 'info_reminder', 'auto_closed']);
+    expect(tail[1]![1]).toBe(tail[2]![1]);
+  });
+
+  it('counts a first answer on a ticket without a first-response clock as no first response', () => {
+    const t = w32();
+    const { firstResponse: _dropped, ...clocks } = t.state.clocks;
+    const noClock = new TicketHarness({ ...t.state, clocks }, t.ctx);
+    noClock.apply(reply('a1'), T0 + H);
+    expect(last(noClock).data).toMatchObject({ firstResponse: false });
+  });
+
+  it('transfers a ticket whose level-1 budget runs out to the level the policy names (indetec)', () => {
+    const opened = openUnder(
+      'indetec',
+      at('2026-03-02T10:00-06:00'),
+      {
+        licenses: [
+          {
+            trial: false,
+            holder: 'ACME',
+            holderKind: 'public_entity',
+            updatesUntil: at('2026-03-02T10:00-06:00') + 300 * DAY,
+          },
+        ],
+        releasedVersions: ['2026.1', '2025.2', '2025.1'],
+        trainedUsers: [{ name: 'Ana Ruiz', modules: ['Implementación', 'nomina'] }],
+        authorizedRequesters: [{ name: 'Ana Ruiz' }],
+      },
+      {
+        channel: 'phone',
+        category: 'saacg',
+        requesterName: 'Ana Ruiz',
+        company: 'ACME',
+        module: 'nomina',
+        productVersion: '2026.1',
+        selfHelpConsulted: true,
+        subject: 'Cálculo de ISR',
+        description: 'El cálculo no coincide',
+      },
+    );
+    const t = underPolicy(opened, (p) => ({
+      ...p,
+      level1: { ...p.level1!, transferTo: 3 },
+      escalation: {
+        ...p.escalation,
+        levels: [...p.escalation.levels, { level: 3, name: { es: 'Desarrollo', en: 'Development' } }],
+      },
+    }));
+    t.tick(at('2026-03-02T10:30-06:00'));
+    expect(t.state.level).toBe(3);
+    expect(last(t)).toMatchObject({
+      type: 'escalated',
+      actor: 'system',
+      data: { from: 1, to: 3, reason: 'level1_budget_elapsed', by: 'system' },
+    });
+    expect(t.state.clocks.level1?.metAt).toBe(at('2026-03-02T10:30-06:00'));
+  });
+});
