@@ -1189,3 +1189,27 @@ describe('decide, ties and budgets', () => {
     expect(t.state.clocks.level1?.metAt).toBe(at('2026-03-02T10:30-06:00'));
   });
 });
+
+describe('decide, requester matching and absent clocks', () => {
+  it('matches the requester on file however their email and name were typed', () => {
+    const t = arcoiris();
+    t.apply({ type: 'resolve', agent: 'jorge', solution: 'x' }, A0 + H);
+    const typed = { ...t.state, requester: { email: 'Marta@Cliente.co ', name: ' Marta Gómez ' } };
+    for (const who of ['marta@cliente.co', 'MARTA GÓMEZ']) {
+      const d = new TicketHarness(typed, t.ctx).try(
+        { type: 'reopen', by: 'agent', reason: 'x', requestedBy: who },
+        A0 + 2 * H,
+      );
+      expect(d.accepted, who).toBe(true);
+    }
+  });
+
+  it('reopens a ticket without a resolution clock without inventing one', () => {
+    const t = w32();
+    t.apply({ type: 'resolve', agent: 'luis', solution: 'x' }, T0 + H);
+    const { resolution: _dropped, ...clocks } = t.state.clocks;
+    const noClock = new TicketHarness({ ...t.state, clocks }, t.ctx);
+    noClock.apply({ type: 'reopen', by: 'agent', reason: 'x' }, T0 + 2 * H);
+    expect(noClock.state.clocks.resolution).toBeUndefined();
+  });
+});
