@@ -1204,6 +1204,14 @@ describe('decide, requester matching and absent clocks', () => {
     }
   });
 
+  it('takes no blank name for the requester, even when the one on file is blank', () => {
+    const t = arcoiris();
+    t.apply({ type: 'resolve', agent: 'jorge', solution: 'x' }, A0 + H);
+    const blank = new TicketHarness({ ...t.state, requester: { name: '' } }, t.ctx);
+    const d = blank.try({ type: 'reopen', by: 'agent', reason: 'x', requestedBy: ' ' }, A0 + 2 * H);
+    expect(refusalOf(d).code).toBe('not_the_requester');
+  });
+
   it('reopens a ticket without a resolution clock without inventing one', () => {
     const t = w32();
     t.apply({ type: 'resolve', agent: 'luis', solution: 'x' }, T0 + H);
