@@ -1222,3 +1222,29 @@ describe('decide, requester matching and absent clocks', () => {
     expect(noClock.state.clocks.resolution).toBeUndefined();
   });
 });
+
+describe('decide, deadlines of a ticket that is no longer worked on', () => {
+  it('does not lower the priority of a resolved ticket (sisnova)', () => {
+    const t = openUnder(
+      'sisnova',
+      at('2026-03-02T09:00-06:00'),
+      {},
+      {
+        channel: 'portal',
+        category: 'support',
+        priority: 'high',
+        subject: 'Caja lenta',
+        description: 'Muy lenta',
+      },
+    );
+    t.apply({ type: 'resolve', agent: 'eva', solution: 'Listo' }, at('2026-03-02T09:30-06:00'));
+    expect(pendingDeadlines(t.state, t.ctx).map((d) => d.kind)).not.toContain('decay');
+  });
+
+  it('ends the validation window when an agent closes the resolved ticket (arcoiris)', () => {
+    const t = arcoiris();
+    t.apply({ type: 'resolve', agent: 'jorge', solution: 'x' }, A0 + H);
+    t.apply({ type: 'close', by: 'jorge', reason: 'fin' }, A0 + 2 * H);
+    expect(pendingDeadlines(t.state, t.ctx).map((d) => d.kind)).toEqual(['reopen_window_end']);
+  });
+});
