@@ -1213,6 +1213,19 @@ describe('decide, requester matching and absent clocks', () => {
     expect(refusalOf(d).code).toBe('not_the_requester');
   });
 
+  it('matches a requester on file with only a name, or only an email, and nobody when no one is named', () => {
+    const t = arcoiris();
+    t.apply({ type: 'resolve', agent: 'jorge', solution: 'x' }, A0 + H);
+    const reopen = (requester: { name?: string; email?: string }, requestedBy?: string) =>
+      new TicketHarness({ ...t.state, requester }, t.ctx).try(
+        { type: 'reopen', by: 'agent', reason: 'x', ...(requestedBy !== undefined && { requestedBy }) },
+        A0 + 2 * H,
+      ).accepted;
+    expect(reopen({ name: 'Marta' }, 'marta')).toBe(true);
+    expect(reopen({ email: 'marta@cliente.co' }, 'otro')).toBe(false);
+    expect(reopen({ name: 'Marta' })).toBe(false);
+  });
+
   it('reopens a ticket without a resolution clock without inventing one', () => {
     const t = w32();
     t.apply({ type: 'resolve', agent: 'luis', solution: 'x' }, T0 + H);
