@@ -14,6 +14,7 @@ import {
   collectedPageQuery,
   ticketPageQuery,
   TICKET_SORTS,
+  type TicketFilters,
   type TicketPosition,
   withPagePlan,
   withSearchResolved,
@@ -51,6 +52,24 @@ async function search(q: string): Promise<number[]> {
   const res = await api.call('get', `/v1/tickets?sort=number&limit=200&q=${encodeURIComponent(q)}`);
   expect(res.status, q).toBe(200);
   return numbersOf(res.body);
+}
+
+/** The plan of a due-ordered page of `filters`, with sequential and plain index scans off (the search indexes show). */
+async function pagePlanText(filters: TicketFilters): Promise<string> {
+  const page = ticketPageQuery(api.db, filters, 'due', undefined, 50).compile();
+  return api.db.connection().execute(async (conn) => {
+    await sql`set enable_seqscan = off`.execute(conn);
+    await sql`set enable_indexscan = off`.execute(conn);
+    try {
+      const rows = await conn.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain ${page.sql}`, [...page.parameters]),
+      );
+      return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await sql`reset enable_seqscan`.execute(conn);
+      await sql`reset enable_indexscan`.execute(conn);
+    }
+  });
 }
 
 describe('search', () => {
@@ -282,20 +301,7 @@ describe('search through the word list', () => {
 
   it('looks a word up in the word list instead of the trigram index', async () => {
     const filters = await withSearchResolved(api.db, { only: null, q: 'impresora diciembre' });
-    const page = ticketPageQuery(api.db, filters, 'due', undefined, 50).compile();
-    const text = await api.db.connection().execute(async (conn) => {
-      await sql`set enable_seqscan = off`.execute(conn);
-      await sql`set enable_indexscan = off`.execute(conn);
-      try {
-        const rows = await conn.executeQuery<{ 'QUERY PLAN': string }>(
-          CompiledQuery.raw(`explain ${page.sql}`, [...page.parameters]),
-        );
-        return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
-      } finally {
-        await sql`reset enable_seqscan`.execute(conn);
-        await sql`reset enable_indexscan`.execute(conn);
-      }
-    });
+    const text = await pagePlanText(filters);
     expect(text).toContain('tickets_search_words_idx');
     expect(text).not.toContain('tickets_search_trgm_idx');
   });
@@ -575,22 +581,7 @@ describe('sorts, paging and the total', () => {
   });
 
   it('looks a word of 3 characters or more up in the trigram index alone, a shorter one in the tsvector', async () => {
-    const plan = async (q: string) => {
-      const page = ticketPageQuery(api.db, { only: null, q }, 'due', undefined, 50).compile();
-      return await api.db.connection().execute(async (conn) => {
-        await sql`set enable_seqscan = off`.execute(conn);
-        await sql`set enable_indexscan = off`.execute(conn);
-        try {
-          const rows = await conn.executeQuery<{ 'QUERY PLAN': string }>(
-            CompiledQuery.raw(`explain ${page.sql}`, [...page.parameters]),
-          );
-          return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
-        } finally {
-          await sql`reset enable_seqscan`.execute(conn);
-          await sql`reset enable_indexscan`.execute(conn);
-        }
-      });
-    };
+    const plan = (q: string) => pagePlanText({ only: null, q });
     const long = await plan('aguinaldo bogota');
     expect(long).toContain('tickets_search_trgm_idx');
     expect(long).not.toContain('tickets_search_vector_idx');
