@@ -7,37 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { createTicket } from '../../activities/intake';
 import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { customerReplySignal, ticketStateQuery, ticketWorkflowId } from '../../workflows/ticket/messages';
-import { createTestDatabase } from '../support/database';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { eventually, seedCustomer } from './fixtures';
-
-const draft = (n: number) => ({
-  channel: 'portal' as const,
-  category: 'support',
-  priority: 'medium' as const,
-  subject: `Consulta ${n}`,
-  description: 'La caja no imprime',
-});
+import type { TestEnv } from '../support/temporal-env';
+import { eventually } from './fixtures';
+import { intakeDraft, startIntakeStack, stopIntakeStack, type IntakeStack } from './intake-fixtures';
 
 describe('customer-reply flood on one ticket', () => {
   let env: TestEnv;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: IntakeStack['database'];
   const taskQueue = 'intake-flood-tests';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    database = await createTestDatabase();
-    await seedCustomer(database.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'basic' });
+    ({ env, database } = await startIntakeStack());
   });
-  afterAll(async () => {
-    await env?.teardown();
-    await database?.destroy();
-  });
+  afterAll(() => stopIntakeStack({ env, database }));
   const deps = () => ({ db: database.db, client: env.client, taskQueue });
 
   it('keeps every customer reply (3,000 on the emulator, 2,000 on a real server) across continue-as-new', async (ctx) => {
@@ -53,7 +36,7 @@ describe('customer-reply flood on one ticket', () => {
     const total = env.isEmulator ? 3_000 : 2_000;
     const created = await createTicket(deps(), {
       customerId: 'tiendas',
-      draft: { ...draft(300), category: 'administrative' },
+      draft: { ...intakeDraft(300), category: 'administrative' },
       now: await env.env.currentTimeMs(),
     });
     if (created.outcome !== 'created') throw new Error(created.outcome);

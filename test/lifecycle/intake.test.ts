@@ -1,37 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicket, type CreateTicketResult } from '../../activities/intake';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
-import { createTestDatabase } from '../support/database';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import type { TestEnv } from '../support/temporal-env';
 import { seedCustomer } from './fixtures';
+import { intakeDraft, startIntakeStack, stopIntakeStack, type IntakeStack } from './intake-fixtures';
 
 const DAY = 86_400_000;
-const draft = (n: number) => ({
-  channel: 'portal' as const,
-  category: 'support',
-  priority: 'medium' as const,
-  subject: `Consulta ${n}`,
-  description: 'La caja no imprime',
-});
 
 describe('intake on Postgres and Temporal', () => {
   let env: TestEnv;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: IntakeStack['database'];
   const taskQueue = 'intake-tests';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    database = await createTestDatabase();
-    await seedCustomer(database.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'basic' });
+    ({ env, database } = await startIntakeStack());
   });
-  afterAll(async () => {
-    await env?.teardown();
-    await database?.destroy();
-  });
+  afterAll(() => stopIntakeStack({ env, database }));
   const deps = () => ({ db: database.db, client: env.client, taskQueue });
 
   it('accepts exactly the quota when 20 tickets are created at once against a quota of 5', async () => {
@@ -39,7 +23,7 @@ describe('intake on Postgres and Temporal', () => {
     await seedCustomer(database.db, 'sisnova', 'racers', now, { plan: 'basic' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        createTicket(deps(), { customerId: 'racers', draft: draft(i), now }),
+        createTicket(deps(), { customerId: 'racers', draft: intakeDraft(i), now }),
       ),
     );
     const created = results.filter(
@@ -62,7 +46,7 @@ describe('intake on Postgres and Temporal', () => {
     const now = await env.env.currentTimeMs();
     for (let i = 0; i < 5; i++) {
       // The plan's 5 (nothing if an earlier test already used them): then only the pack serves.
-      await createTicket(deps(), { customerId: 'tiendas', draft: draft(50 + i), now });
+      await createTicket(deps(), { customerId: 'tiendas', draft: intakeDraft(50 + i), now });
     }
     await database.db
       .insertInto('addon_purchases')
@@ -75,14 +59,14 @@ describe('intake on Postgres and Temporal', () => {
         expires_at: new Date(now + 30 * DAY),
       })
       .execute();
-    const withPack = await createTicket(deps(), { customerId: 'tiendas', draft: draft(100), now });
+    const withPack = await createTicket(deps(), { customerId: 'tiendas', draft: intakeDraft(100), now });
     expect(withPack).toMatchObject({
       outcome: 'created',
       decision: { quota: { kind: 'pack', purchaseId: 'pack-1' } },
     });
     const admin = await createTicket(deps(), {
       customerId: 'tiendas',
-      draft: { ...draft(101), category: 'administrative' },
+      draft: { ...intakeDraft(101), category: 'administrative' },
       now,
     });
     expect(admin).toMatchObject({ outcome: 'created', decision: { quota: { kind: 'exempt' } } });
@@ -93,13 +77,13 @@ describe('intake on Postgres and Temporal', () => {
     const [a, b] = await Promise.all([
       createTicket(deps(), {
         customerId: 'tiendas',
-        draft: { ...draft(200), category: 'administrative' },
+        draft: { ...intakeDraft(200), category: 'administrative' },
         idempotencyKey: 'same',
         now,
       }),
       createTicket(deps(), {
         customerId: 'tiendas',
-        draft: { ...draft(200), category: 'administrative' },
+        draft: { ...intakeDraft(200), category: 'administrative' },
         idempotencyKey: 'same',
         now,
       }),
@@ -120,7 +104,7 @@ describe('intake on Postgres and Temporal', () => {
     const now = await env.env.currentTimeMs();
     const request = {
       customerId: 'tiendas',
-      draft: { ...draft(300), category: 'administrative' },
+      draft: { ...intakeDraft(300), category: 'administrative' },
       idempotencyKey: 'crashed-start',
       now,
     };
@@ -157,7 +141,7 @@ describe('intake on Postgres and Temporal', () => {
   });
 
   it('refuses a customer without a contract', async () => {
-    expect(await createTicket(deps(), { customerId: 'nobody', draft: draft(1) })).toEqual({
+    expect(await createTicket(deps(), { customerId: 'nobody', draft: intakeDraft(1) })).toEqual({
       outcome: 'no_contract',
     });
   });
@@ -292,7 +276,7 @@ describe('intake on Postgres and Temporal', () => {
       );
     const routed = await createTicket(deps(), {
       customerId: 'routedco',
-      draft: { ...draft(400), category: 'new_terminal' },
+      draft: { ...intakeDraft(400), category: 'new_terminal' },
       now,
     });
     expect(routed).toEqual({
@@ -302,7 +286,7 @@ describe('intake on Postgres and Temporal', () => {
     });
     const refused = await createTicket(deps(), {
       customerId: 'routedco',
-      draft: { ...draft(401), channel: 'email' },
+      draft: { ...intakeDraft(401), channel: 'email' },
       now,
     });
     expect(refused).toEqual({
@@ -338,7 +322,7 @@ describe('intake on Postgres and Temporal', () => {
     };
     const request = (n: number) => ({
       customerId: 'attrco',
-      draft: { ...draft(n), category: 'administrative' },
+      draft: { ...intakeDraft(n), category: 'administrative' },
       now,
     });
 
