@@ -31,16 +31,25 @@ describe('portal sign-in by link', () => {
     let heldChecks = 0;
     let verified = false;
     let heldStatus = 0;
+    let checkAnswered = false;
     await page.route('**/v1/portal/session', async (route) => {
       // The page's first check is answered by the server at once (no session yet), but the answer is held
       // until the link's sign-in has been answered.
       heldChecks += 1;
       const response = await route.fetch();
       heldStatus = response.status();
+      checkAnswered = true;
       const deadline = Date.now() + 15_000;
       while (!verified && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));
       await route.fulfill({ response });
+    });
+    await page.route('**/v1/portal/sign-in/verify', async (route) => {
+      // The link's sign-in reaches the server only after the server has answered the first check, so that
+      // answer is "no session" however the two requests race on a loaded machine.
+      const deadline = Date.now() + 15_000;
+      while (!checkAnswered && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await route.continue();
     });
     page.on('response', (res) => {
       if (res.url().endsWith('/v1/portal/sign-in/verify') && res.ok()) verified = true;
