@@ -126,7 +126,8 @@ export async function searchConditionFor(
         ).rows;
   // Per word: its condition on tickets whose runs are all listed, and the exact one for tickets with a `#long`
   // run (few; checked as text). Two branches for the whole search, not per word, so the planner can AND
-  // the words' index scans.
+  // the words' index scans. The `#long` tickets are found by `tickets_search_long_idx`, whose statistics tell
+  // the planner how few they are (`20261128_0701_search_long_index`).
   const conditions = parsed.words.map((word) => {
     const typed = wordCondition(word);
     if (searchedAsTyped(word)) return { listed: typed, exact: typed };
@@ -145,5 +146,5 @@ export async function searchConditionFor(
   });
   if (conditions.every((c) => c.listed === c.exact)) return allOf(conditions.map((c) => c.listed));
   return sql<boolean>`(${allOf(conditions.map((c) => c.listed))}
-    or (search_words @> '{#long}' and ${allOf(conditions.map((c) => c.exact))}))`;
+    or (array_position(search_words, '#long') is not null and ${allOf(conditions.map((c) => c.exact))}))`;
 }

@@ -1,6 +1,6 @@
 /** Ticket projection reads: filtered keyset pages, one ticket, its timeline. */
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database, Ticket, TicketEvent } from '../../db/schema';
+import type { Database, Ticket, TicketEvent, TicketsTable } from '../../db/schema';
 import { iso, isoRequired } from '../schemas';
 import { searchCondition, searchConditionFor } from './ticket-search';
 
@@ -59,6 +59,56 @@ export type TicketPosition =
   | { sort: 'number' | '-number'; number: number }
   | { sort: 'priority' | '-priority'; rank: number; number: number }
   | { sort: 'created' | '-created' | 'updated' | '-updated'; at: string; number: number };
+
+/**
+ * Every column of a ticket as the app reads it: lists select these, not `*`, so the search columns the
+ * trigger keeps (`search_text`, `search_vector`, `search_words`: about half a row) are never sent. A column
+ * added to `TicketsTable` must be added here (the `satisfies` says so).
+ */
+const TICKET_COLUMNS = Object.keys({
+  number: true,
+  workflow_id: true,
+  customer_id: true,
+  contract_id: true,
+  policy_id: true,
+  policy_version: true,
+  channel: true,
+  type: true,
+  category: true,
+  priority: true,
+  status: true,
+  level: true,
+  assignee: true,
+  requester_email: true,
+  requester_name: true,
+  subject: true,
+  description: true,
+  first_response_due_at: true,
+  next_update_due_at: true,
+  resolution_due_at: true,
+  next_due_at: true,
+  breached: true,
+  breached_metrics: true,
+  counters: true,
+  projection_version: true,
+  projection_error: true,
+  projection_failed_at: true,
+  projection_failures: true,
+  idempotency_key: true,
+  created_at: true,
+  updated_at: true,
+  resolved_at: true,
+  closed_at: true,
+  locale: true,
+  product_version: true,
+  module: true,
+  contact_phone: true,
+  attachments: true,
+  created_by: true,
+  first_responded_at: true,
+  billable: true,
+  intake: true,
+} satisfies Record<keyof TicketsTable, true>) as (keyof TicketsTable)[];
 
 /** A listed ticket, with its sort keys as keyset cursors hold them (microseconds, UTC). */
 export type ListedTicket = Ticket & {
@@ -197,7 +247,7 @@ export function ticketPageQuery(
   after: TicketPosition | undefined,
   limit: number,
 ) {
-  let query = filtered(db, filters).selectAll().select(listedKeys());
+  let query = filtered(db, filters).select(TICKET_COLUMNS).select(listedKeys());
   const key = sortKey(sort);
   if (after !== undefined) query = query.where(afterPosition(sort, after));
   const direction = sort.startsWith('-') ? 'desc' : 'asc';
@@ -238,7 +288,7 @@ export function collectedPageQuery(
   let rows = db
     .selectFrom(page.as('p'))
     .innerJoin('tickets', 'tickets.number', 'p.n')
-    .selectAll('tickets')
+    .select(TICKET_COLUMNS.map((c) => `tickets.${c}` as const))
     .select('p.matched')
     .select(listedKeys());
   if (key !== undefined) rows = rows.orderBy(key, direction);

@@ -17,6 +17,7 @@ import * as policySource from './20261127_0019_policy_source';
 import * as searchPlans from './20261128_0021_search_plans';
 import * as idempotencyScope from './20261128_0501_idempotency_scope';
 import * as searchWords from './20261128_0502_search_words';
+import * as searchLongIndex from './20261128_0701_search_long_index';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0021_search_plans': searchPlans,
   '20261128_0501_idempotency_scope': idempotencyScope,
   '20261128_0502_search_words': searchWords,
+  '20261128_0701_search_long_index': searchLongIndex,
 };
