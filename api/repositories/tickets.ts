@@ -334,13 +334,24 @@ export async function listTicketsCounted(
   cap = TICKET_COUNT_CAP,
 ): Promise<[{ rows: ListedTicket[]; next: TicketPosition | undefined }, { count: number; exact: boolean }]> {
   const estimate = await matchEstimate(db, filters);
-  if (estimate >= DENSE_ESTIMATE_FACTOR * cap && (await overCapInPart(db, filters, cap))) {
+  // A few times the cap expected, and nothing but the text and the customer scope to check: collecting and
+  // sorting every match costs less than walking the sort's index past thousands of rows for each one found.
+  const collectAll = estimate <= SORT_ALL_FACTOR * cap && onlyTextSearch(filters);
+  if (!collectAll && estimate >= DENSE_ESTIMATE_FACTOR * cap && (await overCapInPart(db, filters, cap))) {
     return [
       await listTickets(db, filters, sort, after, limit, 'walk-sort-index'),
       { count: cap, exact: false },
     ];
   }
-  const rows = (await collectedPageQuery(db, filters, sort, after, limit, cap).execute()) as (ListedTicket & {
+  const collectCap = collectAll ? SORT_ALL_FACTOR * cap : cap;
+  const rows = (await collectedPageQuery(
+    db,
+    filters,
+    sort,
+    after,
+    limit,
+    collectCap,
+  ).execute()) as (ListedTicket & {
     matched: string;
   })[];
   const matched = rows.length > 0 ? Number(rows[0]!.matched) : after === undefined ? 0 : undefined;
@@ -350,10 +361,27 @@ export async function listTicketsCounted(
       : matched > cap
         ? { count: cap, exact: false }
         : { count: matched, exact: true };
-  // Exactly counted, the collected matches were all of them: their page is the page (empty after a position
-  // past the last one), so it is not looked up again.
-  if (counted.exact) return [pageOf(rows, sort, limit), counted];
+  // The collected matches were all of them (counted exactly, or every one of up to `collectCap` collected):
+  // their page is the page (empty after a position past the last one), so it is not looked up again.
+  if (counted.exact || (matched !== undefined && matched <= collectCap))
+    return [pageOf(rows, sort, limit), counted];
   return [await listTickets(db, filters, sort, after, limit, pagePlanFor(counted)), counted];
+}
+
+/**
+ * Up to this many times the cap in estimated matches, a text search with no other filter collects and sorts
+ * every match (up to this many times the cap) instead of walking the sort's index: at 1,000,000 tickets,
+ * "nomina diciembre" (4,167 matches) took 56 ms to walk after a 20 ms collect, and 35 ms to sort whole.
+ * Past about 7,000 matches the walk is the cheaper of the two (it reads 50 rows per match density).
+ */
+const SORT_ALL_FACTOR = 5;
+
+/** Whether the filters are a text search, within the caller's customers, and nothing else. */
+function onlyTextSearch(filters: TicketFilters): boolean {
+  const { q: _q, searchResolved, only: _only, ...others } = filters;
+  return (
+    searchResolved?.condition !== undefined && Object.values(others).every((value) => value === undefined)
+  );
 }
 
 /** From this many times the cap in estimated matches, a search is first probed ({@link overCapInPart}). */

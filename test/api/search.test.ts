@@ -509,6 +509,20 @@ describe('sorts, paging and the total', () => {
         } while (after !== undefined);
         expect(seen, `cap ${cap} sort=${sort}`).toEqual(all);
       }
+      // With another filter (all of them match it), over the cap is walked; the text alone is collected whole
+      // up to five times the cap: the same pages and counts either way.
+      for (const filters of [orden, { ...orden, customerId: 'sorted' }]) {
+        const cap = Math.ceil(all.length / 4);
+        const seen: number[] = [];
+        let after: TicketPosition | undefined;
+        do {
+          const [page, counted] = await listTicketsCounted(api.db, filters, sort, after, 2, cap);
+          expect(counted).toEqual({ count: cap, exact: false });
+          seen.push(...page.rows.map((r) => r.number));
+          after = page.next;
+        } while (after !== undefined);
+        expect(seen, `${JSON.stringify(filters)} sort=${sort}`).toEqual(all);
+      }
       const nothing = await listTicketsCounted(api.db, { only: null, q: 'zzzqqq' }, sort, undefined, 2);
       expect(nothing).toEqual([
         { rows: [], next: undefined },
@@ -516,6 +530,31 @@ describe('sorts, paging and the total', () => {
       ]);
     },
   );
+
+  it('collects and sorts every match of a text search a few times over the cap instead of walking', async () => {
+    await sql`analyze tickets`.execute(api.db);
+    const all = expected('-updated');
+    const cap = Math.ceil(all.length / 4);
+    const orden = await withSearchResolved(api.db, { only: null, q: 'orden' });
+    expect(await matchEstimate(api.db, orden)).toBeLessThanOrEqual(5 * cap);
+    const walked = async (filters: TicketFilters) => {
+      let walks = 0;
+      const watched = api.db.withPlugin({
+        transformQuery: (args) => {
+          if (JSON.stringify(args.node).includes('enable_sort')) walks += 1;
+          return args.node;
+        },
+        transformResult: (args) => Promise.resolve(args.result),
+      });
+      const [page, counted] = await listTicketsCounted(watched, filters, '-updated', undefined, 50, cap);
+      expect(page.rows.map((r) => r.number)).toEqual(all);
+      expect(counted).toEqual({ count: cap, exact: false });
+      return walks;
+    };
+    expect(await walked(orden)).toBe(0);
+    // Another filter may leave far fewer matches than the text finds: those are walked past the cap.
+    expect(await walked({ ...orden, customerId: 'sorted' })).toBe(1);
+  });
 
   it('sorts the matches when they are counted exactly, else walks the sort index', async () => {
     expect(pagePlanFor({ exact: true })).toBe('sort-matches');
