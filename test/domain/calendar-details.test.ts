@@ -293,6 +293,24 @@ describe('whole business days (businessDayClock)', () => {
     expect(c).toEqual({ from: 0, to: 0, starts: [], ends: [] });
   });
 
+  it('a horizon ending inside an open day leaves that day out: no whole day past the horizon', () => {
+    const c = businessDayClock(
+      expandCalendar(split, at('2026-11-17T00:00Z'), at('2026-11-20T10:00Z')),
+      'medium',
+    );
+    expect(iso(c.to)).toBe('2026-11-20T00:00:00.000Z');
+    expect(c.ends.map(iso).at(-1)).toBe('2026-11-19T18:00:00.000Z');
+    expect(addBusiness(c, at('2026-11-19T17:00Z'), 2 * H)).toBeUndefined();
+  });
+
+  it('a horizon under one day that crosses a midnight has no whole day either', () => {
+    const c = businessDayClock(
+      expandCalendar(split, at('2026-11-16T10:00Z'), at('2026-11-17T10:00Z')),
+      'medium',
+    );
+    expect(c).toEqual({ from: 0, to: 0, starts: [], ends: [] });
+  });
+
   it('a horizon of exactly one local day keeps that day', () => {
     const c = businessDayClock(
       expandCalendar(split, at('2026-11-17T00:00Z'), at('2026-11-18T00:00Z')),
