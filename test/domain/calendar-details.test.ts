@@ -196,6 +196,8 @@ describe('horizon edges (undefined outside)', () => {
     expect(businessElapsed(splitClock, at('2026-11-20T17:00Z'), to)).toBe(H);
     expect(businessElapsed(splitClock, to, at('2026-11-20T17:00Z'))).toBe(0);
     expect(businessElapsed(splitClock, at('2026-11-20T17:00Z'), at('2026-11-20T17:00Z'))).toBe(0);
+    // A range given backwards inside one open interval is no time, never a negative one.
+    expect(businessElapsed(splitClock, at('2026-11-16T10:00Z'), at('2026-11-16T09:30Z'))).toBe(0);
   });
   it('a duration that runs past the horizon is undefined, one that ends exactly on the last close is not', () => {
     const friday = at('2026-11-20T14:00Z');
