@@ -118,7 +118,11 @@ describe('Idempotency-Key', () => {
       .set('Idempotency-Key', 'x'.repeat(300))
       .send({ name: 'Long' });
     expect(res.status).toBe(400);
-    expect(res.body['invalid-params'][0].name).toBe('header.Idempotency-Key');
+    expect(res.body['invalid-params'][0]).toEqual({
+      name: 'header.Idempotency-Key',
+      reason: 'must be 1 to 255 visible ASCII characters',
+    });
+    expect(res.body.detail).toMatch(/Idempotency-Key/);
     expect(await countNamed('Long')).toBe(0);
   });
 
@@ -152,6 +156,9 @@ describe('Idempotency-Key', () => {
       .set('Idempotency-Key', 'fresh-running')
       .send({ name: 'F' });
     expect(fresh.status).toBe(409);
+    expect(fresh.body.type).toBe(IDEMPOTENCY_PROBLEMS.inProgress);
+    expect(fresh.headers['retry-after']).toBe('1');
+    expect(fresh.body.detail).toMatch(/still in progress|todavía está en curso/);
     // A key names one request for good: another request may not take over an abandoned one.
     const other = await api
       .call('post', '/v1/customers')
@@ -184,6 +191,44 @@ describe('Idempotency-Key', () => {
       .where('key', '=', 'old-one')
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it('refuses a key stored for the same body on another path or method, and retries one whose command may apply', async () => {
+    const { keyId } = await api.db
+      .selectFrom('api_keys')
+      .select('id as keyId')
+      .where('name', '=', 'test admin')
+      .executeTakeFirstOrThrow();
+    const body = { name: 'Same Body' };
+    const store = (key: string, method: string, path: string, state: 'done' | 'may_apply') =>
+      api.db
+        .insertInto('idempotency_keys')
+        .values({
+          api_key_id: keyId,
+          key,
+          method,
+          path,
+          request_hash: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+          state,
+          response_status: state === 'done' ? 201 : null,
+          response_body: state === 'done' ? JSON.stringify({ from: path }) : null,
+          created_at: new Date(Date.now() - 1_000),
+        })
+        .execute();
+    await store('same-body-other-path', 'POST', '/v1/api-keys', 'done');
+    await store('same-body-other-method', 'PUT', '/v1/customers', 'done');
+    for (const key of ['same-body-other-path', 'same-body-other-method']) {
+      const res = await api.call('post', '/v1/customers').set('Idempotency-Key', key).send(body);
+      expect(res.status, key).toBe(422);
+      expect(res.body.type).toBe(IDEMPOTENCY_PROBLEMS.reused);
+      expect(res.body.detail).toMatch(/different request|otra solicitud/);
+    }
+    expect(await countNamed('Same Body')).toBe(0);
+    // A command sent to a workflow whose answer never came (504 with commandMayApply) may be retried with its key.
+    await store('may-apply', 'POST', '/v1/customers', 'may_apply');
+    const retried = await api.call('post', '/v1/customers').set('Idempotency-Key', 'may-apply').send(body);
+    expect(retried.status).toBe(201);
+    expect(await countNamed('Same Body')).toBe(1);
   });
 
   it('replays a completed request long after the abandonment delay, without running it again', async () => {
