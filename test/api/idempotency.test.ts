@@ -20,6 +20,39 @@ afterAll(() => api.destroy());
 const countNamed = async (name: string) =>
   (await api.db.selectFrom('customers').select('id').where('name', '=', name).execute()).length;
 
+/**
+ * Stores an Idempotency-Key row of the test admin as a request begun `ageMs` ago would have left it: a `done`
+ * one answered 201 with `{ stale: true }`.
+ */
+async function storeKey(row: {
+  key: string;
+  body: unknown;
+  state: 'in_progress' | 'done' | 'may_apply';
+  ageMs?: number;
+  method?: string;
+  path?: string;
+}): Promise<void> {
+  const { keyId } = await api.db
+    .selectFrom('api_keys')
+    .select('id as keyId')
+    .where('name', '=', 'test admin')
+    .executeTakeFirstOrThrow();
+  await api.db
+    .insertInto('idempotency_keys')
+    .values({
+      api_key_id: keyId,
+      key: row.key,
+      method: row.method ?? 'POST',
+      path: row.path ?? '/v1/customers',
+      request_hash: createHash('sha256').update(JSON.stringify(row.body)).digest('hex'),
+      state: row.state,
+      response_status: row.state === 'done' ? 201 : null,
+      response_body: row.state === 'done' ? JSON.stringify({ stale: true }) : null,
+      created_at: new Date(Date.now() - (row.ageMs ?? 1_000)),
+    })
+    .execute();
+}
+
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body', async () => {
     const first = await api
@@ -127,30 +160,14 @@ describe('Idempotency-Key', () => {
   });
 
   it('lets the same request take over a key whose first request died, and forgets expired responses', async () => {
-    const { keyId } = await api.db
-      .selectFrom('api_keys')
-      .select('id as keyId')
-      .where('name', '=', 'test admin')
-      .executeTakeFirstOrThrow();
-    const hashOf = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    const insert = (key: string, ageMs: number, state: 'in_progress' | 'done', body: unknown = {}) =>
-      api.db
-        .insertInto('idempotency_keys')
-        .values({
-          api_key_id: keyId,
-          key,
-          method: 'POST',
-          path: '/v1/customers',
-          request_hash: hashOf(body),
-          state,
-          response_status: state === 'done' ? 201 : null,
-          response_body: state === 'done' ? JSON.stringify({ stale: true }) : null,
-          created_at: new Date(Date.now() - ageMs),
-        })
-        .execute();
-    await insert('fresh-running', 1_000, 'in_progress', { name: 'F' });
-    await insert('dead-running', ABANDONED_AFTER_MS + 5_000, 'in_progress', { name: 'Dead' });
-    await insert('expired', IDEMPOTENCY_TTL_MS + 5_000, 'done');
+    await storeKey({ key: 'fresh-running', state: 'in_progress', body: { name: 'F' } });
+    await storeKey({
+      key: 'dead-running',
+      state: 'in_progress',
+      body: { name: 'Dead' },
+      ageMs: ABANDONED_AFTER_MS + 5_000,
+    });
+    await storeKey({ key: 'expired', state: 'done', body: {}, ageMs: IDEMPOTENCY_TTL_MS + 5_000 });
     const fresh = await api
       .call('post', '/v1/customers')
       .set('Idempotency-Key', 'fresh-running')
@@ -183,7 +200,7 @@ describe('Idempotency-Key', () => {
     expect(expired.status).toBe(201);
     expect(expired.body.stale).toBeUndefined();
 
-    await insert('old-one', IDEMPOTENCY_TTL_MS + 60_000, 'done');
+    await storeKey({ key: 'old-one', state: 'done', body: {}, ageMs: IDEMPOTENCY_TTL_MS + 60_000 });
     expect(await purgeIdempotencyKeys(api.db)).toBe(1);
     const left = await api.db
       .selectFrom('idempotency_keys')
@@ -194,29 +211,9 @@ describe('Idempotency-Key', () => {
   });
 
   it('refuses a key stored for the same body on another path or method, and retries one whose command may apply', async () => {
-    const { keyId } = await api.db
-      .selectFrom('api_keys')
-      .select('id as keyId')
-      .where('name', '=', 'test admin')
-      .executeTakeFirstOrThrow();
     const body = { name: 'Same Body' };
-    const store = (key: string, method: string, path: string, state: 'done' | 'may_apply') =>
-      api.db
-        .insertInto('idempotency_keys')
-        .values({
-          api_key_id: keyId,
-          key,
-          method,
-          path,
-          request_hash: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
-          state,
-          response_status: state === 'done' ? 201 : null,
-          response_body: state === 'done' ? JSON.stringify({ from: path }) : null,
-          created_at: new Date(Date.now() - 1_000),
-        })
-        .execute();
-    await store('same-body-other-path', 'POST', '/v1/api-keys', 'done');
-    await store('same-body-other-method', 'PUT', '/v1/customers', 'done');
+    await storeKey({ key: 'same-body-other-path', state: 'done', body, path: '/v1/api-keys' });
+    await storeKey({ key: 'same-body-other-method', state: 'done', body, method: 'PUT' });
     for (const key of ['same-body-other-path', 'same-body-other-method']) {
       const res = await api.call('post', '/v1/customers').set('Idempotency-Key', key).send(body);
       expect(res.status, key).toBe(422);
@@ -225,7 +222,7 @@ describe('Idempotency-Key', () => {
     }
     expect(await countNamed('Same Body')).toBe(0);
     // A command sent to a workflow whose answer never came (504 with commandMayApply) may be retried with its key.
-    await store('may-apply', 'POST', '/v1/customers', 'may_apply');
+    await storeKey({ key: 'may-apply', state: 'may_apply', body });
     const retried = await api.call('post', '/v1/customers').set('Idempotency-Key', 'may-apply').send(body);
     expect(retried.status).toBe(201);
     expect(await countNamed('Same Body')).toBe(1);

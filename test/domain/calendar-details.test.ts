@@ -229,6 +229,9 @@ describe('horizon edges (undefined outside)', () => {
 });
 
 describe('whole business days (businessDayClock)', () => {
+  /** The whole-business-day clock of the split shift for a medium ticket, over `[from, to)`. */
+  const splitDays = (from: string, to: string) =>
+    businessDayClock(expandCalendar(split, at(from), at(to)), 'medium');
   // Horizon starting mid-day Monday 10:00: the clock starts at Tuesday's midnight.
   const w = expandCalendar(split, at('2026-11-16T10:00Z'), at('2026-11-21T12:00Z'));
   const days = businessDayClock(w, 'medium');
@@ -288,36 +291,24 @@ describe('whole business days (businessDayClock)', () => {
   });
 
   it('a horizon shorter than one local day has no whole day: an empty clock', () => {
-    const c = businessDayClock(
-      expandCalendar(split, at('2026-11-16T10:00Z'), at('2026-11-16T20:00Z')),
-      'medium',
-    );
+    const c = splitDays('2026-11-16T10:00Z', '2026-11-16T20:00Z');
     expect(c).toEqual({ from: 0, to: 0, starts: [], ends: [] });
   });
 
   it('a horizon ending inside an open day leaves that day out: no whole day past the horizon', () => {
-    const c = businessDayClock(
-      expandCalendar(split, at('2026-11-17T00:00Z'), at('2026-11-20T10:00Z')),
-      'medium',
-    );
+    const c = splitDays('2026-11-17T00:00Z', '2026-11-20T10:00Z');
     expect(iso(c.to)).toBe('2026-11-20T00:00:00.000Z');
     expect(c.ends.map(iso).at(-1)).toBe('2026-11-19T18:00:00.000Z');
     expect(addBusiness(c, at('2026-11-19T17:00Z'), 2 * H)).toBeUndefined();
   });
 
   it('a horizon under one day that crosses a midnight has no whole day either', () => {
-    const c = businessDayClock(
-      expandCalendar(split, at('2026-11-16T10:00Z'), at('2026-11-17T10:00Z')),
-      'medium',
-    );
+    const c = splitDays('2026-11-16T10:00Z', '2026-11-17T10:00Z');
     expect(c).toEqual({ from: 0, to: 0, starts: [], ends: [] });
   });
 
   it('a horizon of exactly one local day keeps that day', () => {
-    const c = businessDayClock(
-      expandCalendar(split, at('2026-11-17T00:00Z'), at('2026-11-18T00:00Z')),
-      'medium',
-    );
+    const c = splitDays('2026-11-17T00:00Z', '2026-11-18T00:00Z');
     expect([iso(c.from), iso(c.to)]).toEqual(['2026-11-17T00:00:00.000Z', '2026-11-18T00:00:00.000Z']);
     expect(c.starts).toHaveLength(2);
   });
