@@ -1,5 +1,5 @@
 /** The attachment store and limits one process uses, from the environment (`config/env.ts`). */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../config/env';
@@ -27,11 +27,22 @@ export const DEFAULT_ATTACHMENT_LIMITS = {
   unattachedRetentionHours: 24,
 } as const;
 
-/** Settings over a fresh temporary directory: for tests, and apps built without configuration. */
+/** The temporary directories this process made; removed when it exits (one listener for all of them). */
+const temporaryRoots = new Set<string>();
+function removeTemporaryRoots() {
+  for (const root of temporaryRoots) rmSync(root, { recursive: true, force: true });
+}
+
+/**
+ * Settings over a fresh temporary directory, removed when the process exits: for tests, and apps built
+ * without configuration (their files were never meant to outlive the process).
+ */
 export function temporaryAttachmentSettings(
   limits: Partial<Omit<AttachmentSettings, 'store'>> = {},
 ): AttachmentSettings {
   const root = mkdtempSync(path.join(os.tmpdir(), 'orquesta-attachments-'));
+  if (temporaryRoots.size === 0) process.once('exit', removeTemporaryRoots);
+  temporaryRoots.add(root);
   return { store: filesystemStore(root), ...DEFAULT_ATTACHMENT_LIMITS, ...limits };
 }
 

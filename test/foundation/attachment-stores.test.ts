@@ -5,6 +5,7 @@
  * s3rver parses the SigV4 Authorization header and knows its access keys, but does not recompute the
  * signature: a wrong secret would pass here (a real S3 or MinIO is the check for that).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -144,5 +145,32 @@ describe('S3 store against s3rver', () => {
     await expect(store.commit(file, randomUUID(), 2)).rejects.toThrow(/PUT answered 403/);
     await expect(store.open(randomUUID())).rejects.toThrow(/GET answered 403/);
     await expect(store.remove(randomUUID())).rejects.toThrow(/DELETE answered 403/);
+  });
+});
+
+describe('temporary attachment settings', () => {
+  it('removes the directories they made when the process exits, files and all', () => {
+    // A separate process: the directories go on its exit, which this test's own process has not reached.
+    const script = `
+      import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+      import path from 'node:path';
+      import { temporaryAttachmentSettings } from './activities/attachments/settings.ts';
+      const temps = [temporaryAttachmentSettings(), temporaryAttachmentSettings()].map((s) => s.store.tempDir);
+      mkdirSync(temps[0], { recursive: true });
+      writeFileSync(path.join(temps[0], 'upload.part'), 'bytes');
+      const roots = temps.map((t) => path.dirname(t));
+      if (!roots.every((r) => existsSync(r))) throw new Error('a temporary root was not made');
+      console.log(JSON.stringify(roots));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const roots = JSON.parse(child.stdout) as string[];
+    expect(roots).toHaveLength(2);
+    for (const dir of roots) {
+      expect(dir.startsWith(os.tmpdir())).toBe(true);
+      expect(existsSync(dir)).toBe(false);
+    }
   });
 });
