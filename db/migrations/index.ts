@@ -18,6 +18,7 @@ import * as searchPlans from './20261128_0021_search_plans';
 import * as idempotencyScope from './20261128_0501_idempotency_scope';
 import * as searchWords from './20261128_0502_search_words';
 import * as searchLongIndex from './20261128_0701_search_long_index';
+import * as searchFilterIndex from './20261128_0901_search_filter_index';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0501_idempotency_scope': idempotencyScope,
   '20261128_0502_search_words': searchWords,
   '20261128_0701_search_long_index': searchLongIndex,
+  '20261128_0901_search_filter_index': searchFilterIndex,
 };
