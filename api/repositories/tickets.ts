@@ -394,19 +394,12 @@ function onlyTextSearch(filters: TicketFilters): boolean {
 
 /**
  * Whether a filter column is ANDed with the words inside the search's GIN index (`tickets_filter_words_idx`:
- * status, priority, customer, agent; the customer scope). Such a search is not probed: the probe's fuzzy limit
- * takes a part of each of the index's entries, so the part of their intersection shrinks with the product of
- * the parts (`nomina` among open tickets: 10,100 matches, about 130 in the probe's part) and proves nothing,
- * while the exact intersection up to the cap is cheap in that index (20 ms for that one).
+ * the customer, the agent, the customer scope). Such a search is not probed: the probe's fuzzy limit takes a
+ * part of each of the index's entries, so the part of their intersection shrinks with the product of the parts
+ * and proves nothing, while the exact intersection up to the cap is cheap in that index.
  */
 function filtersInSearchIndex(filters: TicketFilters): boolean {
-  return (
-    filters.only !== null ||
-    filters.status !== undefined ||
-    filters.priority !== undefined ||
-    filters.customerId !== undefined ||
-    typeof filters.assignee === 'string'
-  );
+  return filters.only !== null || filters.customerId !== undefined || typeof filters.assignee === 'string';
 }
 
 /** From this many times the cap in estimated matches, a search is first probed ({@link overCapInPart}). */
