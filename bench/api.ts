@@ -30,6 +30,8 @@ import {
   withSearchResolved,
   matchEstimate,
   overCapInPart,
+  broadFilters,
+  filtersInSearchIndex,
   TICKET_COUNT_CAP,
 } from '../api/repositories/tickets';
 import { flag } from './cli';
@@ -106,22 +108,23 @@ try {
         ...(f.customerId ? { customerId: f.customerId } : {}),
         ...(f.assignee ? { assignee: f.assignee } : {}),
       });
-      // As the route does (`listTicketsCounted`): with many matches expected, the probe under
-      // gin_fuzzy_search_limit, then the walk; else the matches collected, counted and sorted in one pass; over
-      // the cap, the walk.
+      // As the route does (`listTicketsCounted`): with many matches expected and no filter in the words'
+      // index, the probe under gin_fuzzy_search_limit, then the walk; else the matches collected, counted and
+      // sorted in one pass (broad filters checked on the rows); over the cap, the walk.
       const estimate = await matchEstimate(db, filters);
-      const probed = estimate >= 2 * TICKET_COUNT_CAP;
-      const proven = probed && (await overCapInPart(db, filters));
-      const counted = await countTickets(db, filters);
+      const counting = { ...filters, checkedOnRows: await broadFilters(db, filters, estimate) };
+      const probed = estimate >= 2 * TICKET_COUNT_CAP && !filtersInSearchIndex(filters);
+      const proven = probed && (await overCapInPart(db, counting));
+      const counted = await countTickets(db, counting);
       const pagePlan = proven ? 'walk-sort-index' : pagePlanFor(counted);
       const sort = k.sort ?? 'due';
       out.push(
-        `== ${k.name} q=${JSON.stringify(k.q)}: estimate ${estimate}, probed ${probed}, proven ${proven}`,
+        `== ${k.name} q=${JSON.stringify(k.q)}: estimate ${estimate}, probed ${probed}, proven ${proven}, checked on rows: ${counting.checkedOnRows.join(', ') || 'none'}`,
       );
       for (const [what, query] of [
         ...(proven
           ? []
-          : ([['collect', collectedPageQuery(db, filters, sort, undefined, 50).compile()]] as const)),
+          : ([['collect', collectedPageQuery(db, counting, sort, undefined, 50).compile()]] as const)),
         ...(pagePlan === 'walk-sort-index'
           ? ([['page', ticketPageQuery(db, filters, sort, undefined, 50).compile()]] as const)
           : []),

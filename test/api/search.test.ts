@@ -20,6 +20,10 @@ import {
   withSearchResolved,
   overCapInPart,
   matchEstimate,
+  broadFilters,
+  BROAD_FILTER_SHARE,
+  ROW_CHECK_MAX_MATCHES,
+  ticketCountQuery,
 } from '../../api/repositories/tickets';
 import { MAX_RUNS_PER_WORD } from '../../api/repositories/ticket-search';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
@@ -408,6 +412,85 @@ describe('a search proven to match more than the cap', () => {
     expect(page.rows).toHaveLength(3);
     // No text search: no estimate, so no probe.
     expect(await matchEstimate(api.db, { only: ['dense'] })).toBe(0);
+  });
+});
+
+describe('a broad status or priority filter on a search', () => {
+  // 30 open tickets and 1 resolved one with the word, beside the file's others: by the statistics, open is
+  // a broad status here, resolved a narrow one.
+  beforeAll(async () => {
+    await api.db.insertInto('customers').values({ id: 'broad', name: 'Amplia' }).execute();
+    for (let i = 0; i < 30; i += 1) {
+      await seedTicket(api.db, {
+        customer_id: 'broad',
+        subject: `Chirrido en la balanza ${i}`,
+        priority: i % 2 === 0 ? 'high' : 'low',
+        next_due_at: new Date(base + i * HOUR),
+      });
+    }
+    await seedTicket(api.db, { customer_id: 'broad', subject: 'Chirrido resuelto', status: 'resolved' });
+    await sql`analyze tickets`.execute(api.db);
+  });
+  const chirrido = async (more: Partial<TicketFilters>) =>
+    withSearchResolved(api.db, { only: null, q: 'chirrido', ...more });
+  const share = async (status: string) => {
+    const { rows } = await sql<{ n: string; all: string }>`
+      select count(*) filter (where status = ${status}) as n, count(*) as all from tickets`.execute(api.db);
+    return Number(rows[0]!.n) / Number(rows[0]!.all);
+  };
+
+  it('checks a filter keeping a tenth of the tickets or more on the rows of words matching few, else by its index', async () => {
+    // The shares are what the rule reads (the statistics of a table this small are exact).
+    expect(await share('open')).toBeGreaterThanOrEqual(BROAD_FILTER_SHARE);
+    expect(await share('resolved')).toBeLessThan(BROAD_FILTER_SHARE);
+    const few = 31;
+    const broad = async (more: Partial<TicketFilters>, estimate = few) =>
+      (await broadFilters(api.db, await chirrido(more), estimate)).sort();
+    expect(await broad({ status: ['open'] })).toEqual(['status']);
+    expect(await broad({ status: ['resolved'] })).toEqual([]);
+    expect(await broad({ status: ['resolved', 'open'] })).toEqual(['status']);
+    expect(await broad({ status: ['open'], priority: ['high', 'medium'] })).toEqual(['priority', 'status']);
+    // Together the filters keep too few: a priority no ticket has.
+    expect(await broad({ status: ['open'], priority: ['critical'] })).toEqual([]);
+    // A status no ticket has (no statistics for it) is narrow.
+    expect(await broad({ status: ['new'] })).toEqual([]);
+    // Words expected to match more than the rows worth checking one by one keep the filter's index.
+    const openShare = await share('open');
+    const atMost = Math.floor(ROW_CHECK_MAX_MATCHES * openShare * 0.99);
+    expect(await broad({ status: ['open'] }, atMost)).toEqual(['status']);
+    expect(await broad({ status: ['open'] }, Math.ceil(ROW_CHECK_MAX_MATCHES * openShare * 1.01))).toEqual(
+      [],
+    );
+    // Without a text search nothing is left to the rows (the filter's index is then the way in).
+    expect(await broadFilters(api.db, { only: null, status: ['open'] }, few)).toEqual([]);
+  });
+
+  it('counts and pages alike whether a filter is checked on the rows or by its index', async () => {
+    for (const more of [
+      { status: ['open'] },
+      { status: ['resolved'] },
+      { status: ['open'], priority: ['high'] },
+      { priority: ['low'] },
+    ] satisfies Partial<TicketFilters>[]) {
+      const filters = await chirrido(more);
+      const onRows: TicketFilters = { ...filters, checkedOnRows: ['status', 'priority'] };
+      const compiled = ticketCountQuery(api.db, onRows, 5).compile().sql;
+      expect(compiled.includes(`status || ''`)).toBe(more.status !== undefined);
+      expect(compiled.includes(`priority || ''`)).toBe(more.priority !== undefined);
+      for (const cap of [5, 100]) {
+        expect(await countTickets(api.db, onRows, cap)).toEqual(await countTickets(api.db, filters, cap));
+      }
+      const page = async (f: TicketFilters) =>
+        ((await collectedPageQuery(api.db, f, 'due', undefined, 7).execute()) as { number: number }[]).map(
+          (r) => r.number,
+        );
+      expect(await page(onRows)).toEqual(await page(filters));
+      // The route gives the same page and count as the indexed filters counted exactly.
+      const [listed, counted] = await listTicketsCounted(api.db, filters, 'due', undefined, 7, 100);
+      expect(listed.rows.map((r) => r.number)).toEqual((await page(filters)).slice(0, 7));
+      expect(counted).toEqual(await countTickets(api.db, filters, 100));
+    }
+    expect((await countTickets(api.db, await chirrido({ status: ['open'] }), 100)).count).toBe(30);
   });
 });
 
