@@ -25,10 +25,11 @@ export interface TicketFilters {
   /** Customers the caller is limited to (null: all). */
   only: string[] | null;
   /**
-   * Filters written so no index can serve them: checked on the rows the search indexes found, never ANDed as
-   * an index bitmap ({@link broadFilters}). Set by {@link listTicketsCounted} for its counting queries only.
+   * The status filter written so no index serves it: checked on the rows the search indexes found, never
+   * ANDed as a bitmap of its btree range ({@link statusOnRows}). Set by {@link listTicketsCounted} for its
+   * counting queries only.
    */
-  checkedOnRows?: BroadFilter[];
+  statusOnRows?: boolean;
 }
 
 /** The filters with their text search looked up in the word list (one query), ready for the list's queries. */
@@ -193,16 +194,12 @@ function filtered(db: Kysely<Database>, filters: TicketFilters) {
   let query = db.selectFrom('tickets');
   if (filters.only !== null)
     query = query.where('customer_id', 'in', filters.only.length > 0 ? filters.only : ['']);
-  const onRows = new Set(filters.checkedOnRows);
   // `status || ''` is not the expression of any index: the filter is then checked row by row.
   if (filters.status)
-    query = onRows.has('status')
+    query = filters.statusOnRows
       ? query.where(sql<string>`status || ''`, 'in', filters.status)
       : query.where('status', 'in', filters.status);
-  if (filters.priority)
-    query = onRows.has('priority')
-      ? query.where(sql<string>`priority || ''`, 'in', filters.priority)
-      : query.where('priority', 'in', filters.priority);
+  if (filters.priority) query = query.where('priority', 'in', filters.priority);
   if (filters.level !== undefined) query = query.where('level', '=', filters.level);
   if (filters.customerId !== undefined) query = query.where('customer_id', '=', filters.customerId);
   if (filters.assignee === null) query = query.where('assignee', 'is', null);
@@ -349,7 +346,7 @@ export async function listTicketsCounted(
   cap = TICKET_COUNT_CAP,
 ): Promise<[{ rows: ListedTicket[]; next: TicketPosition | undefined }, { count: number; exact: boolean }]> {
   const estimate = await matchEstimate(db, filters);
-  const counting = { ...filters, checkedOnRows: await broadFilters(db, filters, estimate) };
+  const counting = { ...filters, statusOnRows: await statusOnRows(db, filters, estimate, cap) };
   if (
     estimate >= DENSE_ESTIMATE_FACTOR * cap &&
     !filtersInSearchIndex(filters) &&
@@ -416,48 +413,40 @@ export function filtersInSearchIndex(filters: TicketFilters): boolean {
   return filters.only !== null || filters.customerId !== undefined || typeof filters.assignee === 'string';
 }
 
-/** A filter that {@link broadFilters} may leave to be checked row by row. */
-export type BroadFilter = 'status' | 'priority';
-
-/** From this share of all tickets (by the columns' statistics), the status and priority filters are broad. */
-export const BROAD_FILTER_SHARE = 0.1;
-/** Up to this many tickets matching the text alone (estimated), a broad filter is checked on their rows. */
-export const ROW_CHECK_MAX_MATCHES = 5_000;
+/** From this share of all tickets (by the column's statistics), a status filter is broad. */
+export const BROAD_STATUS_SHARE = 0.1;
+/** Up to this many times the cap in tickets matching the text alone (estimated), a broad status is checked on their rows. */
+export const ROW_CHECK_FACTOR = 5;
 
 /**
- * The status and priority filters of a text search to check on the rows the search indexes found rather than
- * through their btree indexes: when together they keep at least {@link BROAD_FILTER_SHARE} of the tickets
- * (by the columns' statistics; none before the first ANALYZE) and the text alone is expected to match at most
- * {@link ROW_CHECK_MAX_MATCHES} (`estimate`, the planner's for the whole search, over that share). The
- * planner ANDs such a filter into the counting queries' bitmap plans as a bitmap of its whole btree range
- * (150,000 open tickets at a million: 30–40 ms) even when the words match a few dozen tickets (a requester's
- * email among open tickets: 29 → 9 ms at p50). For words matching tens of thousands it is right: each row
- * checked costs a heap page (5,000 of them, 80 ms), so those keep the index.
+ * Whether the counting queries (probe, collect, count) of a text search check its status filter on the rows
+ * the search indexes found rather than through an index: when the status is broad (at least
+ * {@link BROAD_STATUS_SHARE} of the tickets, by the column's statistics; none before the first ANALYZE) and
+ * the text alone is expected to match at most {@link ROW_CHECK_FACTOR} times the cap (the planner's estimate
+ * for the whole search over that share). The planner ANDs a broad status as a bitmap of its whole btree range,
+ * costed as if every match were read, while these queries stop at the cap's first matches: a requester's
+ * email among open tickets (57 matches) paid for a 150,000-entry bitmap (29 → 7 ms at p50 at a million
+ * tickets). Words matching many keep the status an index condition: the queues' partial word indexes
+ * (`20261128_0902_search_queue_indexes`) serve it, and elsewhere each row checked costs a heap page.
  */
-export async function broadFilters(
+export async function statusOnRows(
   db: Kysely<Database>,
   filters: TicketFilters,
   estimate: number,
-): Promise<BroadFilter[]> {
-  if (filters.searchResolved?.condition === undefined && filters.q === undefined) return [];
-  const wanted = { status: filters.status, priority: filters.priority };
-  const present = (['status', 'priority'] as const).filter((c) => wanted[c] !== undefined);
-  if (present.length === 0) return [];
-  const stats = await sql<{ attname: BroadFilter; vals: string[] | null; freqs: number[] | null }>`
-    select attname, most_common_vals::text::text[] as vals, most_common_freqs as freqs
-    from pg_stats
-    where schemaname = current_schema() and tablename = 'tickets' and attname in ('status', 'priority')`.execute(
-    db,
-  );
-  const shareOf = (column: BroadFilter) => {
-    const { vals, freqs } = stats.rows.find((r) => r.attname === column) ?? { vals: null, freqs: null };
-    const values = wanted[column] ?? [];
-    if (vals === null || freqs === null) return 0;
-    return vals.reduce((sum, v, i) => (values.includes(v) ? sum + (freqs[i] ?? 0) : sum), 0);
-  };
-  const share = present.reduce((product, column) => product * shareOf(column), 1);
-  if (share < BROAD_FILTER_SHARE || estimate / share > ROW_CHECK_MAX_MATCHES) return [];
-  return [...present];
+  cap = TICKET_COUNT_CAP,
+): Promise<boolean> {
+  const statuses = filters.status;
+  // With a priority filter too, the status stays indexed: the (status, priority) btree and the queues' partial
+  // word indexes serve both at once, where the status on the rows left the priority btree's 250,000 entries.
+  if (statuses === undefined || filters.priority !== undefined) return false;
+  if (filters.searchResolved?.condition === undefined && filters.q === undefined) return false;
+  const { rows } = await sql<{ vals: string[] | null; freqs: number[] | null }>`
+    select most_common_vals::text::text[] as vals, most_common_freqs as freqs from pg_stats
+    where schemaname = current_schema() and tablename = 'tickets' and attname = 'status'`.execute(db);
+  const { vals, freqs } = rows[0] ?? { vals: null, freqs: null };
+  if (vals === null || freqs === null) return false;
+  const share = vals.reduce((sum, v, i) => (statuses.includes(v) ? sum + (freqs[i] ?? 0) : sum), 0);
+  return share >= BROAD_STATUS_SHARE && estimate / share <= ROW_CHECK_FACTOR * cap;
 }
 
 /** From this many times the cap in estimated matches, a search is first probed ({@link overCapInPart}). */

@@ -19,6 +19,7 @@ import * as idempotencyScope from './20261128_0501_idempotency_scope';
 import * as searchWords from './20261128_0502_search_words';
 import * as searchLongIndex from './20261128_0701_search_long_index';
 import * as searchFilterIndex from './20261128_0901_search_filter_index';
+import * as searchQueueIndexes from './20261128_0902_search_queue_indexes';
 
 /**
  * Every migration, listed explicitly and named by timestamp so bundlers and readers see the order.
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0502_search_words': searchWords,
   '20261128_0701_search_long_index': searchLongIndex,
   '20261128_0901_search_filter_index': searchFilterIndex,
+  '20261128_0902_search_queue_indexes': searchQueueIndexes,
 };
