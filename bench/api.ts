@@ -103,7 +103,7 @@ try {
       const filters: TicketFilters = await withSearchResolved(db, {
         only: null,
         q: k.q,
-        ...(f.status ? { status: [f.status] } : {}),
+        ...(f.status ? { status: f.status.split(',') } : {}),
         ...(f.priority ? { priority: [f.priority] } : {}),
         ...(f.customerId ? { customerId: f.customerId } : {}),
         ...(f.assignee ? { assignee: f.assignee } : {}),
@@ -371,6 +371,8 @@ try {
   for (const name of ['word', 'rareWords', 'partialInsideWord', 'email', 'customerName']) {
     const q = words[name]!;
     kinds.push({ name: `${name}+open`, q, filters: { status: 'open' } });
+    // The console's default queue ("all"): open and awaiting the customer.
+    kinds.push({ name: `${name}+queue`, q, filters: { status: 'open,awaiting_customer' } });
     kinds.push({ name: `${name}+openHigh`, q, filters: { status: 'open', priority: 'high' } });
     kinds.push({ name: `${name}+customer`, q, filters: { customerId: 'c-40' } });
     kinds.push({ name: `${name}+agent`, q, filters: { assignee: 'agent-3' } });
