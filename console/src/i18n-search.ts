@@ -3,6 +3,7 @@ import { lang } from './i18n';
 
 const texts = {
   total: ['tickets', 'tickets'],
+  totalOne: ['ticket', 'ticket'],
   totalMore: ['más de', 'more than'],
   sortBy: ['Ordenar por', 'Sort by'],
   created: ['Creado', 'Created'],
@@ -18,6 +19,11 @@ const texts = {
 
 /** A text key of this module. */
 export type SearchTextKey = keyof typeof texts;
+
+/** "1 ticket", "1.000 tickets" / "1,000 tickets": the total count in the current language, its number grouped as that language writes it. */
+export function totalText(count: number): string {
+  return `${count.toLocaleString(lang() === 'es' ? 'es-ES' : 'en-US', { useGrouping: true })} ${tx(count === 1 ? 'totalOne' : 'total')}`;
+}
 
 /** The text for a key in the current language. */
 export function tx(key: SearchTextKey): string {

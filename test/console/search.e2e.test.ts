@@ -63,6 +63,7 @@ describe('queue search, sort, address and saved views', () => {
       [numbers.low!, numbers.critical!].sort((a, b) => a - b),
     );
     await expect.poll(() => page.locator('.total').getAttribute('data-total')).toBe('2');
+    expect(await page.locator('.total').innerText()).toMatch(/^2 tickets ·/);
     expect(await page.getByLabel('Buscar').inputValue()).toBe('nomina');
 
     const priorityHeader = page.locator('th', { has: page.locator('button[data-sort="priority"]') });
@@ -71,6 +72,13 @@ describe('queue search, sort, address and saved views', () => {
     expect(await priorityHeader.getAttribute('aria-sort')).toBe('descending');
     expect(page.url()).toContain('sort=-priority');
     expect(page.url()).toContain('q=nomina');
+
+    // One match reads "1 ticket", not "1 tickets".
+    await page.getByLabel('Buscar').fill('diciembre');
+    await waitForRows(page, [numbers.critical!]);
+    await expect.poll(() => page.locator('.total').innerText()).toMatch(/^1 ticket ·/);
+    await page.getByLabel('Buscar').fill('nomina');
+    await waitForRows(page, [numbers.critical!, numbers.low!]);
 
     await page.reload();
     await waitForRows(page, [numbers.critical!, numbers.low!]);

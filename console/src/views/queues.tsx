@@ -10,7 +10,7 @@ import { CustomerPicker, useCustomerNames } from '../customer-picker';
 import { BulkBar } from '../bulk-bar';
 import { tx } from '../i18n-macros';
 import { useQueueKeyboard } from '../keyboard';
-import { tx as sx } from '../i18n-search';
+import { totalText, tx as sx } from '../i18n-search';
 import { SavedViews } from '../saved-views';
 import { parsePath } from '../route';
 
@@ -258,7 +258,7 @@ export function QueuesView({
         {total !== null && total.count !== null && (
           <span class="total" data-total={total.count}>
             {total.exact ? '' : `${sx('totalMore')} `}
-            {total.count.toLocaleString()} {sx('total')} ·{' '}
+            {totalText(total.count)} ·{' '}
           </span>
         )}
         {updatedAt !== null && `${t('refreshed')} ${new Date(updatedAt).toLocaleTimeString()}`}
