@@ -30,7 +30,7 @@ import {
   withSearchResolved,
   matchEstimate,
   overCapInPart,
-  statusOnRows,
+  countingFilters,
   filtersInSearchIndex,
   TICKET_COUNT_CAP,
 } from '../api/repositories/tickets';
@@ -112,14 +112,14 @@ try {
       // index, the probe under gin_fuzzy_search_limit, then the walk; else the matches collected, counted and
       // sorted in one pass (broad filters checked on the rows); over the cap, the walk.
       const estimate = await matchEstimate(db, filters);
-      const counting = { ...filters, statusOnRows: await statusOnRows(db, filters, estimate) };
+      const counting = await countingFilters(db, filters, estimate);
       const probed = estimate >= 2 * TICKET_COUNT_CAP && !filtersInSearchIndex(filters);
       const proven = probed && (await overCapInPart(db, counting));
       const counted = await countTickets(db, counting);
       const pagePlan = proven ? 'walk-sort-index' : pagePlanFor(counted);
       const sort = k.sort ?? 'due';
       out.push(
-        `== ${k.name} q=${JSON.stringify(k.q)}: estimate ${estimate}, probed ${probed}, proven ${proven}, status on rows: ${counting.statusOnRows}`,
+        `== ${k.name} q=${JSON.stringify(k.q)}: estimate ${estimate}, probed ${probed}, proven ${proven}, on rows: ${counting.onRows ?? 'none'}`,
       );
       for (const [what, query] of [
         ...(proven

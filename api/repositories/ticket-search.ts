@@ -40,6 +40,14 @@ function parseSearch(q: string): ParsedSearch | undefined {
   return words.length === 0 ? undefined : { words: words.slice(0, MAX_SEARCH_WORDS) };
 }
 
+/** Whether the query is ticket numbers (`#42`) or whole email addresses only: it matches few tickets by nature. */
+export function matchesFewByNature(q: string): boolean {
+  const parsed = parseSearch(q);
+  if (parsed === undefined) return false;
+  if ('number' in parsed) return true;
+  return 'words' in parsed && parsed.words.every((w) => WHOLE_EMAIL.test(w));
+}
+
 function nonWordCondition(parsed: { number: number } | { bareNumber: string }): RawBuilder<boolean> {
   if ('number' in parsed) return sql<boolean>`number = ${parsed.number}`;
   return sql<boolean>`(number = ${Number(parsed.bareNumber)} or search_vector @@ to_tsquery('simple', ${parsed.bareNumber}))`;

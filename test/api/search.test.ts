@@ -21,6 +21,7 @@ import {
   overCapInPart,
   matchEstimate,
   statusOnRows,
+  matchesFew,
   BROAD_STATUS_SHARE,
   ROW_CHECK_FACTOR,
   ticketCountQuery,
@@ -474,9 +475,9 @@ describe('a broad status filter on a search', () => {
       { status: ['open', 'closed'] },
     ] satisfies Partial<TicketFilters>[]) {
       const filters = await chirrido(more);
-      const onRows: TicketFilters = { ...filters, statusOnRows: true };
-      expect(ticketCountQuery(api.db, onRows, 5).compile().sql).toContain(`status || ''`);
-      expect(ticketCountQuery(api.db, filters, 5).compile().sql).not.toContain(`status || ''`);
+      const onRows: TicketFilters = { ...filters, onRows: 'status' };
+      expect(ticketCountQuery(api.db, onRows, 5).compile().sql).toContain(`"status" || ''`);
+      expect(ticketCountQuery(api.db, filters, 5).compile().sql).not.toContain(`"status" || ''`);
       for (const cap of [5, 100]) {
         expect(await countTickets(api.db, onRows, cap)).toEqual(await countTickets(api.db, filters, cap));
       }
@@ -491,6 +492,52 @@ describe('a broad status filter on a search', () => {
       expect(counted).toEqual(await countTickets(api.db, filters, 100));
     }
     expect((await countTickets(api.db, await chirrido({ status: ['closed'] }), 100)).count).toBe(30);
+  });
+
+  it('checks every filter on the rows of a search that matches few by nature (emails, ticket numbers)', async () => {
+    const email = 'chirrido.unico@balanzas.test';
+    const n = await seedTicket(api.db, {
+      customer_id: 'broad',
+      subject: 'Balanza con ruido',
+      requester_email: email,
+      assignee: 'agent-chirrido',
+      priority: 'high',
+    });
+    const m = await seedTicket(api.db, {
+      customer_id: 'broad',
+      subject: 'Otra',
+      requester_email: email,
+      status: 'closed',
+    });
+    expect(matchesFew({ only: null, q: email })).toBe(true);
+    expect(matchesFew({ only: null, q: `#${n}` })).toBe(true);
+    expect(matchesFew({ only: null, q: `${email} ${email}` })).toBe(true);
+    expect(matchesFew({ only: null, q: `${email} balanza` })).toBe(false);
+    expect(matchesFew({ only: null, q: 'chirrido' })).toBe(false);
+    expect(matchesFew({ only: null, q: String(n) })).toBe(false); // a bare number is also a word
+    expect(matchesFew({ only: null })).toBe(false);
+    for (const [more, found] of [
+      [{ assignee: 'agent-chirrido' }, n],
+      [{ customerId: 'broad', status: ['open'] }, n],
+      [{ priority: ['high'], only: ['broad'] }, n],
+      [{ status: ['closed'] }, m],
+    ] satisfies [Partial<TicketFilters>, number][]) {
+      const filters = await withSearchResolved(api.db, { only: null, q: email, ...more });
+      const every: TicketFilters = { ...filters, onRows: 'every' };
+      const compiled = ticketCountQuery(api.db, every, 5).compile().sql;
+      for (const [key, name] of [
+        ['assignee', 'assignee'],
+        ['customerId', 'customer_id'],
+        ['only', 'customer_id'],
+        ['status', 'status'],
+        ['priority', 'priority'],
+      ] as const)
+        if (key in more) expect(compiled).toContain(`"${name}" || ''`);
+      expect(await countTickets(api.db, every)).toEqual(await countTickets(api.db, filters));
+      const [listed, counted] = await listTicketsCounted(api.db, filters, 'due', undefined, 7, 100);
+      expect(counted).toEqual({ count: 1, exact: true });
+      expect(listed.rows.map((r) => r.number)).toEqual([found]);
+    }
   });
 
   it("searches the queues' statuses through their own partial word indexes", async () => {
