@@ -71,3 +71,33 @@ export function contractFor(
 export function draft(input: TicketDraftInput): TicketDraft {
   return TicketDraftSchema.parse(input);
 }
+
+/** A minimal valid policy document (one business calendar, one plan, type, category and level). */
+export function minimalPolicyDocument(): Record<string, unknown> {
+  return {
+    id: 'mini',
+    version: 1,
+    name: 'Minimal',
+    calendars: {
+      business: {
+        zone: 'America/Bogota',
+        businessDayHours: 8,
+        weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }],
+      },
+    },
+    defaultCalendar: 'business',
+    plans: [
+      {
+        id: 'basic',
+        name: { es: 'Básico', en: 'Basic' },
+        quota: 5,
+        period: 'month',
+        sla: { firstResponse: { high: { hours: 2 } } },
+      },
+    ],
+    ticketTypes: [{ id: 'incident', name: { es: 'Incidente', en: 'Incident' } }],
+    categories: [{ id: 'support', name: { es: 'Soporte', en: 'Support' } }],
+    channels: { portal: { accepted: true } },
+    escalation: { levels: [{ level: 1, name: { es: 'N1', en: 'L1' } }] },
+  };
+}

@@ -2,36 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { PolicyError, loadPolicy, parsePolicy, type PolicyIssue } from '../../domain/policy/load';
 import { createPolicyRegistry } from '../../domain/policy/registry';
+import { minimalPolicyDocument } from './helpers';
 
-/** A minimal valid policy document. */
-function minimal(): Record<string, unknown> {
-  return {
-    id: 'mini',
-    version: 1,
-    name: 'Minimal',
-    calendars: {
-      business: {
-        zone: 'America/Bogota',
-        businessDayHours: 8,
-        weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }],
-      },
-    },
-    defaultCalendar: 'business',
-    plans: [
-      {
-        id: 'basic',
-        name: { es: 'Básico', en: 'Basic' },
-        quota: 5,
-        period: 'month',
-        sla: { firstResponse: { high: { hours: 2 } } },
-      },
-    ],
-    ticketTypes: [{ id: 'incident', name: { es: 'Incidente', en: 'Incident' } }],
-    categories: [{ id: 'support', name: { es: 'Soporte', en: 'Support' } }],
-    channels: { portal: { accepted: true } },
-    escalation: { levels: [{ level: 1, name: { es: 'N1', en: 'L1' } }] },
-  };
-}
+const minimal = minimalPolicyDocument;
 
 function issuesOf(doc: unknown): PolicyIssue[] {
   const result = parsePolicy(typeof doc === 'string' ? doc : stringify(doc));

@@ -1,40 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parsePolicy, type PolicyIssue } from '../../domain/policy/load';
+import { minimalPolicyDocument } from './helpers';
 
-/** A minimal valid policy document (same shape as in policy-load.test.ts). */
+/** The minimal valid policy document with an on-call calendar besides the business one. */
 function minimal(): Record<string, unknown> {
-  return {
-    id: 'mini',
-    version: 1,
-    name: 'Minimal',
-    calendars: {
-      business: {
-        zone: 'America/Bogota',
-        businessDayHours: 8,
-        weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }],
-      },
-      oncall: {
-        zone: 'America/Bogota',
-        businessDayHours: 24,
-        weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }],
-      },
-    },
-    defaultCalendar: 'business',
-    plans: [
-      {
-        id: 'basic',
-        name: { es: 'Básico', en: 'Basic' },
-        quota: 5,
-        period: 'month',
-        sla: { firstResponse: { high: { hours: 2 } } },
-      },
-    ],
-    ticketTypes: [{ id: 'incident', name: { es: 'Incidente', en: 'Incident' } }],
-    categories: [{ id: 'support', name: { es: 'Soporte', en: 'Support' } }],
-    channels: { portal: { accepted: true } },
-    escalation: { levels: [{ level: 1, name: { es: 'N1', en: 'L1' } }] },
+  const doc = minimalPolicyDocument();
+  (doc.calendars as Record<string, unknown>).oncall = {
+    zone: 'America/Bogota',
+    businessDayHours: 24,
+    weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }],
   };
+  return doc;
 }
 
 type Doc = Record<string, unknown>;
