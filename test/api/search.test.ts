@@ -59,6 +59,19 @@ async function search(q: string): Promise<number[]> {
   return numbersOf(res.body);
 }
 
+/** The database, counting the queries it runs whose text holds `marker` (`enable_sort`: a walk; `gin_fuzzy_search_limit`: a probe). */
+function watching(marker: string) {
+  let seen = 0;
+  const db = api.db.withPlugin({
+    transformQuery: (args) => {
+      if (JSON.stringify(args.node).includes(marker)) seen += 1;
+      return args.node;
+    },
+    transformResult: (args) => Promise.resolve(args.result),
+  });
+  return { db, seen: () => seen };
+}
+
 /** The plan of a due-ordered page of `filters`, with sequential and plain index scans off (the search indexes show). */
 async function pagePlanText(filters: TicketFilters): Promise<string> {
   const page = ticketPageQuery(api.db, filters, 'due', undefined, 50).compile();
@@ -367,16 +380,9 @@ describe('a search proven to match more than the cap', () => {
 
   it("does not probe a search whose filter shares the words' index, and counts it exactly up to the cap", async () => {
     const probes = async (filters: TicketFilters, cap: number) => {
-      let probed = 0;
-      const watched = api.db.withPlugin({
-        transformQuery: (args) => {
-          if (JSON.stringify(args.node).includes('gin_fuzzy_search_limit')) probed += 1;
-          return args.node;
-        },
-        transformResult: (args) => Promise.resolve(args.result),
-      });
-      const [page, counted] = await listTicketsCounted(watched, filters, 'due', undefined, 5, cap);
-      return { probed, counted, numbers: page.rows.map((r) => r.number) };
+      const watched = watching('gin_fuzzy_search_limit');
+      const [page, counted] = await listTicketsCounted(watched.db, filters, 'due', undefined, 5, cap);
+      return { probed: watched.seen(), counted, numbers: page.rows.map((r) => r.number) };
     };
     expect(await matchEstimate(api.db, await zumbido())).toBeGreaterThanOrEqual(20);
     // The text alone is probed (the watcher sees it: this check can fail).
@@ -733,18 +739,11 @@ describe('sorts, paging and the total', () => {
     // Expected under twice the cap: no probe; the matches are then collected whole or walked past the cap.
     expect(await matchEstimate(api.db, orden)).toBeLessThan(2 * cap);
     const walked = async (filters: TicketFilters) => {
-      let walks = 0;
-      const watched = api.db.withPlugin({
-        transformQuery: (args) => {
-          if (JSON.stringify(args.node).includes('enable_sort')) walks += 1;
-          return args.node;
-        },
-        transformResult: (args) => Promise.resolve(args.result),
-      });
-      const [page, counted] = await listTicketsCounted(watched, filters, '-updated', undefined, 50, cap);
+      const watched = watching('enable_sort');
+      const [page, counted] = await listTicketsCounted(watched.db, filters, '-updated', undefined, 50, cap);
       expect(page.rows.map((r) => r.number)).toEqual(all);
       expect(counted).toEqual({ count: cap, exact: false });
-      return walks;
+      return watched.seen();
     };
     expect(await walked(orden)).toBe(0);
     // Another filter may leave far fewer matches than the text finds: those are walked past the cap.
