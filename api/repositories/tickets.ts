@@ -463,6 +463,8 @@ export async function statusOnRows(
   // word indexes serve both at once, where the status on the rows left the priority btree's 250,000 entries.
   if (statuses === undefined || filters.priority !== undefined) return false;
   if (filters.searchResolved?.condition === undefined && filters.q === undefined) return false;
+  // A share is at most 1: past the bound with the filter, the text alone is past it too (no statistics read).
+  if (estimate > ROW_CHECK_FACTOR * cap) return false;
   const { rows } = await sql<{ vals: string[] | null; freqs: number[] | null }>`
     select most_common_vals::text::text[] as vals, most_common_freqs as freqs from pg_stats
     where schemaname = current_schema() and tablename = 'tickets' and attname = 'status'`.execute(db);
