@@ -35,8 +35,8 @@ export default {
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: `${dir}/incremental.json`,
-  // The machine is shared (2 cores): one test process at a time.
-  concurrency: 1,
+  // The machine is shared (2 cores): one test process at a time, unless MUTATION_CONCURRENCY says more.
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
   timeoutMS: 30_000,
   timeoutFactor: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],
