@@ -20,6 +20,7 @@ export default defineConfig({
       'test/api/actor-from-session.test.ts',
       'test/api/key-security.test.ts',
       'test/api/idempotency.test.ts',
+      'test/api/reliability.test.ts',
       'test/api/integrations.test.ts',
       'test/api/ticket-actions.test.ts',
       'test/lifecycle/projection.test.ts',
