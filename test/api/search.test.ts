@@ -25,6 +25,7 @@ import {
   BROAD_STATUS_SHARE,
   ROW_CHECK_FACTOR,
   ticketCountQuery,
+  walkedPage,
 } from '../../api/repositories/tickets';
 import { MAX_RUNS_PER_WORD } from '../../api/repositories/ticket-search';
 import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
@@ -401,6 +402,71 @@ describe('a search proven to match more than the cap', () => {
     const index = await sql<{ indexdef: string }>`
       select indexdef from pg_indexes where indexname = 'tickets_filter_words_idx'`.execute(api.db);
     expect(index.rows[0]?.indexdef).toContain('gin (customer_id, assignee, search_words)');
+  });
+
+  it('pages by a bounded walk of the sort index, the same pages as the whole walk, or none when the bound is short', async () => {
+    const filters = await zumbido();
+    for (const sort of TICKET_SORTS) {
+      let after: TicketPosition | undefined;
+      const seen: number[] = [];
+      for (;;) {
+        const whole = await listTickets(api.db, filters, sort, after, 7, 'walk-sort-index');
+        const bounded = await walkedPage(api.db, filters, sort, after, 7);
+        if (whole.next === undefined) {
+          // The last page has no row after it: the bounded walk cannot tell it whole, and leaves it.
+          expect(bounded, sort).toBeUndefined();
+          seen.push(...whole.rows.map((r) => r.number));
+          break;
+        }
+        expect(bounded, sort).toEqual(whole);
+        seen.push(...bounded!.rows.map((r) => r.number));
+        after = bounded!.next;
+      }
+      expect(new Set(seen).size, sort).toBe(40);
+    }
+    // Rows before the first match: a bound that reaches no whole page gives none.
+    const late = { ...filters, dueAfter: new Date(base + 30 * HOUR).toISOString() };
+    const first = (await listTickets(api.db, late, 'due', undefined, 2, 'walk-sort-index')).rows;
+    const rowsBefore = await api.db
+      .selectFrom('tickets')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(
+        sql<boolean>`(coalesce(next_due_at, 'infinity'::timestamptz), number) <= (${first[1]!.next_due_at}::timestamptz, ${first[1]!.number}::bigint)`,
+      )
+      .executeTakeFirstOrThrow();
+    const needed = Number(rowsBefore.n) + 1; // the two rows of the page, and the one telling there are more
+    expect(await walkedPage(api.db, late, 'due', undefined, 2, needed - 1)).toBeUndefined();
+    expect((await walkedPage(api.db, late, 'due', undefined, 2, needed + 8))?.rows).toEqual(first);
+  });
+
+  it('walks for the page and counts at once when it expects many times the cap, and walks again when the bounded walk finds no page', async () => {
+    const filters = await zumbido();
+    const cap = 3;
+    expect(await matchEstimate(api.db, filters)).toBeGreaterThan(5 * cap);
+    const run = async (f: TicketFilters, limit = 5) => {
+      const walks = watching('walk_key');
+      const [page, counted] = await listTicketsCounted(walks.db, f, 'due', undefined, limit, cap);
+      return { page, counted, walks: walks.seen() };
+    };
+    const many = await run(filters);
+    expect(many.walks).toBeGreaterThan(0);
+    expect(many.counted).toEqual({ count: cap, exact: false });
+    const numbers = (page: { rows: { number: number }[]; next?: unknown }) => ({
+      numbers: page.rows.map((r) => r.number),
+      next: page.next,
+    });
+    expect(numbers(many.page)).toEqual(
+      numbers(await listTickets(api.db, filters, 'due', undefined, 5, 'sort-matches')),
+    );
+    // A page larger than the matches: the walk reaches the end of the index without a whole page (it cannot
+    // tell the last page from a bound), so the page is walked again, whole.
+    const all = await run(filters, 50);
+    expect(all.walks).toBeGreaterThan(0);
+    expect(all.counted).toEqual({ count: cap, exact: false });
+    expect(numbers(all.page)).toEqual(
+      numbers(await listTickets(api.db, filters, 'due', undefined, 50, 'sort-matches')),
+    );
+    expect(all.page.rows).toHaveLength(40);
   });
 
   it('never says "more" for fewer matches, whatever the planner expects', async () => {
