@@ -388,7 +388,8 @@ export async function listTicketsCounted(
 ): Promise<[{ rows: ListedTicket[]; next: TicketPosition | undefined }, { count: number; exact: boolean }]> {
   const estimate = await matchEstimate(db, filters);
   const counting = await countingFilters(db, filters, estimate, cap);
-  if (estimate > SORT_ALL_FACTOR * cap) return pageAndCountAtOnce(db, filters, counting, sort, after, limit, cap);
+  if (estimate > SORT_ALL_FACTOR * cap)
+    return pageAndCountAtOnce(db, filters, counting, sort, after, limit, cap);
   if (
     estimate >= DENSE_ESTIMATE_FACTOR * cap &&
     !filtersInSearchIndex(filters) &&
