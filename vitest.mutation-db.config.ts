@@ -16,6 +16,7 @@ export default defineConfig({
     isolate: false,
     include: [
       'test/api/auth.test.ts',
+      'test/api/auth-details.test.ts',
       'test/api/accounts.test.ts',
       'test/api/actor-from-session.test.ts',
       'test/api/key-security.test.ts',
