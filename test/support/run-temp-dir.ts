@@ -31,7 +31,7 @@ const timer = setInterval(() => {
   for (const pid of pids) { try { process.kill(pid, 'SIGQUIT'); } catch {} }
   const waitThenRemove = (tries) => {
     if (tries > 0 && pids.some(alive)) return setTimeout(() => waitThenRemove(tries - 1), 200);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   waitThenRemove(50);
 }, 1000);
