@@ -144,6 +144,9 @@ function sortKey(sort: TicketSort) {
   }
 }
 
+/** The direction of each order: `-` sorts descend. */
+const directionOf = (sort: TicketSort) => (sort.startsWith('-') ? 'desc' : 'asc');
+
 /** The position's key as SQL, to compare with `sortKey`. */
 function positionKey(after: TicketPosition) {
   if ('due' in after) return sql`coalesce(${after.due}::timestamptz, 'infinity'::timestamptz)`;
@@ -262,7 +265,7 @@ export function ticketPageQuery(
   let query = filtered(db, filters).select(TICKET_COLUMNS).select(listedKeys());
   const key = sortKey(sort);
   if (after !== undefined) query = query.where(afterPosition(sort, after));
-  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  const direction = directionOf(sort);
   if (key !== undefined) query = query.orderBy(key, direction);
   query = query.orderBy('number', direction);
   return query.limit(limit + 1);
@@ -285,7 +288,7 @@ export async function walkedPage(
   bound = WALK_BOUND,
 ): Promise<{ rows: ListedTicket[]; next: TicketPosition | undefined } | undefined> {
   const key = sortKey(sort);
-  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  const direction = directionOf(sort);
   let window = db
     .selectFrom('tickets')
     .selectAll()
@@ -332,7 +335,7 @@ export function collectedPageQuery(
   let page = db.selectFrom(counted.as('c')).select(['c.number as n', 'c.matched']);
   const key = sortKey(sort);
   if (after !== undefined) page = page.where(afterPosition(sort, after));
-  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  const direction = directionOf(sort);
   if (key !== undefined) page = page.orderBy(key, direction);
   page = page.orderBy('number', direction).limit(limit + 1);
   let rows = db
