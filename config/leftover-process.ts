@@ -3,7 +3,7 @@
  * start that crashed. The next start finds them by the pid they left in their data folder and stops them,
  * so it never meets a confusing port clash, and never signals a process that merely reuses the pid.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 /** The command line of a live process, or undefined when it is gone (or there is no /proc: not Linux). */
 export function commandLine(pid: number): string[] | undefined {
@@ -23,6 +23,16 @@ export function pidFromFile(pidFile: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether `pid` is a zombie: dead, but not yet reaped by its parent (or by init, once orphaned). */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 
@@ -55,5 +65,20 @@ export async function stopLeftoverProcess(
   for (let waited = 0; alive(pid) && waited < graceMs; waited += 100) await pause(100);
   if (alive(pid)) process.kill(pid, 'SIGKILL');
   for (let waited = 0; alive(pid) && waited < 5_000; waited += 100) await pause(100);
+  return pid;
+}
+
+/**
+ * A server killed together with the process that started it (`kill -9` of the whole tree) is a zombie until
+ * init reaps it: about 2 s on our machines, longer on a busy one. Its pid file then names a pid that
+ * `kill(pid, 0)` still finds, and Postgres refuses to start ("lock file already exists"). Waits up to
+ * `waitMs` for the zombie to be reaped, then removes the pid file: a zombie holds no port, memory or file.
+ * Returns the zombie's pid when there was one.
+ */
+export async function clearZombiePidFile(pidFile: string, waitMs = 10_000): Promise<number | undefined> {
+  const pid = pidFromFile(pidFile);
+  if (pid === undefined || !isZombie(pid)) return undefined;
+  for (let waited = 0; isZombie(pid) && waited < waitMs; waited += 100) await pause(100);
+  if (isZombie(pid)) rmSync(pidFile, { force: true });
   return pid;
 }

@@ -3,7 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { stopLeftoverProcess } from '../config/leftover-process';
+import { clearZombiePidFile, stopLeftoverProcess } from '../config/leftover-process';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -15,6 +15,8 @@ export interface EmbeddedPostgresOptions {
   /** Keep the data when stopping (true for `npm start`, false for throw-away test clusters). */
   persistent?: boolean;
   onLog?: (message: string) => void;
+  /** How long a start waits for a killed Postgres that is still a zombie before it removes its pid file. */
+  zombieWaitMs?: number;
 }
 
 /** A running embedded Postgres cluster. */
@@ -69,6 +71,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await allowTraversal(path.dirname(dataDir));
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // Postgres's own last words, for the error when it does not start (its log is not shown otherwise).
+  const recentLog: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -77,23 +81,30 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: options.persistent ?? true,
     createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: options.onLog ?? (() => undefined),
+    onLog: (message: string) => {
+      recentLog.push(message);
+      if (recentLog.length > 20) recentLog.shift();
+      options.onLog?.(message);
+    },
     onError: (messageOrError: unknown) => options.onLog?.(String(messageOrError)),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
   // A Postgres left running on this data folder by a start that crashed: a fast shutdown (SIGINT), then ours.
+  const pidFile = path.join(dataDir, 'postmaster.pid');
   const leftBehind = await stopLeftoverProcess(
-    path.join(dataDir, 'postmaster.pid'),
+    pidFile,
     (argv) => argv.some((arg) => arg.endsWith('postgres')) && argv.includes(dataDir),
     'SIGINT',
   );
   if (leftBehind !== undefined)
     options.onLog?.(`stopped a Postgres left behind by an earlier start (pid ${leftBehind})`);
+  const zombie = await clearZombiePidFile(pidFile, options.zombieWaitMs);
+  if (zombie !== undefined) options.onLog?.(`waited for a killed Postgres (pid ${zombie}) to be reaped`);
   try {
     await server.start();
   } catch (error) {
     throw new Error(
-      `embedded Postgres did not start on port ${options.port} (data in ${dataDir}); is the port taken by another server?`,
+      `embedded Postgres did not start on port ${options.port} (data in ${dataDir}). Its log:\n${recentLog.join('').trim()}`,
       { cause: error },
     );
   }
