@@ -23,6 +23,7 @@ export default defineConfig({
       'test/api/idempotency.test.ts',
       'test/api/reliability.test.ts',
       'test/api/integrations.test.ts',
+      'test/api/integrations-details.test.ts',
       'test/api/ticket-actions.test.ts',
       'test/lifecycle/projection.test.ts',
       'test/lifecycle/intake.test.ts',
