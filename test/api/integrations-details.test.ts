@@ -180,6 +180,7 @@ describe('what is stored and handed on', () => {
     const body = event('u-1', { customerId: 'ghost', ticketNumber: 987654 });
     const en = await signed(body);
     expect(en.status).toBe(422);
+    expect(en.body.type).toMatch(/\/validation$/);
     expect(en.body.detail).toBe('The event refers to unknown objects.');
     expect(en.body['invalid-params']).toEqual([
       { name: 'body.customerId', reason: 'unknown customer' },
