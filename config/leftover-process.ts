@@ -36,13 +36,14 @@ export function isZombie(pid: number): boolean {
   }
 }
 
+/** Whether `pid` still runs (a zombie has stopped: it only waits to be reaped). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  return !isZombie(pid);
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
