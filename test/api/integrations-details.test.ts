@@ -5,8 +5,11 @@
  * texts in both languages, and the operation as the OpenAPI document describes it to integrators.
  */
 import { sql } from 'kysely';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, type CreatedApiKey } from '../../api/auth';
+import { hashPassword } from '../../api/passwords';
+import { insertUser } from '../../api/repositories/users';
 import type { IntegrationEvent } from '../../api/route';
 import { MAX_SKEW_MS, signIntegrationEvent } from '../../api/routes/integrations';
 import { createTestApi, seedTicket, type TestApi } from './helpers';
@@ -136,6 +139,36 @@ describe('the signing headers', () => {
   });
 });
 
+describe('who may send', () => {
+  it('refuses a staff session, even an administrator with a valid signature: events come from API keys', async () => {
+    const admin = await insertUser(api.db, {
+      email: 'ada@staff.example',
+      displayName: 'Ada Admin',
+      role: 'admin',
+      language: 'en',
+      passwordHash: await hashPassword('correct horse battery'),
+    });
+    const browser = request.agent(api.app);
+    const signIn = await browser
+      .post('/v1/session')
+      .send({ email: admin.email, password: 'correct horse battery' });
+    expect(signIn.status).toBe(200);
+    const body = event('k-1');
+    const res = await browser
+      .post('/v1/integrations/events')
+      .set('X-CSRF-Token', signIn.body.csrfToken as string)
+      .set('Content-Type', 'application/json')
+      .set('X-Orquesta-Timestamp', NOW_SECONDS)
+      .set('X-Orquesta-Signature', signIntegrationEvent(CONFIGURED_SECRET, NOW_SECONDS, JSON.stringify(body)))
+      .send(JSON.stringify(body));
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toBe(
+      'This operation is for integrations with an API key, not for staff sessions.',
+    );
+    expect(received.some((e) => e.eventId === 'k-1')).toBe(false);
+  });
+});
+
 describe('what is stored and handed on', () => {
   it('keeps the customer, the ticket and the instant the event names', async () => {
     const ticket = await seedTicket(api.db, { customer_id: 'acme' });
@@ -248,6 +281,7 @@ describe('the operation in the OpenAPI document', () => {
     expect(operation.description).toContain('HMAC-SHA256 of timestamp + "." + raw body');
     expect(operation.description).toContain('more than 5 minutes off is 401');
     expect(operation.description).toContain('409 while still being processed');
+    expect(operation.description).toContain('API keys only (not staff sessions).');
     const described = Object.fromEntries(
       Object.entries(operation.responses as Record<string, { description: string }>).map(([code, r]) => [
         code,
