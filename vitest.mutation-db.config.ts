@@ -27,6 +27,7 @@ export default defineConfig({
       'test/api/ticket-actions.test.ts',
       'test/lifecycle/projection.test.ts',
       'test/lifecycle/intake.test.ts',
+      'test/lifecycle/intake-details.test.ts',
       'test/lifecycle/calendar-refresh.test.ts',
       'test/notifications/dispatcher.test.ts',
     ],
