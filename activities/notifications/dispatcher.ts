@@ -356,8 +356,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       throw new DeliveryError('template "ticket_event" is for webhooks only', true);
     }
     const rendered = render(row);
-    if (isAccountTemplate(row.template)) return deliverAccountEmail(row, rendered);
-    if (row.template === PORTAL_SIGN_IN_TEMPLATE) return sendMail(signInMail(row, rendered));
+    // Account emails (password reset, invitation) and the portal sign-in belong to no ticket thread.
+    if (isAccountTemplate(row.template)) return sendMail(standaloneMail(row, rendered, 'account'));
+    if (row.template === PORTAL_SIGN_IN_TEMPLATE)
+      return sendMail(standaloneMail(row, rendered, 'portal-sign-in'));
     const ticket = row.ticket_number ?? Number(row.payload.ticketNumber);
     const root = `<ticket-${ticket}@${domain}>`;
     const own = `<ticket-${ticket}.${createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20)}@${domain}>`;
@@ -398,15 +400,19 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     return sendMail(mail);
   }
 
-  /** A mail that belongs to no ticket (the portal sign-in): its own Message-ID, no thread. */
-  function signInMail(row: OutboxRow, rendered: ReturnType<typeof render>): OutgoingMail {
+  /** A mail that belongs to no ticket (an account email, the portal sign-in): its own Message-ID, no thread. */
+  function standaloneMail(
+    row: OutboxRow,
+    rendered: ReturnType<typeof render>,
+    kind: 'account' | 'portal-sign-in',
+  ): OutgoingMail {
     const id = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20);
     return {
       to: row.recipient,
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,
-      messageId: `<portal-sign-in.${id}@${domain}>`,
+      messageId: `<${kind}.${id}@${domain}>`,
       headers: {
         'Auto-Submitted': 'auto-generated',
         'Content-Language': row.locale,
@@ -418,29 +424,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   async function sendMail(mail: OutgoingMail): Promise<void> {
     try {
       await mailer.sendMail(mail);
-    } catch (error) {
-      const code = (error as { responseCode?: unknown }).responseCode;
-      const permanent = typeof code === 'number' && code >= 500 && code < 600;
-      throw new DeliveryError(`smtp: ${errorText(error)}`, permanent);
-    }
-  }
-
-  /** An account email (password reset, invitation): its own Message-ID, no ticket thread. */
-  async function deliverAccountEmail(row: OutboxRow, rendered: ReturnType<typeof render>): Promise<void> {
-    const id = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20);
-    try {
-      await mailer.sendMail({
-        to: row.recipient,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        messageId: `<account.${id}@${domain}>`,
-        headers: {
-          'Auto-Submitted': 'auto-generated',
-          'Content-Language': row.locale,
-          'X-Orquesta-Template': row.template,
-        },
-      });
     } catch (error) {
       const code = (error as { responseCode?: unknown }).responseCode;
       const permanent = typeof code === 'number' && code >= 500 && code < 600;
