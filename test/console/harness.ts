@@ -157,8 +157,16 @@ export async function startConsoleStack(options: {
         },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
+    /** Like a well-behaved integration: a 429 is retried after its Retry-After, with the same Idempotency-Key. */
     const api = async (method: string, url: string, body?: unknown) => {
-      const res = await fetchApi(method, url, body);
+      const key = { 'Idempotency-Key': crypto.randomUUID() };
+      let res = await fetchApi(method, url, body, key);
+      for (let retries = 0; res.status === 429 && retries < 10; retries++) {
+        await res.text();
+        const seconds = Number(res.headers.get('retry-after') ?? '1');
+        await new Promise((resolve) => setTimeout(resolve, (Number.isFinite(seconds) ? seconds : 1) * 1000));
+        res = await fetchApi(method, url, body, key);
+      }
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
       return text ? (JSON.parse(text) as unknown) : undefined;
