@@ -46,7 +46,12 @@ function alive(pid: number): boolean {
   return !isZombie(pid);
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `condition` every 100 ms while it holds, for at most `ms`. */
+async function waitWhile(condition: () => boolean, ms: number): Promise<void> {
+  for (let waited = 0; condition() && waited < ms; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /**
  * Stops the process named by `pidFile` when it is alive and `isOurs(argv)` says it is the server we
@@ -63,9 +68,9 @@ export async function stopLeftoverProcess(
   const argv = pid === undefined ? undefined : commandLine(pid);
   if (pid === undefined || argv === undefined || !isOurs(argv)) return undefined;
   process.kill(pid, signal);
-  for (let waited = 0; alive(pid) && waited < graceMs; waited += 100) await pause(100);
+  await waitWhile(() => alive(pid), graceMs);
   if (alive(pid)) process.kill(pid, 'SIGKILL');
-  for (let waited = 0; alive(pid) && waited < 5_000; waited += 100) await pause(100);
+  await waitWhile(() => alive(pid), 5_000);
   return pid;
 }
 
@@ -79,7 +84,7 @@ export async function stopLeftoverProcess(
 export async function clearZombiePidFile(pidFile: string, waitMs = 10_000): Promise<number | undefined> {
   const pid = pidFromFile(pidFile);
   if (pid === undefined || !isZombie(pid)) return undefined;
-  for (let waited = 0; isZombie(pid) && waited < waitMs; waited += 100) await pause(100);
+  await waitWhile(() => isZombie(pid), waitMs);
   if (isZombie(pid)) rmSync(pidFile, { force: true });
   return pid;
 }

@@ -362,7 +362,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       return sendMail(standaloneMail(row, rendered, 'portal-sign-in'));
     const ticket = row.ticket_number ?? Number(row.payload.ticketNumber);
     const root = `<ticket-${ticket}@${domain}>`;
-    const own = `<ticket-${ticket}.${createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20)}@${domain}>`;
+    const own = `<ticket-${ticket}.${shortHash(row.dedupe_key)}@${domain}>`;
     const first = row.template === 'ticket_created';
     const cc = copiedAddresses(row.payload.cc);
     const files = await emailFiles(
@@ -406,13 +406,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     rendered: ReturnType<typeof render>,
     kind: 'account' | 'portal-sign-in',
   ): OutgoingMail {
-    const id = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 20);
     return {
       to: row.recipient,
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,
-      messageId: `<${kind}.${id}@${domain}>`,
+      messageId: `<${kind}.${shortHash(row.dedupe_key)}@${domain}>`,
       headers: {
         'Auto-Submitted': 'auto-generated',
         'Content-Language': row.locale,
@@ -634,6 +633,11 @@ function errorText(error: unknown): string {
     return `${error.message}${cause}`;
   }
   return String(error);
+}
+
+/** The first 20 hex digits of a dedupe key's SHA-256: stable per outbox row, for its Message-ID. */
+function shortHash(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20);
 }
 
 /** Whether a row's email is for staff (its template's audience), whose links go to the console. */
