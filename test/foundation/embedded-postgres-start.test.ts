@@ -4,7 +4,7 @@
  * live server: the next start must wait for it or clear the stale pid file, not fail. When Postgres does not
  * start, the error carries its own log, so the cause is in the message.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -15,8 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isZombie } from '../../config/leftover-process';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { freePort } from '../support/free-port';
+import { neglectedChild } from '../support/neglected-child';
 
-/** A zombie owned by the user Postgres runs as: `sleep 30` never reaps the child it inherits from `sh`. */
+/** A zombie owned by the user Postgres runs as (a `sleep 0` whose parent never reaps it). */
 async function zombieOfPostgresUser(): Promise<{ pid: number; parent: ChildProcess }> {
   const ids =
     process.getuid?.() === 0
@@ -25,10 +26,7 @@ async function zombieOfPostgresUser(): Promise<{ pid: number; parent: ChildProce
           gid: Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout),
         }
       : {};
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { ...ids, stdio: 'pipe' });
-  const pid = await new Promise<number>((resolve) =>
-    parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
-  );
+  const { pid, parent } = await neglectedChild(0, ids);
   for (let i = 0; i < 100 && !isZombie(pid); i++) await new Promise((r) => setTimeout(r, 50));
   expect(isZombie(pid), `pid ${pid} is a zombie`).toBe(true);
   return { pid, parent };

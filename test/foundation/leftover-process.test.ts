@@ -3,17 +3,13 @@
  * server is a zombie until init reaps it (seconds on a busy machine), and a zombie has stopped: the stop must
  * not wait out its grace period, nor take the zombie for a live server in the pid file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  clearZombiePidFile,
-  commandLine,
-  isZombie,
-  stopLeftoverProcess,
-} from '../../config/leftover-process';
+import { clearZombiePidFile, isZombie, stopLeftoverProcess } from '../../config/leftover-process';
+import { neglectedChild } from '../support/neglected-child';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orquesta-leftover-'));
 const pidFile = path.join(dir, 'server.pid');
@@ -21,14 +17,8 @@ const parents: ChildProcess[] = [];
 
 /** A `sleep 120` "server" whose parent never reaps it: once stopped, it stays a zombie for this test. */
 async function serverWithNeglectfulParent(): Promise<number> {
-  const parent = spawn('sh', ['-c', 'sleep 120 & echo $!; exec sleep 121'], { stdio: 'pipe' });
+  const { pid, parent } = await neglectedChild(120);
   parents.push(parent);
-  const pid = await new Promise<number>((resolve) =>
-    parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
-  );
-  // Until the forked shell has run `exec`, the pid's command line is still the shell's.
-  for (let i = 0; i < 100 && commandLine(pid)?.[0] !== 'sleep'; i++)
-    await new Promise((r) => setTimeout(r, 20));
   writeFileSync(pidFile, `${pid}\n`);
   return pid;
 }
