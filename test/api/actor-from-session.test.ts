@@ -3,19 +3,15 @@
  * agent ("Director General") does not change who the timeline says acted. Real HTTP, Postgres and the
  * ticket workflow on the Temporal test backend.
  */
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
-import { hashPassword } from '../../api/passwords';
-import { insertUser } from '../../api/repositories/users';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, type TestApi } from './helpers';
+import { createTestApi, signedInStaff, type TestApi } from './helpers';
 
-const PASSWORD = 'correct horse battery';
 const draft = {
   channel: 'portal',
   category: 'support',
@@ -64,17 +60,12 @@ describe('actor from the session', () => {
       .execute();
 
   it('records the signed-in user whatever name the body gives', async () => {
-    const eva = await insertUser(api.db, {
+    const { agent: browser, csrf } = await signedInStaff(api, {
       email: 'eva@staff.example',
       displayName: 'Eva Ortiz',
       role: 'agent',
       language: 'es',
-      passwordHash: await hashPassword(PASSWORD),
     });
-    const browser = request.agent(api.app);
-    const signIn = await browser.post('/v1/session').send({ email: eva.email, password: PASSWORD });
-    expect(signIn.status).toBe(200);
-    const csrf = signIn.body.csrfToken as string;
 
     const created = await browser
       .post('/v1/tickets')

@@ -5,21 +5,17 @@
  * for a ticket, a macro whose step the policy refuses, bulk actions with mixed results and their
  * Idempotency-Key replay, and CC addresses of a reply reaching the outbox row.
  */
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
-import { hashPassword } from '../../api/passwords';
 import { PROBLEM_BASE } from '../../api/problem';
-import { insertUser } from '../../api/repositories/users';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import type { UserRole } from '../../db/schema';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, signedInStaff, type TestApi } from './helpers';
 
-const PASSWORD = 'correct horse battery';
 const draft = {
   channel: 'portal',
   category: 'support',
@@ -64,18 +60,12 @@ let seq = 0;
 /** A signed-in staff member: a cookie-keeping client and the CSRF token for writes. */
 async function staff(role: UserRole) {
   const name = `${role} ${++seq}`;
-  const email = `${role}.${seq}@staff.example`;
-  await insertUser(api.db, {
-    email,
+  const { agent, csrf } = await signedInStaff(api, {
+    email: `${role}.${seq}@staff.example`,
     displayName: name,
     role,
     language: 'es',
-    passwordHash: await hashPassword(PASSWORD),
   });
-  const agent = request.agent(api.app);
-  const res = await agent.post('/v1/session').send({ email, password: PASSWORD });
-  expect(res.status, res.text).toBe(200);
-  const csrf = res.body.csrfToken as string;
   return {
     name,
     get: (path: string) => agent.get(path),

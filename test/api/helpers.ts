@@ -11,6 +11,8 @@ import request from 'supertest';
 import { afterEach, expect } from 'vitest';
 import { createApp, type AppDependencies } from '../../api/app';
 import { createApiKey, type Role } from '../../api/auth';
+import { hashPassword } from '../../api/passwords';
+import { insertUser, type NewUser } from '../../api/repositories/users';
 import type { Database } from '../../db/schema';
 import { createTestDatabase } from '../support/database';
 
@@ -184,4 +186,19 @@ export async function seedTicket(
     .returning('number')
     .executeTakeFirstOrThrow();
   return row.number;
+}
+
+/** The password {@link signedInStaff} gives its users. */
+export const STAFF_PASSWORD = 'correct horse battery';
+
+/**
+ * A staff user, stored and signed in through `POST /v1/session`: a cookie-keeping client like the console's,
+ * and the CSRF token its writes must carry.
+ */
+export async function signedInStaff(api: TestApi, user: Omit<NewUser, 'passwordHash'>) {
+  const row = await insertUser(api.db, { ...user, passwordHash: await hashPassword(STAFF_PASSWORD) });
+  const agent = request.agent(api.app);
+  const res = await agent.post('/v1/session').send({ email: user.email, password: STAFF_PASSWORD });
+  expect(res.status, res.text).toBe(200);
+  return { user: row, agent, csrf: res.body.csrfToken as string };
 }

@@ -5,14 +5,11 @@
  * texts in both languages, and the operation as the OpenAPI document describes it to integrators.
  */
 import { sql } from 'kysely';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, type CreatedApiKey } from '../../api/auth';
-import { hashPassword } from '../../api/passwords';
-import { insertUser } from '../../api/repositories/users';
 import type { IntegrationEvent } from '../../api/route';
 import { MAX_SKEW_MS, signIntegrationEvent } from '../../api/routes/integrations';
-import { createTestApi, seedTicket, type TestApi } from './helpers';
+import { createTestApi, seedTicket, signedInStaff, type TestApi } from './helpers';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const NOW_SECONDS = String(NOW.getTime() / 1000);
@@ -141,22 +138,16 @@ describe('the signing headers', () => {
 
 describe('who may send', () => {
   it('refuses a staff session, even an administrator with a valid signature: events come from API keys', async () => {
-    const admin = await insertUser(api.db, {
+    const { agent: browser, csrf } = await signedInStaff(api, {
       email: 'ada@staff.example',
       displayName: 'Ada Admin',
       role: 'admin',
       language: 'en',
-      passwordHash: await hashPassword('correct horse battery'),
     });
-    const browser = request.agent(api.app);
-    const signIn = await browser
-      .post('/v1/session')
-      .send({ email: admin.email, password: 'correct horse battery' });
-    expect(signIn.status).toBe(200);
     const body = event('k-1');
     const res = await browser
       .post('/v1/integrations/events')
-      .set('X-CSRF-Token', signIn.body.csrfToken as string)
+      .set('X-CSRF-Token', csrf)
       .set('Content-Type', 'application/json')
       .set('X-Orquesta-Timestamp', NOW_SECONDS)
       .set('X-Orquesta-Signature', signIntegrationEvent(CONFIGURED_SECRET, NOW_SECONDS, JSON.stringify(body)))

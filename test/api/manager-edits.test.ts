@@ -7,17 +7,13 @@
  * each role, and API keys); a contract shows its quota's reset period apart from its term; a purchase sent
  * twice under one Idempotency-Key is recorded once.
  */
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../api/passwords';
 import { PROBLEM_BASE } from '../../api/problem';
-import { insertUser } from '../../api/repositories/users';
 import type { UserRole } from '../../db/schema';
 import { testPolicy } from './fixtures';
-import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, signedInStaff, type TestApi } from './helpers';
 
 const DAY = 86_400_000;
-const PASSWORD = 'correct horse battery';
 let api: TestApi;
 checkResponsesAfterEach(() => api);
 /** Contracts current whatever day the suite runs. */
@@ -26,18 +22,12 @@ const endsAt = new Date(Date.now() + 320 * DAY).toISOString();
 
 /** A signed-in staff member of `role` (one per `who`): a cookie-keeping client and the CSRF token for writes. */
 async function staff(role: UserRole, who = 'manager-edits') {
-  const email = `${role}.${who}@staff.example`;
-  await insertUser(api.db, {
-    email,
+  const { agent, csrf } = await signedInStaff(api, {
+    email: `${role}.${who}@staff.example`,
     displayName: `${role} person (${who})`,
     role,
     language: 'en',
-    passwordHash: await hashPassword(PASSWORD),
   });
-  const agent = request.agent(api.app);
-  const res = await agent.post('/v1/session').send({ email, password: PASSWORD });
-  expect(res.status, res.text).toBe(200);
-  const csrf = res.body.csrfToken as string;
   return {
     patch: (path: string, body: object) => agent.patch(path).set('X-CSRF-Token', csrf).send(body),
     post: (path: string, body: object) => agent.post(path).set('X-CSRF-Token', csrf).send(body),

@@ -2,13 +2,10 @@
 /** Saved queue views (issue 17): each signed-in user's own, on real Postgres through real HTTP. */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../api/passwords';
 import { PROBLEM_BASE } from '../../api/problem';
-import { insertUser } from '../../api/repositories/users';
 import { MAX_VIEWS_PER_USER } from '../../api/routes/views';
-import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, signedInStaff, type TestApi } from './helpers';
 
-const PASSWORD = 'correct horse battery';
 let api: TestApi;
 checkResponsesAfterEach(() => api);
 
@@ -19,18 +16,12 @@ afterAll(() => api.destroy());
 
 /** A signed-in browser-like client for a new user. */
 async function signedIn(name: string, role: 'agent' | 'read-only' = 'agent') {
-  const email = `${name}@staff.example`;
-  await insertUser(api.db, {
-    email,
+  const { agent, csrf } = await signedInStaff(api, {
+    email: `${name}@staff.example`,
     displayName: name,
     role,
     language: 'es',
-    passwordHash: await hashPassword(PASSWORD),
   });
-  const agent = request.agent(api.app);
-  const res = await agent.post('/v1/session').send({ email, password: PASSWORD });
-  expect(res.status, res.text).toBe(200);
-  const csrf = res.body.csrfToken as string;
   const record = (r: request.Response, method: string, path: string) => {
     api.recorded.push({
       method,
