@@ -11,7 +11,13 @@ import { WINDOW_HORIZON_MS } from '../../workflows/ticket/constants';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import type { TestEnv } from '../support/temporal-env';
 import { seedCustomer } from './fixtures';
-import { intakeDraft, startIntakeStack, stopIntakeStack, type IntakeStack } from './intake-fixtures';
+import {
+  forgetfulIntake,
+  intakeDraft,
+  startIntakeStack,
+  stopIntakeStack,
+  type IntakeStack,
+} from './intake-fixtures';
 
 const DAY = 86_400_000;
 
@@ -181,28 +187,7 @@ describe('intake in detail', () => {
   });
 
   describe('a start refused for a search attribute the namespace forgot', () => {
-    /** A client whose first start fails with `error`; counts starts and registrations. */
-    const forgetful = (error: Error) => {
-      let starts = 0;
-      let registered = 0;
-      const client = Object.assign(Object.create(env.client) as typeof env.client, {
-        workflow: Object.assign(Object.create(env.client.workflow) as typeof env.client.workflow, {
-          start: (...args: Parameters<typeof env.client.workflow.start>) => {
-            starts += 1;
-            return starts === 1 ? Promise.reject(error) : env.client.workflow.start(...args);
-          },
-        }),
-      });
-      const ensureSearchAttributes = () => {
-        registered += 1;
-        return Promise.resolve();
-      };
-      return {
-        d: { ...deps(), client, ensureSearchAttributes },
-        starts: () => starts,
-        registered: () => registered,
-      };
-    };
+    const forgetful = (error: Error) => forgetfulIntake(env, deps(), error);
     const request = async (n: number) => ({
       customerId: 'tiendas',
       draft: { ...intakeDraft(n), category: 'administrative' },

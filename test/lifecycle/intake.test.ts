@@ -3,7 +3,13 @@ import { createTicket, type CreateTicketResult } from '../../activities/intake';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import type { TestEnv } from '../support/temporal-env';
 import { seedCustomer } from './fixtures';
-import { intakeDraft, startIntakeStack, stopIntakeStack, type IntakeStack } from './intake-fixtures';
+import {
+  forgetfulIntake,
+  intakeDraft,
+  startIntakeStack,
+  stopIntakeStack,
+  type IntakeStack,
+} from './intake-fixtures';
 
 const DAY = 86_400_000;
 
@@ -299,27 +305,7 @@ describe('intake on Postgres and Temporal', () => {
   it('registers the search attributes and starts again once when the namespace forgot them', async () => {
     const now = await env.env.currentTimeMs();
     await seedCustomer(database.db, 'sisnova', 'attrco', now, { plan: 'basic' });
-    const forgetful = (error: Error) => {
-      let failures = 0;
-      const client = Object.assign(Object.create(env.client) as typeof env.client, {
-        workflow: Object.assign(Object.create(env.client.workflow) as typeof env.client.workflow, {
-          start: (...args: Parameters<typeof env.client.workflow.start>) => {
-            failures += 1;
-            return failures === 1 ? Promise.reject(error) : env.client.workflow.start(...args);
-          },
-        }),
-      });
-      let registered = 0;
-      const d = {
-        ...deps(),
-        client,
-        ensureSearchAttributes: () => {
-          registered += 1;
-          return Promise.resolve();
-        },
-      };
-      return { d, registered: () => registered, starts: () => failures };
-    };
+    const forgetful = (error: Error) => forgetfulIntake(env, deps(), error);
     const request = (n: number) => ({
       customerId: 'attrco',
       draft: { ...intakeDraft(n), category: 'administrative' },
