@@ -3,7 +3,8 @@
  * time (the machine is shared), each `nice`d, then the score per module. No argument: the pure groups
  * (`domain/`, the scenario checker); `--write-paths`: the API and activity groups (Postgres); `--all`: both;
  * `--force`: test every mutant again (incremental mode reuses a static mutant's result even after new tests
- * that kill it); `--summary`: only print the table. The scores are recorded in mutation-scores.json (committed: reports are
+ * that kill it); `--ignore-static`: skip the static mutants (module-load code, which runs the whole suite per
+ * mutant); `--summary`: only print the table. The scores are recorded in mutation-scores.json (committed: reports are
  * git-ignored), so the table also shows groups measured elsewhere. Each group is incremental (`reports/mutation/<group>/incremental.json`),
  * so a re-run tests only the mutants whose code or tests changed.
  */
@@ -36,7 +37,11 @@ for (const group of selected) {
   const code = await new Promise<number>((resolve) =>
     spawn('nice', ['-n', '15', 'npx', 'stryker', 'run', ...(args.includes('--force') ? ['--force'] : [])], {
       stdio: 'inherit',
-      env: { ...process.env, MUTATION_GROUP: group },
+      env: {
+        ...process.env,
+        MUTATION_GROUP: group,
+        ...(args.includes('--ignore-static') && { MUTATION_IGNORE_STATIC: '1' }),
+      },
     }).on('exit', (c) => resolve(c ?? 1)),
   );
   if (code !== 0) failed += 1;
