@@ -125,17 +125,20 @@ export function recordScores(): void {
   writeFileSync(recordedFile, `${JSON.stringify(Object.fromEntries(latest), null, 2)}\n`);
 }
 
-/** The README table of every group: measured ones with their score and date (UTC), others blank. */
+/**
+ * The README table of every group: measured ones with their score and date (UTC), others blank. "Not scored":
+ * compile and runtime errors, and mutants Stryker ignored (`--ignore-static`).
+ */
 export function scoreTable(scores: Record<string, MeasuredScore | undefined> = latestScores()): string {
   const rows = Object.keys(groups).map((group) => {
     const s = scores[group];
-    if (!s) return `| \`${group}\` | not measured | | | | | | |`;
+    if (!s) return `| \`${group}\` | not measured | | | | | | | |`;
     const score = s.score === null ? 'n/a' : `${s.score.toFixed(1)} %`;
-    return `| \`${group}\` | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.timeout} | ${s.noCoverage} | ${score} | ${s.measured.slice(0, 10)} |`;
+    return `| \`${group}\` | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.timeout} | ${s.noCoverage} | ${s.invalid} | ${score} | ${s.measured.slice(0, 10)} |`;
   });
   return [
-    '| module | mutants | killed | survived | timeout | no coverage | score | measured |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| module | mutants | killed | survived | timeout | no coverage | not scored | score | measured |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }

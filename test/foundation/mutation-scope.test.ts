@@ -68,21 +68,21 @@ describe('the score of a group', () => {
 
 describe('the score table', () => {
   const measured = {
-    mutants: 10,
+    mutants: 12,
     killed: 7,
     survived: 1,
     timeout: 1,
     noCoverage: 1,
-    invalid: 0,
+    invalid: 2,
     score: 80,
     measured: '2026-11-28T01:02:03.000Z',
   };
 
-  it('has a row per group: the measured ones with their figures and UTC date, the others marked', () => {
+  it('has a row per group: the measured ones with their figures (the unscored apart) and UTC date, the others marked', () => {
     const lines = scoreTable({ 'domain/sla.ts': measured }).split('\n');
     expect(lines).toHaveLength(2 + Object.keys(groups).length);
-    expect(lines).toContain('| `domain/sla.ts` | 10 | 7 | 1 | 1 | 1 | 80.0 % | 2026-11-28 |');
-    expect(lines).toContain('| `domain/intake.ts` | not measured | | | | | | |');
+    expect(lines).toContain('| `domain/sla.ts` | 12 | 7 | 1 | 1 | 1 | 2 | 80.0 % | 2026-11-28 |');
+    expect(lines).toContain('| `domain/intake.ts` | not measured | | | | | | | |');
   });
 
   it('records only groups of the scope, each with a date (mutation-scores.json)', () => {
