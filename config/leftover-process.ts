@@ -37,7 +37,7 @@ export function isZombie(pid: number): boolean {
 }
 
 /** Whether `pid` still runs (a zombie has stopped: it only waits to be reaped). */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {

@@ -104,11 +104,20 @@ async function main(): Promise<void> {
     `[temporal-emulator] serving Temporal's gRPC API at ${emulator.address} (time skipping ${options.timeSkipping ? 'on' : 'off'}). ` +
       'ALL STATE IS IN MEMORY and lost when this process exits: for tests and offline development only.\n',
   );
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void emulator.shutdown().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // All its state is in memory and its launcher is its only client: when the launcher dies without stopping
+  // it (a test worker that crashed or was killed), it is re-parented, and stops instead of serving forever.
+  const launcher = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== launcher) stop();
+  }, 500).unref();
 }
 
 if (process.argv[1] && /main\.[tj]s$/.test(process.argv[1])) {

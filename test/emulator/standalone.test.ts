@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeEach, describe, expect, test } from 'vitest';
+import { alive } from '../../config/leftover-process';
 import { startEmulator } from '../../emulator';
 import { emulatorExecutable, realTemporalAddress } from '../support/temporal-env';
-import { uniqueId } from './helpers';
+import { eventually, uniqueId } from './helpers';
 import * as wf from './workflows';
 
 /** The address the emulator executable prints once it serves (it listens on `--port 0`: any free port). */
@@ -92,5 +93,26 @@ describe('running the emulator', () => {
     });
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await connection.close();
+  });
+
+  test('the executable stops when the process that started it dies without stopping it', async () => {
+    // A shell starts it and is killed: the emulator is re-parented, as when a test worker crashes.
+    const launcher = spawn(
+      'sh',
+      ['-c', `"${emulatorExecutable}" server start-dev --port 0 & echo $!; wait`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(launcher);
+    const pid = await new Promise<number>((resolve) =>
+      launcher.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
+    try {
+      await servingAddress(launcher);
+      expect(alive(pid)).toBe(true);
+      launcher.kill('SIGKILL');
+      await eventually(() => Promise.resolve(!alive(pid)));
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 });
