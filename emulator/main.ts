@@ -90,6 +90,8 @@ export function parseArgs(argv: string[]): EmulatorOptions {
 }
 
 async function main(): Promise<void> {
+  /** The process that started it, read first: it may die while the emulator starts. */
+  const launcher = process.ppid;
   const options = parseArgs(process.argv.slice(2));
   const verbose = process.env.TEMPORAL_EMULATOR_LOG === 'debug';
   const write = (level: string) => (obj: object, msg?: string) =>
@@ -114,7 +116,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   // All its state is in memory and its launcher is its only client: when the launcher dies without stopping
   // it (a test worker that crashed or was killed), it is re-parented, and stops instead of serving forever.
-  const launcher = process.ppid;
   setInterval(() => {
     if (process.ppid !== launcher) stop();
   }, 500).unref();
