@@ -25,6 +25,7 @@ export default defineConfig({
       'test/api/integrations.test.ts',
       'test/api/integrations-details.test.ts',
       'test/api/ticket-actions.test.ts',
+      'test/api/ticket-actions-details.test.ts',
       'test/api/seed-lifecycle.test.ts',
       'test/api/attachments.test.ts',
       'test/api/replays.test.ts',
