@@ -115,6 +115,47 @@ describe('ticket write routes: problems and headers', () => {
     expect((await ticketRow(number)).priority).toBe('high');
   });
 
+  it('answers 422 no-contract on create and on intake-check for a customer without a contract', async () => {
+    await api.db.insertInto('customers').values({ id: 'sin-contrato', name: 'Sin contrato S.A.' }).execute();
+    for (const path of ['/v1/tickets', '/v1/tickets/intake-check']) {
+      for (const [lang, text] of [
+        ['es', /no tiene contrato/],
+        ['en', /has no contract/],
+      ] as const) {
+        const res = await api
+          .call('post', path)
+          .set('Accept-Language', lang)
+          .send({ customerId: 'sin-contrato', draft });
+        expect(res.status, res.text).toBe(422);
+        expect(res.body.type).toMatch(/no-contract$/);
+        expect(res.body.detail).toMatch(text);
+      }
+    }
+  });
+
+  it('answers 409 ticket-not-running to a reply and an action on a ticket whose workflow is gone', async () => {
+    const number = await seedTicket(api.db, { customer_id: 'tiendas' });
+    const reply = await api
+      .call('post', `/v1/tickets/${number}/customer-replies`)
+      .set('Accept-Language', 'en')
+      .send({ body: 'Hola' });
+    expect(reply.status, reply.text).toBe(409);
+    expect(reply.body).toMatchObject({
+      reason: 'workflow-ended',
+      ticketNumber: number,
+      nextStep: 'open-new-ticket',
+    });
+    expect(reply.body.type).toMatch(/ticket-not-running$/);
+    expect(reply.body.detail).toContain(`Ticket #${number} is closed for good`);
+    const action = await api
+      .call('post', `/v1/tickets/${number}/close`)
+      .set('Accept-Language', 'es')
+      .send({ reason: 'Duplicado' });
+    expect(action.status, action.text).toBe(409);
+    expect(action.body.type).toMatch(/ticket-not-running$/);
+    expect(action.body.detail).toContain(`El ticket #${number} está cerrado definitivamente`);
+  });
+
   it('answers a replayed inbound email 200 duplicate with the ticket it went to', async () => {
     const created = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
     const number = created.body.number as number;
