@@ -2,6 +2,7 @@
  * Test support for the HTTP API: an app over a fresh database, keys per role, and a recorder that
  * checks every response a test produced against the published /openapi.json.
  */
+import { createHmac } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Express } from 'express';
@@ -201,4 +202,26 @@ export async function signedInStaff(api: TestApi, user: Omit<NewUser, 'passwordH
   const res = await agent.post('/v1/session').send({ email: user.email, password: STAFF_PASSWORD });
   expect(res.status, res.text).toBe(200);
   return { user: row, agent, csrf: res.body.csrfToken as string };
+}
+
+/**
+ * A request body and headers signed with `secret` as the mail gateway and integrations sign them
+ * (HMAC-SHA256 of `<timestamp>.<raw body>`), at `at` (Unix seconds, default now).
+ */
+export function signedRequest(
+  secret: string,
+  body: object | string,
+  at = Math.floor(Date.now() / 1000),
+): { headers: Record<string, string>; raw: string } {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const ts = String(at);
+  const sig = createHmac('sha256', secret).update(`${ts}.${raw}`).digest('hex');
+  return {
+    headers: {
+      'X-Orquesta-Timestamp': ts,
+      'X-Orquesta-Signature': `sha256=${sig}`,
+      'Content-Type': 'application/json',
+    },
+    raw,
+  };
 }

@@ -6,7 +6,6 @@
  * - defect 4: an Idempotency-Key maps to exactly one command, even when retried after a timeout or taken
  *   over as abandoned while the first request still waits.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
@@ -15,7 +14,7 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi, signedRequest } from './helpers';
 
 const SECRET = 'reliability-secret-0123456789';
 const draft = {
@@ -27,19 +26,7 @@ const draft = {
   description: 'Desde esta mañana',
 };
 
-function signed(body: object | string): { headers: Record<string, string>; raw: string } {
-  const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
-  return {
-    headers: {
-      'X-Orquesta-Timestamp': ts,
-      'X-Orquesta-Signature': `sha256=${sig}`,
-      'Content-Type': 'application/json',
-    },
-    raw,
-  };
-}
+const signed = (body: object | string, at?: number) => signedRequest(SECRET, body, at);
 
 describe('reliability of the ticket API', () => {
   let env: TestEnv;

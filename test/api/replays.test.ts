@@ -3,7 +3,6 @@
  * workflow has ended answers a clear 409 instead of a 500 (defect 8). Real Postgres, the real Temporal
  * SDK against the emulator, real HTTP.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
@@ -13,24 +12,11 @@ import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi, signedRequest } from './helpers';
 
 const SECRET = 'replay-test-secret-0123456789';
 
-/** A request signed like the mail gateway or an integration signs it, at `at` (Unix seconds). */
-function signed(body: object, at = Math.floor(Date.now() / 1000)) {
-  const raw = JSON.stringify(body);
-  const ts = String(at);
-  const sig = createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
-  return {
-    headers: {
-      'X-Orquesta-Timestamp': ts,
-      'X-Orquesta-Signature': `sha256=${sig}`,
-      'Content-Type': 'application/json',
-    },
-    raw,
-  };
-}
+const signed = (body: object | string, at?: number) => signedRequest(SECRET, body, at);
 
 describe('replays and ended workflows', () => {
   let env: TestEnv;

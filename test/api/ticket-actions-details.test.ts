@@ -3,7 +3,6 @@
  * process without Temporal and a replayed inbound email, in Spanish and English, and the `Location` of a
  * new ticket.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
@@ -11,7 +10,7 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, seedTicket, type TestApi } from './helpers';
+import { createTestApi, seedTicket, type TestApi, signedRequest } from './helpers';
 
 const SECRET = 'inbound-mail-secret-details-0123456789';
 const draft = {
@@ -23,20 +22,7 @@ const draft = {
   description: 'Desde esta mañana',
 };
 
-/** A request body signed like the mail gateway signs it. */
-function signed(body: object): { headers: Record<string, string>; raw: string } {
-  const raw = JSON.stringify(body);
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
-  return {
-    headers: {
-      'X-Orquesta-Timestamp': ts,
-      'X-Orquesta-Signature': `sha256=${sig}`,
-      'Content-Type': 'application/json',
-    },
-    raw,
-  };
-}
+const signed = (body: object | string, at?: number) => signedRequest(SECRET, body, at);
 
 describe('ticket write routes: problems and headers', () => {
   let env: TestEnv;

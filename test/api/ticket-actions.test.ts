@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
@@ -7,25 +6,12 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, type TestApi } from './helpers';
+import { createTestApi, type TestApi, signedRequest } from './helpers';
 
 const DAY = 86_400_000;
 const SECRET = 'inbound-mail-secret-0123456789';
 
-/** Headers of a request signed like the mail gateway signs it. */
-function signed(body: object): { headers: Record<string, string>; raw: string } {
-  const raw = JSON.stringify(body);
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
-  return {
-    headers: {
-      'X-Orquesta-Timestamp': ts,
-      'X-Orquesta-Signature': `sha256=${sig}`,
-      'Content-Type': 'application/json',
-    },
-    raw,
-  };
-}
+const signed = (body: object | string, at?: number) => signedRequest(SECRET, body, at);
 const draft = {
   channel: 'portal',
   category: 'support',
