@@ -225,3 +225,13 @@ export function signedRequest(
     raw,
   };
 }
+
+/** A portal ticket's draft as the API suites send it (`POST /v1/tickets` with a customer). */
+export const portalDraft = {
+  channel: 'portal',
+  category: 'support',
+  priority: 'high',
+  requesterName: 'Luis Pérez',
+  subject: 'La caja no imprime',
+  description: 'Desde esta mañana',
+};

@@ -14,17 +14,10 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, checkResponsesAfterEach, type TestApi, signedRequest } from './helpers';
+import { createTestApi, checkResponsesAfterEach, type TestApi, portalDraft, signedRequest } from './helpers';
 
 const SECRET = 'reliability-secret-0123456789';
-const draft = {
-  channel: 'portal',
-  category: 'support',
-  priority: 'high',
-  requesterName: 'Luis Pérez',
-  subject: 'La caja no imprime',
-  description: 'Desde esta mañana',
-};
+const draft = portalDraft;
 
 const signed = (body: object | string, at?: number) => signedRequest(SECRET, body, at);
 

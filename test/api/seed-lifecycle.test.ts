@@ -3,7 +3,6 @@
  * only the reporting user may ask for, the customer complaint command, and the answer to a reply on a ticket
  * whose workflow has ended. Each test quotes the seed sentence it honours.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
@@ -13,24 +12,11 @@ import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, signedRequest, type TestApi } from './helpers';
 
 const SECRET = 'inbound-mail-secret-seed-lifecycle';
 
-/** A body and the headers of a request signed like the mail gateway signs it. */
-function signed(body: object): { headers: Record<string, string>; raw: string } {
-  const raw = JSON.stringify(body);
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
-  return {
-    headers: {
-      'X-Orquesta-Timestamp': ts,
-      'X-Orquesta-Signature': `sha256=${sig}`,
-      'Content-Type': 'application/json',
-    },
-    raw,
-  };
-}
+const signed = (body: object) => signedRequest(SECRET, body);
 
 const arcoirisDraft = {
   channel: 'portal',

@@ -6,20 +6,13 @@ import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, type TestApi, signedRequest } from './helpers';
+import { createTestApi, type TestApi, portalDraft, signedRequest } from './helpers';
 
 const DAY = 86_400_000;
 const SECRET = 'inbound-mail-secret-0123456789';
 
 const signed = (body: object | string, at?: number) => signedRequest(SECRET, body, at);
-const draft = {
-  channel: 'portal',
-  category: 'support',
-  priority: 'high',
-  requesterName: 'Luis Pérez',
-  subject: 'La caja no imprime',
-  description: 'Desde esta mañana',
-};
+const draft = portalDraft;
 
 describe('ticket write routes against the workflow', () => {
   let env: TestEnv;
