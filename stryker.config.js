@@ -33,10 +33,6 @@ export default {
   }),
   mutate: group.mutate,
   coverageAnalysis: 'perTest',
-  // Static mutants (code run once at module load: route tables, zod schemas) run the group's whole suite
-  // each; `npm run mutation -- <group> --ignore-static` skips them (Stryker counts them "Ignored", outside
-  // the score) when a group's statics cost hours. A later run without it tests them (incremental).
-  ignoreStatic: process.env.MUTATION_IGNORE_STATIC === '1',
   incremental: true,
   incrementalFile: `${dir}/incremental.json`,
   // The machine is shared (2 cores): one test process at a time, unless MUTATION_CONCURRENCY says more.

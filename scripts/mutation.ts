@@ -35,14 +35,19 @@ let failed = 0;
 for (const group of selected) {
   console.log(`\nmutation: ${group}`);
   const code = await new Promise<number>((resolve) =>
-    spawn('nice', ['-n', '15', 'npx', 'stryker', 'run', ...(args.includes('--force') ? ['--force'] : [])], {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        MUTATION_GROUP: group,
-        ...(args.includes('--ignore-static') && { MUTATION_IGNORE_STATIC: '1' }),
-      },
-    }).on('exit', (c) => resolve(c ?? 1)),
+    spawn(
+      'nice',
+      [
+        '-n',
+        '15',
+        'npx',
+        'stryker',
+        'run',
+        ...(args.includes('--force') ? ['--force'] : []),
+        ...(args.includes('--ignore-static') ? ['--ignoreStatic'] : []),
+      ],
+      { stdio: 'inherit', env: { ...process.env, MUTATION_GROUP: group } },
+    ).on('exit', (c) => resolve(c ?? 1)),
   );
   if (code !== 0) failed += 1;
 }
