@@ -107,15 +107,27 @@ function reportScore(group: string): MeasuredScore | undefined {
   };
 }
 
+/**
+ * The later of a group's local report and its recorded score. A report with the recorded figures is that
+ * measurement, whatever its file's date says (a report copied or restored onto a machine is dated then): the
+ * recorded date stays.
+ */
+export function laterScore(
+  local: MeasuredScore | undefined,
+  kept: MeasuredScore | undefined,
+): MeasuredScore | undefined {
+  if (!local || !kept) return local ?? kept;
+  const { measured: _local, ...localFigures } = local;
+  const { measured: _kept, ...keptFigures } = kept;
+  if (JSON.stringify(localFigures) === JSON.stringify(keptFigures)) return kept;
+  return local.measured > kept.measured ? local : kept;
+}
+
 /** Each group's latest score: its local report when newer than the recorded score, else the recorded one. */
 export function latestScores(): Record<string, MeasuredScore | undefined> {
   const recorded = recordedScores();
   return Object.fromEntries(
-    Object.keys(groups).map((group) => {
-      const local = reportScore(group);
-      const kept = recorded[group];
-      return [group, local && (!kept || local.measured > kept.measured) ? local : kept];
-    }),
+    Object.keys(groups).map((group) => [group, laterScore(reportScore(group), recorded[group])]),
   );
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   groupOf,
   groups,
+  laterScore,
   recordedScores,
   reportDir,
   scoreOf,
@@ -83,6 +84,17 @@ describe('the score table', () => {
     expect(lines).toHaveLength(2 + Object.keys(groups).length);
     expect(lines).toContain('| `domain/sla.ts` | 12 | 7 | 1 | 1 | 1 | 2 | 80.0 % | 2026-11-28 |');
     expect(lines).toContain('| `domain/intake.ts` | not measured | | | | | | | |');
+  });
+
+  it('takes the later of a local report and the recorded score, keeping the recorded date for the same figures', () => {
+    const later = { ...measured, killed: 8, survived: 0, score: 90, measured: '2026-11-29T00:00:00.000Z' };
+    const earlier = { ...measured, killed: 8, survived: 0, score: 90, measured: '2026-11-27T00:00:00.000Z' };
+    expect(laterScore(later, measured)).toBe(later);
+    expect(laterScore(earlier, measured)).toBe(measured);
+    expect(laterScore(undefined, measured)).toBe(measured);
+    expect(laterScore(later, undefined)).toBe(later);
+    // The recorded run's report, restored onto another machine a day later: still that run, of that day.
+    expect(laterScore({ ...measured, measured: '2026-11-29T01:30:56.000Z' }, measured)).toBe(measured);
   });
 
   it('records only groups of the scope, each with a date (mutation-scores.json)', () => {
