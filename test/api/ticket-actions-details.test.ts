@@ -1,25 +1,40 @@
 /**
  * Details of the ticket write routes as callers see them: the problems of a stale `expectedVersion`, a
- * process without Temporal and a replayed inbound email, in Spanish and English, and the `Location` of a
- * new ticket.
+ * process without Temporal, too many attachments, a replayed or unfinished inbound email and an intake the
+ * policy refuses or sends elsewhere, in Spanish and English; the `Location` of a new ticket; and the optional
+ * fields of replies and actions reaching the workflow's timeline. A busy ticket: `ticket-actions-busy.test.ts`.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index';
+import { temporaryAttachmentSettings } from '../../activities/attachments/settings';
+import { INBOUND_TAKEOVER_MS } from '../../api/repositories/inbound-emails';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
+import { loadPreset } from '../../policies/index';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, seedTicket, type TestApi, portalDraft, signedRequest } from './helpers';
+import { eventually, seedCustomer, w32Draft } from '../lifecycle/fixtures';
+import {
+  checkResponsesAfterEach,
+  createTestApi,
+  seedTicket,
+  type TestApi,
+  portalDraft,
+  signedRequest,
+} from './helpers';
 
 const SECRET = 'inbound-mail-secret-details-0123456789';
 const draft = portalDraft;
 
 const signed = (body: object | string, at?: number) => signedRequest(SECRET, body, at);
+/** Files one message may carry in these suites (the default is 10). */
+const MAX_FILES = 2;
 
 describe('ticket write routes: problems and headers', () => {
   let env: TestEnv;
   let api: TestApi;
+  checkResponsesAfterEach(() => api);
   let stopWorker: () => Promise<void>;
   const taskQueue = 'api-ticket-actions-details';
 
@@ -30,11 +45,19 @@ describe('ticket write routes: problems and headers', () => {
     api = await createTestApi({
       temporal: { client: env.client, taskQueue },
       routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
+      api: {
+        now: () => new Date(Date.now()),
+        integrationSecret: SECRET,
+        attachments: temporaryAttachmentSettings({ maxFilesPerMessage: MAX_FILES }),
+      },
     });
     await seedCustomer(api.db, 'sisnova', 'tiendas', Date.now(), {
       plan: 'basic',
       requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
+    });
+    // tiendas' basic plan takes 5 tickets a month; acme's has no quota, for the tests that open more.
+    await seedCustomer(api.db, 'w32', 'acme', Date.now(), {
+      requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
     });
     const worker = await env.startWorker({
       taskQueue,
@@ -51,6 +74,32 @@ describe('ticket write routes: problems and headers', () => {
 
   const ticketRow = (number: number) =>
     api.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+  /** A new ticket through the API, once its workflow has it open. */
+  const openTicket = async (customerId = 'tiendas', body: object = draft): Promise<number> => {
+    const created = await api.call('post', '/v1/tickets').send({ customerId, draft: body });
+    expect(created.status, created.text).toBe(201);
+    const number = created.body.number as number;
+    await eventually(
+      () => ticketRow(number),
+      (r) => r.status === 'open',
+    );
+    return number;
+  };
+  const ticketCount = async () =>
+    Number(
+      (
+        await api.db
+          .selectFrom('tickets')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  /** The workflow's own counters, read by query (not the projection). */
+  const countersOf = async (number: number) => {
+    const live = await api.call('get', `/v1/tickets/${number}/live`);
+    expect(live.status, live.text).toBe(200);
+    return live.body.state.counters as Record<string, number>;
+  };
 
   it('answers a new ticket 201 with its Location', async () => {
     const res = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
@@ -59,12 +108,7 @@ describe('ticket write routes: problems and headers', () => {
   });
 
   it('refuses an action written against an older version with ticket-changed, naming what changed since', async () => {
-    const created = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
-    const number = created.body.number as number;
-    await eventually(
-      () => ticketRow(number),
-      (r) => r.status === 'open',
-    );
+    const number = await openTicket();
     const live = await api.call('get', `/v1/tickets/${number}/live`);
     const version = live.body.state.seq as number;
     const reply = await api.call('post', `/v1/tickets/${number}/replies`).send({ body: 'Estamos revisando' });
@@ -136,12 +180,7 @@ describe('ticket write routes: problems and headers', () => {
   });
 
   it('answers a replayed inbound email 200 duplicate with the ticket it went to', async () => {
-    const created = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
-    const number = created.body.number as number;
-    await eventually(
-      () => ticketRow(number),
-      (r) => r.status === 'open',
-    );
+    const number = await openTicket();
     const mail = {
       from: 'carlos@tiendas.gt',
       subject: `RE: [#${number}] La caja no imprime`,
@@ -178,10 +217,175 @@ describe('ticket write routes: problems and headers', () => {
     }
     expect(texts.es).not.toBe(texts.en);
   });
+
+  it('answers 413 too-many-attachments past the per-message limit, creating, sending and binding nothing', async () => {
+    const number = await openTicket('acme', w32Draft);
+    const ids: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const upload = await api
+        .call('post', `/v1/attachments?name=captura-${i}.txt`)
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(`captura ${i}\n`));
+      expect(upload.status, upload.text).toBe(201);
+      ids.push(upload.body.id as string);
+    }
+    const before = await ticketCount();
+    const writes: [string, object][] = [
+      ['/v1/tickets', { customerId: 'acme', draft: w32Draft, attachmentIds: ids }],
+      [`/v1/tickets/${number}/replies`, { body: 'Van las capturas', attachmentIds: ids }],
+      [`/v1/tickets/${number}/customer-replies`, { body: 'Van las capturas', attachmentIds: ids }],
+    ];
+    for (const [path, body] of writes) {
+      for (const [lang, text] of [
+        ['es', `Un mensaje lleva como máximo ${MAX_FILES} adjuntos.`],
+        ['en', `A message carries at most ${MAX_FILES} attachments.`],
+      ] as const) {
+        const res = await api.call('post', path).set('Accept-Language', lang).send(body);
+        expect(res.status, `${path}: ${res.text}`).toBe(413);
+        expect(res.body.type).toMatch(/too-many-attachments$/);
+        expect(res.body.detail).toBe(text);
+        expect(res.body).toMatchObject({
+          limit: MAX_FILES,
+          'invalid-params': [{ name: 'body.attachmentIds', reason: `at most ${MAX_FILES} files` }],
+        });
+      }
+    }
+    expect(await ticketCount()).toBe(before);
+    expect(await countersOf(number)).toMatchObject({ agentReplies: 0, customerReplies: 0 });
+    const files = await api.db
+      .selectFrom('attachments')
+      .select('ticket_number')
+      .where('id', 'in', ids)
+      .execute();
+    expect(files.map((f) => f.ticket_number)).toEqual([null, null, null]);
+    // The limit counts files, not ids: the same two named three times go through.
+    const twice = await api
+      .call('post', `/v1/tickets/${number}/replies`)
+      .send({ body: 'Van las capturas', attachmentIds: [ids[0], ids[1], ids[0]] });
+    expect(twice.status, twice.text).toBe(200);
+  });
+
+  it('answers 409 inbound-email-in-progress while a first delivery is unfinished, and takes it over once stale', async () => {
+    const number = await openTicket('acme', w32Draft);
+    const admin = await api.db
+      .selectFrom('api_keys')
+      .select('id')
+      .where('name', '=', 'test admin')
+      .executeTakeFirstOrThrow();
+    // What a first delivery leaves when its process dies mid-way: a claim without an outcome.
+    const claim = await api.db
+      .insertInto('inbound_emails')
+      .values({
+        api_key_id: admin.id,
+        sender: 'ana@acme.mx',
+        message_id: 'en-curso-1@acme.mx',
+        signature: 'sha256=first-delivery',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const mail = {
+      from: 'Ana@Acme.mx',
+      subject: `RE: [#${number}] No timbra`,
+      text: 'Va el XML',
+      messageId: ' <en-curso-1@acme.mx> ',
+    };
+    for (const [lang, text] of [
+      ['es', 'Este mensaje se está procesando; reintente en un momento.'],
+      ['en', 'This message is being processed; retry in a moment.'],
+    ] as const) {
+      const again = signed(mail);
+      const res = await api
+        .call('post', '/v1/integrations/inbound-email')
+        .set(again.headers)
+        .set('Accept-Language', lang)
+        .send(again.raw);
+      expect(res.status, res.text).toBe(409);
+      expect(res.body.type).toMatch(/inbound-email-in-progress$/);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body.detail).toBe(text);
+    }
+    // Not handled, and the first delivery's claim is kept.
+    expect(await countersOf(number)).toMatchObject({ customerReplies: 0 });
+    const kept = await api.db
+      .selectFrom('inbound_emails')
+      .select(['id', 'outcome'])
+      .where('id', '=', claim.id)
+      .executeTakeFirst();
+    expect(kept).toEqual({ id: claim.id, outcome: null });
+
+    // Left unfinished past INBOUND_TAKEOVER_MS, the claim is taken over and the message handled once.
+    // (`received_at` is not updatable through the typed schema.)
+    await sql`update inbound_emails set received_at = now() - ${INBOUND_TAKEOVER_MS + 5_000} * interval '1 millisecond'
+      where id = ${claim.id}`.execute(api.db);
+    const retry = signed(mail);
+    const taken = await api.call('post', '/v1/integrations/inbound-email').set(retry.headers).send(retry.raw);
+    expect(taken.status, taken.text).toBe(202);
+    expect(taken.body).toEqual({ number, outcome: 'threaded' });
+    await eventually(
+      () => countersOf(number),
+      (c) => c.customerReplies === 1,
+    );
+  });
+
+  it('answers a ticket the policy sends elsewhere 422 intake-refused with routedTo, in es and en, opening nothing', async () => {
+    const routedTo = loadPreset('w32').categories.find((c) => c.id === 'outside_dms')!.routedTo!;
+    const before = await ticketCount();
+    for (const lang of ['es', 'en'] as const) {
+      const res = await api
+        .call('post', '/v1/tickets')
+        .set('Accept-Language', lang)
+        .send({ customerId: 'acme', draft: { ...w32Draft, category: 'outside_dms' } });
+      expect(res.status, res.text).toBe(422);
+      expect(res.body.type).toMatch(/intake-refused$/);
+      expect(res.body.routedTo).toEqual({ team: 'not_covered', answer: routedTo.answer });
+      expect(res.body.reasons).toContainEqual({
+        rule: 'categories.outside_dms.routedTo',
+        code: 'routed_elsewhere',
+        message: routedTo.answer,
+      });
+      expect(res.body.detail).toBe(routedTo.answer[lang]);
+    }
+    expect(await ticketCount()).toBe(before);
+  });
+
+  it('hands the optional fields of replies and actions to the workflow: CC, from, reason, requestedBy', async () => {
+    const number = await openTicket('acme', w32Draft);
+    const steps: [string, object][] = [
+      ['replies', { body: 'Revisamos el timbrado', cc: ['jefa@acme.mx'] }],
+      ['customer-replies', { body: 'Va el XML', from: 'contabilidad@acme.mx' }],
+      ['complaints', { body: 'Nadie nos llama', from: 'gerencia@acme.mx' }],
+      ['priority', { priority: 'high', reason: 'Bloquea la facturación' }],
+      ['escalate', { reason: 'Sigue sin timbrar' }],
+      ['resolve', { solution: 'Certificado renovado' }],
+      ['reopen', { by: 'customer', reason: 'Vuelve a fallar', requestedBy: 'ana@acme.mx' }],
+      ['close', { reason: 'Atendido por teléfono' }],
+    ];
+    for (const [path, body] of steps) {
+      const res = await api.call('post', `/v1/tickets/${number}/${path}`).send(body);
+      expect(res.status, `${path}: ${res.text}`).toBeLessThan(300);
+    }
+    const events = await eventually(
+      async () =>
+        (await api.call('get', `/v1/tickets/${number}/events?limit=200`)).body.items as {
+          type: string;
+          data: Record<string, unknown>;
+        }[],
+      (items) => items.some((e) => e.type === 'closed'),
+    );
+    const data = (type: string) => events.find((e) => e.type === type)?.data;
+    expect(data('agent_reply')).toMatchObject({ cc: ['jefa@acme.mx'] });
+    expect(data('customer_reply')).toMatchObject({ from: 'contabilidad@acme.mx' });
+    expect(data('complaint')).toMatchObject({ from: 'gerencia@acme.mx' });
+    expect(data('priority_changed')).toMatchObject({ to: 'high', reason: 'Bloquea la facturación' });
+    expect(data('escalated')).toMatchObject({ to: 2, reason: 'Sigue sin timbrar' });
+    expect(data('reopened')).toMatchObject({ reason: 'Vuelve a fallar', requestedBy: 'ana@acme.mx' });
+    expect(data('closed')).toMatchObject({ reason: 'Atendido por teléfono' });
+  });
 });
 
 describe('ticket write routes in a process without Temporal', () => {
   let api: TestApi;
+  checkResponsesAfterEach(() => api);
   beforeAll(async () => {
     api = await createTestApi({ routes: ticketActionRoutes() });
     await seedCustomer(api.db, 'sisnova', 'tiendas', Date.now());
