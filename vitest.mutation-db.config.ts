@@ -26,6 +26,7 @@ export default defineConfig({
       'test/api/integrations-details.test.ts',
       'test/api/ticket-actions.test.ts',
       'test/api/ticket-actions-details.test.ts',
+      'test/api/ticket-actions-survivors.test.ts',
       'test/api/ticket-actions-busy.test.ts',
       'test/api/seed-lifecycle.test.ts',
       'test/api/attachments.test.ts',
