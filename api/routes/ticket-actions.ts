@@ -134,6 +134,10 @@ const RefusalSchema = z.object({
   code: z.string(),
   message: z.object({ es: z.string(), en: z.string() }),
 });
+const RoutedToSchema = z.object({
+  team: z.string(),
+  answer: z.object({ es: z.string(), en: z.string() }),
+});
 const CommandResultSchema = z.object({
   number: z.number().int(),
   seq: z.number().int(),
@@ -728,6 +732,9 @@ export function ticketActionRoutes(): AnyRoute[] {
             accepted: z.boolean(),
             reasons: z.array(RefusalSchema),
             quota: z.unknown().optional(),
+            routedTo: RoutedToSchema.optional().describe(
+              'Where the policy sends this kind of request instead (the team, and the answer to give), as a refused create says',
+            ),
           }),
         },
         404: { description: 'No such customer (or not visible to this key)' },
@@ -751,7 +758,11 @@ export function ticketActionRoutes(): AnyRoute[] {
           status: 200,
           body: decision.accepted
             ? { accepted: true, reasons: [], quota: decision.quota }
-            : { accepted: false, reasons: decision.reasons },
+            : {
+                accepted: false,
+                reasons: decision.reasons,
+                ...(decision.routedTo && { routedTo: decision.routedTo }),
+              },
         };
       },
     }),

@@ -345,6 +345,19 @@ describe('ticket write routes: problems and headers', () => {
       });
       expect(res.body.detail).toBe(routedTo.answer[lang]);
     }
+    // The check before creating says the same, with where to send the request.
+    const check = await api
+      .call('post', '/v1/tickets/intake-check')
+      .send({ customerId: 'acme', draft: { ...w32Draft, category: 'outside_dms' } });
+    expect(check.status, check.text).toBe(200);
+    expect(check.body).toMatchObject({
+      accepted: false,
+      routedTo: { team: 'not_covered', answer: routedTo.answer },
+    });
+    const covered = await api
+      .call('post', '/v1/tickets/intake-check')
+      .send({ customerId: 'acme', draft: w32Draft });
+    expect(covered.body.routedTo).toBeUndefined();
     expect(await ticketCount()).toBe(before);
   });
 
