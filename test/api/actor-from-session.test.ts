@@ -4,13 +4,10 @@
  * ticket workflow on the Temporal test backend.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, signedInStaff, type TestApi } from './helpers';
+import { type TestEnv } from '../support/temporal-env';
+import { signedInStaff, type TestApi } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const draft = {
   channel: 'portal',
@@ -25,30 +22,21 @@ const draft = {
 describe('actor from the session', () => {
   let env: TestEnv;
   let api: TestApi;
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-actor-from-session';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    stack = await startTicketStack({
+      taskQueue,
     });
-    api = await createTestApi({ temporal: { client: env.client, taskQueue }, routes: ticketActionRoutes() });
+    ({ env, api } = stack);
     await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), {
       plan: 'basic',
       requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
     });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const events = (number: number) =>

@@ -7,16 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxDispatcher } from '../../activities/notifications/dispatcher';
 import { startMailCatcher, type CaughtMail } from '../../activities/notifications/mail-catcher';
 import { createSmtpMailer } from '../../activities/notifications/mailer';
-import { createActivities } from '../../activities/index';
 import { temporaryAttachmentSettings, type AttachmentSettings } from '../../activities/attachments/settings';
 import { PROBLEM_BASE } from '../../api/problem';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, checkResponsesAfterEach, type TestApi } from './helpers';
+import { checkResponsesAfterEach, type TestApi } from './helpers';
 import { PORTAL_ORIGIN, signInAs } from '../portal/helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const LIMIT = 64 * 1024;
 /** A PNG signature and the start of an IHDR chunk: what a screenshot's first bytes look like. */
@@ -50,21 +47,19 @@ describe('attachments', () => {
   let api: TestApi;
   checkResponsesAfterEach(() => api);
   let settings: AttachmentSettings;
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-attachments';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
     settings = temporaryAttachmentSettings({ maxFileBytes: LIMIT, maxFilesPerMessage: 3 });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()), attachments: settings },
-      portal: { baseUrl: PORTAL_ORIGIN },
+    stack = await startTicketStack({
+      taskQueue,
+      app: {
+        api: { now: () => new Date(Date.now()), attachments: settings },
+        portal: { baseUrl: PORTAL_ORIGIN },
+      },
     });
+    ({ env, api } = stack);
     const now = await env.env.currentTimeMs();
     await seedCustomer(api.db, 'w32', 'acme', now, {
       requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
@@ -72,17 +67,9 @@ describe('attachments', () => {
     await seedCustomer(api.db, 'paygroup', 'coop', now, {
       requesters: [{ name: 'Leo Paz', email: 'leo@coop.gt' }],
     });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const upload = (bytes: Buffer, name: string, key?: string | null) =>

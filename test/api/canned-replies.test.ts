@@ -6,15 +6,12 @@
  * Idempotency-Key replay, and CC addresses of a reply reaching the outbox row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { PROBLEM_BASE } from '../../api/problem';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import type { UserRole } from '../../db/schema';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, checkResponsesAfterEach, signedInStaff, type TestApi } from './helpers';
+import { type TestEnv } from '../support/temporal-env';
+import { checkResponsesAfterEach, signedInStaff, type TestApi } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const draft = {
   channel: 'portal',
@@ -29,31 +26,21 @@ const draft = {
 let env: TestEnv;
 let api: TestApi;
 checkResponsesAfterEach(() => api);
-let stopWorker: () => Promise<void>;
+let stack: TicketStack | undefined;
 const taskQueue = 'api-canned-replies';
 
 beforeAll(async () => {
-  env = await createTestEnv({
-    timeSkipping: true,
-    searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-  });
-  api = await createTestApi({
-    temporal: { client: env.client, taskQueue },
-    routes: ticketActionRoutes(),
-    api: { now: () => new Date(Date.now()) },
-  });
-  await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'corporate' });
-  const worker = await env.startWorker({
+  stack = await startTicketStack({
     taskQueue,
-    workflowsPath,
-    activities: createActivities({ db: api.db }),
+    app: {
+      api: { now: () => new Date(Date.now()) },
+    },
   });
-  stopWorker = () => worker.stop();
+  ({ env, api } = stack);
+  await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), { plan: 'corporate' });
 });
 afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-  await api?.destroy();
+  await stack?.teardown();
 });
 
 let seq = 0;

@@ -7,15 +7,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { hashPassword } from '../../api/passwords';
 import { insertUser } from '../../api/repositories/users';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestEnv, NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
-import { createTestApi, type TestApi } from './helpers';
+import { NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
+import { type TestApi } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const DAY = 86_400_000;
 const PASSWORD = 'correct horse battery';
@@ -73,26 +70,19 @@ describe('live notifications', () => {
   let api: TestApi;
   let server: Server;
   let base: string;
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-notifications';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    stack = await startTicketStack({
+      taskQueue,
     });
-    api = await createTestApi({ temporal: { client: env.client, taskQueue }, routes: ticketActionRoutes() });
+    ({ env, api } = stack);
     // Sisnova's escalation matrix is empty: a breach is told to nobody by the policy.
     await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), {
       plan: 'basic',
       requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
     });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
     server = await new Promise<Server>((resolve) => {
       const s = api.app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -101,9 +91,7 @@ describe('live notifications', () => {
   afterAll(async () => {
     server?.closeAllConnections();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const user = async (

@@ -7,14 +7,11 @@
  *   over as abandoned while the first request still waits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, checkResponsesAfterEach, type TestApi, portalDraft, signedRequest } from './helpers';
+import { checkResponsesAfterEach, type TestApi, portalDraft, signedRequest } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'reliability-secret-0123456789';
 const draft = portalDraft;
@@ -25,41 +22,25 @@ describe('reliability of the ticket API', () => {
   let env: TestEnv;
   let api: TestApi;
   checkResponsesAfterEach(() => api);
-  let worker: { stop(): Promise<void> } | undefined;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-reliability';
-
-  const startWorker = async () => {
-    worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-  };
-  const stopWorker = async () => {
-    await worker?.stop();
-    worker = undefined;
-  };
+  const startWorker = () => stack!.startWorker();
+  const stopWorker = () => stack!.stopWorker();
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    stack = await startTicketStack({
+      taskQueue,
+      temporal: { callTimeoutMs: 1_500 },
+      app: { api: { now: () => new Date(Date.now()), integrationSecret: SECRET } },
     });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue, callTimeoutMs: 1_500 },
-      routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
-    });
+    ({ env, api } = stack);
     await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), {
       plan: 'basic',
       requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
     });
-    await startWorker();
   });
   afterAll(async () => {
-    await stopWorker();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const openTicket = async (): Promise<number> => {

@@ -4,15 +4,13 @@
  * SDK against the emulator, real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
-import { signalTicketOnIntegrationEvent, ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import { signalTicketOnIntegrationEvent } from '../../api/routes/ticket-actions';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, checkResponsesAfterEach, type TestApi, signedRequest } from './helpers';
+import { type TestEnv } from '../support/temporal-env';
+import { checkResponsesAfterEach, type TestApi, signedRequest } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'replay-test-secret-0123456789';
 
@@ -23,42 +21,32 @@ describe('replays and ended workflows', () => {
   let api: TestApi;
   checkResponsesAfterEach(() => api);
   let gateway: string;
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-replays';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    stack = await startTicketStack({
+      taskQueue,
+      app: (env) => ({
+        api: {
+          now: () => new Date(Date.now()),
+          integrationSecret: SECRET,
+          onIntegrationEvent: signalTicketOnIntegrationEvent(env.client),
+        },
+      }),
     });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-      api: {
-        now: () => new Date(Date.now()),
-        integrationSecret: SECRET,
-        onIntegrationEvent: signalTicketOnIntegrationEvent(env.client),
-      },
-    });
+    ({ env, api } = stack);
     // paygroup takes email from requesters without a portal user.
     await seedCustomer(api.db, 'paygroup', 'tiendas', await env.env.currentTimeMs(), {
       plan: 'unlimited',
       requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt', portalUser: false }],
     });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
     gateway = (
       await createApiKey(api.db, { name: 'mail gateway', role: 'integration', signingSecret: SECRET })
     ).key;
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const post = (path: string, request: { headers: Record<string, string>; raw: string }) =>

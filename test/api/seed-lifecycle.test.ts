@@ -4,15 +4,12 @@
  * whose workflow has ended. Each test quotes the seed sentence it honours.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import { ticketWorkflowId } from '../../workflows/ticket/messages';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
-import { createTestApi, checkResponsesAfterEach, signedRequest, type TestApi } from './helpers';
+import { type TestEnv } from '../support/temporal-env';
+import { checkResponsesAfterEach, signedRequest, type TestApi } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'inbound-mail-secret-seed-lifecycle';
 
@@ -46,19 +43,17 @@ describe('seed lifecycle rules through the API', () => {
   let env: TestEnv;
   let api: TestApi;
   checkResponsesAfterEach(() => api);
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-seed-lifecycle';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    stack = await startTicketStack({
+      taskQueue,
+      app: {
+        api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
+      },
     });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
-    });
+    ({ env, api } = stack);
     const now = await env.env.currentTimeMs();
     await seedCustomer(api.db, 'arcoiris', 'clinica', now, {
       requesters: [
@@ -70,17 +65,9 @@ describe('seed lifecycle rules through the API', () => {
       requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
     });
     await seedCustomer(api.db, 'sisnova', 'tiendas', now, { plan: 'basic' });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const create = async (customerId: string, draft: object): Promise<number> => {

@@ -6,14 +6,10 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { temporaryAttachmentSettings } from '../../activities/attachments/settings';
 import { INBOUND_TAKEOVER_MS } from '../../api/repositories/inbound-emails';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { loadPreset } from '../../policies/index';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer, w32Draft } from '../lifecycle/fixtures';
 import {
   checkResponsesAfterEach,
@@ -23,6 +19,7 @@ import {
   portalDraft,
   signedRequest,
 } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'inbound-mail-secret-details-0123456789';
 const draft = portalDraft;
@@ -32,25 +29,23 @@ const signed = (body: object | string, at?: number) => signedRequest(SECRET, bod
 const MAX_FILES = 2;
 
 describe('ticket write routes: problems and headers', () => {
-  let env: TestEnv;
   let api: TestApi;
   checkResponsesAfterEach(() => api);
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-ticket-actions-details';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-      api: {
-        now: () => new Date(Date.now()),
-        integrationSecret: SECRET,
-        attachments: temporaryAttachmentSettings({ maxFilesPerMessage: MAX_FILES }),
+    stack = await startTicketStack({
+      taskQueue,
+      app: {
+        api: {
+          now: () => new Date(Date.now()),
+          integrationSecret: SECRET,
+          attachments: temporaryAttachmentSettings({ maxFilesPerMessage: MAX_FILES }),
+        },
       },
     });
+    ({ api } = stack);
     await seedCustomer(api.db, 'sisnova', 'tiendas', Date.now(), {
       plan: 'basic',
       requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
@@ -59,17 +54,9 @@ describe('ticket write routes: problems and headers', () => {
     await seedCustomer(api.db, 'w32', 'acme', Date.now(), {
       requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
     });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const ticketRow = (number: number) =>

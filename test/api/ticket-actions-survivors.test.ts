@@ -5,15 +5,11 @@
  * `advice`, `locale`), `/live` counted at the later of two clocks, and the `workflowCalls` metric.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { temporaryAttachmentSettings } from '../../activities/attachments/settings';
 import { createApiKey } from '../../api/auth';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer, w32Draft } from '../lifecycle/fixtures';
-import { checkResponsesAfterEach, createTestApi, seedTicket, signedRequest, type TestApi } from './helpers';
+import { checkResponsesAfterEach, seedTicket, signedRequest, type TestApi } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'inbound-mail-secret-survivors-0123456789';
 const DAY = 86_400_000;
@@ -35,44 +31,34 @@ const coopDraft = {
 type Event = { type: string; data: Record<string, unknown> };
 
 describe('ticket write routes: what the surviving mutants changed', () => {
-  let env: TestEnv;
   let api: TestApi;
   checkResponsesAfterEach(() => api);
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   /** Added to the real time for the API's clock (`/live` tests). */
   let serverOffset = 0;
   const taskQueue = 'api-ticket-actions-survivors';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
-    });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-      api: {
-        now: () => new Date(Date.now() + serverOffset),
-        integrationSecret: SECRET,
-        attachments: temporaryAttachmentSettings({ maxFilesPerMessage: 3 }),
+    stack = await startTicketStack({
+      taskQueue,
+      app: {
+        api: {
+          now: () => new Date(Date.now() + serverOffset),
+          integrationSecret: SECRET,
+          attachments: temporaryAttachmentSettings({ maxFilesPerMessage: 3 }),
+        },
       },
     });
+    ({ api } = stack);
     await seedCustomer(api.db, 'paygroup', 'coop', Date.now(), {
       requesters: [{ name: 'Leo Paz', email: 'leo@coop.gt' }],
     });
     await seedCustomer(api.db, 'w32', 'acme', Date.now(), {
       requesters: [{ name: 'Ana Ruiz', email: 'ana@acme.mx' }],
     });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const ticketRow = (number: number) =>

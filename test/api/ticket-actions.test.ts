@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
 import { createApiKey } from '../../api/auth';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestEnv, NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
+import { NEEDS_SKIPPED_TIME, type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, type TestApi, portalDraft, signedRequest } from './helpers';
+import { type TestApi, portalDraft, signedRequest } from './helpers';
+import { startTicketStack, type TicketStack } from './ticket-stack';
 
 const DAY = 86_400_000;
 const SECRET = 'inbound-mail-secret-0123456789';
@@ -17,19 +14,17 @@ const draft = portalDraft;
 describe('ticket write routes against the workflow', () => {
   let env: TestEnv;
   let api: TestApi;
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   const taskQueue = 'api-ticket-actions';
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    stack = await startTicketStack({
+      taskQueue,
+      app: {
+        api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
+      },
     });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()), integrationSecret: SECRET },
-    });
+    ({ env, api } = stack);
     await seedCustomer(api.db, 'sisnova', 'tiendas', await env.env.currentTimeMs(), {
       plan: 'basic',
       requesters: [{ name: 'Carlos', email: 'carlos@tiendas.gt' }],
@@ -38,17 +33,9 @@ describe('ticket write routes against the workflow', () => {
       requesters: [{ name: 'Marta', email: 'marta@clinica.co' }],
     });
     await seedCustomer(api.db, 'paygroup', 'coop', await env.env.currentTimeMs());
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const ticketRow = (number: number) =>

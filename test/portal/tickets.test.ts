@@ -5,14 +5,11 @@
  * through the workflow commands. Another customer's tickets are never visible.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
-import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { workflowsPath } from '../../worker/worker';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import { createTestEnv, type TestEnv } from '../support/temporal-env';
+import { type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
-import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from '../api/helpers';
+import { checkResponsesAfterEach, seedTicket, type TestApi } from '../api/helpers';
 import { PORTAL_ORIGIN, signInAs, type PortalClient } from './helpers';
+import { startTicketStack, type TicketStack } from '../api/ticket-stack';
 
 /** The ticket as the portal shows it (the fields these tests read). */
 interface Detail {
@@ -39,7 +36,7 @@ describe('portal tickets', () => {
   let env: TestEnv;
   let api: TestApi;
   checkResponsesAfterEach(() => api);
-  let stopWorker: () => Promise<void>;
+  let stack: TicketStack | undefined;
   let marta: PortalClient;
   let pedro: PortalClient;
   const taskQueue = 'portal-tickets';
@@ -47,16 +44,14 @@ describe('portal tickets', () => {
   let pedroTicket = 0;
 
   beforeAll(async () => {
-    env = await createTestEnv({
-      timeSkipping: true,
-      searchAttributes: Object.fromEntries(ticketSearchAttributes.map((k) => [k.name, k.type])),
+    stack = await startTicketStack({
+      taskQueue,
+      app: {
+        api: { now: () => new Date(Date.now()) },
+        portal: { baseUrl: PORTAL_ORIGIN },
+      },
     });
-    api = await createTestApi({
-      temporal: { client: env.client, taskQueue },
-      routes: ticketActionRoutes(),
-      api: { now: () => new Date(Date.now()) },
-      portal: { baseUrl: PORTAL_ORIGIN },
-    });
+    ({ env, api } = stack);
     const now = await env.env.currentTimeMs();
     await seedCustomer(api.db, 'arcoiris', 'clinica', now, {
       requesters: [{ name: 'Marta Díaz', email: 'marta@clinica.co' }],
@@ -64,19 +59,11 @@ describe('portal tickets', () => {
     await seedCustomer(api.db, 'arcoiris', 'optica', now, {
       requesters: [{ name: 'Pedro Gil', email: 'pedro@optica.co' }],
     });
-    const worker = await env.startWorker({
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({ db: api.db }),
-    });
-    stopWorker = () => worker.stop();
     marta = await signInAs(api, 'marta@clinica.co');
     pedro = await signInAs(api, 'pedro@optica.co');
   });
   afterAll(async () => {
-    await stopWorker?.();
-    await env?.teardown();
-    await api?.destroy();
+    await stack?.teardown();
   });
 
   const row = (number: number) =>
