@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addDuration, elapsedOn } from '../../domain/calendar/deadlines';
-import { expandCalendar } from '../../domain/calendar/expand';
+import { expandCalendar, type CalendarWindows } from '../../domain/calendar/expand';
 import { resolveDuration } from '../../domain/policy/duration';
 import { dueInstant, explainDue } from '../../domain/sla';
 import { loadPreset } from '../../policies';
@@ -11,8 +11,13 @@ import { D, H, at, iso } from './helpers';
 // a whole day, whatever its hours, not `businessDayHours` of open time.
 const w32 = loadPreset('w32');
 const calendar = w32.calendars.business!;
-const windows = expandCalendar(calendar, at('2026-02-25T00:00-06:00'), at('2026-04-30T00:00-06:00'));
 const threeDays = resolveDuration({ businessDays: 3 }, calendar);
+// Expanded in each test, not when the file loads: Stryker counts a mutant reached at load as static and
+// runs the whole mutation suite against it.
+let windows: CalendarWindows;
+beforeEach(() => {
+  windows = expandCalendar(calendar, at('2026-02-25T00:00-06:00'), at('2026-04-30T00:00-06:00'));
+});
 
 describe('businessDays count whole business days (w32: "3 días hábiles")', () => {
   it('ends at the same local time on the third following weekday', () => {

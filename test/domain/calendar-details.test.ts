@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   addBusiness,
   businessClock,
@@ -8,10 +8,11 @@ import {
   nextOpen,
   openUntil,
   withoutPauses,
+  type BusinessClock,
 } from '../../domain/calendar/business-time';
 import { coversHorizon } from '../../domain/calendar/deadlines';
 import { describeCalendar } from '../../domain/calendar/describe';
-import { expandCalendar } from '../../domain/calendar/expand';
+import { expandCalendar, type CalendarWindows } from '../../domain/calendar/expand';
 import { localDayOf, localToUtc, toLocal } from '../../domain/calendar/zone';
 import { loadPreset } from '../../policies';
 import { ALL_DAYS, D, H, WEEKDAYS5, at, calendar, iso } from './helpers';
@@ -125,8 +126,14 @@ const split = calendar({
   ],
   businessDayHours: 8,
 });
-const splitWindows = expandCalendar(split, at('2026-11-16T00:00Z'), at('2026-11-23T00:00Z'));
-const splitClock = businessClock(splitWindows, 'medium');
+// Expanded in each test, not when the file loads: Stryker counts a mutant reached at load as static and
+// runs the whole mutation suite against it.
+let splitWindows: CalendarWindows;
+let splitClock: BusinessClock;
+beforeEach(() => {
+  splitWindows = expandCalendar(split, at('2026-11-16T00:00Z'), at('2026-11-23T00:00Z'));
+  splitClock = businessClock(splitWindows, 'medium');
+});
 
 describe('pauses', () => {
   it('cut the open intervals they overlap, given in any order and overlapping each other', () => {
@@ -181,15 +188,15 @@ describe('pauses', () => {
 });
 
 describe('horizon edges (undefined outside)', () => {
-  const to = splitClock.to;
-  const from = splitClock.from;
   it('addBusiness and nextOpen are undefined before the horizon', () => {
+    const { from } = splitClock;
     expect(addBusiness(splitClock, from - 1, 0)).toBeUndefined();
     expect(addBusiness(splitClock, from - 1, H)).toBeUndefined();
     expect(nextOpen(splitClock, from - 1)).toBeUndefined();
     expect(openUntil(splitClock, from - 1)).toBeUndefined();
   });
   it('at the horizon end: nothing is open, no duration fits, elapsed to the end is defined', () => {
+    const { to } = splitClock;
     expect(isOpen(splitClock, to)).toBe(false);
     expect(addBusiness(splitClock, to, 0)).toBe(to);
     expect(addBusiness(splitClock, to, 1)).toBeUndefined();
@@ -233,8 +240,12 @@ describe('whole business days (businessDayClock)', () => {
   const splitDays = (from: string, to: string) =>
     businessDayClock(expandCalendar(split, at(from), at(to)), 'medium');
   // Horizon starting mid-day Monday 10:00: the clock starts at Tuesday's midnight.
-  const w = expandCalendar(split, at('2026-11-16T10:00Z'), at('2026-11-21T12:00Z'));
-  const days = businessDayClock(w, 'medium');
+  let w: CalendarWindows;
+  let days: BusinessClock;
+  beforeEach(() => {
+    w = expandCalendar(split, at('2026-11-16T10:00Z'), at('2026-11-21T12:00Z'));
+    days = businessDayClock(w, 'medium');
+  });
 
   it('shrinks the horizon to whole local days and keeps only open time inside it', () => {
     expect(iso(days.from)).toBe('2026-11-17T00:00:00.000Z');

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { expandCalendar } from '../../domain/calendar/expand';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { expandCalendar, type CalendarWindows } from '../../domain/calendar/expand';
 import {
   addBusiness,
   businessClock,
@@ -7,11 +7,15 @@ import {
   isOpen,
   nextOpen,
   openUntil,
+  type BusinessClock,
 } from '../../domain/calendar/business-time';
 import { localToUtc } from '../../domain/calendar/zone';
 import { ALL_DAYS, D, H, WEEKDAYS5, at, calendar, clockOf, iso } from './helpers';
 
 const dayOf = (isoDate: string): number => Date.parse(`${isoDate}T00:00:00Z`) / D;
+
+// Windows and clocks shared by a describe are built in a beforeEach, not when the file loads: Stryker
+// counts a mutant reached at load as static and runs the whole mutation suite against it.
 
 describe('localToUtc', () => {
   it('moves a time skipped by spring-forward to after the gap (New York, 2026-03-08 02:30)', () => {
@@ -82,7 +86,11 @@ describe('24x7 across midnight', () => {
     businessDayHours: 24,
     weekly: [{ days: ALL_DAYS, from: '00:00', to: '24:00' }],
   });
-  const { clock, windows } = clockOf(cal, at('2026-11-16T00:00-05:00'), 7);
+  let clock: BusinessClock;
+  let windows: CalendarWindows;
+  beforeEach(() => {
+    ({ clock, windows } = clockOf(cal, at('2026-11-16T00:00-05:00'), 7));
+  });
 
   it('expands to a single window with no gap at midnight', () => {
     expect(windows.windows).toEqual([
@@ -119,7 +127,10 @@ describe('split shifts', () => {
       { days: WEEKDAYS5, from: '14:00', to: '17:00' },
     ],
   });
-  const { clock } = clockOf(arcoiris, at('2026-11-15T00:00-05:00'), 30);
+  let clock: BusinessClock;
+  beforeEach(() => {
+    ({ clock } = clockOf(arcoiris, at('2026-11-15T00:00-05:00'), 30));
+  });
 
   it('48 business hours from Monday 10:00 land on Wednesday of the following week at 09:00', () => {
     expect(addBusiness(clock, at('2026-11-16T10:00-05:00'), 48 * H)).toBe(at('2026-11-25T09:00-05:00'));
@@ -164,7 +175,10 @@ describe('holidays and Saturday windows for severe tickets only', () => {
     holidays: [{ date: '2026-12-25', name: 'Navidad' }],
   });
   const from = at('2026-12-20T00:00-06:00');
-  const windows = expandCalendar(w32, from, from + 14 * D);
+  let windows: CalendarWindows;
+  beforeEach(() => {
+    windows = expandCalendar(w32, from, from + 14 * D);
+  });
 
   it('skips the holiday and the Saturday for a low-priority ticket', () => {
     const clock = businessClock(windows, 'low');
@@ -198,7 +212,10 @@ describe('pauses and the horizon', () => {
     businessDayHours: 8,
     weekly: [{ days: WEEKDAYS5, from: '09:00', to: '17:00' }],
   });
-  const { clock } = clockOf(cal, at('2026-11-16T00:00-05:00'), 14);
+  let clock: BusinessClock;
+  beforeEach(() => {
+    ({ clock } = clockOf(cal, at('2026-11-16T00:00-05:00'), 14));
+  });
 
   it('delays the due instant by the business time spent paused', () => {
     const start = at('2026-11-16T09:00-05:00');

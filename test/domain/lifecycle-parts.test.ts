@@ -2,8 +2,8 @@
  * The lifecycle's building blocks on their own (stoppable clocks, time arithmetic, recipients, versions):
  * `decide` uses them on common paths only, so these pin the edges mutation testing found unchecked.
  */
-import { describe, expect, it } from 'vitest';
-import { expandCalendar } from '../../domain/calendar/expand';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { expandCalendar, type CalendarWindows } from '../../domain/calendar/expand';
 import {
   clockDue,
   clockInstant,
@@ -20,6 +20,7 @@ import { commonPayload, recipientsOf } from '../../domain/lifecycle/recipients';
 import { TicketDraftSchema } from '../../domain/contract';
 import { addTime, elapsedTime, priorityClock, resolve } from '../../domain/lifecycle/time';
 import type { LifecycleContext } from '../../domain/lifecycle/time';
+import type { ClockState } from '../../domain/lifecycle/types';
 import { CLOCK_NOTES, staleVersionRefusal } from '../../domain/lifecycle/version';
 import { loadPreset } from '../../policies';
 import { openUnder } from '../lifecycle/support';
@@ -28,20 +29,30 @@ import { H, at } from './helpers';
 // arcoiris "business": Mon-Fri 08:00-12:00 and 14:00-17:00, America/Bogota (-05:00).
 const policy = loadPreset('arcoiris');
 const cal = 'business';
-const windows = expandCalendar(
-  policy.calendars[cal]!,
-  at('2026-11-20T00:00-05:00'),
-  at('2026-12-20T00:00-05:00'),
-);
-const ctx: LifecycleContext = { policy, windows };
+// The windows, and the clocks and tickets below, are built in each test (beforeEach), not when the file
+// loads: Stryker counts a mutant reached at load as static and runs the whole mutation suite against it.
+let windows: CalendarWindows;
+let ctx: LifecycleContext;
+beforeEach(() => {
+  windows = expandCalendar(
+    policy.calendars[cal]!,
+    at('2026-11-20T00:00-05:00'),
+    at('2026-12-20T00:00-05:00'),
+  );
+  ctx = { policy, windows };
+});
 const monday10 = at('2026-11-23T10:00-05:00');
 const friday18 = at('2026-11-27T18:00-05:00');
 const fourHours = { hours: 4 };
 
 describe('stoppable clocks', () => {
   const running = startClock('firstResponse', fourHours, monday10);
-  const paused = pauseClock(running, monday10 + H, ctx, cal, 'medium');
-  const met = meetClock(running, monday10 + H, ctx, cal, 'medium');
+  let paused: ClockState;
+  let met: ClockState;
+  beforeEach(() => {
+    paused = pauseClock(running, monday10 + H, ctx, cal, 'medium');
+    met = meetClock(running, monday10 + H, ctx, cal, 'medium');
+  });
 
   it('start with nothing counted, warned or breached', () => {
     expect(running).toEqual({
@@ -159,8 +170,12 @@ function opened() {
 }
 
 describe('recipients and payload', () => {
-  const ticket = opened();
-  const state = ticket.state;
+  let ticket: ReturnType<typeof opened>;
+  let state: ReturnType<typeof opened>['state'];
+  beforeEach(() => {
+    ticket = opened();
+    state = ticket.state;
+  });
 
   it('mails the assignee only when the assignee is an email address and nothing else', () => {
     const to = (assignee: string | null) => recipientsOf({ ...state, assignee }, ticket.ctx, 'assignee');
@@ -179,7 +194,10 @@ describe('recipients and payload', () => {
 });
 
 describe('ticket versions', () => {
-  const state = opened().state;
+  let state: ReturnType<typeof opened>['state'];
+  beforeEach(() => {
+    state = opened().state;
+  });
 
   it('lets an action without a version through, and refuses a stale one naming both versions', () => {
     expect(staleVersionRefusal({ ...state, seq: 5 }, undefined)).toBeUndefined();
@@ -199,7 +217,10 @@ describe('ticket versions', () => {
 });
 
 describe('opening a ticket', () => {
-  const { state: sample } = opened();
+  let sample: ReturnType<typeof opened>['state'];
+  beforeEach(() => {
+    sample = opened().state;
+  });
   const open = (draft: Record<string, unknown>, more: { createdBy?: string } = {}, p = policy) =>
     openTicket(
       {

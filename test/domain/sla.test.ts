@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { businessClock, businessElapsed } from '../../domain/calendar/business-time';
-import { expandCalendar } from '../../domain/calendar/expand';
+import { expandCalendar, type CalendarWindows } from '../../domain/calendar/expand';
 import { calendarFor } from '../../domain/policy/rules';
 import { addDuration, contractWindows, coversHorizon, elapsedOn } from '../../domain/calendar/deadlines';
 import { validationRule } from '../../domain/policy/rules';
@@ -11,7 +11,12 @@ import { D, H, at, contractFor } from './helpers';
 const arcoiris = loadPreset('arcoiris');
 const contract = contractFor(arcoiris, { planId: 'basic' });
 const { id: calendarId, calendar } = calendarFor(arcoiris, contract);
-const windows = expandCalendar(calendar, at('2026-11-20T00:00-05:00'), at('2027-01-20T00:00-05:00'));
+// Expanded in each test, not when the file loads: Stryker counts a mutant reached at load as static and
+// runs the whole mutation suite against it.
+let windows: CalendarWindows;
+beforeEach(() => {
+  windows = expandCalendar(calendar, at('2026-11-20T00:00-05:00'), at('2027-01-20T00:00-05:00'));
+});
 const monday = at('2026-11-23T10:00-05:00');
 
 describe('SLA targets', () => {
@@ -72,16 +77,17 @@ describe('SLA targets', () => {
 });
 
 describe('due instants', () => {
-  const base = {
-    policy: arcoiris,
-    calendarId,
-    windows,
-    priority: 'medium',
-    metric: 'firstResponse',
-  } as const;
+  const base = () =>
+    ({
+      policy: arcoiris,
+      calendarId,
+      windows,
+      priority: 'medium',
+      metric: 'firstResponse',
+    }) as const;
 
   it('explains a due instant in Spanish and English', () => {
-    const due = dueInstant({ ...base, target: { hours: 48 }, start: monday });
+    const due = dueInstant({ ...base(), target: { hours: 48 }, start: monday });
     expect(due).toMatchObject({
       at: at('2026-12-02T09:00-05:00'),
       windowsCounted: 15,
@@ -103,7 +109,7 @@ describe('due instants', () => {
   it('subtracts pauses and reports the business time they removed', () => {
     // Awaiting the customer from Tuesday 11:00 to Wednesday 15:00: 1 + 3 (Tue) + 4 + 1 (Wed) = 9 business hours.
     const pauses = [{ start: at('2026-11-24T11:00-05:00'), end: at('2026-11-25T15:00-05:00') }];
-    const due = dueInstant({ ...base, target: { hours: 48 }, start: monday, pauses });
+    const due = dueInstant({ ...base(), target: { hours: 48 }, start: monday, pauses });
     expect(due.pausedMs).toBe(9 * H);
     expect(due.at).toBe(at('2026-12-03T11:00-05:00'));
     expect(explainDue(due, arcoiris).en).toContain('9 h paused');
@@ -113,11 +119,17 @@ describe('due instants', () => {
     const change = at('2026-11-24T10:00-05:00');
     const accruedMs = businessElapsed(businessClock(windows, 'medium'), monday, change)!;
     expect(accruedMs).toBe(7 * H);
-    const due = dueInstant({ ...base, priority: 'critical', target: { hours: 8 }, start: change, accruedMs });
+    const due = dueInstant({
+      ...base(),
+      priority: 'critical',
+      target: { hours: 8 },
+      start: change,
+      accruedMs,
+    });
     expect(due.at).toBe(at('2026-11-24T11:00-05:00'));
     expect(explainDue(due, arcoiris).en).toContain('7 h already accrued');
     // Accrued beyond the new target: due at once, inside an open window that is not counted.
-    expect(dueInstant({ ...base, target: { hours: 4 }, start: change, accruedMs })).toMatchObject({
+    expect(dueInstant({ ...base(), target: { hours: 4 }, start: change, accruedMs })).toMatchObject({
       at: change,
       windowsCounted: 0,
       pausedMs: 0,
@@ -128,26 +140,26 @@ describe('due instants', () => {
   it('does not count the window a clock starts at the close of', () => {
     // Monday 12:00, when the morning window closes: 3 business hours are the afternoon, 14:00-17:00.
     const noon = at('2026-11-23T12:00-05:00');
-    expect(dueInstant({ ...base, target: { hours: 3 }, start: noon, priority: 'medium' })).toMatchObject({
+    expect(dueInstant({ ...base(), target: { hours: 3 }, start: noon, priority: 'medium' })).toMatchObject({
       at: at('2026-11-23T17:00-05:00'),
       windowsCounted: 1,
     });
   });
 
   it('refuses a calendar the policy does not have', () => {
-    const input = { ...base, calendarId: 'nope', target: { hours: 4 }, start: monday };
+    const input = { ...base(), calendarId: 'nope', target: { hours: 4 }, start: monday };
     expect(() => dueInstant(input)).toThrow('policy arcoiris has no calendar "nope"');
     expect(() => warningInstants(input)).toThrow('policy arcoiris has no calendar "nope"');
   });
 
   it('counts calendar-time targets on the wall clock, pauses included', () => {
     const friday = at('2026-11-27T16:00-05:00');
-    expect(dueInstant({ ...base, metric: 'resolution', target: { days: 8 }, start: friday }).at).toBe(
+    expect(dueInstant({ ...base(), metric: 'resolution', target: { days: 8 }, start: friday }).at).toBe(
       friday + 8 * D,
     );
     const pauses = [{ start: friday + 2 * H, end: friday + 5 * H }];
     const due = dueInstant({
-      ...base,
+      ...base(),
       metric: 'resolution',
       target: { hours: 10, clock: 'calendar' },
       start: friday,
@@ -163,14 +175,14 @@ describe('due instants', () => {
   });
 
   it('answers undefined beyond the horizon and says so', () => {
-    const due = dueInstant({ ...base, target: { businessDays: 100 }, start: monday });
+    const due = dueInstant({ ...base(), target: { businessDays: 100 }, start: monday });
     expect(due.at).toBeUndefined();
     expect(explainDue(due, arcoiris).en).toContain('is due after the computed horizon');
     expect(explainDue(due, arcoiris).es).toContain('vence después del horizonte calculado');
   });
 
   it('names the calendar without its hours when the policy explained against no longer has it', () => {
-    const due = dueInstant({ ...base, target: { hours: 4 }, start: monday });
+    const due = dueInstant({ ...base(), target: { hours: 4 }, start: monday });
     expect(explainDue(due, { ...arcoiris, calendars: {} }).en).toContain(
       'from 2026-11-23 10:00 on calendar "business", priority medium;',
     );
@@ -178,22 +190,23 @@ describe('due instants', () => {
 });
 
 describe('warnings and lifecycle deadlines', () => {
-  const base = {
-    policy: arcoiris,
-    calendarId,
-    windows,
-    priority: 'medium',
-    metric: 'firstResponse',
-  } as const;
+  const base = () =>
+    ({
+      policy: arcoiris,
+      calendarId,
+      windows,
+      priority: 'medium',
+      metric: 'firstResponse',
+    }) as const;
 
   it('warns at 75% and 90% of the target in business time', () => {
-    expect(warningInstants({ ...base, target: { hours: 48 }, start: monday })).toEqual([
+    expect(warningInstants({ ...base(), target: { hours: 48 }, start: monday })).toEqual([
       { fraction: 0.75, at: at('2026-11-30T11:00-05:00') },
       { fraction: 0.9, at: at('2026-12-01T11:12-05:00') },
     ]);
     // With 40 h already accrued, 75% (36 h) is reached at once and 90% after 3.2 more hours.
     expect(
-      warningInstants({ ...base, target: { hours: 48 }, start: monday, accruedMs: 40 * H }, [0.9, 0.75]),
+      warningInstants({ ...base(), target: { hours: 48 }, start: monday, accruedMs: 40 * H }, [0.9, 0.75]),
     ).toEqual([
       { fraction: 0.75, at: monday },
       { fraction: 0.9, at: at('2026-11-23T15:12-05:00') },
