@@ -226,6 +226,22 @@ describe('horizon edges (undefined outside)', () => {
     );
     expect(openUntil(c, at('2026-11-17T10:00Z'))).toBeUndefined();
     expect(isOpen(c, at('2026-11-17T23:59Z'))).toBe(true);
+    // A critical ticket's evening window starts where everyone's day ends: one open stretch until 22:00.
+    const evening = calendar({
+      zone: 'UTC',
+      weekly: [
+        { days: ['wed'], from: '08:00', to: '18:00' },
+        { days: ['wed'], from: '18:00', to: '22:00', priorities: ['critical'] },
+      ],
+      businessDayHours: 10,
+    });
+    const eveningWindows = expandCalendar(evening, at('2026-11-18T00:00Z'), at('2026-11-19T00:00Z'));
+    expect(iso(openUntil(businessClock(eveningWindows, 'critical'), at('2026-11-18T10:00Z')))).toBe(
+      '2026-11-18T22:00:00.000Z',
+    );
+    expect(iso(openUntil(businessClock(eveningWindows, 'low'), at('2026-11-18T10:00Z')))).toBe(
+      '2026-11-18T18:00:00.000Z',
+    );
     expect(isOpen(c, c.to)).toBe(false);
   });
   it('coversHorizon includes both ends of the windows and nothing beyond', () => {
