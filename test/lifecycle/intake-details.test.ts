@@ -153,11 +153,10 @@ describe('intake in detail', () => {
       const old = { ...row, intake: { ...stored, open: { ...stored.open, createdAt } } } as typeof row;
       const before = Date.now();
       await startTicketWorkflow(deps(), old);
-      const runs = env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` });
-      const running: string[] = [];
-      for await (const run of runs) if (run.status.name === 'RUNNING') running.push(run.runId);
-      expect(running).toHaveLength(1);
-      const { input } = await startedWith(workflowId, running[0]);
+      // The workflow's current run (described, not listed: a real server's visibility lags behind the start).
+      const current = await env.client.workflow.getHandle(workflowId).describe();
+      expect(current.status.name).toBe('RUNNING');
+      const { input } = await startedWith(workflowId, current.runId);
       expect(input.windows.from).toBe(createdAt - DAY);
       expect(input.windows.to).toBeGreaterThanOrEqual(before + WINDOW_HORIZON_MS);
       await env.client.workflow.getHandle(workflowId).terminate('done');
