@@ -6,7 +6,7 @@ import { PROBLEM_BASE } from '../../api/problem';
 import { apiRoutes } from '../../api/routes/index';
 import { signIntegrationEvent } from '../../api/routes/integrations';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
-import { createTestApi, checkResponsesAfterEach, seedTicket, type TestApi } from './helpers';
+import { createTestApi, checkResponsesAfterEach, portalDraft, seedTicket, type TestApi } from './helpers';
 import { testPolicy } from './fixtures';
 
 let api: TestApi;
@@ -114,14 +114,6 @@ const MAY: Record<string, readonly CallerRole[]> = {
   'POST /v1/views': [A, G, R],
   'PATCH /v1/views/{id}': [A, G, R],
   'DELETE /v1/views/{id}': [A, G, R],
-};
-const validDraft = {
-  channel: 'portal',
-  category: 'support',
-  priority: 'high',
-  requesterName: 'Luis Pérez',
-  subject: 'La caja no imprime',
-  description: 'Desde esta mañana',
 };
 const DAY = 86_400_000;
 /** Contracts current whatever day the suite runs. */
@@ -340,7 +332,7 @@ describe('customer scope (object-level checks)', () => {
   it("refuses to open or check a ticket for another customer's contract", async () => {
     for (const path of ['/v1/tickets', '/v1/tickets/intake-check']) {
       for (const key of [scoped, scopedIntegration]) {
-        const res = await api.call('post', path, key).send({ customerId: 'zeta', draft: validDraft });
+        const res = await api.call('post', path, key).send({ customerId: 'zeta', draft: portalDraft });
         expect(res.status, `${path} ${res.text}`).toBe(404);
         expect(JSON.stringify(res.body)).not.toContain('ZETA');
       }

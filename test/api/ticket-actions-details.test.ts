@@ -19,7 +19,7 @@ import {
   portalDraft,
   signedRequest,
 } from './helpers';
-import { startTicketStack, type TicketStack } from './ticket-stack';
+import { openTicketThroughApi, startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'inbound-mail-secret-details-0123456789';
 const draft = portalDraft;
@@ -62,16 +62,8 @@ describe('ticket write routes: problems and headers', () => {
   const ticketRow = (number: number) =>
     api.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
   /** A new ticket through the API, once its workflow has it open. */
-  const openTicket = async (customerId = 'tiendas', body: object = draft): Promise<number> => {
-    const created = await api.call('post', '/v1/tickets').send({ customerId, draft: body });
-    expect(created.status, created.text).toBe(201);
-    const number = created.body.number as number;
-    await eventually(
-      () => ticketRow(number),
-      (r) => r.status === 'open',
-    );
-    return number;
-  };
+  const openTicket = (customerId = 'tiendas', body: object = draft) =>
+    openTicketThroughApi(api, customerId, body);
   const ticketCount = async () =>
     Number(
       (

@@ -9,7 +9,7 @@ import { temporaryAttachmentSettings } from '../../activities/attachments/settin
 import { createApiKey } from '../../api/auth';
 import { eventually, seedCustomer, w32Draft } from '../lifecycle/fixtures';
 import { checkResponsesAfterEach, seedTicket, signedRequest, type TestApi } from './helpers';
-import { startTicketStack, type TicketStack } from './ticket-stack';
+import { openTicketThroughApi, startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'inbound-mail-secret-survivors-0123456789';
 const DAY = 86_400_000;
@@ -63,16 +63,7 @@ describe('ticket write routes: what the surviving mutants changed', () => {
 
   const ticketRow = (number: number) =>
     api.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
-  const openTicket = async (customerId: string, draft: object): Promise<number> => {
-    const created = await api.call('post', '/v1/tickets').send({ customerId, draft });
-    expect(created.status, created.text).toBe(201);
-    const number = created.body.number as number;
-    await eventually(
-      () => ticketRow(number),
-      (r) => r.status === 'open',
-    );
-    return number;
-  };
+  const openTicket = (customerId: string, draft: object) => openTicketThroughApi(api, customerId, draft);
   const mail = (body: object, key?: string) => {
     const { headers, raw } = signedRequest(SECRET, body);
     return api.call('post', '/v1/integrations/inbound-email', key).set(headers).send(raw);

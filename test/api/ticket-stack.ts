@@ -3,10 +3,12 @@
  * emulator, or the real server under TEMPORAL_ADDRESS) with the ticket search attributes, the test API with the
  * ticket routes wired to it, and a worker running the real workflows and activities on the API's database.
  */
+import { expect } from 'vitest';
 import { createActivities } from '../../activities/index';
 import { ticketActionRoutes } from '../../api/routes/ticket-actions';
 import { workflowsPath } from '../../worker/worker';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import { eventually } from '../lifecycle/fixtures';
 import { createTestEnv, type TestEnv } from '../support/temporal-env';
 import { createTestApi, type TestApi } from './helpers';
 
@@ -72,4 +74,17 @@ export async function startTicketStack(options: TicketStackOptions): Promise<Tic
     await teardown();
     throw error;
   }
+}
+
+/** A new ticket through `POST /v1/tickets` (answered 201), once the projection shows its workflow has it open. */
+export async function openTicketThroughApi(api: TestApi, customerId: string, draft: object): Promise<number> {
+  const created = await api.call('post', '/v1/tickets').send({ customerId, draft });
+  expect(created.status, created.text).toBe(201);
+  const number = created.body.number as number;
+  await eventually(
+    () =>
+      api.db.selectFrom('tickets').select('status').where('number', '=', number).executeTakeFirstOrThrow(),
+    (r) => r.status === 'open',
+  );
+  return number;
 }
