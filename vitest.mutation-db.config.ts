@@ -1,18 +1,28 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 
 /**
  * The suites Stryker runs against the mutants of the write-path groups (`stryker.scope.json`,
  * `suites: "db"`): the API and activity suites, on the one embedded Postgres of `test/global-setup.ts`
- * (started once per Stryker run, not per mutant) and the in-process Temporal emulator.
+ * (started once per Stryker worker, not per mutant) and the Temporal emulator.
  *
- * `isolate: false`: every file runs in the one worker thread Stryker's runner allows, without a fresh thread
- * per file. Threads are forced by that runner (`pool: 'threads'` whatever this file says), and the Temporal
- * core bridge (native) segfaulted when a third file with a Temporal worker started in a fresh thread
- * (`actor-from-session`, `projection`, `ticket-actions` in one run: exit 139 every time; with this: 472 passed).
+ * In forks, not threads. Stryker's vitest runner forces `pool: 'threads'` over this file, and each of its runs
+ * (one per mutant) ends the thread it ran in; the Temporal core bridge (native) segfaults when the thread that
+ * loaded it ends, so most mutant runs crashed the Stryker worker (90 crashes in 36 mutants of the
+ * ticket-actions group), each crash a restart with a fresh Postgres. The plugin below sets the pool back to
+ * forks once the runner's options are applied: a process that exits takes the native runtime with it.
+ * `isolate: false` runs all files of a run in one process, as before.
  */
+const forksOverStrykersThreads: Plugin = {
+  name: 'orquesta:mutation-forks',
+  configureVitest({ project }) {
+    project.config.pool = 'forks';
+  },
+};
+
 export default defineConfig({
+  plugins: [forksOverStrykersThreads],
   test: {
-    pool: 'threads',
+    pool: 'forks',
     isolate: false,
     include: [
       'test/api/auth.test.ts',
