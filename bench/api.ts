@@ -1,10 +1,11 @@
 /**
  * API figures: the app wired as `npm start` does (embedded Postgres, in-process emulator, worker, HTTP on a
- * local port), load from another process (bench/api-load.ts): create-ticket and reply throughput with
- * p50/p99; then 1,000,000 tickets loaded and the list endpoint's 50-row keyset pages timed: page 1, page
- * 1,000, and page 1 of each queue the console offers (status, priority, assignee, customer, breached, level,
- * due before, breaching soon); and the search (issue 17): accent-insensitive words, partial words, numbers,
- * emails and customer names over Spanish subjects, p50/p95/p99 through HTTP. Figures only.
+ * local port), with the load and the latency samples sent from other processes (bench/api-load.ts,
+ * bench/api-sample.ts): create-ticket and reply throughput with p50/p99; then 1,000,000 tickets loaded and the
+ * list endpoint's 50-row keyset pages timed: page 1, page 1,000, and page 1 of each queue the console offers
+ * (status, priority, assignee, customer, breached, level, due before, breaching soon); and the search
+ * (issue 17): accent-insensitive words, partial words, numbers, emails and customer names over Spanish
+ * subjects, p50/p95/p99 through HTTP. Figures only.
  * `npm run bench:api [-- --creates N --replies N --concurrency C --rows R --search-only --hold --database URL]`
  */
 import { execFile } from 'node:child_process';
@@ -93,14 +94,26 @@ function watchGcPauses() {
   };
 }
 
-/** Runs the load generator in its own process (the server keeps serving in this one). */
-async function load(spec: object): Promise<Record<string, unknown>> {
+/** Runs a bench process (`script`, given `spec` as JSON) and reads the one JSON line it prints. */
+async function inOwnProcess<T>(script: string, spec: object): Promise<T> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'api-load.ts'), JSON.stringify(spec)],
-    { encoding: 'utf8' },
+    ['--import', 'tsx', path.join(import.meta.dirname, script), JSON.stringify(spec)],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
-  return JSON.parse(stdout) as Record<string, unknown>;
+  return JSON.parse(stdout) as T;
+}
+
+/** Runs the load generator in its own process (the server keeps serving in this one). */
+const load = (spec: object) => inOwnProcess<Record<string, unknown>>('api-load.ts', spec);
+
+interface Sampled {
+  rows: number;
+  total: string | null;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
 }
 
 const { db, databaseUrl, client, worker, stop } = await startBenchStack(
@@ -338,41 +351,11 @@ try {
             indexesRebuilt: indexes.rows.length,
           };
         });
-  const headers = { Authorization: `Bearer ${key}` };
-  const time = async (url: string) => {
-    const s = performance.now();
-    const res = await fetch(url, { headers });
-    const body = (await res.json()) as {
-      items: unknown[];
-      nextCursor: string | null;
-      total?: number | null;
-      totalExact?: boolean;
-    };
-    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
-    const total =
-      body.total === null || body.total === undefined ? null : `${body.total}${body.totalExact ? '' : '+'}`;
-    return { ms: performance.now() - s, next: body.nextCursor, rows: body.items.length, total };
-  };
-  /** Times `urls` in turns (so each sees the same conditions), after a warm-up; percentiles per URL. */
-  const sampleTogether = async (urls: string[], n = samples) => {
-    for (let i = 0; i < 5; i++) for (const url of urls) await time(url); // warm-up, not timed
-    const ms = urls.map((): number[] => []);
-    const rows = urls.map(() => 0);
-    const totals = urls.map((): string | null => null);
-    for (let i = 0; i < n; i++) {
-      for (const [j, url] of urls.entries()) {
-        const t = await time(url);
-        ms[j]!.push(t.ms);
-        rows[j] = t.rows;
-        totals[j] = t.total;
-      }
-    }
-    return ms.map((sorted, j) => {
-      sorted.sort((a, b) => a - b);
-      const at = (q: number) => +sorted[Math.ceil(n * q) - 1]!.toFixed(1);
-      return { rows: rows[j]!, total: totals[j], p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
-    });
-  };
+  /**
+   * Times `urls` in turns after a warm-up, from a sampler process of its own (bench/api-sample.ts): this
+   * process only serves, so its collections are the API's alone. Percentiles per URL.
+   */
+  const sampleTogether = (urls: string[]) => inOwnProcess<Sampled[]>('api-sample.ts', { urls, key, samples });
   const sample = async (url: string) => (await sampleTogether([url]))[0]!;
   // Search through the API, accent-insensitive: what is typed has no accents where the text has them, or
   // the other way round; by default sorted by due (the queue's default) with the total count, as the
@@ -413,7 +396,8 @@ try {
   }
   const kindUrl = (k: SearchKind) =>
     `${base}/v1/tickets?${new URLSearchParams({ limit: '50', q: k.q, ...(k.sort ? { sort: k.sort } : {}), ...k.filters }).toString()}`;
-  // The API serves from this process: its garbage collector's pauses land in the timed requests.
+  // The API serves from this process (and does nothing else while the sampler runs): its garbage collector's
+  // pauses land in the timed requests.
   const gcPauses = watchGcPauses();
   const searched: Record<string, unknown> = { loadAverageBefore: os.loadavg().map((l) => +l.toFixed(2)) };
   const timed = kinds.filter((k) => kindsMatching?.test(k.name) ?? true);
@@ -429,7 +413,8 @@ try {
     let cursor: string | null = null;
     let url = firstUrl;
     for (let page = 1; page < 1000; page++) {
-      cursor = (await time(url)).next;
+      const res = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
+      cursor = ((await res.json()) as { nextCursor: string | null }).nextCursor;
       if (cursor === null) break;
       url = `${firstUrl}&cursor=${encodeURIComponent(cursor)}`;
     }
