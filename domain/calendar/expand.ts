@@ -48,11 +48,6 @@ export function isoDateToDay(iso: string): number {
   return Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 }
 
-/** ISO `YYYY-MM-DD` date of a day number (days since 1970-01-01). */
-export function dayToIsoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
 /** Index into `WEEKDAYS` (0 = Monday) of a day number. 1970-01-01 was a Thursday. */
 export function weekdayOfDay(day: number): number {
   return (((day + 3) % 7) + 7) % 7;
