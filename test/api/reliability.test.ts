@@ -11,7 +11,7 @@ import { createApiKey } from '../../api/auth';
 import { type TestEnv } from '../support/temporal-env';
 import { eventually, seedCustomer } from '../lifecycle/fixtures';
 import { checkResponsesAfterEach, type TestApi, portalDraft, signedRequest } from './helpers';
-import { startTicketStack, type TicketStack } from './ticket-stack';
+import { openTicketThroughApi, startTicketStack, type TicketStack } from './ticket-stack';
 
 const SECRET = 'reliability-secret-0123456789';
 const draft = portalDraft;
@@ -43,17 +43,7 @@ describe('reliability of the ticket API', () => {
     await stack?.teardown();
   });
 
-  const openTicket = async (): Promise<number> => {
-    const created = await api.call('post', '/v1/tickets').send({ customerId: 'tiendas', draft });
-    expect(created.status, created.text).toBe(201);
-    const number = created.body.number as number;
-    await eventually(
-      () =>
-        api.db.selectFrom('tickets').select('status').where('number', '=', number).executeTakeFirstOrThrow(),
-      (r) => r.status === 'open',
-    );
-    return number;
-  };
+  const openTicket = () => openTicketThroughApi(api, 'tiendas', draft);
   const invalidNames = (res: { body: { 'invalid-params'?: { name: string }[] } }) =>
     (res.body['invalid-params'] ?? []).map((p) => p.name);
 
