@@ -137,12 +137,28 @@ interface StoredOpen {
   draft?: { type?: unknown };
 }
 
-function storedOpen(ticket: Ticket): StoredOpen {
+/** What a countdown reads of a ticket (lists read no more: `ListedRow`). */
+type CountdownTicket = Pick<
+  Ticket,
+  | 'number'
+  | 'policy_id'
+  | 'policy_version'
+  | 'type'
+  | 'priority'
+  | 'status'
+  | 'first_response_due_at'
+  | 'next_update_due_at'
+  | 'resolution_due_at'
+  | 'next_due_at'
+  | 'intake'
+>;
+
+function storedOpen(ticket: CountdownTicket): StoredOpen {
   const open = (ticket.intake as { open?: unknown } | null)?.open;
   return open !== null && typeof open === 'object' ? open : {};
 }
 
-function calendarIdOf(policy: Policy, ticket: Ticket, open: StoredOpen): string {
+function calendarIdOf(policy: Policy, ticket: CountdownTicket, open: StoredOpen): string {
   if (typeof open.calendarId === 'string') return open.calendarId;
   const decided = (ticket.intake as { decision?: { calendarId?: unknown } } | null)?.decision?.calendarId;
   if (typeof decided === 'string') return decided;
@@ -153,7 +169,7 @@ const ms = (value: unknown): number | null =>
   value === null || value === undefined ? null : new Date(value as Date | string).getTime();
 
 /** The SLA metric whose due instant is the ticket's next one. */
-function nextMetric(ticket: Ticket, due: number): Metric | null {
+function nextMetric(ticket: CountdownTicket, due: number): Metric | null {
   const dues: Record<Metric, number | null> = {
     firstResponse: ms(ticket.first_response_due_at),
     nextUpdate: ms(ticket.next_update_due_at),
@@ -163,7 +179,11 @@ function nextMetric(ticket: Ticket, due: number): Metric | null {
 }
 
 /** The countdown of one ticket at `now`, with its policy already loaded (or known to be missing). */
-export function countdownOf(ticket: Ticket, policy: Policy | null | undefined, now: number): Countdown {
+export function countdownOf(
+  ticket: CountdownTicket,
+  policy: Policy | null | undefined,
+  now: number,
+): Countdown {
   const asOf = new Date(now).toISOString();
   const due = ms(ticket.next_due_at);
   const none: Countdown = {
@@ -228,7 +248,7 @@ export function countdownOf(ticket: Ticket, policy: Policy | null | undefined, n
 /** Countdowns of a page of tickets at `now`, keyed by ticket number. */
 export async function countdowns(
   db: Kysely<Database>,
-  rows: readonly Ticket[],
+  rows: readonly CountdownTicket[],
   now: number,
 ): Promise<Map<number, Countdown>> {
   const policies = await policiesOf(

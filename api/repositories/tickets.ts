@@ -68,57 +68,55 @@ export type TicketPosition =
   | { sort: 'created' | '-created' | 'updated' | '-updated'; at: string; number: number };
 
 /**
- * Every column of a ticket as the app reads it: lists select these, not `*`, so the search columns the
- * trigger keeps (`search_text`, `search_vector`, `search_words`: about half a row) are never sent. A column
- * added to `TicketsTable` must be added here (the `satisfies` says so).
+ * The columns a listed ticket is read with: those of its summary ({@link ticketSummaryView}) and its countdown
+ * (`countdownOf` in `api/countdown.ts`), not `*`. The search columns the trigger keeps (`search_text`,
+ * `search_vector`, `search_words`: about half a row), the description and the JSON documents a list never shows
+ * are not sent: a page of 50 allocated a quarter of its bytes parsing them.
  */
-const TICKET_COLUMNS = Object.keys({
-  number: true,
-  workflow_id: true,
-  customer_id: true,
-  contract_id: true,
-  policy_id: true,
-  policy_version: true,
-  channel: true,
-  type: true,
-  category: true,
-  priority: true,
-  status: true,
-  level: true,
-  assignee: true,
-  requester_email: true,
-  requester_name: true,
-  subject: true,
-  description: true,
-  first_response_due_at: true,
-  next_update_due_at: true,
-  resolution_due_at: true,
-  next_due_at: true,
-  breached: true,
-  breached_metrics: true,
-  counters: true,
-  projection_version: true,
-  projection_error: true,
-  projection_failed_at: true,
-  projection_failures: true,
-  idempotency_key: true,
-  created_at: true,
-  updated_at: true,
-  resolved_at: true,
-  closed_at: true,
-  locale: true,
-  product_version: true,
-  module: true,
-  contact_phone: true,
-  attachments: true,
-  created_by: true,
-  first_responded_at: true,
-  billable: true,
-  intake: true,
-} satisfies Record<keyof TicketsTable, true>) as (keyof TicketsTable)[];
+const LISTED_COLUMNS = [
+  'number',
+  'customer_id',
+  'contract_id',
+  'policy_id',
+  'policy_version',
+  'channel',
+  'type',
+  'category',
+  'priority',
+  'status',
+  'level',
+  'assignee',
+  'requester_email',
+  'requester_name',
+  'subject',
+  'first_response_due_at',
+  'next_update_due_at',
+  'resolution_due_at',
+  'next_due_at',
+  'breached',
+  'breached_metrics',
+  'projection_error',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof TicketsTable)[];
+
+/**
+ * Of the intake document (the whole opening request, contract snapshot included), the four fields a countdown
+ * reads (`storedOpen` and `calendarIdOf` in `api/countdown.ts`), in the same shape.
+ */
+const countdownIntake = () =>
+  sql<Ticket['intake']>`jsonb_build_object(
+  'open', jsonb_build_object(
+    'calendarId', tickets.intake -> 'open' -> 'calendarId',
+    'contract', jsonb_build_object('planId', tickets.intake -> 'open' -> 'contract' -> 'planId'),
+    'draft', jsonb_build_object('type', tickets.intake -> 'open' -> 'draft' -> 'type')),
+  'decision', jsonb_build_object('calendarId', tickets.intake -> 'decision' -> 'calendarId'))`.as('intake');
+
+/** A ticket as lists read it: its summary's columns and its countdown's part of the intake. */
+export type ListedRow = Pick<Ticket, (typeof LISTED_COLUMNS)[number] | 'intake'>;
 
 /** A listed ticket, with its sort keys as keyset cursors hold them (microseconds, UTC). */
-export type ListedTicket = Ticket & {
+export type ListedTicket = ListedRow & {
   due_key: string | null;
   created_key: string;
   updated_key: string;
@@ -262,7 +260,7 @@ export function ticketPageQuery(
   after: TicketPosition | undefined,
   limit: number,
 ) {
-  let query = filtered(db, filters).select(TICKET_COLUMNS).select(listedKeys());
+  let query = filtered(db, filters).select(LISTED_COLUMNS).select(countdownIntake()).select(listedKeys());
   const key = sortKey(sort);
   if (after !== undefined) query = query.where(afterPosition(sort, after));
   const direction = directionOf(sort);
@@ -300,7 +298,8 @@ export async function walkedPage(
   // the outer query keeps the window's order and stops at the page.
   const from = db.selectFrom(window.as('tickets')) as unknown as ReturnType<typeof db.selectFrom<'tickets'>>;
   const rows = (await filtered(db, filters, from)
-    .select(TICKET_COLUMNS)
+    .select(LISTED_COLUMNS)
+    .select(countdownIntake())
     .select(listedKeys())
     .orderBy(sql.ref('walk_key'), direction)
     .orderBy('number', direction)
@@ -341,7 +340,8 @@ export function collectedPageQuery(
   let rows = db
     .selectFrom(page.as('p'))
     .innerJoin('tickets', 'tickets.number', 'p.n')
-    .select(TICKET_COLUMNS.map((c) => `tickets.${c}` as const))
+    .select(LISTED_COLUMNS.map((c) => `tickets.${c}` as const))
+    .select(countdownIntake())
     .select('p.matched')
     .select(listedKeys());
   if (key !== undefined) rows = rows.orderBy(key, direction);
@@ -625,7 +625,7 @@ export function listTicketEvents(
 }
 
 /** A ticket in lists (no description, attachments or intake). */
-export function ticketSummaryView(t: Ticket) {
+export function ticketSummaryView(t: ListedRow) {
   return {
     number: t.number,
     customerId: t.customer_id,

@@ -28,6 +28,7 @@ import {
   TICKET_SORTS,
   ticketSummaryView,
   ticketView,
+  type ListedRow,
   type TicketFilters,
   withSearchResolved,
   type TicketSort,
@@ -36,7 +37,7 @@ import {
 import { listTicketNotifications, notificationView } from '../repositories/notifications';
 import { countdowns, listTicketsDueWithin } from '../countdown';
 import type { Kysely } from 'kysely';
-import type { Database, Ticket } from '../../db/schema';
+import type { Database } from '../../db/schema';
 import type { Principal } from '../auth';
 
 /** Roles that read tickets. */
@@ -271,7 +272,7 @@ export async function visibleTicket(db: Kysely<Database>, auth: Principal, numbe
 }
 
 /** Ticket summaries of a page of rows, each with its countdown at `now` (one policy query at most). */
-export async function ticketSummaries(db: Kysely<Database>, rows: readonly Ticket[], now: number) {
+export async function ticketSummaries(db: Kysely<Database>, rows: readonly ListedRow[], now: number) {
   const clocks = await countdowns(db, rows, now);
   return rows.map((r) => ({ ...ticketSummaryView(r), countdown: clocks.get(r.number)! }));
 }

@@ -89,6 +89,12 @@ describe('business-time countdowns', () => {
     n.noIntake = await seed({ priority: 'high', next_due_at: MONDAY_10 }, null);
     n.unknownPolicy = await seed({ priority: 'high', next_due_at: MONDAY_10, policy_id: 'ghost' });
     n.onCall = await seed({ priority: 'high', next_due_at: MONDAY_10 }, { calendarId: 'oncall' });
+    // Intake's decision names the calendar when the opening request does not.
+    n.decidedOnCall = await seed({
+      priority: 'high',
+      next_due_at: MONDAY_10,
+      intake: JSON.stringify({ decision: { calendarId: 'oncall' } }),
+    });
   });
 
   const countdownsAt = async (at: string) => {
@@ -142,6 +148,7 @@ describe('business-time countdowns', () => {
     });
     // The on-call calendar is open around the clock: wall time, never stopped.
     expect(c.get(n.onCall!)).toMatchObject({ remainingMs: 2 * 24 * H + 17 * H, running: true });
+    expect(c.get(n.decidedOnCall!)).toEqual(c.get(n.onCall!));
   });
 
   it('stops outside business hours and says when the clock starts again', async () => {
