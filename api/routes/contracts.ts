@@ -43,7 +43,25 @@ const OptionsSchema = z.strictObject({
   onCall24x7: z.boolean().default(false),
   systemOperator: z.boolean().default(false),
 });
-const Requesters = z.array(AuthorizedRequesterSchema.strict()).max(1000);
+/** Each email once (compared without case): the same person authorized twice is a typing slip. */
+const Requesters = z
+  .array(AuthorizedRequesterSchema.strict())
+  .max(1000)
+  .superRefine((requesters, ctx) => {
+    const firstWith = new Map<string, number>();
+    requesters.forEach((r, i) => {
+      const email = r.email?.trim().toLowerCase();
+      if (!email) return;
+      const first = firstWith.get(email);
+      if (first === undefined) firstWith.set(email, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'email'],
+          message: `already authorized as requester ${first + 1}`,
+        });
+    });
+  });
 const Licenses = z.array(LicenseSchema.strict()).max(1000);
 const TrainedUsers = z.array(TrainedUserSchema.strict()).max(1000);
 

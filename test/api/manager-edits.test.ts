@@ -154,6 +154,17 @@ describe('contracts', () => {
         400,
         'body.requesters[0].name',
       ],
+      [
+        {
+          expectedVersion: current,
+          requesters: [
+            { name: 'Ana', email: 'ana.nueva@lumen.test' },
+            { name: 'Ana N.', email: ' ANA.NUEVA@lumen.test' },
+          ],
+        },
+        400,
+        'body.requesters[1].email',
+      ],
       [{ expectedVersion: current, startsAt: 'yesterday' }, 400, 'body.startsAt'],
       [{ plan: 'gold' }, 400, 'body.expectedVersion'],
     ];
