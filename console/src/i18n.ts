@@ -272,6 +272,11 @@ const texts = {
   tpl_complaint_received: ['Queja a la matriz de escalamiento', 'Complaint to the escalation matrix'],
   tpl_sla_warning: ['Aviso de SLA', 'SLA warning'],
   tpl_sla_breach: ['SLA incumplido', 'SLA breach'],
+  tpl_staff_assigned: ['Aviso de asignación al agente', 'Assignment notice to the agent'],
+  tpl_staff_customer_reply: [
+    'Aviso al agente: respondió el cliente',
+    'Notice to the agent: customer replied',
+  ],
   tpl_ticket_event: ['Evento (webhook)', 'Event (webhook)'],
   // intake
   intakeTitle: ['Alta de ticket por teléfono', 'Phone ticket intake'],
