@@ -32,14 +32,24 @@ export function resolveDuration(d: Duration, calendar: Calendar): ResolvedDurati
   return { ms: (d.minutes ?? 0) * MINUTE_MS, clock };
 }
 
-/** A duration as words, e.g. `48 business hours` / `48 horas hábiles`. */
+/** A duration as words, e.g. `48 business hours` / `48 horas hábiles`, `1 business hour` / `1 hora hábil`. */
 export function describeDuration(d: Duration, lang: 'es' | 'en'): string {
   const business = d.clock !== 'calendar';
-  if (d.days !== undefined) return lang === 'es' ? `${d.days} días naturales` : `${d.days} calendar days`;
-  if (d.businessDays !== undefined)
-    return lang === 'es' ? `${d.businessDays} días hábiles` : `${d.businessDays} business days`;
-  const [n, es, en] =
-    d.hours !== undefined ? [d.hours, 'horas', 'hours'] : [d.minutes ?? 0, 'minutos', 'minutes'];
-  if (lang === 'es') return `${n} ${es}${business ? ' hábiles' : ' naturales'}`;
-  return `${n} ${business ? 'business' : 'calendar'} ${en}`;
+  const [n, unit, kind] =
+    d.days !== undefined
+      ? [d.days, 'day', 'calendar']
+      : d.businessDays !== undefined
+        ? [d.businessDays, 'day', 'business']
+        : d.hours !== undefined
+          ? [d.hours, 'hour', business ? 'business' : 'calendar']
+          : [d.minutes ?? 0, 'minute', business ? 'business' : 'calendar'];
+  const one = n === 1;
+  if (lang === 'en') return `${n} ${kind} ${unit}${one ? '' : 's'}`;
+  const noun = {
+    day: one ? 'día' : 'días',
+    hour: one ? 'hora' : 'horas',
+    minute: one ? 'minuto' : 'minutos',
+  }[unit];
+  const adjective = kind === 'business' ? (one ? 'hábil' : 'hábiles') : one ? 'natural' : 'naturales';
+  return `${n} ${noun} ${adjective}`;
 }

@@ -18,6 +18,17 @@ describe('describeDuration names every unit in both languages', () => {
     [{ minutes: 30 }, 'es', '30 minutos hábiles'],
     [{ minutes: 30 }, 'en', '30 business minutes'],
     [{ minutes: 30, clock: 'calendar' }, 'en', '30 calendar minutes'],
+    // One of a unit is singular ("1 horas hábiles" was shown).
+    [{ days: 1 }, 'es', '1 día natural'],
+    [{ days: 1 }, 'en', '1 calendar day'],
+    [{ businessDays: 1 }, 'es', '1 día hábil'],
+    [{ businessDays: 1 }, 'en', '1 business day'],
+    [{ hours: 1 }, 'es', '1 hora hábil'],
+    [{ hours: 1 }, 'en', '1 business hour'],
+    [{ hours: 1, clock: 'calendar' }, 'es', '1 hora natural'],
+    [{ minutes: 1 }, 'es', '1 minuto hábil'],
+    [{ minutes: 1, clock: 'calendar' }, 'en', '1 calendar minute'],
+    [{ hours: 0.5 }, 'es', '0.5 horas hábiles'],
   ] as const)('%j in %s is "%s"', (d, lang, words) => {
     expect(describeDuration(d, lang)).toBe(words);
   });
