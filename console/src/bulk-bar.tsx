@@ -42,6 +42,10 @@ export function BulkBar({
         ...field,
       });
       setResults(answer.results);
+      // Done: the outcomes stay on screen, but the selection and the typed value go, so a second click
+      // cannot silently repeat the action on the same tickets.
+      setValue(action === 'priority' ? 'medium' : '');
+      onClear();
       onDone();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : (err as Error).message);

@@ -2,7 +2,9 @@
  * Canned replies and bulk actions in Chromium against the whole stack (issue 17): an agent inserts a
  * rendered canned reply, edits it and sends it with a CC (the email copies the CC); then selects three
  * tickets in the queue and assigns them at once, one of them closed meanwhile, and reads each ticket's
- * outcome, the refused one with its reason.
+ * outcome, the refused one with its reason; a search that hides ticked tickets takes them out of the
+ * selection (a bulk note then reaches only the ticket shown), and a finished action clears the selection
+ * and its typed value.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -116,6 +118,77 @@ describe('canned replies and bulk actions in the console', () => {
     // The queue follows: the two assigned tickets show their new assignee.
     await page.locator(`tr[data-ticket="${a}"]`).filter({ hasText: 'Marta Gómez' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('drops ticked tickets a search hides, so a bulk note reaches only the tickets still shown', async () => {
+    const [a, b] = numbers as [number, number];
+    const created = (await stack.api('POST', '/v1/tickets', {
+      customerId: 'tiendas',
+      draft: { ...draft, subject: 'Error en la nómina de marzo' },
+      locale: 'es',
+    })) as { number: number };
+    const payroll = created.number;
+    await page.goto(`${stack.base}/#/queues/all`);
+    await page.reload();
+    await page.locator(`tr[data-ticket="${payroll}"]`).waitFor();
+    const bar = page.getByRole('region', { name: 'Acciones en lote' });
+    const ticked = () =>
+      page
+        .locator('tr[data-ticket]')
+        .filter({ has: page.locator('input[type="checkbox"]:checked') })
+        .evaluateAll((trs: { getAttribute(name: string): string | null }[]) =>
+          trs.map((tr) => Number(tr.getAttribute('data-ticket'))),
+        );
+    for (const n of [a, b])
+      await page.getByRole('checkbox', { name: `Seleccionar #${n}`, exact: true }).check();
+    await bar.getByText('2 seleccionados').waitFor();
+
+    // The search hides both ticked tickets: they leave the selection, and the bar (no longer "2 seleccionados")
+    // offers nothing to apply.
+    await page.getByLabel('Buscar').pressSequentially('nomina', { delay: 60 });
+    await expect.poll(() => page.locator('tr[data-ticket]').count(), { timeout: 15_000 }).toBe(1);
+    await page.locator(`tr[data-ticket="${payroll}"]`).waitFor();
+    expect(await ticked()).toEqual([]);
+    await expect.poll(() => bar.innerText(), { timeout: 3_000 }).not.toContain('seleccionados');
+    expect(await bar.getByRole('button', { name: 'Aplicar a los seleccionados' }).count()).toBe(0);
+
+    // Ticking the one shown and adding a note reaches that ticket alone.
+    await page.getByRole('checkbox', { name: `Seleccionar #${payroll}`, exact: true }).check();
+    await bar.getByText('1 seleccionados').waitFor();
+    await page.getByLabel('Acción en lote').selectOption('note');
+    await page.getByLabel('Valor').fill('Revisar con planillas');
+    await bar.getByRole('button', { name: 'Aplicar a los seleccionados' }).click();
+    const results = bar.locator('li[data-bulk-ticket]');
+    await results.first().waitFor();
+    expect(await results.allTextContents()).toEqual([`#${payroll}: hecho`]);
+    const notes = (n: number) =>
+      stack.db
+        .selectFrom('ticket_events')
+        .select('data')
+        .where('ticket_number', '=', n)
+        .execute()
+        .then(
+          (events) => events.filter((e) => JSON.stringify(e.data).includes('Revisar con planillas')).length,
+        );
+    await expect.poll(() => notes(payroll), { timeout: 15_000 }).toBe(1);
+    expect(await notes(a)).toBe(0);
+    expect(await notes(b)).toBe(0);
+  });
+
+  it('clears the selection and the typed value once a bulk action is done, keeping each outcome shown', async () => {
+    const bar = page.getByRole('region', { name: 'Acciones en lote' });
+    const payroll = Number(await page.locator('tr[data-ticket]').first().getAttribute('data-ticket'));
+    // The previous test's note is done: its outcome stays, but nothing is ticked and nothing can be applied.
+    expect(await bar.locator('li[data-bulk-ticket]').allTextContents()).toEqual([`#${payroll}: hecho`]);
+    expect(await page.locator('tr[data-ticket] input[type="checkbox"]:checked').count()).toBe(0);
+    expect(await bar.innerText()).not.toContain('seleccionados');
+    expect(await bar.getByRole('button', { name: 'Aplicar a los seleccionados' }).count()).toBe(0);
+    // Ticking again starts a new action: the note typed before is gone, so a click cannot repeat it.
+    await page.getByRole('checkbox', { name: `Seleccionar #${payroll}`, exact: true }).check();
+    await bar.getByText('1 seleccionados').waitFor();
+    expect(await page.getByLabel('Valor').inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Quitar selección' }).click();
+    expect(await page.locator('tr[data-ticket] input[type="checkbox"]:checked').count()).toBe(0);
   });
 
   it('lists canned replies on their screen, where an agent may not touch shared ones', async () => {

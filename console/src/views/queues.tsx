@@ -148,6 +148,10 @@ export function QueuesView({
         } while (next !== null && rows.length < want);
         if (mine !== generation.current) return;
         setItems(rows);
+        // The selection only holds tickets the list shows: ones a new filter, search, sort or queue (or
+        // someone else's change) took off the list are dropped, so a bulk action never reaches unseen tickets.
+        const shown = new Set(rows.map((row) => row.number));
+        setSelected((prev) => (prev.every((n) => shown.has(n)) ? prev : prev.filter((n) => shown.has(n))));
         setReceivedAt(received(rows, Date.now()));
         setCursor(next);
         setError(null);
