@@ -437,6 +437,52 @@ describe('keyboard and phone', () => {
     await page.context().close();
   }, 120_000);
 
+  it('reopens a draft without the focus in it: r and n then focus its form and type nothing into it', async () => {
+    const page = await signedIn({ width: 1280, height: 860 });
+    const number = numbers[8]!;
+    /** The bodies of the ticket's events of `type`, oldest first. */
+    const bodies = async (type: string) => {
+      const events = (await stack.api('GET', `/v1/tickets/${number}/events?limit=200`)) as {
+        items: { type: string; seq: number; data: { body?: unknown } }[];
+      };
+      return events.items
+        .filter((e) => e.type === type)
+        .sort((a, b) => a.seq - b.seq)
+        .map((e) => e.data.body);
+    };
+    await page.evaluate(`location.hash = '#/tickets/${number}'`);
+    await ticketOpen(page, number);
+    for (const [key, action, type, text] of [
+      ['r', 'reply', 'agent_reply', 'Respuesta enviada con Ctrl+Enter'],
+      ['n', 'note', 'internal_note', 'borrador nota'],
+    ] as const) {
+      await page.locator(`button[data-action="${action}"]`).waitFor({ timeout: 20_000 });
+      await page.keyboard.press(key);
+      await page.locator('#action-field').waitFor();
+      await page.keyboard.type(text);
+      // Esc leaves the field, the next goes back to the queue, the draft kept; Enter opens the ticket again.
+      await page.keyboard.press('Escape');
+      expect((await focused(page)).tag).toBe('FORM');
+      await page.keyboard.press('Escape');
+      await page.getByRole('heading', { name: 'Colas' }).waitFor();
+      await expect.poll(async () => (await focused(page)).ticket, { timeout: 20_000 }).toBe(String(number));
+      await page.keyboard.press('Enter');
+      await ticketOpen(page, number);
+      // The draft's form is open again with its text; the focus is on the page, not in the draft.
+      await page.locator(`button[data-action="${action}"]`).waitFor({ timeout: 20_000 });
+      expect(await page.locator('#action-field').inputValue()).toBe(text);
+      await expect.poll(async () => (await focused(page)).id).toBe('ticket-title');
+      // The key only moves the focus into the open form: its letter is not typed into the draft.
+      await page.keyboard.press(key);
+      expect((await focused(page)).id).toBe('action-field');
+      await page.keyboard.press('Control+Enter');
+      await expect.poll(async () => (await focused(page)).testid, { timeout: 20_000 }).toBe('action-result');
+      await expect.poll(() => bodies(type), { timeout: 20_000 }).toHaveLength(1);
+      expect(await bodies(type)).toEqual([text]);
+    }
+    await page.context().close();
+  }, 120_000);
+
   it('shows every card whole at 390 px, countdown included, with no sideways scroll', async () => {
     const page = await signedIn({ width: 390, height: 844 });
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

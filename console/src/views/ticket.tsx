@@ -454,7 +454,9 @@ export function TicketView({ number }: { number: number }) {
       if (def && (allowed === undefined || allowed.includes(LIFECYCLE_ACTION[def.id]))) {
         // Taken: the key's character must not be typed into the field the form opens with the focus in.
         e.preventDefault();
-        open(def.id);
+        // Its form already open (a draft restored with the page): the key only takes the focus into it.
+        if (activeNow.current === def.id) (fieldRef.current ?? formRef.current)?.focus();
+        else open(def.id);
       }
     };
     window.addEventListener(ACTION_EVENT, onAction);
@@ -467,10 +469,11 @@ export function TicketView({ number }: { number: number }) {
     if (active !== null) fieldRef.current?.focus();
   }, [active]);
 
-  // The keyboard continues from the page just opened (its open form, else its title), not from the top.
+  // The keyboard continues from the page just opened (its title), not from the top. Never from the field of a
+  // draft restored with the page: the agent's next key (`r`, `n`...) is a shortcut, not text for the draft.
   const loaded = ticket !== null;
   useEffect(() => {
-    if (loaded) focusIfLost(fieldRef.current ?? titleRef.current);
+    if (loaded) focusIfLost(titleRef.current);
   }, [loaded]);
 
   // After an action: on its result when it went through, in its form when it was refused or held.
