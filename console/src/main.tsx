@@ -135,6 +135,13 @@ function App() {
     setLanguage(next);
   };
 
+  // Signing in speaks the account's language (its preference), whatever this browser showed before.
+  const signedInNow = () => {
+    const account = currentUser()?.language;
+    if (account !== undefined && account !== lang()) switchLang(account);
+    setSignedIn(true);
+  };
+
   const token = route.query?.get('token') ?? '';
   if (!signedIn || route.screen === 'setup' || route.screen === 'reset') {
     return (
@@ -148,7 +155,7 @@ function App() {
             onDone={() => {
               // SetUp replaced the hash with the queue's without a hashchange event: read it again.
               setRoute(parseHash(location.hash));
-              setSignedIn(true);
+              signedInNow();
             }}
           />
         ) : route.screen === 'reset' ? (
@@ -156,7 +163,7 @@ function App() {
         ) : route.screen === 'forgot' ? (
           <Forgot />
         ) : (
-          <SignIn onDone={() => setSignedIn(true)} />
+          <SignIn onDone={signedInNow} />
         )}
       </>
     );

@@ -28,6 +28,8 @@ import { createTestEnv, type TestEnv } from '../support/temporal-env';
 
 const CHROMIUM = '/usr/bin/chromium';
 const EVA = { email: 'eva.ortiz@staff.example', password: 'a long enough secret', name: 'Eva Ortiz' };
+/** An agent whose account is in English. */
+const IAN = { email: 'ian.reid@staff.example', password: 'another long secret', name: 'Ian Reid' };
 
 /** Every sign-in step of this file: the console's sign-in form, filled with an account's email and password. */
 async function signIn(page: Page, base: string, account: { email: string; password: string }): Promise<void> {
@@ -72,6 +74,13 @@ describe('staff accounts in Chromium', () => {
       role: 'agent',
       language: 'es',
       passwordHash: await hashPassword(EVA.password),
+    });
+    await insertUser(db, {
+      email: IAN.email,
+      displayName: IAN.name,
+      role: 'agent',
+      language: 'en',
+      passwordHash: await hashPassword(IAN.password),
     });
     const app = createApp({
       logger: pino({ level: 'silent' }),
@@ -169,6 +178,16 @@ describe('staff accounts in Chromium', () => {
       headers: { Cookie: `orquesta_session=${cookie!.value}` },
     });
     expect(replay.status).toBe(401);
+    await context.close();
+  });
+
+  it("signs in in the account's language, whatever the browser showed before", async () => {
+    const context = await browser!.newContext({ locale: 'es-ES' });
+    const page = await context.newPage();
+    // The sign-in form is in Spanish (the console's default); the account's preference is English.
+    await signIn(page, base, IAN);
+    await expect.poll(() => page.getByRole('link', { name: 'Queues', exact: true }).count()).toBe(1);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await context.close();
   });
 
