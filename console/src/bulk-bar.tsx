@@ -59,7 +59,7 @@ export function BulkBar({
       {selected.length > 0 && (
         <form class="filters" onSubmit={(e) => void apply(e)}>
           <p aria-live="polite">
-            {selected.length} {tx('selected')}
+            {selected.length} {tx(selected.length === 1 ? 'selectedOne' : 'selected')}
           </p>
           <div class="field">
             <label for="bulk-action">{tx('bulkAction')}</label>

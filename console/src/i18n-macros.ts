@@ -25,6 +25,7 @@ const texts = {
   selectTicket: ['Seleccionar', 'Select'],
   selectAll: ['Seleccionar todos los de la página', 'Select all on this page'],
   selected: ['seleccionados', 'selected'],
+  selectedOne: ['seleccionado', 'selected'],
   bulkAction: ['Acción en lote', 'Bulk action'],
   bulkBar: ['Acciones en lote', 'Bulk actions'],
   bulk_assign: ['Asignar a', 'Assign to'],

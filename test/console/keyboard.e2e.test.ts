@@ -499,6 +499,11 @@ describe('keyboard and phone', () => {
         expect(box!.y + box!.height, part).toBeLessThanOrEqual(844);
       }
     }
+    // Every card's selection box has one size (a grid cell stretched them to 22, 28 and 39 px).
+    const boxes = await page.locator('table.queue tr[data-ticket] input[type="checkbox"]').all();
+    const boxWidths = await Promise.all(boxes.map(async (b) => Math.round((await b.boundingBox())!.width)));
+    expect(boxWidths.length).toBeGreaterThan(1);
+    expect(new Set(boxWidths).size, JSON.stringify(boxWidths)).toBe(1);
     await page.evaluate('window.scrollTo(0, 0)');
     await shoot(page, 'queue-phone');
     // The ticket view and its forms at 390 px: nothing wider than the screen.
