@@ -30,7 +30,11 @@ export class ApiError extends Error {
       const text = reasonText(r);
       if (text) parts.push(text);
     }
-    const invalid = Array.isArray(problem['invalid-params']) ? (problem['invalid-params'] as unknown[]) : [];
+    // The fields of a refused request (400, 422); other answers (a stale version, a file too large or of a
+    // refused type) say it all in their localized detail, and their field list would only add English.
+    const listsFields = status === 400 || status === 422;
+    const invalid =
+      listsFields && Array.isArray(problem['invalid-params']) ? (problem['invalid-params'] as unknown[]) : [];
     for (const p of invalid) {
       if (p && typeof p === 'object') {
         const { name, reason } = p as { name?: unknown; reason?: unknown };

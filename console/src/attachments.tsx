@@ -34,7 +34,11 @@ export async function uploadFile(file: File): Promise<AttachmentRef> {
     body: file,
   });
   const parsed = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new ApiError(res.status, parsed);
+  // A refusal names the file: several may be chosen.
+  if (!res.ok) {
+    const said = typeof parsed.detail === 'string' ? parsed.detail : undefined;
+    throw new ApiError(res.status, { ...parsed, ...(said && { detail: `${file.name}: ${said}` }) });
+  }
   return parsed as unknown as AttachmentRef;
 }
 

@@ -104,6 +104,28 @@ describe('attachments in the console', () => {
     expect(Buffer.compare(Buffer.from(got.bytes), PNG)).toBe(0);
   }, 120_000);
 
+  it('refuses a program named as such, saying which file and why in the console language only', async () => {
+    await page.evaluate(`location.hash = '#/tickets/${number}'`);
+    await page
+      .locator('#ticket-title')
+      .filter({ hasText: `#${number} ·` })
+      .waitFor();
+    await page.locator('button[data-action="reply"]').click();
+    await page.locator('#action-field').fill('Le envío el instalador');
+    const program = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+    await page
+      .locator('#action-files')
+      .setInputFiles({ name: 'instalador.exe', mimeType: 'application/octet-stream', buffer: program });
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'instalador.exe' });
+    await refusal.waitFor({ timeout: 20_000 });
+    const text = (await refusal.textContent()) ?? '';
+    expect(text).toContain('instalador.exe: ');
+    // The localized detail, without the English field list ("body: file type not allowed").
+    expect(text).not.toContain('body:');
+    expect(text).not.toMatch(/not allowed/);
+  }, 120_000);
+
   it('carries a file chosen on phone intake with the new ticket, listed on its ticket view', async () => {
     await page.evaluate(`location.hash = '#/intake'`);
     await page.getByLabel('Elige un cliente').fill('taller');
