@@ -93,6 +93,9 @@ describe('console: policy versions and the SLA report', () => {
   it('uploads, compares and activates a version through the confirmation', async () => {
     await page.goto(`${stack.base}/#/policies/w32-versions`);
     await page.getByRole('heading', { name: 'w32-versions' }).waitFor();
+    // One version is counted in the singular.
+    const listed = page.locator('ul.list li').filter({ hasText: '(w32-versions)' });
+    await expect.poll(() => listed.textContent()).toMatch(/· 1 versión$/);
 
     const invalid = policy(2);
     invalid.plans[0]!.sla.firstResponse.critical = 'soon';
@@ -101,6 +104,12 @@ describe('console: policy versions and the SLA report', () => {
     const errors = page.getByTestId('upload-errors');
     await errors.waitFor();
     expect(await errors.textContent()).toContain('plans[0].sla.firstResponse.critical:');
+    // A long path wraps inside the red box instead of running out of it.
+    const box = (await errors.boundingBox())!;
+    for (const path of await errors.locator('code').all()) {
+      const at = (await path.boundingBox())!;
+      expect(at.x + at.width, await path.textContent()).toBeLessThanOrEqual(box.x + box.width + 0.5);
+    }
 
     const valid = policy(2);
     valid.plans[0]!.sla.firstResponse.critical = { minutes: 45 };
@@ -108,6 +117,7 @@ describe('console: policy versions and the SLA report', () => {
     await page.getByRole('button', { name: 'Subir', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'w32-versions v2' }).waitFor();
     await page.getByRole('button', { name: 'v2', exact: true }).waitFor();
+    await expect.poll(() => listed.textContent()).toMatch(/· 2 versiones$/);
 
     await page.getByRole('button', { name: 'Ver YAML v2' }).click();
     expect(await page.getByTestId('policy-yaml').textContent()).toContain('version: 2');
@@ -126,6 +136,10 @@ describe('console: policy versions and the SLA report', () => {
     const effect = page.getByTestId('sla-effect');
     await effect.waitFor();
     expect(await effect.locator('tbody tr').count()).toBeGreaterThanOrEqual(4);
+    // Plans by the policy's name for them (w32's standard plan is "Soporte Multimarca"), not by their ids.
+    expect(new Set(await effect.locator('tbody tr td:first-child').allTextContents())).toEqual(
+      new Set(['Soporte Multimarca']),
+    );
 
     expect(await axeViolations(page)).toEqual([]);
 
@@ -135,7 +149,8 @@ describe('console: policy versions and the SLA report', () => {
     const impact = dialog.getByTestId('activation-impact');
     await impact.waitFor();
     expect(await impact.textContent()).toMatch(/2 tickets abiertos con la versión v1 la conservan/);
-    expect(await impact.textContent()).toMatch(/1 contratos nombran la versión v1/);
+    // One contract, in the singular.
+    expect(await impact.textContent()).toMatch(/1 contrato nombra la versión v1 y sus tickets nuevos/);
     expect(await axeViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Activar' }).click();
     await page.getByRole('row', { name: /^v2/ }).getByText('Activa', { exact: true }).waitFor();
@@ -146,6 +161,39 @@ describe('console: policy versions and the SLA report', () => {
       [1, false],
       [2, true],
     ]);
+  });
+
+  it("offers the SLA preview's plans and ticket types by their names, in Spanish and in English", async () => {
+    await page.goto(`${stack.base}/#/policies/w32-versions`);
+    const plan = page.getByLabel('Plan', { exact: true });
+    const type = page.getByLabel('Tipo', { exact: true });
+    const options = (select: typeof plan) => select.locator('option').allTextContents();
+    await expect.poll(() => options(plan)).toContain('Soporte Multimarca');
+    expect(await options(plan)).not.toContain('standard');
+    expect(await options(type)).toEqual(['—', 'Incidente', 'Requerimiento', 'Cambio', 'Problema']);
+    expect(await plan.inputValue()).toBe('standard');
+    await type.selectOption({ label: 'Requerimiento' });
+    await page.getByRole('button', { name: 'Calcular' }).click();
+    await page.getByTestId('sla-preview').waitFor();
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    try {
+      await expect
+        .poll(() => options(page.getByLabel('Type', { exact: true })))
+        .toEqual(['—', 'Incident', 'Requirement', 'Change', 'Problem']);
+      expect(await options(page.getByLabel('Plan', { exact: true }))).toContain('Multimarca support');
+      await page.getByRole('button', { name: 'Compare due instants' }).click();
+      const effect = page.getByTestId('sla-effect');
+      await effect.waitFor();
+      expect(new Set(await effect.locator('tbody tr td:first-child').allTextContents())).toEqual(
+        new Set(['Multimarca support']),
+      );
+      expect(await page.locator('ul.list li').filter({ hasText: '(w32-versions)' }).textContent()).toMatch(
+        /· 2 versions$/,
+      );
+    } finally {
+      await page.getByRole('button', { name: 'ES', exact: true }).click();
+    }
   });
 
   it('takes a day range on the SLA report and downloads it as CSV', async () => {

@@ -195,6 +195,30 @@ describe('a console agents can trust', () => {
     );
   }, 60_000);
 
+  it("names the ticket's customer in its header (the id only when the customer cannot be read)", async () => {
+    // The customer's link in the ticket header.
+    const customerOf = (p: Page) => p.locator('header.ticket-head a[href^="#/customers/"]');
+    const customer = customerOf(page);
+    await openTicket(page, montevideo);
+    await expect.poll(() => customer.textContent(), { timeout: 20_000 }).toBe('Pagos del Sur');
+    expect(await customer.getAttribute('href')).toBe('#/customers/pagos');
+    await openTicket(page, mexico[0]!);
+    await expect.poll(() => customer.textContent(), { timeout: 20_000 }).toBe('Talleres Reyes');
+
+    const other = await stack.newPage();
+    try {
+      // Reading this customer fails (in the queue after signing in, or on the ticket page).
+      await other.route('**/v1/customers/pagos', (route) => route.fulfill({ status: 500, body: 'down' }));
+      const failed = other.waitForResponse('**/v1/customers/pagos');
+      await stack.signIn(other, { agent: 'eva' });
+      await openTicket(other, montevideo);
+      await failed;
+      await expect.poll(() => customerOf(other).textContent()).toBe('pagos');
+    } finally {
+      await other.context().close();
+    }
+  }, 60_000);
+
   it('counts the ticket page clocks at now, agreeing with the queue to the second, running or stopped', async () => {
     const number = mexico[1]!;
     const queue = await stack.newPage();

@@ -9,7 +9,14 @@ import { tx } from '../i18n-policies';
 import { priorityChoices, SelectField } from '../fields';
 import { formatInstant } from '../format';
 import { currentUser } from '../session';
-import { ActivateDialog, CompareVersions, UploadVersion, YamlView } from './policy-versions';
+import {
+  ActivateDialog,
+  CompareVersions,
+  nameIn,
+  UploadVersion,
+  YamlView,
+  type Named,
+} from './policy-versions';
 
 interface Preview {
   calendar: { id: string; zone: string };
@@ -43,7 +50,7 @@ export function PoliciesView({ selected }: { selected: string | undefined }) {
               <span class="muted">
                 {' '}
                 · {t('active')}: {p.activeVersion === null ? t('none') : `v${p.activeVersion}`} · {p.versions}{' '}
-                {t('versions').toLowerCase()}
+                {(p.versions === 1 ? t('version') : t('versions')).toLowerCase()}
               </span>
             </li>
           ))}
@@ -80,8 +87,8 @@ function PolicyDetail({ id, onChange }: { id: string; onChange: () => void }) {
   const [confirming, setConfirming] = useState<number | null>(null);
   const [yamlOf, setYamlOf] = useState<number | null>(null);
   const [version, setVersion] = useState<number | null>(null);
-  const [plans, setPlans] = useState<{ id: string }[]>([]);
-  const [types, setTypes] = useState<{ id: string }[]>([]);
+  const [plans, setPlans] = useState<Named[]>([]);
+  const [types, setTypes] = useState<Named[]>([]);
   const [plan, setPlan] = useState('');
   const [type, setType] = useState('');
   const [priority, setPriority] = useState('medium');
@@ -115,9 +122,7 @@ function PolicyDetail({ id, onChange }: { id: string; onChange: () => void }) {
   useEffect(() => {
     if (version === null) return;
     setPreview(null);
-    void get<{ document: { plans: { id: string }[]; ticketTypes: { id: string }[] } }>(
-      `/v1/policies/${id}/versions/${version}`,
-    )
+    void get<{ document: { plans: Named[]; ticketTypes: Named[] } }>(`/v1/policies/${id}/versions/${version}`)
       .then((r) => {
         setPlans(r.document.plans);
         setTypes(r.document.ticketTypes);
@@ -222,7 +227,7 @@ function PolicyDetail({ id, onChange }: { id: string; onChange: () => void }) {
           value={plan}
           onChange={setPlan}
           empty={t('noPlan')}
-          choices={plans.map((p) => [p.id, p.id] as const)}
+          choices={plans.map((p) => [p.id, nameIn(plans, p.id)] as const)}
         />
         <SelectField
           id="pv-type"
@@ -230,7 +235,7 @@ function PolicyDetail({ id, onChange }: { id: string; onChange: () => void }) {
           value={type}
           onChange={setType}
           empty="—"
-          choices={types.map((x) => [x.id, x.id] as const)}
+          choices={types.map((x) => [x.id, nameIn(types, x.id)] as const)}
         />
         <SelectField
           id="pv-priority"

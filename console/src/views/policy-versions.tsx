@@ -1,10 +1,21 @@
 /** Parts of the policies screen for versions: YAML view, upload, diff and SLA effect, activation dialog. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api';
-import { tv } from '../i18n';
+import { lang, t, tv } from '../i18n';
 import { tx } from '../i18n-policies';
 import { formatDuration, formatInstant } from '../format';
 import { getText, invalidParams, postYaml } from '../policy-api';
+
+/** A plan or ticket type of a policy document: its id and its name in Spanish and English. */
+export interface Named {
+  id: string;
+  name?: { es?: string; en?: string };
+}
+
+/** The name of `id` among a policy's `items` in the console's language, or the id when it has none. */
+export function nameIn(items: readonly Named[], id: string): string {
+  return items.find((x) => x.id === id)?.name?.[lang()] ?? id;
+}
 
 /** One version's stored document as YAML. */
 export function YamlView({ id, version }: { id: string; version: number }) {
@@ -121,6 +132,14 @@ interface Comparison {
   rows: { plan: string; priority: string; before: string | null; after: string | null }[];
 }
 
+/** The plans of one version's document (none when it cannot be read: the ids show instead). */
+function plansOf(id: string, version: string): Promise<Named[]> {
+  return get<{ document: { plans?: Named[] } }>(`/v1/policies/${id}/versions/${version}`).then(
+    (r) => r.document.plans ?? [],
+    () => [],
+  );
+}
+
 function localInput(ms: number): string {
   return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
@@ -150,7 +169,7 @@ export function CompareVersions({
   const [to, setTo] = useState(String(latest));
   const [lines, setLines] = useState<DiffLine[] | null>(null);
   const [at, setAt] = useState(localInput(Date.now()));
-  const [effect, setEffect] = useState<Comparison | null>(null);
+  const [effect, setEffect] = useState<(Comparison & { plans: Named[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const choices = versions.map((v) => (
     <option key={v} value={String(v)}>
@@ -170,13 +189,17 @@ export function CompareVersions({
     e.preventDefault();
     setError(null);
     try {
-      setEffect(
-        await get<Comparison>(`/v1/policies/${id}/sla-comparison`, {
+      const [comparison, before, after] = await Promise.all([
+        get<Comparison>(`/v1/policies/${id}/sla-comparison`, {
           from,
           to,
           at: new Date(at).toISOString(),
         }),
-      );
+        plansOf(id, from),
+        plansOf(id, to),
+      ]);
+      // A plan's name as the newer version writes it, else as the older one does.
+      setEffect({ ...comparison, plans: [...after, ...before] });
     } catch (err) {
       setError((err as Error).message);
     }
@@ -258,7 +281,7 @@ export function CompareVersions({
           <tbody>
             {effect.rows.map((r) => (
               <tr key={`${r.plan}-${r.priority}`}>
-                <td>{r.plan}</td>
+                <td>{nameIn(effect.plans, r.plan)}</td>
                 <td>{tv('pr_', r.priority)}</td>
                 <td>{r.before === null ? tx('noTarget') : formatInstant(Date.parse(r.before))}</td>
                 <td>{r.after === null ? tx('noTarget') : formatInstant(Date.parse(r.after))}</td>
@@ -316,10 +339,14 @@ export function ActivateDialog(props: {
         ) : (
           <ul data-testid="activation-impact">
             <li>
-              <strong>{usage.openTickets}</strong> {tx('openPinned')} v{props.active} {tx('keepIt')}
+              <strong>{usage.openTickets}</strong>{' '}
+              {usage.openTickets === 1 ? t('openPinnedOne') : tx('openPinned')} v{props.active}{' '}
+              {usage.openTickets === 1 ? t('keepItOne') : tx('keepIt')}
             </li>
             <li>
-              <strong>{usage.contracts}</strong> {tx('contractsPinned')} v{props.active} {tx('contractsKeep')}
+              <strong>{usage.contracts}</strong>{' '}
+              {usage.contracts === 1 ? t('contractsPinnedOne') : tx('contractsPinned')} v{props.active}{' '}
+              {usage.contracts === 1 ? t('contractsKeepOne') : tx('contractsKeep')}
             </li>
           </ul>
         )}

@@ -30,6 +30,7 @@ import { loadDraft, saveDraft } from '../drafts';
 import { CannedPicker } from '../canned-picker';
 import { tx } from '../i18n-macros';
 import { focusIfLost, queueHref, useEscapeToQueue } from '../keyboard';
+import { useCustomerNames } from '../customer-picker';
 
 type ActionId =
   | 'reply'
@@ -532,6 +533,9 @@ export function TicketView({ number }: { number: number }) {
     void send(versions.current[active] ?? currentVersion());
   };
 
+  // The customer's name for the header, read once per id (the id stays if it cannot be read).
+  const customerNames = useCustomerNames(ticket ? [ticket.customerId] : []);
+
   if (error && ticket === null) {
     return (
       <p role="alert" class="refusal">
@@ -586,7 +590,10 @@ export function TicketView({ number }: { number: number }) {
             {t('level')} {(live?.view?.level as number | undefined) ?? ticket.level}
           </span>
           <span>
-            {t('customer')}: <a href={`#/customers/${ticket.customerId}`}>{ticket.customerId}</a>
+            {t('customer')}:{' '}
+            <a href={`#/customers/${ticket.customerId}`} data-testid="ticket-customer">
+              {customerNames[ticket.customerId] ?? ticket.customerId}
+            </a>
           </span>
           <span>
             {t('requester')}: {ticket.requesterName ?? ''} &lt;{ticket.requesterEmail}&gt;
