@@ -108,7 +108,7 @@ describe('console: policy versions and the SLA report', () => {
     const box = (await errors.boundingBox())!;
     for (const path of await errors.locator('code').all()) {
       const at = (await path.boundingBox())!;
-      expect(at.x + at.width, await path.textContent()).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      expect(at.x + at.width, (await path.textContent()) ?? '').toBeLessThanOrEqual(box.x + box.width + 0.5);
     }
 
     const valid = policy(2);
