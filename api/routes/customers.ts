@@ -37,7 +37,29 @@ export const CustomerSchema = z
   .meta({ id: 'Customer' });
 
 const Locale = z.enum(['es', 'en']);
-const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code');
+/** Region names in English, or `undefined` for a code that names no region. */
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+/**
+ * Codes with a region name that are not countries of ISO 3166-1: groupings (EU, EZ, UN, QO), the unknown
+ * region (ZZ), user-assigned X codes, and exceptionally reserved ones.
+ */
+const NOT_COUNTRIES = /^(EU|EZ|UN|QO|ZZ|X[A-Z]|AC|CP|CQ|DG|EA|IC|TA)$/;
+/**
+ * Whether `code` is a country of ISO 3166-1 alpha-2: a region with a name, not one of the non-countries, and
+ * not a withdrawn alias (UK, DD, SU... canonicalize to GB, DE, RU).
+ */
+function isCountryCode(code: string): boolean {
+  return (
+    /^[A-Z]{2}$/.test(code) &&
+    REGION_NAMES.of(code) !== undefined &&
+    !NOT_COUNTRIES.test(code) &&
+    new Intl.Locale('und', { region: code }).region === code
+  );
+}
+const Country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code', abort: true })
+  .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code such as UY or GT');
 const TimeZone = z
   .string()
   .min(1)

@@ -99,6 +99,34 @@ describe('customers', () => {
     }
     expect((await api.call('patch', '/v1/customers/nobody').send({ expectedVersion: 1 })).status).toBe(404);
   });
+
+  it('takes a country only as the ISO 3166-1 code of a country', async () => {
+    // Two capital letters are not enough: XX and QQ name no region, EU and UN are not countries, UK is the
+    // withdrawn alias of GB.
+    for (const country of ['XX', 'QQ', 'EU', 'UN', 'ZZ', 'UK', 'gt', 'GTM']) {
+      const refused = await api.call('patch', '/v1/customers/lumen').send({ expectedVersion: 2, country });
+      expect(refused.status, country).toBe(400);
+      expect(refused.body['invalid-params'], country).toEqual([
+        expect.objectContaining({ name: 'body.country', reason: expect.stringMatching(/ISO 3166-1/) }),
+      ]);
+      const created = await api.call('post', '/v1/customers').send({ name: 'Nowhere', country });
+      expect(created.status, country).toBe(400);
+      expect(created.body['invalid-params'].map((p: { name: string }) => p.name)).toEqual(['body.country']);
+    }
+    expect((await api.call('get', '/v1/customers/lumen')).body).toMatchObject({ country: null, version: 2 });
+
+    const uruguay = await api
+      .call('patch', '/v1/customers/lumen')
+      .send({ expectedVersion: 2, country: 'UY' });
+    expect(uruguay.status, uruguay.text).toBe(200);
+    expect(uruguay.body).toMatchObject({ country: 'UY', version: 3 });
+    const guatemala = await api
+      .call('patch', '/v1/customers/lumen')
+      .send({ expectedVersion: 3, country: 'GT' });
+    expect(guatemala.body).toMatchObject({ country: 'GT', version: 4 });
+    const none = await api.call('patch', '/v1/customers/lumen').send({ expectedVersion: 4, country: null });
+    expect(none.body).toMatchObject({ country: null, version: 5 });
+  });
 });
 
 describe('contracts', () => {

@@ -182,4 +182,136 @@ describe('manager screens in Chromium', () => {
     expect(await agent.getByRole('button', { name: 'Quitar Ana Gil' }).count()).toBe(0);
     await agent.context().close();
   });
+
+  // The tests below use a customer of their own, made after the quota list above has been read.
+  const cedro = () => stack.api('GET', '/v1/customers/cedro') as Promise<{ country: string | null }>;
+  /** Opens Cedro's page read afresh (going to the hash the page already shows would not load it again). */
+  const openCedro = async () => {
+    await page.goto(`${stack.base}/#/customers/cedro`);
+    await page.reload();
+  };
+  const cedroContract = () =>
+    stack.api('GET', '/v1/contracts/cedro-c') as Promise<{
+      plan: string;
+      endsAt: string;
+      version: number;
+      requesters: { name: string }[];
+    }>;
+
+  it('picks the country from a list of names: Guatemala is saved as GT, not cut to GU (Guam)', async () => {
+    await stack.api('POST', '/v1/customers', { id: 'cedro', name: 'Cedro SA' });
+    // A code stored before the list existed (the withdrawn UK) stays selectable.
+    await stack.db.updateTable('customers').set({ country: 'UK' }).where('id', '=', 'cedro').execute();
+    await openCedro();
+    const details = page.getByRole('form', { name: 'Datos del cliente' });
+    // A list to pick from, not a two-letter text box that cuts "Guatemala" to "Gu".
+    await details.locator('#cu-country').waitFor();
+    expect(await details.locator('select#cu-country').count()).toBe(1);
+    const country = details.getByLabel('País', { exact: true });
+    await expect.poll(() => country.inputValue()).toBe('UK');
+    const names = await country.locator('option').allTextContents();
+    expect(names.slice(0, 2)).toEqual(['(sin país)', 'Reino Unido (UK)']);
+    const listed = names.slice(2);
+    expect(listed).toEqual(
+      expect.arrayContaining(['Guatemala', 'Guam', 'Uruguay', 'Alemania', 'Reino Unido']),
+    );
+    for (const notCountry of ['Unión Europea', 'Naciones Unidas', 'zona del euro', 'Región desconocida']) {
+      expect(listed).not.toContain(notCountry);
+    }
+    expect(listed.filter((n) => n === 'Alemania')).toHaveLength(1); // DE, not also the withdrawn DD
+    expect(listed).toEqual(
+      await page.evaluate((all) => [...all].sort(new Intl.Collator('es').compare), listed),
+    );
+
+    await country.selectOption({ label: 'Guatemala' });
+    await details.getByRole('button', { name: 'Guardar' }).click();
+    await details.getByRole('status').filter({ hasText: 'Cambios guardados.' }).waitFor();
+    expect((await cedro()).country).toBe('GT');
+
+    // Named in the console's language.
+    await page.goto(`${stack.base}/#/queues/all`);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.goto(`${stack.base}/#/customers/cedro`);
+    const inEnglish = page
+      .getByRole('form', { name: 'Customer details' })
+      .getByLabel('Country', { exact: true });
+    await expect.poll(() => inEnglish.inputValue()).toBe('GT');
+    expect(await inEnglish.locator('option:checked').textContent()).toBe('Guatemala');
+    expect(await inEnglish.locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(['(no country)', 'Germany', 'Guam', 'United Kingdom']),
+    );
+    await page.goto(`${stack.base}/#/queues/all`);
+    await page.getByRole('button', { name: 'ES', exact: true }).click();
+  });
+
+  it('confirms each contract edit once the contract has been read again', async () => {
+    await stack.api('POST', '/v1/contracts', {
+      id: 'cedro-c',
+      customerId: 'cedro',
+      policyId: 'managers-policy',
+      policyVersion: 1,
+      plan: 'gold',
+      period: 'yearly',
+      startsAt: new Date(Date.now() - 20 * DAY).toISOString(),
+      endsAt: new Date(Date.now() + 340 * DAY).toISOString(),
+      requesters: [{ name: 'Eva Sol', email: 'eva@cedro.test', portalUser: true }],
+    });
+    await openCedro();
+    const card = page.locator('[data-contract="cedro-c"]');
+
+    const add = card.getByRole('form', { name: 'Autorizar solicitante' });
+    await add.getByLabel('Nombre del solicitante').fill('Luis Mar');
+    await add.getByLabel('Correo (con el que entra al portal)').fill('luis@cedro.test');
+    await add.getByRole('button', { name: 'Autorizar solicitante' }).click();
+    // The new requester is listed only from the contract read again after saving: the confirmation outlives it.
+    await card.getByText('luis@cedro.test').waitFor();
+    expect(await card.getByRole('status').allTextContents()).toEqual(['Cambios guardados.']);
+
+    const edit = card.getByRole('form', { name: 'Editar contrato' });
+    await edit.getByLabel('Plan', { exact: true }).selectOption({ label: 'Libre' });
+    await edit.getByRole('button', { name: 'Guardar' }).click();
+    await card.getByRole('heading', { name: /Plan Libre/ }).waitFor();
+    expect(await card.getByRole('status').allTextContents()).toEqual(['Cambios guardados.']);
+    expect(await edit.getByLabel('Plan', { exact: true }).inputValue()).toBe('free');
+    expect((await cedroContract()).plan).toBe('free');
+  });
+
+  it('asks before removing or ending with the safe choice focused: Esc and Enter keep everything', async () => {
+    await openCedro();
+    const card = page.locator('[data-contract="cedro-c"]');
+    const before = await cedroContract();
+    const focused = () => page.evaluate<string | null>('document.activeElement?.textContent ?? null');
+
+    const remove = card.getByRole('button', { name: 'Quitar Eva Sol' });
+    const question = card.getByRole('alertdialog', { name: 'Quitar Eva Sol' });
+    await remove.click();
+    await question.waitFor();
+    expect(await focused()).toBe('Cancelar');
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached', timeout: 5_000 });
+    // Back on the button that asked.
+    expect(await remove.evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
+
+    await remove.click();
+    await question.waitFor();
+    await page.keyboard.press('Enter');
+    await question.waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await remove.evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
+
+    const end = card.getByRole('button', { name: 'Terminar el contrato ahora' });
+    await end.click();
+    await card.getByRole('alertdialog', { name: 'Terminar el contrato ahora' }).waitFor();
+    expect(await focused()).toBe('Cancelar');
+    await page.keyboard.press('Enter');
+    await card
+      .getByRole('alertdialog', { name: 'Terminar el contrato ahora' })
+      .waitFor({ state: 'detached', timeout: 5_000 });
+
+    // Time for a removal that should not have been sent to land, had it been.
+    await page.waitForTimeout(500);
+    const after = await cedroContract();
+    expect(after.version).toBe(before.version);
+    expect(after.requesters.map((r) => r.name)).toEqual(['Eva Sol', 'Luis Mar']);
+    expect(after.endsAt).toBe(before.endsAt);
+  });
 });

@@ -109,7 +109,8 @@ function CustomerDetail({ id }: { id: string }) {
       {contracts.length === 0 && <p>{t('noContracts')}</p>}
       {contracts.map((c) => (
         <ContractCard
-          key={`${c.id}@${c.version}`}
+          // Not remounted by a new version: the card keeps its confirmation and refreshes its data.
+          key={c.id}
           contract={c}
           usage={quota.find((x) => x.contractId === c.id)}
           canEdit={canEdit}

@@ -66,8 +66,13 @@ export function ContractCard(props: {
     );
   }, [c.policyId, c.policyVersion]);
 
-  /** Applies `changes` to the version of the contract this screen shows (409 when someone changed it since). */
+  /**
+   * Applies `changes` to the version of the contract this screen shows (409 when someone changed it since).
+   * The card stays mounted while the parent reloads the contract, so the confirmation stays on screen.
+   */
   const save = async (changes: Record<string, unknown>) => {
+    // Cleared first so that a second confirmation in a row is announced again.
+    setStatus(null);
     try {
       await patch<Contract>(`/v1/contracts/${encodeURIComponent(c.id)}`, {
         expectedVersion: c.version,
@@ -130,7 +135,15 @@ export function ContractCard(props: {
         </p>
       )}
       {props.canEdit && (
-        <ContractForm contract={c} policy={policy} planName={planName} onSave={save} ended={ended} />
+        <ContractForm
+          // A new version of the contract refills the form's fields from it.
+          key={c.version}
+          contract={c}
+          policy={policy}
+          planName={planName}
+          onSave={save}
+          ended={ended}
+        />
       )}
       <Requesters contractId={c.id} requesters={requesters} canEdit={props.canEdit} onSave={save} />
       <Licences contractId={c.id} licences={licences} canEdit={props.canEdit} onSave={save} />

@@ -2,10 +2,56 @@
 import { useEffect, useState } from 'preact/hooks';
 import { patch, type Customer } from '../../api';
 import { formatInstant } from '../../format';
+import { lang, t, type Lang } from '../../i18n';
 import { tx } from '../../i18n-managers';
 
 /** Every IANA zone this browser knows, for the time zone picker. */
 const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+
+/**
+ * Codes the browser names that are not countries of ISO 3166-1: groupings (EU, EZ, UN, QO), the unknown
+ * region (ZZ), user-assigned X codes, and exceptionally reserved ones. The API refuses the same codes.
+ */
+const NOT_COUNTRIES = /^(EU|EZ|UN|QO|ZZ|X[A-Z]|AC|CP|CQ|DG|EA|IC|TA)$/;
+const countryLists = new Map<Lang, readonly { code: string; name: string }[]>();
+/**
+ * Every country, named in `language` and sorted by name: each two-letter code the browser can name that is a
+ * country and not a withdrawn alias (UK, DD, SU... canonicalize to GB, DE, RU). No table to keep up to date.
+ */
+function countries(language: Lang): readonly { code: string; name: string }[] {
+  let list = countryLists.get(language);
+  if (list === undefined) {
+    const names = new Intl.DisplayNames([language], { type: 'region', fallback: 'none' });
+    const found: { code: string; name: string }[] = [];
+    for (let first = 65; first <= 90; first++) {
+      for (let second = 65; second <= 90; second++) {
+        const code = String.fromCharCode(first, second);
+        const name = names.of(code);
+        if (name === undefined || NOT_COUNTRIES.test(code)) continue;
+        if (new Intl.Locale('und', { region: code }).region !== code) continue;
+        found.push({ code, name });
+      }
+    }
+    const collator = new Intl.Collator(language);
+    list = found.sort((a, b) => collator.compare(a.name, b.name));
+    countryLists.set(language, list);
+  }
+  return list;
+}
+
+/** The countries to offer, with a stored code that is not among them (an old alias, say) kept selectable. */
+function countryOptions(stored: string | null): readonly { code: string; name: string }[] {
+  const list = countries(lang());
+  if (stored === null || list.some((c) => c.code === stored)) return list;
+  const names = new Intl.DisplayNames([lang()], { type: 'region', fallback: 'code' });
+  let name = stored;
+  try {
+    name = `${names.of(stored) ?? stored} (${stored})`;
+  } catch {
+    // Not even shaped like a region code: shown as stored.
+  }
+  return [{ code: stored, name }, ...list];
+}
 
 export function CustomerForm(props: {
   customer: Customer;
@@ -31,7 +77,7 @@ export function CustomerForm(props: {
       const saved = await patch<Customer>(`/v1/customers/${encodeURIComponent(c.id)}`, {
         expectedVersion: c.version,
         ...(name.trim() !== c.name && { name: name.trim() }),
-        ...(country !== (c.country ?? '') && { country: country === '' ? null : country.toUpperCase() }),
+        ...(country !== (c.country ?? '') && { country: country === '' ? null : country }),
         ...(locale !== c.locale && { locale }),
         ...(zone !== (c.timeZone ?? '') && { timeZone: zone === '' ? null : zone }),
       });
@@ -58,14 +104,15 @@ export function CustomerForm(props: {
           />
         </div>
         <div class="field">
-          <label for="cu-country">{tx('country')}</label>
-          <input
-            id="cu-country"
-            maxLength={2}
-            pattern="[A-Za-z]{2}"
-            value={country}
-            onInput={(e) => setCountry(e.currentTarget.value)}
-          />
+          <label for="cu-country">{t('countryPick')}</label>
+          <select id="cu-country" value={country} onChange={(e) => setCountry(e.currentTarget.value)}>
+            <option value="">{t('noCountry')}</option>
+            {countryOptions(c.country).map((o) => (
+              <option key={o.code} value={o.code}>
+                {o.name}
+              </option>
+            ))}
+          </select>
         </div>
         <div class="field">
           <label for="cu-locale">{tx('language')}</label>
