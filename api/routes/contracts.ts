@@ -202,32 +202,40 @@ async function contractWithQuota(db: Kysely<Database>, row: Contract, now: Date)
   return { ...contractView(row), quota };
 }
 
-/** Checks policy, version and plan exist; returns the policy. */
+/** Checks policy, version and plan exist and the dates are in order; returns the policy. Reasons in `lang`. */
 async function checkPolicyAndPlan(
   db: Kysely<Database>,
   input: { policyId: string; policyVersion: number; plan: string; startsAt: string; endsAt: string },
+  lang: 'es' | 'en',
 ): Promise<Policy> {
+  const es = lang === 'es';
   const invalid: InvalidParam[] = [];
   const policy = await loadStoredPolicy(db, input.policyId, input.policyVersion);
   if (policy === undefined) {
     invalid.push({
       name: 'body.policyVersion',
-      reason: `policy ${input.policyId} v${input.policyVersion} does not exist`,
+      reason: es
+        ? `la política ${input.policyId} v${input.policyVersion} no existe`
+        : `policy ${input.policyId} v${input.policyVersion} does not exist`,
     });
   } else if (!policy.plans.some((p) => p.id === input.plan)) {
+    const known = policy.plans.map((p) => p.id).join(', ');
     invalid.push({
       name: 'body.plan',
-      reason: `unknown plan (known: ${policy.plans.map((p) => p.id).join(', ')})`,
+      reason: es ? `plan desconocido (la política tiene: ${known})` : `unknown plan (known: ${known})`,
     });
   }
   if (!(Date.parse(input.endsAt) > Date.parse(input.startsAt))) {
-    invalid.push({ name: 'body.endsAt', reason: 'must be after startsAt' });
+    invalid.push({
+      name: 'body.endsAt',
+      reason: es ? 'debe ser posterior al inicio del contrato' : 'must be after startsAt',
+    });
   }
   if (invalid.length > 0 || policy === undefined) {
     throw problem(
       422,
       'validation',
-      { es: 'El contrato no encaja con la política.', en: 'The contract does not fit the policy.' },
+      { es: 'Revise los datos del contrato.', en: "Check the contract's fields." },
       { 'invalid-params': invalid },
     );
   }
@@ -249,7 +257,7 @@ export const contractRoutes = [
       409: { description: 'Id taken' },
       422: { description: 'Unknown customer, policy version or plan' },
     },
-    async handler({ body, services, auth }) {
+    async handler({ body, services, auth, lang }) {
       const customer = canSeeCustomer(auth, body.customerId)
         ? await findCustomer(services.db, body.customerId)
         : undefined;
@@ -261,7 +269,7 @@ export const contractRoutes = [
           { 'invalid-params': [{ name: 'body.customerId', reason: 'unknown customer' }] },
         );
       }
-      await checkPolicyAndPlan(services.db, body);
+      await checkPolicyAndPlan(services.db, body, lang);
       const id = body.id ?? `con_${randomBytes(6).toString('hex')}`;
       const row = await services.db
         .insertInto('contracts')
@@ -359,7 +367,7 @@ export const contractRoutes = [
       409: { description: 'Changed by someone else since `expectedVersion` (`stale-version`)' },
       422: { description: 'Unknown policy version or plan' },
     },
-    async handler({ params, body, services, auth }) {
+    async handler({ params, body, services, auth, lang }) {
       const current = await visibleContract(services.db, auth, params.id);
       if (current.version !== body.expectedVersion) {
         throw staleVersion(
@@ -375,7 +383,7 @@ export const contractRoutes = [
         startsAt: body.startsAt ?? new Date(current.starts_at).toISOString(),
         endsAt: body.endsAt ?? new Date(current.ends_at).toISOString(),
       };
-      await checkPolicyAndPlan(services.db, merged);
+      await checkPolicyAndPlan(services.db, merged, lang);
       const row = await services.db
         .updateTable('contracts')
         .set((eb) => ({

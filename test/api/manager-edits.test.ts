@@ -205,6 +205,24 @@ describe('contracts', () => {
     expect((await api.call('get', '/v1/contracts/lumen-c')).body.version).toBe(current);
   });
 
+  it("gives the reasons a contract does not fit in the caller's language", async () => {
+    const current = (await api.call('get', '/v1/contracts/lumen-c')).body.version as number;
+    const bad = { expectedVersion: current, endsAt: startsAt, plan: 'platinum' };
+    const es = await api.call('patch', '/v1/contracts/lumen-c').set('Accept-Language', 'es').send(bad);
+    expect(es.status).toBe(422);
+    expect(es.body.detail).toBe('Revise los datos del contrato.');
+    expect(es.body['invalid-params']).toEqual([
+      { name: 'body.plan', reason: expect.stringMatching(/^plan desconocido \(la política tiene: /) },
+      { name: 'body.endsAt', reason: 'debe ser posterior al inicio del contrato' },
+    ]);
+    const en = await api.call('patch', '/v1/contracts/lumen-c').set('Accept-Language', 'en').send(bad);
+    expect(en.body.detail).toBe("Check the contract's fields.");
+    expect(en.body['invalid-params']).toEqual([
+      { name: 'body.plan', reason: expect.stringMatching(/^unknown plan \(known: /) },
+      { name: 'body.endsAt', reason: 'must be after startsAt' },
+    ]);
+  });
+
   it('records an add-on purchase once for one Idempotency-Key', async () => {
     const buy = () =>
       api
