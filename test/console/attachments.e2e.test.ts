@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPolicy } from '../api/fixtures';
 import { seedCustomer } from '../lifecycle/fixtures';
-import { startConsoleStack, type ConsoleStack } from './harness';
+import { startConsoleStack, type ConsoleStack, openTicket } from './harness';
 
 /** The first bytes of a PNG screenshot (signature and IHDR), then filler. */
 const DAY = 86_400_000;
@@ -67,11 +67,7 @@ describe('attachments in the console', () => {
   });
 
   it('attaches a screenshot to a reply, shows it on the conversation and downloads it', async () => {
-    await page.evaluate(`location.hash = '#/tickets/${number}'`);
-    await page
-      .locator('#ticket-title')
-      .filter({ hasText: `#${number} ·` })
-      .waitFor();
+    await openTicket(page, number);
     await page.locator('button[data-action="reply"]').click();
     await page.locator('#action-field').fill('Le envío la captura con el paso a seguir');
     await page
@@ -105,11 +101,7 @@ describe('attachments in the console', () => {
   }, 120_000);
 
   it('refuses a program named as such, saying which file and why in the console language only', async () => {
-    await page.evaluate(`location.hash = '#/tickets/${number}'`);
-    await page
-      .locator('#ticket-title')
-      .filter({ hasText: `#${number} ·` })
-      .waitFor();
+    await openTicket(page, number);
     await page.locator('button[data-action="reply"]').click();
     await page.locator('#action-field').fill('Le envío el instalador');
     const program = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);

@@ -75,6 +75,15 @@ export interface ConsoleStack {
   teardown(): Promise<void>;
 }
 
+/** Opens ticket `number` in the signed-in console and waits for its title. */
+export async function openTicket(page: Page, number: number): Promise<void> {
+  await page.evaluate(`location.hash = '#/tickets/${number}'`);
+  await page
+    .locator('#ticket-title')
+    .filter({ hasText: `#${number} ·` })
+    .waitFor();
+}
+
 /** Starts everything the console needs; call `teardown()` in `afterAll`. */
 export async function startConsoleStack(options: {
   taskQueue: string;

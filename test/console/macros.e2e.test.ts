@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsoleStack, type ConsoleStack } from './harness';
+import { startConsoleStack, type ConsoleStack, openTicket } from './harness';
 
 const DAY = 86_400_000;
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -71,11 +71,7 @@ describe('canned replies and bulk actions in the console', () => {
 
   it('inserts a rendered canned reply, lets the agent edit it, and sends it with a CC', async () => {
     const number = numbers[0]!;
-    await page.evaluate(`location.hash = '#/tickets/${number}'`);
-    await page
-      .locator('#ticket-title')
-      .filter({ hasText: `#${number} ·` })
-      .waitFor();
+    await openTicket(page, number);
     await page.locator('button[data-action="reply"]').click();
     await page.getByLabel('Buscar respuesta predefinida').fill('Acuse');
     await page.locator('li[data-canned="Acuse"]').getByRole('button', { name: 'Insertar' }).click();

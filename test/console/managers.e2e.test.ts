@@ -26,6 +26,19 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe('manager screens in Chromium', () => {
   let stack: ConsoleStack;
   let page: Page;
+  /** Customer `id`'s gold contract (`<id>-c`), running since 20 days ago, with one portal requester. */
+  const createContract = (id: string, requester: { name: string; email: string }) =>
+    stack.api('POST', '/v1/contracts', {
+      id: `${id}-c`,
+      customerId: id,
+      policyId: 'managers-policy',
+      policyVersion: 1,
+      plan: 'gold',
+      period: 'yearly',
+      startsAt: new Date(Date.now() - 20 * DAY).toISOString(),
+      endsAt: new Date(Date.now() + 340 * DAY).toISOString(),
+      requesters: [{ ...requester, portalUser: true }],
+    });
 
   beforeAll(async () => {
     stack = await startConsoleStack({ taskQueue: 'console-managers' });
@@ -35,17 +48,7 @@ describe('manager screens in Chromium', () => {
       ['zafiro', 'Zafiro SRL'],
     ] as const) {
       await stack.api('POST', '/v1/customers', { id, name });
-      await stack.api('POST', '/v1/contracts', {
-        id: `${id}-c`,
-        customerId: id,
-        policyId: 'managers-policy',
-        policyVersion: 1,
-        plan: 'gold',
-        period: 'yearly',
-        startsAt: new Date(Date.now() - 20 * DAY).toISOString(),
-        endsAt: new Date(Date.now() + 340 * DAY).toISOString(),
-        requesters: [{ name: 'Ana Gil', email: `ana@${id}.test`, portalUser: true }],
-      });
+      await createContract(id, { name: 'Ana Gil', email: `ana@${id}.test` });
     }
     page = await stack.newPage();
     await stack.signIn(page, { agent: 'sofia', role: 'supervisor' });
@@ -245,17 +248,7 @@ describe('manager screens in Chromium', () => {
   });
 
   it('confirms each contract edit once the contract has been read again', async () => {
-    await stack.api('POST', '/v1/contracts', {
-      id: 'cedro-c',
-      customerId: 'cedro',
-      policyId: 'managers-policy',
-      policyVersion: 1,
-      plan: 'gold',
-      period: 'yearly',
-      startsAt: new Date(Date.now() - 20 * DAY).toISOString(),
-      endsAt: new Date(Date.now() + 340 * DAY).toISOString(),
-      requesters: [{ name: 'Eva Sol', email: 'eva@cedro.test', portalUser: true }],
-    });
+    await createContract('cedro', { name: 'Eva Sol', email: 'eva@cedro.test' });
     await openCedro();
     const card = page.locator('[data-contract="cedro-c"]');
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { startConsoleStack, type ConsoleStack } from './harness';
+import { startConsoleStack, type ConsoleStack, openTicket } from './harness';
 
 const DAY = 86_400_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,14 +82,6 @@ describe('a console agents can trust', () => {
   const ticket = async (customerId: string, draft: Record<string, unknown>) =>
     ((await stack.api('POST', '/v1/tickets', { customerId, draft, createdBy: 'eva' })) as { number: number })
       .number;
-  const openTicket = async (p: Page, number: number) => {
-    await p.evaluate(`location.hash = '#/tickets/${number}'`);
-    await p
-      .locator('#ticket-title')
-      .filter({ hasText: `#${number} ·` })
-      .waitFor();
-  };
-
   beforeAll(async () => {
     stack = await startConsoleStack({ taskQueue: 'console-trust' });
     const now = Date.now();
