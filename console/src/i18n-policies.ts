@@ -55,6 +55,13 @@ const texts = {
     'y sus tickets nuevos se seguirán abriendo con ella hasta que se cambie el contrato.',
     'and their new tickets keep opening under it until the contract is changed.',
   ],
+  openPinnedOne: ['ticket abierto con la versión', 'open ticket pinned to version'],
+  keepItOne: ['la conserva hasta cerrarse.', 'keeps it until it closes.'],
+  contractsPinnedOne: ['contrato nombra la versión', 'contract names version'],
+  contractsKeepOne: [
+    'y sus tickets nuevos se seguirán abriendo con ella hasta que se cambie el contrato.',
+    'and its new tickets keep opening under it until the contract is changed.',
+  ],
   noActive: ['Esta política no tiene versión activa.', 'This policy has no active version.'],
   confirm: ['Activar', 'Activate'],
   cancel: ['Cancelar', 'Cancel'],

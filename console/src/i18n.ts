@@ -366,17 +366,6 @@ const texts = {
     'g then q/n/c/p/s: go to queues, intake, customers, policies, SLA',
   ],
   close: ['Cerrar', 'Close'],
-  // the activation dialog, singular for one (the plural texts are in i18n-policies.ts)
-  openPinnedOne: ['ticket abierto con la versión', 'open ticket pinned to version'],
-  keepItOne: ['la conserva hasta cerrarse.', 'keeps it until it closes.'],
-  contractsPinnedOne: ['contrato nombra la versión', 'contract names version'],
-  contractsKeepOne: [
-    'y sus tickets nuevos se seguirán abriendo con ella hasta que se cambie el contrato.',
-    'and its new tickets keep opening under it until the contract is changed.',
-  ],
-  // the customer form's country picker
-  countryPick: ['País', 'Country'],
-  noCountry: ['(sin país)', '(no country)'],
 } satisfies Record<string, [string, string]>;
 
 /** A text key. */

@@ -1,7 +1,7 @@
 /** Parts of the policies screen for versions: YAML view, upload, diff and SLA effect, activation dialog. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api';
-import { lang, t, tv } from '../i18n';
+import { lang, tv } from '../i18n';
 import { tx } from '../i18n-policies';
 import { formatDuration, formatInstant } from '../format';
 import { getText, invalidParams, postYaml } from '../policy-api';
@@ -340,13 +340,13 @@ export function ActivateDialog(props: {
           <ul data-testid="activation-impact">
             <li>
               <strong>{usage.openTickets}</strong>{' '}
-              {usage.openTickets === 1 ? t('openPinnedOne') : tx('openPinned')} v{props.active}{' '}
-              {usage.openTickets === 1 ? t('keepItOne') : tx('keepIt')}
+              {tx(usage.openTickets === 1 ? 'openPinnedOne' : 'openPinned')} v{props.active}{' '}
+              {tx(usage.openTickets === 1 ? 'keepItOne' : 'keepIt')}
             </li>
             <li>
               <strong>{usage.contracts}</strong>{' '}
-              {usage.contracts === 1 ? t('contractsPinnedOne') : tx('contractsPinned')} v{props.active}{' '}
-              {usage.contracts === 1 ? t('contractsKeepOne') : tx('contractsKeep')}
+              {tx(usage.contracts === 1 ? 'contractsPinnedOne' : 'contractsPinned')} v{props.active}{' '}
+              {tx(usage.contracts === 1 ? 'contractsKeepOne' : 'contractsKeep')}
             </li>
           </ul>
         )}

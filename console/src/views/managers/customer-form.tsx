@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { patch, type Customer } from '../../api';
 import { formatInstant } from '../../format';
-import { lang, t, type Lang } from '../../i18n';
+import { lang, type Lang } from '../../i18n';
 import { tx } from '../../i18n-managers';
 
 /** Every IANA zone this browser knows, for the time zone picker. */
@@ -104,9 +104,9 @@ export function CustomerForm(props: {
           />
         </div>
         <div class="field">
-          <label for="cu-country">{t('countryPick')}</label>
+          <label for="cu-country">{tx('country')}</label>
           <select id="cu-country" value={country} onChange={(e) => setCountry(e.currentTarget.value)}>
-            <option value="">{t('noCountry')}</option>
+            <option value="">{tx('noCountry')}</option>
             {countryOptions(c.country).map((o) => (
               <option key={o.code} value={o.code}>
                 {o.name}
