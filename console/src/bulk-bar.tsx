@@ -13,6 +13,9 @@ interface BulkResult {
   refusal?: { rule: string; code: string; message: { es: string; en: string } };
 }
 
+/** The value field's start for an action: a priority starts at medium, the others empty. */
+const startValue = (action: BulkAction) => (action === 'priority' ? 'medium' : '');
+
 export function BulkBar({
   selected,
   onClear,
@@ -44,7 +47,7 @@ export function BulkBar({
       setResults(answer.results);
       // Done: the outcomes stay on screen, but the selection and the typed value go, so a second click
       // cannot silently repeat the action on the same tickets.
-      setValue(action === 'priority' ? 'medium' : '');
+      setValue(startValue(action));
       onClear();
       onDone();
     } catch (err) {
@@ -69,7 +72,7 @@ export function BulkBar({
               onChange={(e) => {
                 const next = e.currentTarget.value as BulkAction;
                 setAction(next);
-                setValue(next === 'priority' ? 'medium' : '');
+                setValue(startValue(next));
               }}
             >
               {ACTIONS.map((a) => (
